@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// lb: an observability-first L4/L7 load balancer, and lblog, its log analyzer.
+/// Module boundaries follow docs/DESIGN (shared/DESIGN.md): dependencies point one way.
+let package = Package(
+    name: "lb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lb", targets: ["lb"]),
+        .executable(name: "lblog", targets: ["lblog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+    ],
+    targets: [
+        .target(name: "LBConfig"),
+        .target(name: "LBCore", dependencies: ["LBConfig"]),
+        .target(name: "LBLog"),
+        .target(name: "LBStats", dependencies: ["LBCore"]),
+        .target(
+            name: "LBProxy",
+            dependencies: [
+                "LBConfig", "LBCore", "LBLog", "LBStats",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]
+        ),
+        .target(name: "LBReport", dependencies: ["LBLog"]),
+        .executableTarget(
+            name: "lb",
+            dependencies: [
+                "LBConfig", "LBCore", "LBProxy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "lblog",
+            dependencies: [
+                "LBLog", "LBReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
+        .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
+        .testTarget(
+            name: "LBProxyTests",
+            dependencies: [
+                "LBProxy", "LBConfig", "LBCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+    ]
+)

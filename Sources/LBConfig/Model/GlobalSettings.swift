@@ -1,0 +1,63 @@
+/// The `global` section.
+public struct GlobalSettings: Sendable {
+    /// Process-wide connection limit (`maxconn`); HAProxy's default without a setting is derived from
+    /// the file-descriptor limit, lb uses 4096.
+    public var maxConnections: Int = 4096
+    /// Number of event loops (`nbthread`); nil means one per core.
+    public var threads: Int?
+    public var logTargets: [LogTarget] = []
+    public var logTag: String?
+    public var logSendHostname: String?
+    public var statsSockets: [StatsSocket] = []
+    public var pidFile: String?
+    public var daemon: Bool = false
+    public var user: String?
+    public var group: String?
+    public var chroot: String?
+    /// `tune.bufsize`: the largest request or response head accepted, in bytes.
+    public var bufferSize: Int = 16384
+    /// `tune.http.maxhdr`: the most header lines in one request or response.
+    public var maxHeaders: Int = 101
+    /// `ulimit-n`: the file-descriptor limit to set at start.
+    public var fileDescriptorLimit: Int?
+    /// Grace period for in-flight work on stop (`grace` / `hard-stop-after`), in milliseconds.
+    public var hardStopAfter: Int?
+
+    public init() {}
+}
+
+/// `stats socket PATH [mode M] [level user|operator|admin]`.
+public struct StatsSocket: Sendable, Hashable {
+    public enum Level: String, Sendable, Hashable { case user, `operator`, admin }
+    public var path: String
+    /// File mode bits, e.g. 0o600.
+    public var mode: UInt32?
+    public var level: Level
+    public var location: SourceLocation
+    public init(path: String, mode: UInt32? = nil, level: Level = .operator, location: SourceLocation) {
+        self.path = path
+        self.mode = mode
+        self.level = level
+        self.location = location
+    }
+}
+
+/// One `log` line: `log TARGET [len N] [format F] FACILITY [MAXLEVEL [MINLEVEL]]`.
+public struct LogTarget: Sendable, Hashable {
+    /// The target as written (`127.0.0.1:514`, `/dev/log`, `stdout`, `tcp@host:port`, `file@/path`...).
+    public var target: String
+    public var length: Int = 1024
+    public var format: String?
+    public var facility: String
+    public var maxLevel: String?
+    public var minLevel: String?
+    /// Options written after the target that a later feature interprets (`file@` rotation settings).
+    public var extraOptions: [String: String] = [:]
+    public var location: SourceLocation
+
+    public init(target: String, facility: String, location: SourceLocation) {
+        self.target = target
+        self.facility = facility
+        self.location = location
+    }
+}

@@ -1,0 +1,245 @@
+/// A `frontend`, `backend` or `listen` section, with what it inherited from its `defaults` already applied.
+public struct Proxy: Sendable {
+    public struct Capabilities: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let frontend = Capabilities(rawValue: 1)
+        public static let backend = Capabilities(rawValue: 2)
+        public static let listen: Capabilities = [.frontend, .backend]
+    }
+
+    public var name: String
+    public var capabilities: Capabilities
+    public var location: SourceLocation
+    public var mode: ProxyMode = .tcp
+
+    // Frontend side.
+    public var binds: [BindAddress] = []
+    /// Per-proxy connection limit (`maxconn`); nil means inherit the process limit.
+    public var maxConnections: Int?
+    public var defaultBackend: BackendReference?
+    public var useBackendRules: [UseBackendRule] = []
+    public var httpRequestRules: [HTTPRule] = []
+    public var httpResponseRules: [HTTPRule] = []
+    public var acls: [ACLDeclaration] = []
+
+    // Backend side.
+    public var servers: [ServerDeclaration] = []
+    public var balance: BalanceAlgorithm = .roundRobin
+    /// `hash-type` words as written (for hash-based algorithms).
+    public var hashType: [String] = []
+    /// Connect attempts after the first one fails (`retries`, default 3).
+    public var retries: Int = 3
+    /// `option redispatch [interval]`: nil when off; -1 means on the last retry.
+    public var redispatchInterval: Int?
+    public var healthCheck: HealthCheckSettings = HealthCheckSettings()
+
+    // Both.
+    public var timeouts: Timeouts = Timeouts()
+    public var httpConnectionMode: HTTPConnectionMode?
+    public var forwardFor: ForwardForSettings?
+    public var logging: ProxyLogging = ProxyLogging()
+    public var stats: StatsSettings?
+    /// `option` names that are on (true) or explicitly off with `no option` (false), for options with no
+    /// dedicated field.
+    public var options: [String: Bool] = [:]
+
+    public init(name: String, capabilities: Capabilities, location: SourceLocation) {
+        self.name = name
+        self.capabilities = capabilities
+        self.location = location
+    }
+
+    public var isFrontend: Bool { capabilities.contains(.frontend) }
+    public var isBackend: Bool { capabilities.contains(.backend) }
+}
+
+public enum ProxyMode: String, Sendable, Hashable {
+    case http
+    case tcp
+}
+
+/// One address on a `bind` line. `host` nil means every address (`*` or empty).
+public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String?
+    public var port: Int
+    /// Options after the address (`name`, `v6only`, `transparent`...) as written.
+    public var options: [String]
+    public var location: SourceLocation
+
+    public init(host: String?, port: Int, options: [String] = [], location: SourceLocation) {
+        self.host = host
+        self.port = port
+        self.options = options
+        self.location = location
+    }
+
+    public var description: String {
+        guard let host else { return "*:\(port)" }
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
+
+/// A backend name, or a log-format expression that computes one at request time (`%[req.hdr(host),lower]`).
+public enum BackendReference: Sendable, Hashable {
+    case name(String)
+    case dynamic(String)
+}
+
+public struct UseBackendRule: Sendable {
+    public var backend: BackendReference
+    public var condition: Condition?
+    public var location: SourceLocation
+    public init(backend: BackendReference, condition: Condition?, location: SourceLocation) {
+        self.backend = backend
+        self.condition = condition
+        self.location = location
+    }
+}
+
+/// An `http-request` or `http-response` rule.
+public struct HTTPRule: Sendable {
+    public enum Action: Sendable, Hashable {
+        /// `set-header NAME FMT`: the value is a log-format string (may hold `%[...]` samples).
+        case setHeader(name: String, value: String)
+        case addHeader(name: String, value: String)
+        case delHeader(name: String)
+        case replaceHeader(name: String, regex: String, replacement: String)
+        case deny(status: Int)
+        /// `return [status N] [content-type T] [string S | lf-string S | file F]`.
+        case `return`(status: Int, contentType: String?, body: ReturnBody?)
+        case allow
+        case redirect(kind: RedirectKind, target: String, code: Int)
+        case auth(realm: String?)
+        case setPath(String)
+        case setQuery(String)
+        case setURI(String)
+        case useService(String)
+        /// A rule keyword parsed but implemented by a later feature: kept so it can be reported.
+        case unsupported(keyword: String, arguments: [String])
+    }
+    public enum ReturnBody: Sendable, Hashable {
+        case string(String)
+        case logFormat(String)
+        case file(String)
+    }
+    public enum RedirectKind: String, Sendable, Hashable { case location, prefix, scheme }
+
+    public var action: Action
+    public var condition: Condition?
+    public var location: SourceLocation
+    public init(action: Action, condition: Condition?, location: SourceLocation) {
+        self.action = action
+        self.condition = condition
+        self.location = location
+    }
+}
+
+/// How HTTP connections are kept (`option http-keep-alive|http-server-close|httpclose`).
+public enum HTTPConnectionMode: String, Sendable, Hashable, Comparable {
+    case keepAlive = "http-keep-alive"
+    case serverClose = "http-server-close"
+    case close = "httpclose"
+
+    /// The stronger mode wins when a frontend and a backend disagree: close > server-close > keep-alive.
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.strength < rhs.strength }
+    private var strength: Int {
+        switch self {
+        case .keepAlive: 0
+        case .serverClose: 1
+        case .close: 2
+        }
+    }
+}
+
+/// `option forwardfor [except NETWORK] [header NAME] [if-none]`.
+public struct ForwardForSettings: Sendable, Hashable {
+    public var except: IPNetwork?
+    public var header: String = "X-Forwarded-For"
+    public var ifNone: Bool = false
+    public init(except: IPNetwork? = nil, header: String = "X-Forwarded-For", ifNone: Bool = false) {
+        self.except = except
+        self.header = header
+        self.ifNone = ifNone
+    }
+}
+
+/// All `timeout` settings, in milliseconds; nil means not set.
+public struct Timeouts: Sendable, Hashable {
+    public var client: Int?
+    public var server: Int?
+    public var connect: Int?
+    public var httpRequest: Int?
+    public var httpKeepAlive: Int?
+    public var queue: Int?
+    public var tunnel: Int?
+    public var check: Int?
+    public var clientFin: Int?
+    public var serverFin: Int?
+    public init() {}
+}
+
+/// Logging settings of a proxy.
+public struct ProxyLogging: Sendable, Hashable {
+    public enum Format: Sendable, Hashable {
+        case none
+        case tcplog
+        case httplog
+        case httplogCLF
+        case httplogJSON
+        case custom(String)
+    }
+    /// `log global` was written.
+    public var useGlobal: Bool = false
+    /// `no log` was written.
+    public var disabled: Bool = false
+    public var targets: [LogTarget] = []
+    public var format: Format = .none
+    public var dontLogNull: Bool = false
+    public var dontLogNormal: Bool = false
+    public var separateErrors: Bool = false
+    public var logTag: String?
+    public init() {}
+}
+
+/// `balance` algorithm with its arguments.
+public enum BalanceAlgorithm: Sendable, Hashable {
+    case roundRobin
+    case staticRoundRobin
+    case leastConnections
+    case first
+    case source
+    case uri(arguments: [String])
+    case urlParameter(name: String, arguments: [String])
+    case header(name: String, useDomainOnly: Bool)
+    case random(draws: Int)
+    case other(keyword: String, arguments: [String])
+}
+
+/// `option httpchk` / `http-check` settings of a backend.
+public struct HealthCheckSettings: Sendable, Hashable {
+    public var httpCheck: Bool = false
+    public var method: String = "OPTIONS"
+    public var uri: String = "/"
+    public var version: String = "HTTP/1.0"
+    public var headers: [String] = []
+    /// `http-check expect` as written, e.g. `["status", "200-399"]`; empty means 2xx and 3xx pass.
+    public var expect: [String] = []
+    public init() {}
+}
+
+/// `stats ...` settings.
+public struct StatsSettings: Sendable {
+    public var enabled: Bool = false
+    public var uri: String = "/haproxy?stats"
+    public var realm: String = "HAProxy Statistics"
+    /// `stats auth user:password` pairs in order.
+    public var credentials: [(user: String, password: String)] = []
+    /// `stats refresh`, in milliseconds.
+    public var refresh: Int?
+    public var hideVersion: Bool = false
+    public var showLegends: Bool = false
+    public var adminCondition: Condition?
+    public var scopes: [String] = []
+    public init() {}
+}

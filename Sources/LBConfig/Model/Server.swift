@@ -1,0 +1,33 @@
+/// A `server NAME ADDRESS[:PORT] [options...]` line.
+public struct ServerDeclaration: Sendable, Hashable {
+    public var name: String
+    /// Host as written: an IPv4 or IPv6 literal or a hostname.
+    public var host: String
+    /// nil when the line gives no port (the client's destination port is then used).
+    public var port: Int?
+    public var weight: Int = 1
+    public var maxConnections: Int?
+    public var maxQueue: Int?
+    public var backup: Bool = false
+    public var disabled: Bool = false
+    public var check: Bool = false
+    /// Check interval in milliseconds (default 2000).
+    public var checkInterval: Int = 2000
+    public var fastInterval: Int?
+    public var downInterval: Int?
+    public var rise: Int = 2
+    public var fall: Int = 3
+    public var checkPort: Int?
+    public var checkAddress: String?
+    public var cookie: String?
+    /// Options written on the line that no field above captures, kept for later features.
+    public var otherOptions: [String] = []
+    public var location: SourceLocation
+
+    public init(name: String, host: String, port: Int?, location: SourceLocation) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.location = location
+    }
+}

@@ -1,0 +1,27 @@
+import LBConfig
+
+/// What a balancer may know of the servers at the time of one pick.
+public protocol ServerAvailability {
+    /// Number of servers in the backend (usable or not).
+    var count: Int { get }
+    /// True when the server may take new traffic (UP, not in maintenance or drain, below its maxconn).
+    func isUsable(_ index: Int) -> Bool
+    /// Current effective weight (runtime weight changes included).
+    func weight(_ index: Int) -> Int
+    /// Connections currently open to the server (for leastconn and random draws).
+    func activeConnections(_ index: Int) -> Int
+}
+
+/// Picks a server for one request. Each event loop owns its own balancer instance, so implementations are
+/// plain non-Sendable state machines with no locking.
+public protocol Balancer {
+    /// The chosen server index among those `availability` says are usable, or nil if none is.
+    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int?
+}
+
+/// Builds the balancer for a backend (one per event loop).
+public enum BalancerFactory {
+    public static func make(for backend: BackendPlan) -> any Balancer {
+        fatalError("not yet written")
+    }
+}

@@ -1,0 +1,127 @@
+import LBConfig
+
+/// The immutable, compiled form of a configuration that the data plane runs: every name resolved to an
+/// index, every ACL, pattern and regex compiled once. Built by `ProxyPlan.compile(_:)`.
+public struct ProxyPlan: Sendable {
+    public var global: GlobalSettings
+    public var frontends: [FrontendPlan]
+    public var backends: [BackendPlan]
+
+    public init(global: GlobalSettings, frontends: [FrontendPlan], backends: [BackendPlan]) {
+        self.global = global
+        self.frontends = frontends
+        self.backends = backends
+    }
+
+    public func backendIndex(named name: String) -> Int? { backends.firstIndex { $0.name == name } }
+}
+
+/// What the frontend side of a proxy does with a connection or request.
+public struct FrontendPlan: Sendable {
+    public var name: String
+    public var mode: ProxyMode
+    public var binds: [BindAddress]
+    public var maxConnections: Int?
+    public var timeouts: Timeouts
+    /// The frontend's own `option http-keep-alive|http-server-close|httpclose`, nil when unset.
+    public var connectionMode: HTTPConnectionMode?
+    public var forwardFor: ForwardForSettings?
+    public var stats: StatsSettings?
+    /// Evaluates `http-request` rules and `use_backend` / `default_backend`.
+    public var rules: RequestRules
+    public var logging: ProxyLogging
+    /// For a `listen` section, the index of its own backend half.
+    public var ownBackend: Int?
+
+    public init(name: String, mode: ProxyMode, binds: [BindAddress], maxConnections: Int?, timeouts: Timeouts,
+                connectionMode: HTTPConnectionMode?, forwardFor: ForwardForSettings?, stats: StatsSettings?,
+                rules: RequestRules, logging: ProxyLogging, ownBackend: Int?) {
+        self.name = name
+        self.mode = mode
+        self.binds = binds
+        self.maxConnections = maxConnections
+        self.timeouts = timeouts
+        self.connectionMode = connectionMode
+        self.forwardFor = forwardFor
+        self.stats = stats
+        self.rules = rules
+        self.logging = logging
+        self.ownBackend = ownBackend
+    }
+}
+
+/// The backend side: servers and how to pick one.
+public struct BackendPlan: Sendable {
+    public var name: String
+    public var mode: ProxyMode
+    public var servers: [ServerPlan]
+    public var balance: BalanceAlgorithm
+    public var retries: Int
+    /// nil: no redispatch; -1: redispatch on the last retry; N > 0: every Nth retry.
+    public var redispatchInterval: Int?
+    public var timeouts: Timeouts
+    public var connectionMode: HTTPConnectionMode?
+    public var forwardFor: ForwardForSettings?
+    public var healthCheck: HealthCheckSettings
+    /// `http-request` rules of a plain `backend` section (run after the frontend chose it).
+    public var rules: RequestRules
+    /// True when `option allbackups` is set: every usable backup serves, not only the first.
+    public var allBackups: Bool
+
+    public init(name: String, mode: ProxyMode, servers: [ServerPlan], balance: BalanceAlgorithm, retries: Int,
+                redispatchInterval: Int?, timeouts: Timeouts, connectionMode: HTTPConnectionMode?,
+                forwardFor: ForwardForSettings?, healthCheck: HealthCheckSettings, rules: RequestRules, allBackups: Bool) {
+        self.name = name
+        self.mode = mode
+        self.servers = servers
+        self.balance = balance
+        self.retries = retries
+        self.redispatchInterval = redispatchInterval
+        self.timeouts = timeouts
+        self.connectionMode = connectionMode
+        self.forwardFor = forwardFor
+        self.healthCheck = healthCheck
+        self.rules = rules
+        self.allBackups = allBackups
+    }
+}
+
+public struct ServerPlan: Sendable, Hashable {
+    public var name: String
+    /// Position in the backend's server list (HAProxy's server id is `index + 1`).
+    public var index: Int
+    public var host: String
+    /// nil: use the client connection's destination port.
+    public var port: Int?
+    public var weight: Int
+    public var maxConnections: Int?
+    public var backup: Bool
+    public var disabled: Bool
+    public var check: Bool
+    public var checkInterval: Int
+    public var fastInterval: Int
+    public var downInterval: Int
+    public var rise: Int
+    public var fall: Int
+    public var checkPort: Int?
+    public var checkAddress: String?
+
+    public init(declaration: ServerDeclaration, index: Int) {
+        name = declaration.name
+        self.index = index
+        host = declaration.host
+        port = declaration.port
+        weight = declaration.weight
+        maxConnections = declaration.maxConnections
+        backup = declaration.backup
+        disabled = declaration.disabled
+        check = declaration.check
+        checkInterval = declaration.checkInterval
+        fastInterval = declaration.fastInterval ?? declaration.checkInterval
+        downInterval = declaration.downInterval ?? declaration.checkInterval
+        rise = declaration.rise
+        fall = declaration.fall
+        checkPort = declaration.checkPort
+        checkAddress = declaration.checkAddress
+    }
+}

@@ -1,0 +1,2 @@
+/// The log record, formats and sinks arrive with the access-log issue.
+public enum LBLogModule {}

@@ -1,0 +1,2 @@
+/// Log analysis arrives with the lblog issue.
+public enum LBReportModule {}

@@ -1,0 +1,2 @@
+/// Counters and renderings arrive with the metrics issue.
+public enum LBStatsModule {}
