@@ -4,6 +4,123 @@ extension ProxyPlan {
     /// Compiles a parsed configuration: resolves backend names, compiles ACLs, regexes and rules.
     /// Returns the plan when there is no error, and every diagnostic found.
     public static func compile(_ configuration: Configuration) -> (plan: ProxyPlan?, diagnostics: [Diagnostic]) {
-        fatalError("not yet written")
+        var environment = CompileEnvironment()
+        let backendProxies = configuration.proxies.filter(\.isBackend)
+        for (index, proxy) in backendProxies.enumerated() {
+            if environment.backendIndexes[proxy.name] == nil { environment.backendIndexes[proxy.name] = index }
+            environment.staticServerCounts.append(proxy.servers.filter { !$0.disabled }.count)
+        }
+
+        var backends: [BackendPlan] = []
+        for proxy in backendProxies {
+            backends.append(compileBackend(proxy, environment: &environment))
+        }
+
+        var frontends: [FrontendPlan] = []
+        for proxy in configuration.proxies where proxy.isFrontend {
+            let ownBackend = proxy.isBackend ? environment.backendIndexes[proxy.name] : nil
+            frontends.append(compileFrontend(proxy, ownBackend: ownBackend, backendModes: backendProxies.map(\.mode),
+                                             environment: &environment))
+        }
+
+        let diagnostics = environment.diagnostics
+        guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+        return (ProxyPlan(global: configuration.global, frontends: frontends, backends: backends), diagnostics)
+    }
+
+    private static func compileFrontend(_ proxy: Proxy, ownBackend: Int?, backendModes: [ProxyMode],
+                                        environment: inout CompileEnvironment) -> FrontendPlan {
+        let acls = CompiledCondition.compileDeclarations(proxy.acls, environment: &environment)
+        let httpRules = compileHTTPRules(proxy, acls: acls, environment: &environment)
+
+        func target(_ reference: BackendReference, at location: SourceLocation) -> BackendTarget? {
+            switch reference {
+            case .name(let name):
+                guard let index = environment.backendIndexes[name] else {
+                    environment.error("no backend named '\(name)'", at: location,
+                                      hint: "declare 'backend \(name)' or fix the name")
+                    return nil
+                }
+                if proxy.mode == .http && backendModes[index] == .tcp {
+                    environment.error("HTTP frontend '\(proxy.name)' cannot use TCP backend '\(name)'", at: location,
+                                      hint: "set 'mode http' in backend '\(name)'")
+                }
+                return .index(index)
+            case .dynamic(let text):
+                return LogFormatTemplate.compile(text, at: location, environment: &environment).map { .dynamic($0) }
+            }
+        }
+
+        var backendRules: [BackendSelectionRule] = []
+        for rule in proxy.useBackendRules {
+            var condition: CompiledCondition?
+            if let written = rule.condition {
+                guard let compiled = CompiledCondition.compile(written, acls: acls, environment: &environment) else { continue }
+                condition = compiled
+            }
+            guard let resolved = target(rule.backend, at: rule.location) else { continue }
+            backendRules.append(BackendSelectionRule(target: resolved, condition: condition))
+        }
+        var defaultBackend: BackendTarget?
+        if let reference = proxy.defaultBackend {
+            defaultBackend = target(reference, at: proxy.location)
+        } else if let ownBackend {
+            defaultBackend = .index(ownBackend)
+        }
+
+        let rules = RequestRules(rules: httpRules, backendRules: backendRules, defaultBackend: defaultBackend,
+                                 backendIndexes: environment.backendIndexes)
+        var plan = FrontendPlan(name: proxy.name, mode: proxy.mode, binds: proxy.binds, maxConnections: proxy.maxConnections,
+                                timeouts: proxy.timeouts, connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
+                                stats: proxy.stats, rules: rules, logging: proxy.logging, ownBackend: ownBackend)
+        if let admin = proxy.stats?.adminCondition {
+            plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
+        }
+        return plan
+    }
+
+    private static func compileBackend(_ proxy: Proxy, environment: inout CompileEnvironment) -> BackendPlan {
+        // A listen section's http-request rules run once, on its frontend side.
+        var rules = RequestRules()
+        if !proxy.isFrontend {
+            let acls = CompiledCondition.compileDeclarations(proxy.acls, environment: &environment)
+            rules = RequestRules(rules: compileHTTPRules(proxy, acls: acls, environment: &environment),
+                                 backendRules: [], defaultBackend: nil, backendIndexes: environment.backendIndexes)
+        }
+        checkBalance(proxy, environment: &environment)
+        let servers = proxy.servers.enumerated().map { ServerPlan(declaration: $1, index: $0) }
+        return BackendPlan(name: proxy.name, mode: proxy.mode, servers: servers, balance: proxy.balance, retries: proxy.retries,
+                           redispatchInterval: proxy.redispatchInterval, timeouts: proxy.timeouts,
+                           connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
+                           healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
+    }
+
+    private static func compileHTTPRules(_ proxy: Proxy, acls: [String: CompiledACL],
+                                         environment: inout CompileEnvironment) -> [CompiledHTTPRule] {
+        if proxy.mode == .tcp, let first = proxy.httpRequestRules.first {
+            environment.warning("'http-request' rules in '\(proxy.name)' are ignored in mode tcp", at: first.location)
+            return []
+        }
+        return proxy.httpRequestRules.compactMap {
+            CompiledHTTPRule.compile($0, proxyName: proxy.name, acls: acls, environment: &environment)
+        }
+    }
+
+    /// Warns about balancing settings lb runs differently from HAProxy.
+    private static func checkBalance(_ proxy: Proxy, environment: inout CompileEnvironment) {
+        switch proxy.balance {
+        case .other(let keyword, _):
+            environment.warning("balance '\(keyword)' is not implemented; backend '\(proxy.name)' uses roundrobin",
+                                at: proxy.location)
+        case .urlParameter(_, let arguments) where arguments.contains("check_post"):
+            environment.warning("balance url_param: 'check_post' is not implemented; only the query string is hashed",
+                                at: proxy.location)
+        default:
+            break
+        }
+        if proxy.hashType.contains("consistent") {
+            environment.warning("hash-type consistent is not implemented; backend '\(proxy.name)' uses map-based hashing",
+                                at: proxy.location)
+        }
     }
 }

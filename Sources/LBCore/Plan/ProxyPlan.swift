@@ -32,6 +32,8 @@ public struct FrontendPlan: Sendable {
     public var logging: ProxyLogging
     /// For a `listen` section, the index of its own backend half.
     public var ownBackend: Int?
+    /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
+    public var statsAdminCondition: CompiledCondition?
 
     public init(name: String, mode: ProxyMode, binds: [BindAddress], maxConnections: Int?, timeouts: Timeouts,
                 connectionMode: HTTPConnectionMode?, forwardFor: ForwardForSettings?, stats: StatsSettings?,

@@ -1,0 +1,105 @@
+import LBConfig
+
+/// The compiled pattern side of one ACL: a match method and its patterns in the form that method needs.
+struct Matcher: Sendable, Hashable {
+    var method: MatchMethod
+    var ignoreCase: Bool
+    /// For `str sub beg end dir dom`: pattern bytes, already lowercase under `-i`.
+    var strings: [[UInt8]] = []
+    /// For `int` and `len`.
+    var integers: [IntegerRange] = []
+    /// For `ip`.
+    var networks: [IPNetwork] = []
+    /// For `reg`.
+    var regexes: [CompiledRegexBox] = []
+
+    private static let dirDelimiters: [UInt8] = Array("/?".utf8)
+    private static let domDelimiters: [UInt8] = Array("/?.:".utf8)
+
+    /// True when `value` matches any pattern.
+    func matches(_ value: SampleValue) -> Bool {
+        switch method {
+        case .found: return true
+        case .bool: return value.boolean
+        case .int:
+            guard let number = value.integer else { return false }
+            return integers.contains { $0.contains(number) }
+        case .len:
+            let length = value.text.utf8.count
+            return integers.contains { $0.contains(length) }
+        case .ip:
+            guard let address = value.address else { return false }
+            return networks.contains { $0.contains(address) }
+        case .reg:
+            let text = value.text
+            return regexes.contains { $0.regex.matches(text) }
+        case .str, .sub, .beg, .end, .dir, .dom:
+            return value.text.withUTF8Bytes { bytes in
+                for pattern in strings where matchString(bytes, pattern) { return true }
+                return false
+            }
+        }
+    }
+
+    @inline(__always)
+    private func matchString(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8]) -> Bool {
+        switch method {
+        case .str: ByteMatching.isEqual(bytes, pattern, foldCase: ignoreCase)
+        case .sub: ByteMatching.contains(bytes, pattern, foldCase: ignoreCase)
+        case .beg: ByteMatching.hasPrefix(bytes, pattern, foldCase: ignoreCase)
+        case .end: ByteMatching.hasSuffix(bytes, pattern, foldCase: ignoreCase)
+        case .dir: ByteMatching.containsWord(bytes, pattern, delimiters: Self.dirDelimiters, foldCase: ignoreCase)
+        case .dom: ByteMatching.containsWord(bytes, pattern, delimiters: Self.domDelimiters, foldCase: ignoreCase)
+        default: false
+        }
+    }
+
+    /// Builds the matcher, or returns a message naming the first bad pattern.
+    static func compile(method: MatchMethod, ignoreCase: Bool, operator op: String?, patterns: [String]) -> Result<Matcher, SampleCompileError> {
+        var matcher = Matcher(method: method, ignoreCase: ignoreCase)
+        if op != nil && !method.takesIntegers {
+            return .failure(SampleCompileError("operator '\(op!)' only applies to integer matches"))
+        }
+        for pattern in patterns {
+            switch method {
+            case .found, .bool:
+                continue
+            case .int, .len:
+                guard let range = IntegerRange.parse(pattern, operator: op) else {
+                    return .failure(SampleCompileError("'\(pattern)' is not an integer or range (a:b, a:, :b)"))
+                }
+                matcher.integers.append(range)
+            case .ip:
+                guard let network = IPNetwork(pattern) else {
+                    return .failure(SampleCompileError("'\(pattern)' is not an IP address or network",
+                                                       hint: "lb does not resolve host names in ACL patterns"))
+                }
+                matcher.networks.append(network)
+            case .reg:
+                do {
+                    matcher.regexes.append(CompiledRegexBox(regex: try CompiledRegex(pattern, ignoreCase: ignoreCase)))
+                } catch {
+                    return .failure(SampleCompileError("invalid regular expression '\(pattern)'"))
+                }
+            case .str, .sub, .beg, .end, .dir, .dom:
+                var bytes = Array(pattern.utf8)
+                if ignoreCase { bytes = bytes.map(ByteMatching.fold) }
+                if method == .dir || method == .dom {
+                    // A word pattern's own leading and trailing delimiters do not take part in the match.
+                    let delimiters = method == .dir ? dirDelimiters : domDelimiters
+                    while let first = bytes.first, delimiters.contains(first) { bytes.removeFirst() }
+                    while let last = bytes.last, delimiters.contains(last) { bytes.removeLast() }
+                }
+                matcher.strings.append(bytes)
+            }
+        }
+        return .success(matcher)
+    }
+}
+
+/// Makes `CompiledRegex` usable in `Hashable` values (compared by pattern text).
+struct CompiledRegexBox: Sendable, Hashable {
+    var regex: CompiledRegex
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.regex.pattern == rhs.regex.pattern }
+    func hash(into hasher: inout Hasher) { hasher.combine(regex.pattern) }
+}

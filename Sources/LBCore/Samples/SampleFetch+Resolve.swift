@@ -1,0 +1,78 @@
+import LBConfig
+
+extension SampleFetch {
+    /// HAProxy fetches that lb knows by name but does not compute yet. They compile with a warning and
+    /// yield no value.
+    static let knownButUnimplemented: Set<String> = [
+        "ssl_fc_sni", "req.ssl_sni", "req_ssl_sni", "ssl_fc_alpn", "ssl_fc_protocol", "ssl_fc_cipher",
+        "ssl_c_used", "ssl_c_verify", "ssl_c_s_dn", "ssl_c_i_dn", "ssl_fc_has_crt", "ssl_fc_has_sni",
+        "http_auth", "http_auth_group", "http_auth_pass", "http_auth_type", "http_auth_user",
+        "req.body", "req.body_param", "req.body_len", "req.len", "req_len", "req.payload", "payload",
+        "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
+        "status", "res.hdr", "res.fhdr", "capture.req.hdr", "capture.req.uri", "var", "env", "date",
+        "fe_conn", "be_conn", "connslots", "avg_queue", "queue", "be_sess_rate", "fe_sess_rate",
+        "srv_is_up", "stopping", "url_ip", "url_port", "hdr_ip", "req.hdr_ip", "unique-id", "uuid", "rand",
+        "so_id", "fe_id", "fe_name", "be_id", "be_name", "srv_id", "srv_name",
+    ]
+
+    /// Resolves `name(args)` to a fetch.
+    static func resolve(_ call: SampleCall, environment: CompileEnvironment) throws(SampleCompileError) -> SampleFetch {
+        let arguments = call.arguments
+        func requiredName() throws(SampleCompileError) -> String {
+            guard let first = arguments.first, !first.isEmpty else {
+                throw SampleCompileError("fetch '\(call.name)' needs a name argument")
+            }
+            return first
+        }
+        func occurrence() throws(SampleCompileError) -> Int? {
+            guard arguments.count > 1 else { return nil }
+            guard let value = Int(arguments[1]), value != 0 else {
+                throw SampleCompileError("fetch '\(call.name)': occurrence '\(arguments[1])' must be a non-zero integer")
+            }
+            return value
+        }
+        func noArguments(_ fetch: SampleFetch) throws(SampleCompileError) -> SampleFetch {
+            guard arguments.isEmpty || arguments == [""] else {
+                throw SampleCompileError("fetch '\(call.name)' takes no argument")
+            }
+            return fetch
+        }
+        switch call.name {
+        case "path": return try noArguments(.path)
+        case "pathq": return try noArguments(.pathWithQuery)
+        case "url": return try noArguments(.url)
+        case "query": return try noArguments(.query)
+        case "base": return try noArguments(.base)
+        case "url_param", "urlp": return .urlParameter(try requiredName())
+        case "hdr", "req.hdr": return .header(try requiredName(), occurrence: try occurrence())
+        case "req.fhdr": return .fullHeader(try requiredName(), occurrence: try occurrence())
+        case "hdr_cnt", "req.hdr_cnt": return .headerCount(arguments.first.flatMap { $0.isEmpty ? nil : $0 })
+        case "req.fhdr_cnt": return .fullHeaderCount(arguments.first.flatMap { $0.isEmpty ? nil : $0 })
+        case "req.cook", "cook": return .cookie(try requiredName())
+        case "req.cook_cnt", "cook_cnt": return .cookieCount(try requiredName())
+        case "method": return try noArguments(.method)
+        case "req.ver", "req_ver": return try noArguments(.version)
+        case "src": return try noArguments(.source)
+        case "src_port": return try noArguments(.sourcePort)
+        case "dst": return try noArguments(.destination)
+        case "dst_port": return try noArguments(.destinationPort)
+        case "ssl_fc": return try noArguments(.tls)
+        case "always_true": return try noArguments(.constant(true))
+        case "always_false": return try noArguments(.constant(false))
+        case "nbsrv":
+            let backend = try requiredName()
+            guard let index = environment.backendIndexes[backend] else {
+                throw SampleCompileError("nbsrv: no backend named '\(backend)'")
+            }
+            let count = index < environment.staticServerCounts.count ? environment.staticServerCounts[index] : 0
+            return .usableServers(backend: index, staticCount: count)
+        default:
+            if knownButUnimplemented.contains(call.name) || call.name.hasPrefix("sc_") || call.name.hasPrefix("sc0_")
+                || call.name.hasPrefix("sc1_") || call.name.hasPrefix("sc2_") || call.name.hasPrefix("src_")
+                || call.name.hasPrefix("table_") {
+                return .unimplemented(call.name)
+            }
+            throw SampleCompileError("unknown fetch '\(call.name)'")
+        }
+    }
+}
