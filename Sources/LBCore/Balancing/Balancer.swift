@@ -21,7 +21,20 @@ public protocol Balancer {
 
 /// Builds the balancer for a backend (one per event loop).
 public enum BalancerFactory {
+    /// Algorithms lb does not implement (`rdp-cookie`, `hash`...) get roundrobin; `ProxyPlan.compile`
+    /// warns about them.
     public static func make(for backend: BackendPlan) -> any Balancer {
-        fatalError("not yet written")
+        let pool = ServerPool(backend)
+        switch backend.balance {
+        case .roundRobin, .other: return RoundRobinBalancer(pool: pool)
+        case .staticRoundRobin: return StaticRoundRobinBalancer(pool: pool)
+        case .leastConnections: return LeastConnectionsBalancer(pool: pool)
+        case .first: return FirstAvailableBalancer(pool: pool)
+        case .source: return SourceHashBalancer(pool: pool)
+        case .uri(let arguments): return URIHashBalancer(pool: pool, arguments: arguments)
+        case .urlParameter(let name, _): return URLParameterHashBalancer(pool: pool, name: name)
+        case .header(let name, let useDomainOnly): return HeaderHashBalancer(pool: pool, name: name, useDomainOnly: useDomainOnly)
+        case .random(let draws): return RandomBalancer(pool: pool, draws: draws)
+        }
     }
 }

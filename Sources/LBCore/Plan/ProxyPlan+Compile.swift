@@ -88,11 +88,23 @@ extension ProxyPlan {
                                  backendRules: [], defaultBackend: nil, backendIndexes: environment.backendIndexes)
         }
         checkBalance(proxy, environment: &environment)
+        var expectation: HTTPCheckExpectation?
+        do {
+            expectation = try HTTPCheckExpectation(proxy.healthCheck.expect)
+            if expectation?.isStatusOnly == false {
+                environment.warning("http-check expect '\(proxy.healthCheck.expect.joined(separator: " "))' is not implemented; 2xx and 3xx pass",
+                                    at: proxy.location)
+            }
+        } catch {
+            environment.error(error.description, at: proxy.location)
+        }
         let servers = proxy.servers.enumerated().map { ServerPlan(declaration: $1, index: $0) }
-        return BackendPlan(name: proxy.name, mode: proxy.mode, servers: servers, balance: proxy.balance, retries: proxy.retries,
+        var plan = BackendPlan(name: proxy.name, mode: proxy.mode, servers: servers, balance: proxy.balance, retries: proxy.retries,
                            redispatchInterval: proxy.redispatchInterval, timeouts: proxy.timeouts,
                            connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                            healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
+        plan.checkExpectation = expectation
+        return plan
     }
 
     private static func compileHTTPRules(_ proxy: Proxy, acls: [String: CompiledACL],

@@ -69,6 +69,8 @@ public struct BackendPlan: Sendable {
     public var rules: RequestRules
     /// True when `option allbackups` is set: every usable backup serves, not only the first.
     public var allBackups: Bool
+    /// `http-check expect`, compiled; decides a check from its status code.
+    public var checkExpectation: HTTPCheckExpectation?
 
     public init(name: String, mode: ProxyMode, servers: [ServerPlan], balance: BalanceAlgorithm, retries: Int,
                 redispatchInterval: Int?, timeouts: Timeouts, connectionMode: HTTPConnectionMode?,

@@ -1,0 +1,62 @@
+/// `balance uri [len N] [depth N] [whole] [path-only]`: the request target hashed onto the weighted map.
+/// Without `whole` the query is left out; `path-only` leaves out scheme and authority; `len` keeps the
+/// first N characters and `depth` the first N directory levels, whichever limit comes first.
+struct URIHashBalancer: Balancer {
+    struct Options: Sendable, Equatable {
+        var length: Int?
+        var depth: Int?
+        var whole = false
+        var pathOnly = false
+
+        init(arguments: [String]) {
+            var iterator = arguments.makeIterator()
+            while let word = iterator.next() {
+                switch word {
+                case "len": length = iterator.next().flatMap { Int($0) }
+                case "depth": depth = iterator.next().flatMap { Int($0) }
+                case "whole": whole = true
+                case "path-only": pathOnly = true
+                default: break
+                }
+            }
+        }
+    }
+
+    let pool: ServerPool
+    let options: Options
+    private var map = WeightedMap()
+    private var fallback: RoundRobinBalancer
+
+    init(pool: ServerPool, arguments: [String]) {
+        self.pool = pool
+        options = Options(arguments: arguments)
+        fallback = RoundRobinBalancer(pool: pool)
+    }
+
+    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
+        guard let request else { return fallback.pick(availability, request: request, connection: connection) }
+        return map.server(for: BalancerHash.hash(Self.key(request.uri, options).utf8), availability, pool: pool)
+    }
+
+    static func key(_ uri: String, _ options: Options) -> Substring {
+        let parts = RequestURI(uri)
+        var start = uri.startIndex
+        if options.pathOnly { start = parts.pathStart ?? parts.authorityEnd }
+        var end = options.whole ? uri.endIndex : (parts.queryMark ?? uri.endIndex)
+        if end < start { end = start }
+        let utf8 = uri.utf8
+        var cursor = start
+        var characters = 0
+        var slashes = 0
+        while cursor < end {
+            if let length = options.length, characters >= length { break }
+            if utf8[cursor] == UInt8(ascii: "/") {
+                slashes += 1
+                if let depth = options.depth, slashes > depth { break }
+            }
+            characters += 1
+            cursor = utf8.index(after: cursor)
+        }
+        return uri[start..<cursor]
+    }
+}
