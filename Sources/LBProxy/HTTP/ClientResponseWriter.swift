@@ -1,0 +1,46 @@
+import NIOCore
+
+/// Rewrites a server's response head for the client: the status line and end-to-end fields are copied
+/// byte for byte from the receive buffer; hop-by-hop fields are replaced by lb's own `Connection` field.
+enum ClientResponseWriter {
+    /// - Parameters:
+    ///   - source: the buffer holding the head at its reader index.
+    ///   - passUpgrade: keep `Connection`/`Upgrade` as sent (a 101 switching protocols).
+    ///   - connection: the `Connection` value to announce, or nil for none.
+    static func write(_ response: ParsedResponse, from source: ByteBuffer, passUpgrade: Bool, connection: StaticString?, into buffer: inout ByteBuffer) {
+        source.withUnsafeReadableBytes { bytes in
+            let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let raw = response.raw
+            buffer.writeBytes(UnsafeRawBufferPointer(start: base + raw.startLineStart, count: raw.startLineLength))
+            buffer.writeStaticString("\r\n")
+            for field in raw.fields {
+                if !passUpgrade, isHopByHop(base, field) { continue }
+                if !passUpgrade, !response.framingHeaders.connectionOptions.isEmpty,
+                   response.framingHeaders.connectionOptions.contains(
+                    String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self).lowercased()) {
+                    continue
+                }
+                let end = field.valueStart + field.valueLength
+                buffer.writeBytes(UnsafeRawBufferPointer(start: base + field.nameStart, count: end - field.nameStart))
+                buffer.writeStaticString("\r\n")
+            }
+        }
+        if let connection {
+            buffer.writeStaticString("connection: ")
+            buffer.writeStaticString(connection)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    private static func isHopByHop(_ base: UnsafePointer<UInt8>, _ field: HeaderFieldRange) -> Bool {
+        let start = field.nameStart, length = field.nameLength
+        switch length {
+        case 2: return HeadScanner.nameEquals(base, start, length, "te")
+        case 7: return HeadScanner.nameEquals(base, start, length, "upgrade")
+        case 10: return HeadScanner.nameEquals(base, start, length, "connection") || HeadScanner.nameEquals(base, start, length, "keep-alive")
+        case 16: return HeadScanner.nameEquals(base, start, length, "proxy-connection")
+        default: return false
+        }
+    }
+}

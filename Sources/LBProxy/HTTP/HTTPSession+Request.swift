@@ -1,0 +1,183 @@
+import LBConfig
+import LBCore
+import NIOCore
+
+extension HTTPSession {
+    /// Consumes buffered client bytes according to the phase: parse a head, or feed the request body.
+    func processInbound() {
+        while true {
+            switch phase {
+            case .waitingRequest, .readingHead:
+                guard let buffer = inbound, buffer.readableBytes > 0 else { return }
+                if phase == .waitingRequest {
+                    phase = .readingHead
+                    // Later requests get `timeout http-request` from their first byte.
+                    if requestsServed > 0 { arm(.requestHead, timeouts.requestHead) }
+                }
+                let parsed: ParsedRequest?
+                do {
+                    parsed = try requestParser.parse(buffer)
+                } catch {
+                    frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
+                    respondError(400)
+                    return
+                }
+                guard let parsed else { return }
+                inbound!.moveReaderIndex(forwardBy: parsed.headLength)
+                startExchange(parsed)
+            case .exchanging:
+                pumpRequestBody()
+                return
+            case .tunnel:
+                if var buffer = inbound, buffer.readableBytes > 0, let upstream {
+                    inbound = nil
+                    upstream.write(buffer.readSlice(length: buffer.readableBytes)!)
+                    upstreamNeedsFlush = true
+                }
+                return
+            case .connecting, .closing:
+                return
+            }
+        }
+    }
+
+    /// A complete head arrived: run the rules and send the request on its way (or answer it here).
+    func startExchange(_ parsed: ParsedRequest) {
+        frontend.totalRequests.wrappingIncrement(ordering: .relaxed)
+        timer.cancel()
+        var head = parsed.head
+        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
+
+        if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
+            answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime), parsed)
+            return
+        }
+        guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo) ?? frontend.plan.ownBackend
+        else {
+            respondError(503)
+            return
+        }
+        let backend = runtime.backends[backendIndex]
+        if backendIndex != frontend.plan.ownBackend {
+            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
+        }
+        let mode = HTTPConnectionMode.effective(frontend: frontend.plan.connectionMode, backend: backend.plan.connectionMode)
+        var upstreamHead = context.channel.allocator.buffer(capacity: 512)
+        UpstreamRequestWriter.write(
+            parsed, head: head, mode: mode, forwardFor: backend.plan.forwardFor ?? frontend.plan.forwardFor,
+            client: connectionInfo, into: &upstreamHead)
+        var request = parsed
+        request.head = head
+        exchange = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead)
+        phase = .connecting
+        dispatch()
+    }
+
+    /// Applies a rule verdict; returns false when the request was answered locally.
+    private func handle(_ verdict: RequestVerdict, _ parsed: ParsedRequest) -> Bool {
+        switch verdict {
+        case .proceed:
+            return true
+        case .deny(let status):
+            frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+            respondError(status)
+        case .respond(let response):
+            answerLocally(response, parsed)
+        case .authenticate(let realm):
+            var response = LocalResponse(status: 401)
+            response.headers.add("www-authenticate", "Basic realm=\"\(realm)\"")
+            response.headers.add("content-type", "text/html")
+            response.body = Array("<html><body><h1>401 Unauthorized</h1>\nThis resource needs valid credentials.\n</body></html>\n".utf8)
+            answerLocally(response, parsed)
+        case .useService(let name):
+            // Services (the Prometheus exporter) arrive with the metrics work; until then say so plainly.
+            var response = LocalResponse(status: 501)
+            response.headers.add("content-type", "text/plain")
+            response.body = Array("service '\(name)' is not available in this build of lb\n".utf8)
+            answerLocally(response, parsed)
+        }
+        return false
+    }
+
+    /// Sends a response built by lb itself. The connection stays open when the request had no body
+    /// (nothing is left to skip) and the client and mode allow it.
+    func answerLocally(_ response: LocalResponse, _ parsed: ParsedRequest) {
+        let keep = parsed.framing == .none && !parsed.clientWantsClose && !draining && !clientInputClosed
+            && frontend.plan.connectionMode != .close
+        var buffer = context.channel.allocator.buffer(capacity: 256 + response.body.count)
+        let connectionValue: String? = keep ? (parsed.head.version == .http1_0 ? "keep-alive" : nil) : "close"
+        ErrorPages.serialize(response, connection: connectionValue, headOnly: parsed.head.method == "HEAD", into: &buffer)
+        writeToClient(buffer)
+        exchange = nil
+        if keep {
+            context.flush()
+            finishClientSide()
+        } else {
+            closeAfterFlush()
+        }
+    }
+
+    /// Answers with one of lb's error pages and closes the connection.
+    func respondError(_ status: Int) {
+        releaseServerSlot()
+        upstream?.close()
+        upstream = nil
+        exchange = nil
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        buffer.writeBytes(ErrorPages.bytes(for: status))
+        writeToClient(buffer)
+        closeAfterFlush()
+    }
+
+    /// The exchange is over on the client side and the connection stays: wait for the next request.
+    func finishClientSide() {
+        requestsServed += 1
+        exchange = nil
+        phase = .waitingRequest
+        if draining {
+            context.close(promise: nil)
+            return
+        }
+        arm(.keepAlive, timeouts.keepAliveIdle)
+        if let buffer = inbound, buffer.readableBytes > 0 {
+            processInbound()
+        } else {
+            inbound = nil
+        }
+        resumeClientRead()
+    }
+
+    /// Forwards buffered request body bytes to the server, up to the end of this request's body.
+    func pumpRequestBody() {
+        guard var current = exchange, !current.requestBody.isComplete, let upstream, var buffer = inbound,
+              buffer.readableBytes > 0 else { return }
+        let consumed: Int
+        do {
+            consumed = try current.requestBody.advance(over: buffer)
+        } catch {
+            frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
+            exchange = current
+            if current.response == nil { respondError(400) } else { abortBoth() }
+            return
+        }
+        if consumed > 0 {
+            upstream.write(buffer.readSlice(length: consumed)!)
+            upstreamNeedsFlush = true
+            current.requestBodyStarted = true
+        }
+        inbound = buffer
+        exchange = current
+        if current.requestBody.isComplete {
+            arm(.server, current.backend.plan.timeouts.server)
+            if current.response != nil, current.responseBody.isComplete { finishExchange() }
+        }
+    }
+}
+
+extension HTTPConnectionMode {
+    /// The mode in force for an exchange: the stronger of the frontend's and the backend's, keep-alive
+    /// when neither sets one.
+    static func effective(frontend: HTTPConnectionMode?, backend: HTTPConnectionMode?) -> HTTPConnectionMode {
+        max(frontend ?? .keepAlive, backend ?? .keepAlive)
+    }
+}

@@ -1,0 +1,353 @@
+import LBConfig
+import LBCore
+import NIOCore
+
+extension HTTPSession {
+    /// Picks a server and gets a connection to it: an idle pooled one when the mode allows reuse,
+    /// otherwise a new one.
+    func dispatch(excluding failed: Int? = nil) {
+        guard var current = exchange else { return }
+        let backend = current.backend
+        guard let serverIndex = loop.pickServer(backend, request: current.request.head, connection: connectionInfo, excluding: failed)
+                ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
+        else {
+            respondError(503)
+            return
+        }
+        let server = backend.servers[serverIndex]
+        current.serverIndex = serverIndex
+        if !current.holdsServerSlot {
+            server.activeConnections.wrappingIncrement(ordering: .relaxed)
+            current.holdsServerSlot = true
+        }
+        server.totalSessions.wrappingIncrement(ordering: .relaxed)
+        current.attempt += 1
+        exchange = current
+        if current.mode == .keepAlive, let pooled = loop.pool.take(backend: backend.index, server: serverIndex) {
+            attach(pooled, reused: true)
+            return
+        }
+        connect(to: server, serverIndex: serverIndex)
+    }
+
+    private func connect(to server: ServerRuntime, serverIndex: Int) {
+        guard let current = exchange else { return }
+        let address: SocketAddress
+        do {
+            address = try server.address ?? SocketAddress(ipAddress: server.resolvedHost, port: connectionInfo.destinationPort)
+        } catch {
+            connectFailed(timedOut: false)
+            return
+        }
+        let attempt = current.attempt
+        let timeout = TimeAmount.milliseconds(Int64(current.backend.plan.timeouts.connect ?? 10_000))
+        loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: timeout) { [weak self] result in
+            guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else {
+                if case .success(let connection) = result { connection.close() }
+                return
+            }
+            switch result {
+            case .success(let connection):
+                self.attach(connection, reused: false)
+            case .failure(let error):
+                self.connectFailed(timedOut: error is ChannelError && (error as! ChannelError) == .connectTimeout(timeout))
+            }
+        }
+    }
+
+    /// A connect failed: retry (possibly on another server) or give up with 503.
+    private func connectFailed(timedOut: Bool) {
+        guard var current = exchange, let serverIndex = current.serverIndex else { return }
+        let backend = current.backend
+        backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
+        current.connectTimedOut = timedOut
+        guard current.retriesDone < backend.plan.retries else {
+            exchange = current
+            respondError(503)
+            return
+        }
+        current.retriesDone += 1
+        backend.servers[serverIndex].retries.wrappingIncrement(ordering: .relaxed)
+        var redispatch = false
+        if let interval = backend.plan.redispatchInterval {
+            redispatch = interval < 0 ? current.retriesDone == backend.plan.retries : interval > 0 && current.retriesDone % interval == 0
+        }
+        if redispatch {
+            current.redispatched = true
+            backend.servers[serverIndex].redispatches.wrappingIncrement(ordering: .relaxed)
+            backend.servers[serverIndex].activeConnections.wrappingDecrement(ordering: .relaxed)
+            current.holdsServerSlot = false
+        }
+        exchange = current
+        // A refused connect is retried after a short pause (at most 1 s); a timed-out one at once.
+        let pause = timedOut ? 0 : min(backend.plan.timeouts.connect ?? 1000, 1000)
+        let attempt = current.attempt
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
+            guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else { return }
+            if redispatch {
+                self.dispatch(excluding: serverIndex)
+            } else {
+                self.exchange?.attempt += 1
+                self.connect(to: backend.servers[serverIndex], serverIndex: serverIndex)
+            }
+        }
+    }
+
+    /// Takes a connection to the server and sends the request head (and whatever body is buffered).
+    func attach(_ connection: UpstreamConnection, reused: Bool) {
+        guard var current = exchange else {
+            connection.close()
+            return
+        }
+        current.reusedConnection = reused
+        exchange = current
+        upstream = connection
+        connection.owner = self
+        phase = .exchanging
+        connection.write(current.upstreamHead)
+        upstreamNeedsFlush = true
+        if current.requestBody.isComplete {
+            arm(.server, current.backend.plan.timeouts.server)
+        } else {
+            arm(.client, timeouts.client)
+            pumpRequestBody()
+        }
+        flushUpstream()
+        resumeClientRead()
+    }
+
+    // MARK: Upstream events
+
+    var mayReadUpstream: Bool { context?.channel.isWritable ?? false }
+
+    func upstreamRead(_ connection: UpstreamConnection, _ buffer: ByteBuffer) {
+        guard connection === upstream else { return }
+        var buffer = buffer
+        if phase == .tunnel {
+            timer.touch()
+            writeToClient(buffer)
+            return
+        }
+        guard var current = exchange else { return }
+        current.backend.servers[current.serverIndex!].bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        current.receivedResponseBytes = true
+        if current.requestBody.isComplete { timer.touch() }
+        if current.response != nil {
+            exchange = current
+            relayResponseBody(&buffer)
+            return
+        }
+        if current.responseBuffer == nil || current.responseBuffer!.readableBytes == 0 {
+            current.responseBuffer = buffer
+        } else {
+            current.responseBuffer!.writeBuffer(&buffer)
+        }
+        exchange = current
+        parseResponseHeads()
+    }
+
+    /// Parses response heads from the buffered bytes: relays interim 1xx answers, switches to a tunnel on
+    /// 101, and starts relaying the final response.
+    private func parseResponseHeads() {
+        while var current = exchange, var pending = current.responseBuffer, pending.readableBytes > 0 {
+            let parsed: ParsedResponse?
+            do {
+                parsed = try responseParser.parse(pending)
+            } catch {
+                current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+                exchange = current
+                respondError(502)
+                return
+            }
+            guard let response = parsed else { return }
+            var head = context.channel.allocator.buffer(capacity: response.raw.length + 32)
+            if response.status == 101 && current.request.wantsUpgrade {
+                ClientResponseWriter.write(response, from: pending, passUpgrade: true, connection: nil, into: &head)
+                pending.moveReaderIndex(forwardBy: response.raw.length)
+                writeToClient(head)
+                if pending.readableBytes > 0 { writeToClient(pending) }
+                current.responseBuffer = nil
+                exchange = current
+                enterTunnel()
+                return
+            }
+            if response.status < 200 {
+                // Interim answer (100 Continue...): relay it and wait for the final one.
+                ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: nil, into: &head)
+                pending.moveReaderIndex(forwardBy: response.raw.length)
+                current.responseBuffer = pending
+                exchange = current
+                writeToClient(head)
+                context.flush()
+                continue
+            }
+            let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
+            current.response = response
+            current.responseBody = BodyTracker(framing)
+            let clientIsHTTP10 = current.request.head.version == .http1_0
+            current.keepClient = !current.request.clientWantsClose && current.mode != .close && framing != .untilClose
+                && !draining && !clientInputClosed && !current.request.wantsUpgrade
+            current.reuseServer = current.mode == .keepAlive && response.serverKeepsAlive && framing != .untilClose
+                && !current.request.wantsUpgrade
+            let connectionValue: StaticString? = current.keepClient ? (clientIsHTTP10 ? "keep-alive" : nil) : "close"
+            ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue, into: &head)
+            pending.moveReaderIndex(forwardBy: response.raw.length)
+            current.responseBuffer = nil
+            exchange = current
+            writeToClient(head)
+            relayResponseBody(&pending)
+            return
+        }
+    }
+
+    /// Forwards response body bytes up to the end of the response.
+    private func relayResponseBody(_ buffer: inout ByteBuffer) {
+        guard var current = exchange else { return }
+        if buffer.readableBytes > 0 {
+            let consumed: Int
+            do {
+                consumed = try current.responseBody.advance(over: buffer)
+            } catch {
+                current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+                exchange = current
+                abortBoth()
+                return
+            }
+            if consumed > 0 { writeToClient(buffer.readSlice(length: consumed)!) }
+            if buffer.readableBytes > 0 { current.serverOverran = true }
+            exchange = current
+        }
+        if current.responseBody.isComplete && (current.requestBody.isComplete || !current.keepClient) {
+            finishExchange()
+        }
+    }
+
+    func upstreamReadComplete(_ connection: UpstreamConnection) {
+        guard connection === upstream else { return }
+        context.flush()
+    }
+
+    /// The response is complete: park or close the server connection, then keep or close the client.
+    func finishExchange() {
+        guard let current = exchange else { return }
+        releaseServerSlot()
+        if let connection = upstream {
+            upstream = nil
+            if current.reuseServer && current.requestBody.isComplete && !current.serverOverran && connection.isActive && !loop.stopping {
+                connection.owner = nil
+                connection.requestsServed += 1
+                loop.pool.park(connection)
+            } else {
+                connection.close()
+            }
+        }
+        if current.keepClient && current.requestBody.isComplete && !draining && !clientInputClosed {
+            context.flush()
+            finishClientSide()
+        } else {
+            exchange = nil
+            closeAfterFlush()
+        }
+    }
+
+    func upstreamInputClosed(_ connection: UpstreamConnection) {
+        guard connection === upstream else {
+            connection.close()
+            return
+        }
+        if phase == .tunnel {
+            // Pass the server's FIN on to the client; the other direction may still flow.
+            context.flush()
+            context.close(mode: .output, promise: nil)
+            return
+        }
+        serverEnded()
+    }
+
+    func upstreamClosed(_ connection: UpstreamConnection) {
+        guard connection === upstream else { return }
+        if phase == .tunnel {
+            upstream = nil
+            closeAfterFlush()
+            return
+        }
+        serverEnded()
+    }
+
+    /// The server closed its side during an exchange.
+    private func serverEnded() {
+        guard var current = exchange else { return }
+        upstream?.close()
+        upstream = nil
+        if current.response == nil {
+            if current.reusedConnection && !current.receivedResponseBytes && !current.requestBodyStarted {
+                // A pooled connection the server had already closed: send the request on a fresh one.
+                current.reusedConnection = false
+                exchange = current
+                phase = .connecting
+                if let index = current.serverIndex { connectAgain(serverIndex: index) }
+                return
+            }
+            current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+            exchange = current
+            respondError(502)
+            return
+        }
+        if current.responseBody.isUntilClose {
+            current.keepClient = false
+            exchange = current
+            finishExchange()
+            return
+        }
+        if current.responseBody.isComplete {
+            current.reuseServer = false
+            exchange = current
+            if current.requestBody.isComplete { finishExchange() } else { abortBoth() }
+            return
+        }
+        // Truncated response: the client already has the head, so only a close can tell it.
+        abortBoth()
+    }
+
+    private func connectAgain(serverIndex: Int) {
+        guard var current = exchange else { return }
+        current.attempt += 1
+        exchange = current
+        let server = current.backend.servers[serverIndex]
+        let attempt = current.attempt
+        guard let address = server.address else {
+            dispatch()
+            return
+        }
+        let timeout = TimeAmount.milliseconds(Int64(current.backend.plan.timeouts.connect ?? 10_000))
+        loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: timeout) { [weak self] result in
+            guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else {
+                if case .success(let connection) = result { connection.close() }
+                return
+            }
+            switch result {
+            case .success(let connection): self.attach(connection, reused: false)
+            case .failure: self.respondError(503)
+            }
+        }
+    }
+
+    func upstreamWritabilityChanged(_ connection: UpstreamConnection) {
+        guard connection === upstream, connection.isWritable else { return }
+        resumeClientRead()
+    }
+
+    /// After a 101: relay bytes both ways untouched under `timeout tunnel`.
+    private func enterTunnel() {
+        phase = .tunnel
+        arm(.tunnel, timeouts.tunnelIdle ?? exchange?.backend.plan.timeouts.tunnelIdle)
+        if var buffer = inbound, buffer.readableBytes > 0 {
+            upstream?.write(buffer.readSlice(length: buffer.readableBytes)!)
+            upstreamNeedsFlush = true
+        }
+        inbound = nil
+        flushUpstream()
+        context.flush()
+        resumeClientRead()
+    }
+}

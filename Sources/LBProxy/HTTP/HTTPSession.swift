@@ -1,0 +1,217 @@
+import LBConfig
+import LBCore
+import NIOCore
+
+/// One client connection in HTTP mode, from accept to close: reads request heads, applies the frontend's
+/// rules, picks a backend and a server, relays the exchange, and keeps the connection alive between
+/// requests. The upstream side is an `UpstreamConnection` on the same event loop, so the pair shares no
+/// locks (the glue-handler pattern). Explicitly not Sendable: confined to its loop.
+final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    enum Phase {
+        /// Between requests (or before the first): nothing of a request received yet.
+        case waitingRequest
+        /// Part of a request head is buffered.
+        case readingHead
+        /// A server was chosen and a connection is being opened (or a retry is pending).
+        case connecting
+        /// The request is being sent and the response relayed.
+        case exchanging
+        /// After a protocol switch (101): bytes flow both ways unchanged.
+        case tunnel
+        /// The last answer is being flushed; the connection closes after it.
+        case closing
+    }
+
+    let runtime: ProxyRuntime
+    let frontend: FrontendRuntime
+    let loop: LoopContext
+    var context: ChannelHandlerContext!
+    var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
+    let requestParser: RequestHeadParser
+    let responseParser: ResponseHeadParser
+
+    var phase = Phase.waitingRequest
+    /// Client bytes received and not consumed yet (a partial head, body bytes waiting for the server,
+    /// or pipelined requests).
+    var inbound: ByteBuffer?
+    var exchange: HTTPExchange?
+    var upstream: UpstreamConnection?
+    var requestsServed = 0
+    var clientInputClosed = false
+    var clientReadPending = false
+    var upstreamNeedsFlush = false
+    var draining = false
+    var timer = SessionTimer()
+
+    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
+        self.runtime = runtime
+        self.frontend = frontend
+        self.loop = loop
+        self.requestParser = RequestHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
+        self.responseParser = ResponseHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
+    }
+
+    var timeouts: Timeouts { frontend.plan.timeouts }
+
+    // MARK: Client channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        connectionInfo = ConnectionInfo(
+            source: context.channel.remoteAddress?.ipAddress, sourcePort: context.channel.remoteAddress?.port ?? 0,
+            destination: context.channel.localAddress?.ipAddress, destinationPort: context.channel.localAddress?.port ?? 0)
+        loop.sessions[ObjectIdentifier(self)] = self
+        // The first request must arrive within `timeout http-request`, counted from the accept.
+        arm(.requestHead, timeouts.requestHead)
+        if loop.stopping { drain() }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        frontend.bytesIn.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        switch phase {
+        case .tunnel:
+            timer.touch()
+            upstream?.write(buffer)
+            upstreamNeedsFlush = true
+            return
+        case .closing:
+            return
+        default:
+            break
+        }
+        if inbound == nil || inbound!.readableBytes == 0 {
+            inbound = buffer
+        } else {
+            inbound!.writeBuffer(&buffer)
+        }
+        if phase == .exchanging, exchange?.requestBody.isComplete == false { timer.touch() }
+        processInbound()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushUpstream()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer.cancel()
+        releaseServerSlot()
+        upstream?.close()
+        upstream = nil
+        exchange = nil
+        phase = .closing
+        loop.sessions[ObjectIdentifier(self)] = nil
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, event == .inputClosed else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        clientInputClosed = true
+        switch phase {
+        case .waitingRequest, .readingHead, .closing:
+            // Nothing (or only part of a head) was sent before the client stopped: nothing to answer.
+            context.close(promise: nil)
+        case .connecting, .exchanging:
+            if exchange?.requestBody.isComplete == false {
+                // The client gave up in the middle of its body: the request cannot be completed.
+                abortBoth()
+            }
+            // Otherwise the response is still delivered; the connection closes after it.
+        case .tunnel:
+            upstream?.shutdownOutput()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { upstream?.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        abortBoth()
+    }
+
+    /// Holds client reads back while the next hop cannot take more (read interest as flow control).
+    func read(context: ChannelHandlerContext) {
+        if mayReadClient {
+            context.read()
+        } else {
+            clientReadPending = true
+        }
+    }
+
+    var mayReadClient: Bool {
+        switch phase {
+        case .waitingRequest, .readingHead, .closing:
+            return true
+        case .connecting:
+            return (inbound?.readableBytes ?? 0) < runtime.limits.maxHeadSize
+        case .exchanging:
+            if exchange?.requestBody.isComplete == false { return upstream?.isWritable ?? false }
+            return (inbound?.readableBytes ?? 0) < runtime.limits.maxHeadSize
+        case .tunnel:
+            return upstream?.isWritable ?? false
+        }
+    }
+
+    func resumeClientRead() {
+        guard clientReadPending, mayReadClient, let context else { return }
+        clientReadPending = false
+        context.read()
+    }
+
+    // MARK: Graceful stop
+
+    func drain() {
+        draining = true
+        if phase == .waitingRequest { context?.close(promise: nil) }
+    }
+
+    // MARK: Helpers shared by the extensions
+
+    func flushUpstream() {
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            upstream?.flush()
+        }
+    }
+
+    func writeToClient(_ buffer: ByteBuffer) {
+        frontend.bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Flushes what was written and closes the connection once it has gone out.
+    func closeAfterFlush() {
+        phase = .closing
+        timer.cancel()
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+        let context = self.context!
+        promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Closes both sides at once (errors, aborts, timeouts during data).
+    func abortBoth() {
+        timer.cancel()
+        releaseServerSlot()
+        upstream?.close()
+        upstream = nil
+        exchange = nil
+        phase = .closing
+        context?.close(promise: nil)
+    }
+
+    func releaseServerSlot() {
+        guard var current = exchange, current.holdsServerSlot, let index = current.serverIndex else { return }
+        current.backend.servers[index].activeConnections.wrappingDecrement(ordering: .relaxed)
+        current.holdsServerSlot = false
+        exchange = current
+    }
+}

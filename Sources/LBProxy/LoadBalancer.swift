@@ -1,0 +1,156 @@
+import LBConfig
+import LBCore
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A listening socket lb opened, as actually bound (port 0 in the configuration gets its real port here).
+public struct ListeningSocket: Sendable, CustomStringConvertible {
+    public let frontend: String
+    public let mode: ProxyMode
+    public let address: SocketAddress
+    public var description: String { "\(frontend) \(mode.rawValue) \(address)" }
+}
+
+/// Why lb could not start.
+public struct StartupError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The running load balancer: event loops, listeners, sessions and health checks for one `ProxyPlan`.
+public final class LoadBalancer: Sendable {
+    private let group: MultiThreadedEventLoopGroup
+    let runtime: ProxyRuntime
+    private let gate: AcceptGate
+    private let listeners = NIOLockedValueBox<[Channel]>([])
+    private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
+
+    /// Prepares the runtime: resolves every server address once, creates `nbthread` event loops.
+    public init(plan: ProxyPlan) throws {
+        let threads = plan.global.threads ?? System.coreCount
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        var backends: [BackendRuntime] = []
+        do {
+            for (index, backend) in plan.backends.enumerated() {
+                var servers: [ServerRuntime] = []
+                for server in backend.servers {
+                    servers.append(try Self.resolve(server, backend: backend.name))
+                }
+                backends.append(BackendRuntime(plan: backend, index: index, servers: servers))
+            }
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw error
+        }
+        let loops = Array(group.makeIterator())
+        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops)
+        gate = AcceptGate(runtime: runtime)
+    }
+
+    private static func resolve(_ server: ServerPlan, backend: String) throws -> ServerRuntime {
+        let port = server.port ?? 0
+        do {
+            let address: SocketAddress
+            if IPAddress(server.host) != nil {
+                address = try SocketAddress(ipAddress: server.host, port: port)
+            } else {
+                address = try SocketAddress.makeAddressResolvingHost(server.host, port: port)
+            }
+            let host = address.ipAddress?.description ?? server.host
+            return ServerRuntime(plan: server, backendName: backend, address: server.port == nil ? nil : address, resolvedHost: host)
+        } catch {
+            throw StartupError(message: "backend '\(backend)': server '\(server.name)': cannot resolve '\(server.host)': \(error)")
+        }
+    }
+
+    /// Binds every frontend's addresses and starts health checks. Returns the bound sockets.
+    public func start() async throws -> [ListeningSocket] {
+        var bound: [ListeningSocket] = []
+        for frontend in runtime.frontends {
+            for bind in frontend.plan.binds {
+                let channel = try await bindListener(frontend, bind)
+                gate.register(channel, frontend: frontend)
+                listeners.withLockedValue { $0.append(channel) }
+                bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: channel.localAddress!))
+            }
+        }
+        startHealthChecks()
+        return bound
+    }
+
+    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress) async throws -> Channel {
+        let runtime = self.runtime
+        let gate = self.gate
+        let host = bind.host ?? "0.0.0.0"
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // One accept per wake-up, so the maxconn check runs before every single connection.
+            .serverChannelOption(.maxMessagesPerRead, value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptCounter(gate: gate, frontend: frontend))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let loop = runtime.context(for: channel.eventLoop)
+                    switch frontend.plan.mode {
+                    case .http:
+                        try channel.pipeline.syncOperations.addHandler(HTTPSession(runtime: runtime, frontend: frontend, loop: loop))
+                    case .tcp:
+                        try channel.pipeline.syncOperations.addHandler(TCPSession(runtime: runtime, frontend: frontend, loop: loop))
+                    }
+                }
+            }
+        do {
+            return try await bootstrap.bind(host: host, port: bind.port).get()
+        } catch {
+            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
+        }
+    }
+
+    private func startHealthChecks() {
+        var checkers: [HealthChecker] = []
+        var loops = group.makeIterator()
+        for backend in runtime.backends {
+            for server in backend.servers where server.plan.check && !server.plan.disabled {
+                guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
+                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop)
+                checker.start()
+                checkers.append(checker)
+            }
+        }
+        healthChecks.withLockedValue { $0 = checkers }
+    }
+
+    /// Connections currently open on every frontend.
+    public var currentConnections: Int { runtime.currentConnections.load(ordering: .relaxed) }
+
+    /// Stops accepting new connections; established ones go on.
+    public func stopListening() async {
+        let channels = listeners.withLockedValue { channels in
+            defer { channels.removeAll() }
+            return channels
+        }
+        for channel in channels { try? await channel.close() }
+    }
+
+    /// Graceful stop: no new connections, idle keep-alive connections closed, in-flight requests finish
+    /// (each answered with `Connection: close`) within `grace`; then everything closes.
+    public func shutdown(grace: TimeAmount = .seconds(10)) async {
+        await stopListening()
+        for checker in healthChecks.withLockedValue({ $0 }) { checker.stop() }
+        for (loop, box) in runtime.allLoopContexts {
+            try? await loop.submit { box.value.beginDrain() }.get()
+        }
+        let deadline = NIODeadline.now() + grace
+        while runtime.currentConnections.load(ordering: .relaxed) > 0, NIODeadline.now() < deadline {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,46 @@
+import Atomics
+import LBConfig
+import LBCore
+import NIOCore
+
+/// The running configuration: plan, live frontends and backends, and the per-loop contexts. Immutable
+/// after start apart from its atomics, so every loop reads it freely.
+final class ProxyRuntime: Sendable {
+    let plan: ProxyPlan
+    let frontends: [FrontendRuntime]
+    let backends: [BackendRuntime]
+    let limits: HTTPLimits
+    let processMaxConnections: Int
+    let currentConnections = ManagedAtomic<Int>(0)
+    let totalConnections = ManagedAtomic<Int>(0)
+    private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
+
+    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop]) {
+        self.plan = plan
+        self.backends = backends
+        let processMax = plan.global.maxConnections
+        self.processMaxConnections = processMax
+        self.frontends = plan.frontends.enumerated().map { FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax) }
+        self.limits = HTTPLimits(maxHeadSize: plan.global.bufferSize, maxHeaders: plan.global.maxHeaders)
+        var contexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>] = [:]
+        for loop in loops {
+            // Each context is moved into a box bound to its loop: only that loop may touch it afterwards.
+            contexts[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
+                LoopContext(eventLoop: loop, backends: backends), eventLoop: loop)
+        }
+        self.loopContexts = contexts
+    }
+
+    /// The context of the loop the caller runs on.
+    func context(for loop: EventLoop) -> LoopContext {
+        guard let bound = loopContexts[ObjectIdentifier(loop)] else {
+            preconditionFailure("event loop not part of lb's group")
+        }
+        return bound.value
+    }
+
+    var allLoopContexts: [(EventLoop, NIOLoopBoundBox<LoopContext>)] {
+        loopContexts.values.map { ($0.eventLoop, $0) }
+    }
+}
+

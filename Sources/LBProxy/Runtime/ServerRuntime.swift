@@ -1,0 +1,75 @@
+import Atomics
+import LBConfig
+import LBCore
+import NIOCore
+
+/// One server's live state, shared by every event loop: health, admin state and connection counts are
+/// atomics so the data path reads them without locks.
+final class ServerRuntime: Sendable {
+    let plan: ServerPlan
+    let backendName: String
+    /// Resolved at start so that no request waits on DNS. nil when the server has no port (use the
+    /// client's destination port; resolved per connection from `resolvedHost`).
+    let address: SocketAddress?
+    let resolvedHost: String
+
+    /// Health as decided by checks (true when unchecked).
+    let healthy: ManagedAtomic<Bool>
+    /// Requests currently being served by this server (for leastconn, random and maxconn).
+    let activeConnections = ManagedAtomic<Int>(0)
+    /// Requests or TCP sessions ever sent to this server.
+    let totalSessions = ManagedAtomic<Int>(0)
+    let connectionErrors = ManagedAtomic<Int>(0)
+    let responseErrors = ManagedAtomic<Int>(0)
+    let retries = ManagedAtomic<Int>(0)
+    let redispatches = ManagedAtomic<Int>(0)
+    let bytesIn = ManagedAtomic<Int>(0)
+    let bytesOut = ManagedAtomic<Int>(0)
+    /// Runtime weight (initially the configured one).
+    let weight: ManagedAtomic<Int>
+    /// Last health-check outcome, for display ("L4OK", "L7STS"...); a small index into `CheckStatusNames`.
+    let lastCheck = ManagedAtomic<Int>(0)
+
+    init(plan: ServerPlan, backendName: String, address: SocketAddress?, resolvedHost: String) {
+        self.plan = plan
+        self.backendName = backendName
+        self.address = address
+        self.resolvedHost = resolvedHost
+        self.healthy = ManagedAtomic(true)
+        self.weight = ManagedAtomic(plan.weight)
+    }
+
+    /// May take a new request now: not disabled, healthy, weight above zero, below maxconn.
+    var isUsable: Bool {
+        if plan.disabled || !healthy.load(ordering: .relaxed) { return false }
+        if let limit = plan.maxConnections, limit > 0, activeConnections.load(ordering: .relaxed) >= limit { return false }
+        return true
+    }
+}
+
+/// One backend's servers with their live state.
+final class BackendRuntime: Sendable {
+    let plan: BackendPlan
+    let index: Int
+    let servers: [ServerRuntime]
+
+    init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
+        self.plan = plan
+        self.index = index
+        self.servers = servers
+    }
+
+    var usableServerCount: Int { servers.reduce(0) { $0 + ($1.isUsable ? 1 : 0) } }
+}
+
+/// The view of a backend's servers that balancers read.
+struct LiveAvailability: ServerAvailability {
+    let servers: [ServerRuntime]
+    /// A server to leave out (the one that just failed, when redispatching).
+    var excluded: Int? = nil
+
+    var count: Int { servers.count }
+    func isUsable(_ index: Int) -> Bool { index != excluded && servers[index].isUsable }
+    func weight(_ index: Int) -> Int { servers[index].weight.load(ordering: .relaxed) }
+    func activeConnections(_ index: Int) -> Int { servers[index].activeConnections.load(ordering: .relaxed) }
+}

@@ -1,0 +1,115 @@
+import NIOCore
+
+/// The receiving end of a connection to a server. It belongs to one session at a time (or sits idle in
+/// the pool) and passes bytes and events to its owner. Confined to its event loop.
+final class UpstreamConnection: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let backendIndex: Int
+    let serverIndex: Int
+    private(set) var context: ChannelHandlerContext?
+    /// The session using this connection, nil while idle.
+    weak var owner: UpstreamOwner?
+    weak var pool: UpstreamPool?
+    var isPooled = false
+    /// Requests this connection has carried (reuse statistics; 0 for a fresh one).
+    var requestsServed = 0
+    private var readPending = false
+
+    init(backendIndex: Int, serverIndex: Int) {
+        self.backendIndex = backendIndex
+        self.serverIndex = serverIndex
+    }
+
+    var isActive: Bool { context?.channel.isActive ?? false }
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        if let owner {
+            owner.upstreamRead(self, buffer)
+        } else {
+            // An idle server connection must stay silent; anything else means it cannot be reused.
+            pool?.remove(self)
+            context.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        owner?.upstreamReadComplete(self)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if isPooled { pool?.remove(self) }
+        owner?.upstreamClosed(self)
+        owner = nil
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            if let owner {
+                owner.upstreamInputClosed(self)
+            } else {
+                if isPooled { pool?.remove(self) }
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        owner?.upstreamWritabilityChanged(self)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    /// Holds reads back while the owner cannot take more (its client is not writable).
+    func read(context: ChannelHandlerContext) {
+        if let owner, !owner.mayReadUpstream {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    /// Resumes reading if a read was held back.
+    func resumeReading() {
+        guard readPending, let context else { return }
+        readPending = false
+        context.read()
+    }
+
+    func write(_ buffer: ByteBuffer) {
+        context?.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    func flush() { context?.flush() }
+
+    func close() {
+        owner = nil
+        context?.close(promise: nil)
+    }
+
+    /// Half-closes the write side (forwards a client's FIN in tunnels and TCP mode).
+    func shutdownOutput() {
+        context?.close(mode: .output, promise: nil)
+    }
+}
+
+/// What owns an upstream connection: an HTTP session (or a TCP session).
+protocol UpstreamOwner: AnyObject {
+    var mayReadUpstream: Bool { get }
+    func upstreamRead(_ connection: UpstreamConnection, _ buffer: ByteBuffer)
+    func upstreamReadComplete(_ connection: UpstreamConnection)
+    func upstreamClosed(_ connection: UpstreamConnection)
+    func upstreamInputClosed(_ connection: UpstreamConnection)
+    func upstreamWritabilityChanged(_ connection: UpstreamConnection)
+}
