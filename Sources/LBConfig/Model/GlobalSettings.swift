@@ -7,6 +7,7 @@ public struct GlobalSettings: Sendable {
     public var threads: Int?
     public var logTargets: [LogTarget] = []
     public var logTag: String?
+    /// `log-send-hostname [NAME]`: nil when absent; an empty string means "the system host name".
     public var logSendHostname: String?
     public var statsSockets: [StatsSocket] = []
     public var pidFile: String?
@@ -22,6 +23,13 @@ public struct GlobalSettings: Sendable {
     public var fileDescriptorLimit: Int?
     /// Grace period for in-flight work on stop (`grace` / `hard-stop-after`), in milliseconds.
     public var hardStopAfter: Int?
+    /// `uid N` and `gid N` (numeric forms of `user` and `group`).
+    public var uid: Int?
+    public var gid: Int?
+    /// `stats timeout`: idle timeout of runtime API connections, in milliseconds.
+    public var statsTimeout: Int?
+    /// Global lines lb accepts but does not apply yet, as written.
+    public var unappliedDirectives: [RawDirective] = []
 
     public init() {}
 }

@@ -21,6 +21,7 @@ public struct Proxy: Sendable {
     public var useBackendRules: [UseBackendRule] = []
     public var httpRequestRules: [HTTPRule] = []
     public var httpResponseRules: [HTTPRule] = []
+    /// `acl` lines in order. Several lines may share a name: the ACL matches when any of them matches.
     public var acls: [ACLDeclaration] = []
 
     // Backend side.
@@ -43,6 +44,12 @@ public struct Proxy: Sendable {
     /// `option` names that are on (true) or explicitly off with `no option` (false), for options with no
     /// dedicated field.
     public var options: [String: Bool] = [:]
+    /// `capture request|response header` and `capture cookie` lines, in order (added for the log record;
+    /// the data plane does not fill captures yet).
+    public var captures: [CaptureDeclaration] = []
+    /// Lines whose keyword lb accepts but does not apply yet (see `RawDirective`), including those inherited
+    /// from the defaults section.
+    public var unappliedDirectives: [RawDirective] = []
 
     public init(name: String, capabilities: Capabilities, location: SourceLocation) {
         self.name = name

@@ -1,0 +1,109 @@
+/// `balance ALGORITHM [arguments]` and `hash-type`.
+enum BalanceParser {
+    static let algorithms = ["roundrobin", "static-rr", "leastconn", "first", "source", "uri", "url_param", "hdr(NAME)",
+                             "random", "rdp-cookie", "hash"]
+
+    static func parse(_ directive: Directive, context: inout ParseContext) -> BalanceAlgorithm? {
+        guard let word = directive.text(1) else {
+            context.error("'balance' expects an algorithm", at: directive.location,
+                          hint: "one of: " + algorithms.joined(separator: ", "))
+            return nil
+        }
+        let arguments = directive.texts(from: 2)
+        func noArguments(_ algorithm: BalanceAlgorithm) -> BalanceAlgorithm? {
+            context.noExtraArguments(directive, after: 2, "balance \(word)")
+            return arguments.isEmpty ? algorithm : nil
+        }
+        switch word {
+        case "roundrobin": return noArguments(.roundRobin)
+        case "static-rr": return noArguments(.staticRoundRobin)
+        case "leastconn": return noArguments(.leastConnections)
+        case "first": return noArguments(.first)
+        case "source": return noArguments(.source)
+        case "uri":
+            var index = 2
+            while let option = directive.text(index) {
+                switch option {
+                case "whole", "path-only":
+                    index += 1
+                case "len", "depth":
+                    guard context.integer(directive, index + 1, "balance uri \(option)", in: 1...Int(Int32.max)) != nil else { return nil }
+                    index += 2
+                default:
+                    context.error("unknown 'balance uri' option '\(option)'", at: directive.location(of: index),
+                                  hint: "expected len N, depth N, whole or path-only")
+                    return nil
+                }
+            }
+            return .uri(arguments: arguments)
+        case "url_param":
+            guard let name = arguments.first else {
+                context.error("'balance url_param' expects a parameter name", at: directive.location)
+                return nil
+            }
+            return .urlParameter(name: name, arguments: Array(arguments.dropFirst()))
+        case "random":
+            return noArguments(.random(draws: 2))
+        case "rdp-cookie":
+            return noArguments(.other(keyword: "rdp-cookie", arguments: []))
+        case "hash":
+            guard !arguments.isEmpty else {
+                context.error("'balance hash' expects a sample expression", at: directive.location,
+                              hint: "for example: balance hash req.cookie(id)")
+                return nil
+            }
+            return .other(keyword: "hash", arguments: arguments)
+        default:
+            if let name = word.argument(of: "hdr") {
+                guard !name.isEmpty else {
+                    context.error("'balance hdr()' expects a header name", at: directive.location(of: 1))
+                    return nil
+                }
+                let domainOnly = arguments == ["use_domain_only"]
+                if !arguments.isEmpty && !domainOnly {
+                    context.error("unexpected argument '\(arguments[0])' after 'balance \(word)'", at: directive.location(of: 2),
+                                  hint: "the only option is use_domain_only")
+                    return nil
+                }
+                return .header(name: name, useDomainOnly: domainOnly)
+            }
+            if let draws = word.argument(of: "random") {
+                guard let count = Int(draws), count >= 1 else {
+                    context.error("'balance random(N)' expects a positive number of draws", at: directive.location(of: 1))
+                    return nil
+                }
+                return noArguments(.random(draws: count))
+            }
+            if let cookie = word.argument(of: "rdp-cookie") {
+                return noArguments(.other(keyword: "rdp-cookie", arguments: cookie.isEmpty ? [] : [cookie]))
+            }
+            context.error("unknown balance algorithm '\(word)'", at: directive.location(of: 1),
+                          hint: Spelling.hint(for: word, among: algorithms) ?? "one of: " + algorithms.joined(separator: ", "))
+            return nil
+        }
+    }
+
+    /// `hash-type map-based|consistent [sdbm|djb2|wt6|crc32|none] [avalanche]`.
+    static func parseHashType(_ directive: Directive, context: inout ParseContext) -> [String]? {
+        let words = directive.texts(from: 1)
+        guard let method = words.first, ["map-based", "consistent"].contains(method) else {
+            context.error("'hash-type' expects map-based or consistent", at: directive.location(of: 1))
+            return nil
+        }
+        for (offset, word) in words.dropFirst().enumerated()
+        where !["sdbm", "djb2", "wt6", "crc32", "none", "avalanche"].contains(word) {
+            context.error("unknown 'hash-type' argument '\(word)'", at: directive.location(of: offset + 2),
+                          hint: "expected a function (sdbm, djb2, wt6, crc32, none) and optionally avalanche")
+            return nil
+        }
+        return words
+    }
+}
+
+extension String {
+    /// For `name(arg)`, the text between the parentheses; nil when the word is not of that form.
+    func argument(of name: String) -> String? {
+        guard hasPrefix(name + "("), hasSuffix(")") else { return nil }
+        return String(dropFirst(name.count + 1).dropLast())
+    }
+}

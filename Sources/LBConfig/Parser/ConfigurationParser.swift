@@ -1,0 +1,180 @@
+/// Reads configuration sources in order and keeps track of the current section. Each source starts outside
+/// any section (as each `-f` file does in HAProxy); defaults sections carry over from one source to the next.
+struct ConfigurationParser {
+    static let sectionKeywords: Set<String> = ["global", "defaults", "frontend", "backend", "listen", "userlist"]
+    /// Sections HAProxy has and lb does not.
+    static let unsupportedSections: Set<String> = [
+        "peers", "resolvers", "ring", "mailers", "cache", "http-errors", "program", "log-forward", "fcgi-app",
+        "crt-store", "traces", "acme", "dynamic-update", "namespace_list",
+    ]
+
+    private enum Section {
+        case none, global, defaults, proxy(Int), userlist(Int), unsupported
+    }
+
+    var context: ParseContext
+    private var global = GlobalSettings()
+    private var proxies: [ProxyBuilder] = []
+    private var userlists: [UserlistBuilder] = []
+    private var section: Section = .none
+    /// The defaults section being read, while in one.
+    private var editingDefaults: ProxyBuilder?
+    /// The defaults that apply to the next proxy without `from`.
+    private var lastDefaults: ProxyBuilder?
+    private var namedDefaults: [String: ProxyBuilder] = [:]
+
+    init(environment: [String: String], isRoot: Bool) {
+        context = ParseContext(environment: environment, isRoot: isRoot)
+    }
+
+    mutating func parse(_ text: String, file: String) {
+        section = .none
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard let words = Lexer.words(in: line, file: file, lineNumber: lineNumber, environment: context.environment,
+                                          diagnostics: &context.diagnostics), !words.isEmpty else { continue }
+            let directive = Directive(words: words, file: file, line: lineNumber)
+            let keyword = directive.keyword
+            if !words[0].quoted, Self.sectionKeywords.contains(keyword) || Self.unsupportedSections.contains(keyword) {
+                closeSection()
+                openSection(directive)
+                continue
+            }
+            switch section {
+            case .none:
+                context.error("'\(keyword)' is outside of any section", at: directive.location,
+                              hint: "start a section first: global, defaults, frontend, backend, listen or userlist")
+            case .global:
+                GlobalSectionParser.parse(directive, into: &global, context: &context)
+            case .defaults:
+                if editingDefaults != nil { ProxySectionParser.parse(directive, into: &editingDefaults!, context: &context) }
+            case .proxy(let index):
+                ProxySectionParser.parse(directive, into: &proxies[index], context: &context)
+            case .userlist(let index):
+                userlists[index].parse(directive, context: &context)
+            case .unsupported:
+                continue
+            }
+        }
+        closeSection()
+    }
+
+    /// Ends the current section: a finished defaults section becomes the one later proxies inherit.
+    private mutating func closeSection() {
+        if case .defaults = section, let defaults = editingDefaults {
+            ConditionParser.checkReferences(defaults.aclReferences, declared: [], context: &context)
+            var finished = defaults
+            finished.aclReferences = []
+            lastDefaults = finished
+            if !finished.proxy.name.isEmpty { namedDefaults[finished.proxy.name] = finished }
+            editingDefaults = nil
+        }
+        section = .none
+    }
+
+    private static func validName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
+    }
+
+    private mutating func openSection(_ directive: Directive) {
+        let keyword = directive.keyword
+        let location = directive.location
+        if Self.unsupportedSections.contains(keyword) {
+            context.error("section '\(keyword)' is not supported", at: location,
+                          hint: "lb does not implement '\(keyword)' sections; remove the section and the keywords that refer to it")
+            section = .unsupported
+            return
+        }
+        switch keyword {
+        case "global":
+            context.noExtraArguments(directive, after: 1, "global")
+            section = .global
+        case "userlist":
+            guard let name = directive.text(1), Self.validName(name) else {
+                context.error("'userlist' expects a name", at: location)
+                section = .unsupported
+                return
+            }
+            context.noExtraArguments(directive, after: 2, "userlist \(name)")
+            if let previous = userlists.first(where: { $0.list.name == name }) {
+                context.error("userlist '\(name)' is already declared at \(previous.list.location)", at: location)
+            }
+            userlists.append(UserlistBuilder(name: name, location: location))
+            section = .userlist(userlists.count - 1)
+        case "defaults":
+            var name = ""
+            var index = 1
+            if let first = directive.text(1), first != "from" {
+                name = first
+                index = 2
+            }
+            if !name.isEmpty, !Self.validName(name) {
+                context.error("invalid defaults name '\(name)'", at: directive.location(of: 1),
+                              hint: "names use letters, digits and - _ . :")
+            }
+            if !name.isEmpty, let previous = namedDefaults[name] {
+                context.error("defaults section '\(name)' is already declared at \(previous.proxy.location)", at: location)
+            }
+            let parent = fromClause(directive, at: index, explicitOnly: true)
+            editingDefaults = ProxyBuilder.inheriting(from: parent, name: name, kind: .defaults, location: location)
+            section = .defaults
+        default:
+            let kind: SectionKind = keyword == "frontend" ? .frontend : keyword == "backend" ? .backend : .listen
+            guard let name = directive.text(1), name != "from" else {
+                context.error("'\(keyword)' expects a name", at: location, hint: "for example: \(keyword) web")
+                section = .unsupported
+                return
+            }
+            if !Self.validName(name) {
+                context.error("invalid \(keyword) name '\(name)'", at: directive.location(of: 1),
+                              hint: "names use letters, digits and - _ . :")
+            }
+            for other in proxies where other.proxy.name == name && !other.kind.capabilities.isDisjoint(with: kind.capabilities) {
+                context.error("\(kind.name) '\(name)' has the same name as \(other.kind.name) '\(name)' declared at \(other.proxy.location)",
+                              at: location, hint: "proxy names must be unique among frontends and among backends")
+                break
+            }
+            let parent = fromClause(directive, at: 2, explicitOnly: false)
+            proxies.append(ProxyBuilder.inheriting(from: parent, name: name, kind: kind, location: location))
+            section = .proxy(proxies.count - 1)
+        }
+    }
+
+    /// Reads an optional `from NAME` at word `index` and returns the defaults to inherit. Without `from`,
+    /// proxies take the last defaults section, and a defaults section starts from nothing.
+    private mutating func fromClause(_ directive: Directive, at index: Int, explicitOnly: Bool) -> ProxyBuilder? {
+        guard let word = directive.text(index) else { return explicitOnly ? nil : lastDefaults }
+        guard word == "from", let name = directive.text(index + 1) else {
+            context.error("unexpected argument '\(word)' in section header", at: directive.location(of: index),
+                          hint: "a section header is KEYWORD NAME [from DEFAULTS]")
+            return explicitOnly ? nil : lastDefaults
+        }
+        context.noExtraArguments(directive, after: index + 2, "\(directive.keyword) ... from \(name)")
+        if let defaults = namedDefaults[name] { return defaults }
+        if proxies.contains(where: { $0.proxy.name == name }) {
+            context.error("'\(name)' is not a defaults section", at: directive.location(of: index + 1),
+                          hint: "'from' names a 'defaults NAME' section declared above")
+        } else {
+            context.error("unknown defaults section '\(name)'", at: directive.location(of: index + 1),
+                          hint: Spelling.hint(for: name, among: namedDefaults.keys) ?? "declare 'defaults \(name)' above this line")
+        }
+        return explicitOnly ? nil : lastDefaults
+    }
+
+    /// Checks the whole configuration and builds the result.
+    mutating func finish() -> ConfigurationLoader.Result {
+        closeSection()
+        for builder in proxies {
+            ConditionParser.checkReferences(builder.aclReferences, declared: Set(builder.proxy.acls.map(\.name)), context: &context)
+        }
+        Validation.run(&proxies, context: &context)
+        var lists: [Userlist] = []
+        for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }
+
+        var seen = Set<Diagnostic>()
+        let diagnostics = context.diagnostics.filter { seen.insert($0).inserted }
+        let configuration = Configuration(global: global, proxies: proxies.map(\.proxy), userlists: lists)
+        return ConfigurationLoader.Result(configuration: diagnostics.hasErrors ? nil : configuration, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,79 @@
+/// What every section parser shares: the diagnostics found so far, the environment used for `${VAR}`,
+/// and facts about the process that change how some keywords apply.
+struct ParseContext {
+    var diagnostics: [Diagnostic] = []
+    var environment: [String: String]
+    /// Whether lb runs as root: `user`, `group` and `chroot` apply only then.
+    var isRoot: Bool
+
+    mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(.error(message, at: location, hint: hint))
+    }
+
+    mutating func warning(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(.warning(message, at: location, hint: hint))
+    }
+
+    /// Reports that `what` is accepted for compatibility but has no effect yet.
+    mutating func notApplied(_ what: String, at location: SourceLocation) {
+        warning("\(what) is parsed but not yet applied by lb", at: location)
+    }
+
+    // MARK: Typed arguments
+
+    /// The word at `index` as an integer in `range`; records an error naming the keyword otherwise.
+    mutating func integer(_ directive: Directive, _ index: Int, _ what: String, in range: ClosedRange<Int>) -> Int? {
+        guard let word = directive[index] else {
+            error("'\(what)' expects an integer argument", at: directive.location)
+            return nil
+        }
+        guard let value = Int(word.text), range.contains(value) else {
+            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            error("invalid value '\(word.text)' for '\(what)': expected an integer \(bound)", at: directive.location(of: index))
+            return nil
+        }
+        return value
+    }
+
+    /// The word at `index` as a duration in milliseconds.
+    mutating func duration(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
+        guard let word = directive[index] else {
+            error("'\(what)' expects a duration", at: directive.location, hint: DurationParsing.hint)
+            return nil
+        }
+        guard let value = DurationParsing.milliseconds(word.text) else {
+            error("invalid duration '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: DurationParsing.hint)
+            return nil
+        }
+        return value
+    }
+
+    /// The word at `index` as a size in bytes.
+    mutating func size(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
+        guard let word = directive[index] else {
+            error("'\(what)' expects a size", at: directive.location, hint: SizeParsing.hint)
+            return nil
+        }
+        guard let value = SizeParsing.bytes(word.text) else {
+            error("invalid size '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: SizeParsing.hint)
+            return nil
+        }
+        return value
+    }
+
+    /// The word at `index` as text; records an error when it is missing.
+    mutating func argument(_ directive: Directive, _ index: Int, _ what: String, _ expected: String) -> String? {
+        guard let word = directive[index] else {
+            error("'\(what)' expects \(expected)", at: directive.location)
+            return nil
+        }
+        return word.text
+    }
+
+    /// Records an error when the directive has words past `count`.
+    mutating func noExtraArguments(_ directive: Directive, after count: Int, _ what: String) {
+        if directive.count > count {
+            error("unexpected argument '\(directive.words[count].text)' after '\(what)'", at: directive.location(of: count))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// Checks that need the whole configuration: references between proxies, per-proxy consistency, and the
+/// warnings HAProxy gives for risky but valid setups.
+enum Validation {
+    static func run(_ proxies: inout [ProxyBuilder], context: inout ParseContext) {
+        let all = proxies.map(\.proxy)
+        var referenced = Set<String>()
+        var anyDynamic = false
+
+        for index in proxies.indices {
+            var builder = proxies[index]
+            let proxy = builder.proxy
+
+            if builder.kind == .frontend, proxy.binds.isEmpty {
+                context.error("frontend '\(proxy.name)' has no 'bind' line", at: proxy.location,
+                              hint: "add one such as 'bind *:80', or make it a backend")
+            }
+
+            if proxy.mode == .tcp {
+                if let location = builder.firstHTTPRuleLocation {
+                    context.error("\(builder.title) is in tcp mode but uses http-request/http-response rules", at: location,
+                                  hint: "add 'mode http' to the section (or its defaults), or remove the rules")
+                }
+                if proxy.logging.format == .httplog || proxy.logging.format == .httplogCLF, proxy.isFrontend {
+                    context.warning("'option httplog' needs mode http; \(builder.title) logs in tcplog format instead",
+                                    at: builder.logFormatLocation ?? proxy.location)
+                    builder.proxy.logging.format = .tcplog
+                }
+                if proxy.stats?.enabled == true {
+                    context.warning("stats need mode http; \(builder.title) is in tcp mode and will not serve them",
+                                    at: proxy.location)
+                }
+            }
+
+            var serverLines: [String: SourceLocation] = [:]
+            for server in proxy.servers {
+                if let first = serverLines[server.name] {
+                    context.error("server '\(server.name)' is already declared in \(builder.title) at \(first)", at: server.location)
+                } else {
+                    serverLines[server.name] = server.location
+                }
+            }
+
+            var missing: [String] = []
+            if proxy.isFrontend, proxy.timeouts.client == nil { missing.append("client") }
+            if proxy.isBackend, proxy.timeouts.connect == nil { missing.append("connect") }
+            if proxy.isBackend, proxy.timeouts.server == nil { missing.append("server") }
+            if !missing.isEmpty {
+                context.warning("missing timeouts for \(builder.title): " + missing.map { "timeout \($0)" }.joined(separator: ", "),
+                                at: proxy.location,
+                                hint: "without them a stalled peer holds its connection forever; set them here or in defaults")
+            }
+
+            if let location = builder.httpCheckLocation, proxy.isBackend, !proxy.servers.contains(where: \.check) {
+                context.warning("'option httpchk' has no effect: no server in \(builder.title) has 'check'", at: location)
+            }
+
+            if proxy.isFrontend {
+                if let reference = proxy.defaultBackend {
+                    check(reference, from: builder, at: builder.defaultBackendLocation ?? proxy.location, among: all,
+                          referenced: &referenced, anyDynamic: &anyDynamic, context: &context)
+                }
+                for rule in proxy.useBackendRules {
+                    check(rule.backend, from: builder, at: rule.location, among: all,
+                          referenced: &referenced, anyDynamic: &anyDynamic, context: &context)
+                }
+            }
+            proxies[index] = builder
+        }
+
+        guard !anyDynamic else { return }
+        for builder in proxies where builder.kind == .backend && !referenced.contains(builder.proxy.name) {
+            context.warning("backend '\(builder.proxy.name)' is not used by any frontend", at: builder.proxy.location,
+                            hint: "reference it with default_backend or use_backend, or remove it")
+        }
+    }
+
+    private static func check(
+        _ reference: BackendReference,
+        from builder: ProxyBuilder,
+        at location: SourceLocation,
+        among proxies: [Proxy],
+        referenced: inout Set<String>,
+        anyDynamic: inout Bool,
+        context: inout ParseContext
+    ) {
+        guard case .name(let name) = reference else {
+            anyDynamic = true
+            return
+        }
+        referenced.insert(name)
+        guard let target = proxies.first(where: { $0.name == name && $0.isBackend }) else {
+            if proxies.contains(where: { $0.name == name }) {
+                context.error("'\(name)' is a frontend, not a backend", at: location)
+            } else {
+                context.error("unknown backend '\(name)'", at: location,
+                              hint: Spelling.hint(for: name, among: proxies.filter(\.isBackend).map(\.name))
+                                ?? "declare it with 'backend \(name)'")
+            }
+            return
+        }
+        if builder.proxy.mode == .http, target.mode == .tcp {
+            context.error("\(builder.title) is in http mode and cannot use backend '\(name)', which is in tcp mode", at: location,
+                          hint: "put both in the same mode")
+        }
+    }
+}
