@@ -173,11 +173,3 @@ extension HTTPSession {
         }
     }
 }
-
-extension HTTPConnectionMode {
-    /// The mode in force for an exchange: the stronger of the frontend's and the backend's, keep-alive
-    /// when neither sets one.
-    static func effective(frontend: HTTPConnectionMode?, backend: HTTPConnectionMode?) -> HTTPConnectionMode {
-        max(frontend ?? .keepAlive, backend ?? .keepAlive)
-    }
-}

@@ -8,7 +8,7 @@ extension HTTPSession {
     func dispatch(excluding failed: Int? = nil) {
         guard var current = exchange else { return }
         let backend = current.backend
-        guard let serverIndex = loop.pickServer(backend, request: current.request.head, connection: connectionInfo, excluding: failed)
+        guard let serverIndex = backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             respondError(503)

@@ -3,18 +3,170 @@ import LBCore
 import NIOCore
 import NIOPosix
 
-/// Periodic health checks of one server (placeholder until the health-check work lands: servers stay UP).
+/// Periodic health checks of one server: a TCP connect, or an HTTP request when the backend has
+/// `option httpchk`. Results feed the rise/fall state machine (`HealthState`); a change of side flips the
+/// server's `healthy` flag that balancers read, and is reported with HAProxy's wording.
 final class HealthChecker: Sendable {
     let server: ServerRuntime
     let backend: BackendRuntime
     let eventLoop: EventLoop
+    private let state: NIOLoopBoundBox<CheckState>
+
+    /// Mutable check state, confined to the checker's event loop.
+    final class CheckState {
+        var health: HealthState
+        var next: Scheduled<Void>?
+        var stopped = false
+        init(health: HealthState) { self.health = health }
+    }
 
     init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop) {
         self.server = server
         self.backend = backend
         self.eventLoop = eventLoop
+        state = NIOLoopBoundBox.makeBoxSendingValue(
+            CheckState(health: HealthState(rise: server.plan.rise, fall: server.plan.fall)), eventLoop: eventLoop)
     }
 
-    func start() {}
-    func stop() {}
+    func start() {
+        eventLoop.execute { self.scheduleNext(after: 0) }
+    }
+
+    func stop() {
+        eventLoop.execute {
+            self.state.value.stopped = true
+            self.state.value.next?.cancel()
+        }
+    }
+
+    private func scheduleNext(after milliseconds: Int) {
+        guard !state.value.stopped else { return }
+        state.value.next = eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { self.runCheck() }
+    }
+
+    private var checkTimeout: Int { backend.plan.timeouts.check ?? server.plan.checkInterval }
+
+    private func runCheck() {
+        let started = NIODeadline.now()
+        let port = server.plan.checkPort ?? server.plan.port ?? 0
+        let host = server.plan.checkAddress ?? server.resolvedHost
+        guard let address = (try? SocketAddress(ipAddress: host, port: port)) ?? server.address else {
+            finish(CheckResult(status: .socketError, info: "cannot build the check address"), started: started)
+            return
+        }
+        let timeout = TimeAmount.milliseconds(Int64(checkTimeout))
+        let httpCheck = backend.plan.healthCheck.httpCheck
+        let reader = NIOLoopBound(CheckResponseReader(), eventLoop: eventLoop)
+        let connect = ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
+            }
+            .connect(to: address)
+        connect.whenComplete { result in
+            switch result {
+            case .failure(let error):
+                let timedOut = (error as? ChannelError).map { if case .connectTimeout = $0 { true } else { false } } ?? false
+                self.finish(CheckResult(status: timedOut ? .layer4Timeout : .layer4ConnectionProblem,
+                                        info: timedOut ? nil : Self.describe(error)), started: started)
+            case .success(let channel):
+                guard httpCheck else {
+                    channel.close(promise: nil)
+                    self.finish(CheckResult(status: .layer4OK, info: nil), started: started)
+                    return
+                }
+                self.sendHTTPCheck(on: channel, reader: reader, started: started, timeout: timeout)
+            }
+        }
+    }
+
+    private func sendHTTPCheck(on channel: Channel, reader: NIOLoopBound<CheckResponseReader>, started: NIODeadline, timeout: TimeAmount) {
+        let settings = backend.plan.healthCheck
+        var request = "\(settings.method) \(settings.uri) \(settings.version)\r\n"
+        for header in settings.headers { request += header + "\r\n" }
+        if settings.version == "HTTP/1.1", !settings.headers.contains(where: { $0.lowercased().hasPrefix("host:") }) {
+            request += "Host: \(server.plan.host)\r\n"
+        }
+        request += "Connection: close\r\n\r\n"
+        channel.writeAndFlush(channel.allocator.buffer(string: request), promise: nil)
+        let timeoutTask = eventLoop.scheduleTask(deadline: started + timeout) { channel.close(promise: nil) }
+        reader.value.status.futureResult.whenComplete { result in
+            timeoutTask.cancel()
+            channel.close(promise: nil)
+            switch result {
+            case .success(let status):
+                let passed = HTTPCheckExpectation.verdict(expect: settings.expect, status: status)
+                self.finish(CheckResult(status: passed ? .layer7OK : .layer7WrongStatus, code: status, info: nil), started: started)
+            case .failure:
+                let timedOut = NIODeadline.now() >= started + timeout
+                self.finish(CheckResult(status: timedOut ? .layer7Timeout : .layer7InvalidResponse, info: nil), started: started)
+            }
+        }
+    }
+
+    private func finish(_ result: CheckResult, started: NIODeadline) {
+        let duration = Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
+        server.lastCheck.store(result.status.rawValue, ordering: .relaxed)
+        let box = state.value
+        let transition = box.health.record(passed: result.status.passed)
+        switch transition {
+        case .wentDown:
+            server.healthy.store(false, ordering: .relaxed)
+            EventLog.alert(StateMessages.serverDown(server, backend: backend, result: result, duration: duration))
+            if backend.usableServerCount == 0 { EventLog.emergency("backend \(backend.plan.name) has no server available!") }
+        case .wentUp:
+            server.healthy.store(true, ordering: .relaxed)
+            EventLog.notice(StateMessages.serverUp(server, backend: backend, result: result, duration: duration))
+        case nil:
+            break
+        }
+        scheduleNext(after: box.health.nextCheckInterval(for: server.plan))
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: return "Connection refused"
+            case ENETUNREACH: return "Network is unreachable"
+            case EHOSTUNREACH: return "No route to host"
+            default: return "\(error)"
+            }
+        }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return describe(first.error)
+        }
+        return "\(error)"
+    }
+}
+
+/// Reads the status code of a health-check response.
+final class CheckResponseReader: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    var status: EventLoopPromise<Int>!
+    private var received: ByteBuffer?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        status = context.eventLoop.makePromise()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if received == nil { received = buffer } else { received!.writeBuffer(&buffer) }
+        guard let bytes = received?.readableBytesView, bytes.count >= 12 else { return }
+        let text = String(decoding: bytes.prefix(12), as: UTF8.self)
+        if text.hasPrefix("HTTP/"), let code = Int(text.dropFirst(9).prefix(3)) {
+            status.succeed(code)
+        } else {
+            status.fail(ChannelError.inputClosed)
+        }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        status.fail(ChannelError.inputClosed)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
 }

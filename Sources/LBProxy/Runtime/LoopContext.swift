@@ -2,12 +2,10 @@ import LBCore
 import NIOCore
 import NIOPosix
 
-/// Everything one event loop owns: its balancers (one per backend), its idle upstream connections and its
-/// live sessions. Used only from its own loop, so nothing here is locked.
+/// Everything one event loop owns: its idle upstream connections and its live sessions. Used only from its own loop, so nothing here is locked.
 final class LoopContext {
     let eventLoop: EventLoop
     let pool: UpstreamPool
-    var balancers: [any Balancer]
     /// Sessions alive on this loop, for graceful stop.
     var sessions: [ObjectIdentifier: any DrainableSession] = [:]
     var stopping = false
@@ -15,13 +13,6 @@ final class LoopContext {
     init(eventLoop: EventLoop, backends: [BackendRuntime]) {
         self.eventLoop = eventLoop
         self.pool = UpstreamPool(serverCounts: backends.map(\.servers.count))
-        self.balancers = backends.map { BalancerFactory.make(for: $0.plan) }
-    }
-
-    /// Picks a server of `backend` (nil when none is usable).
-    func pickServer(_ backend: BackendRuntime, request: HTTPRequestHead?, connection: ConnectionInfo, excluding: Int? = nil) -> Int? {
-        let availability = LiveAvailability(servers: backend.servers, excluded: excluding)
-        return balancers[backend.index].pick(availability, request: request, connection: connection)
     }
 
     /// Opens a new connection to a server; `completion` runs on this loop.

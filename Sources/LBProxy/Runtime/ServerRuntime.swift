@@ -2,6 +2,7 @@ import Atomics
 import LBConfig
 import LBCore
 import NIOCore
+import Synchronization
 
 /// One server's live state, shared by every event loop: health, admin state and connection counts are
 /// atomics so the data path reads them without locks.
@@ -47,16 +48,26 @@ final class ServerRuntime: Sendable {
     }
 }
 
-/// One backend's servers with their live state.
+/// One backend's servers with their live state, and its balancer.
 final class BackendRuntime: Sendable {
     let plan: BackendPlan
     let index: Int
     let servers: [ServerRuntime]
+    /// One balancer for the whole backend, as in HAProxy: a rotation is global across event loops. The
+    /// lock is held only for the pick itself (a few integer operations).
+    private let balancer: Mutex<any Balancer>
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
         self.index = index
         self.servers = servers
+        self.balancer = Mutex(BalancerFactory.make(for: plan))
+    }
+
+    /// Picks a server (nil when none is usable), optionally leaving one out.
+    func pickServer(request: HTTPRequestHead?, connection: ConnectionInfo, excluding: Int? = nil) -> Int? {
+        let availability = LiveAvailability(servers: servers, excluded: excluding)
+        return balancer.withLock { $0.pick(availability, request: request, connection: connection) }
     }
 
     var usableServerCount: Int { servers.reduce(0) { $0 + ($1.isUsable ? 1 : 0) } }

@@ -58,7 +58,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     private func dispatch(info: ConnectionInfo, excluding failed: Int?) {
         guard let backend else { return }
-        guard let index = loop.pickServer(backend, request: nil, connection: info, excluding: failed)
+        guard let index = backend.pickServer(request: nil, connection: info, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             close()

@@ -1,0 +1,52 @@
+/// The configuration lb runs when started without `-f`: a self-contained demo on loopback. Two demo
+/// applications (listen sections answering by themselves) sit behind a balancing frontend, next to the
+/// stats page. `lb --print-default-config` prints it.
+enum DefaultConfiguration {
+    static let name = "<embedded default>"
+
+    static let text = """
+    # lb's embedded demo configuration (print it with: lb --print-default-config)
+    global
+        maxconn 1024
+
+    defaults
+        mode http
+        option httplog
+        option dontlognull
+        timeout connect 5s
+        timeout client 30s
+        timeout server 30s
+        timeout http-request 10s
+        timeout http-keep-alive 10s
+        timeout check 2s
+
+    # The entry point: balances over the two demo apps.
+    frontend demo
+        bind 127.0.0.1:8080
+        default_backend apps
+
+    backend apps
+        balance roundrobin
+        option httpchk GET /
+        server app1 127.0.0.1:8081 check inter 2s
+        server app2 127.0.0.1:8082 check inter 2s
+
+    # Two tiny applications that answer by themselves.
+    listen app1
+        bind 127.0.0.1:8081
+        http-request return status 200 content-type "text/plain" string "Hello from app1\\n"
+
+    listen app2
+        bind 127.0.0.1:8082
+        http-request return status 200 content-type "text/plain" string "Hello from app2\\n"
+
+    # The statistics page (user admin, password admin).
+    listen stats
+        bind 127.0.0.1:8404
+        stats enable
+        stats uri /stats
+        stats refresh 5s
+        stats auth admin:admin
+
+    """
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LBConfig
+import LBCore
+import LBProxy
+
+@main
+struct LBCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lb",
+        abstract: "An observability-first L4/L7 load balancer that reads HAProxy configuration.",
+        discussion: """
+        Without -f, lb runs its embedded demo configuration (see --print-default-config).
+
+        Examples:
+          lb                                  run the demo on 127.0.0.1:8080 (stats on :8404)
+          lb -f /etc/lb/lb.cfg                run a configuration
+          lb -c -f a.cfg -f b.cfg             check two files read as one configuration
+        Signals: SIGTERM/SIGINT stop gracefully; SIGUSR1 soft-stops (stop listening, finish every session).
+        """)
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("Configuration file; repeat to read several in order.", valueName: "file"))
+    var files: [String] = []
+
+    @Flag(name: .customShort("c"), help: "Check the configuration, print every diagnostic, and exit (0 valid, 1 not).")
+    var check = false
+
+    @Flag(name: .customShort("v"), help: "Print the version and exit.")
+    var version = false
+
+    @Flag(name: .customShort("d"), help: "Debug: stay in the foreground even with 'daemon'.")
+    var debug = false
+
+    @Flag(name: .customLong("db", withSingleDash: true), help: "Stay in the foreground even with 'daemon'.")
+    var foreground = false
+
+    @Flag(name: .customShort("q"), help: "Quiet: print nothing at start but errors.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the embedded default configuration and exit.")
+    var printDefaultConfig = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds in-flight requests get to finish on SIGTERM/SIGINT.", valueName: "seconds"))
+    var grace: Int = 10
+
+    func run() async throws {
+        if version {
+            print("lb version \(LBVersion.current)")
+            return
+        }
+        if printDefaultConfig {
+            print(DefaultConfiguration.text, terminator: "")
+            return
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = files.isEmpty
+            ? ConfigurationLoader.parse(DefaultConfiguration.text, name: DefaultConfiguration.name, environment: environment)
+            : ConfigurationLoader.load(files: files, environment: environment)
+        var diagnostics = loaded.diagnostics
+        var plan: ProxyPlan?
+        if let configuration = loaded.configuration {
+            let compiled = ProxyPlan.compile(configuration)
+            diagnostics += compiled.diagnostics
+            plan = compiled.plan
+        }
+        for diagnostic in diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+        guard let plan, !diagnostics.hasErrors else {
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            FileHandle.standardError.write(Data("lb: configuration has \(errors) error\(errors == 1 ? "" : "s").\n".utf8))
+            throw ExitCode(1)
+        }
+        if check {
+            print("Configuration file is valid")
+            return
+        }
+        try await serve(plan)
+    }
+
+    private func serve(_ plan: ProxyPlan) async throws {
+        let global = plan.global
+        if let warning = ProcessSetup.raiseFileLimit(maxConnections: global.maxConnections, explicit: global.fileDescriptorLimit) {
+            FileHandle.standardError.write(Data("lb: warning: \(warning)\n".utf8))
+        }
+        if global.daemon && !debug && !foreground { try ProcessSetup.daemonize() }
+        if let pidFile = global.pidFile { try ProcessSetup.writePidFile(pidFile) }
+        let balancer: LoadBalancer
+        let sockets: [ListeningSocket]
+        do {
+            balancer = try LoadBalancer(plan: plan)
+            sockets = try await balancer.start()
+            try ProcessSetup.dropPrivileges(chrootPath: global.chroot, user: global.user, group: global.group)
+        } catch {
+            FileHandle.standardError.write(Data("lb: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if !quiet { print(Self.banner(sockets, plan: plan)) }
+        let stop = await SignalWaiter.wait()
+        switch stop {
+        case .graceful:
+            await balancer.shutdown(grace: .seconds(Int64(grace)))
+        case .soft:
+            await balancer.shutdown(grace: .hours(24 * 365))
+        }
+    }
+
+    static func banner(_ sockets: [ListeningSocket], plan: ProxyPlan) -> String {
+        var lines = ["lb \(LBVersion.current) is running (pid \(ProcessInfo.processInfo.processIdentifier)). Listening on:"]
+        for socket in sockets {
+            let host = socket.address.ipAddress ?? "?"
+            let shown = host.contains(":") ? "[\(host)]" : host
+            guard socket.mode == .http else {
+                lines.append("  \(socket.frontend): tcp://\(shown):\(socket.address.port ?? 0)")
+                continue
+            }
+            var url = "http://\(shown):\(socket.address.port ?? 0)/"
+            if let stats = plan.frontends.first(where: { $0.name == socket.frontend })?.stats, stats.enabled {
+                url = "http://\(shown):\(socket.address.port ?? 0)\(stats.uri)  (stats page)"
+            }
+            lines.append("  \(socket.frontend): \(url)")
+        }
+        lines.append("Stop with Ctrl-C (graceful) or SIGUSR1 (soft stop).")
+        return lines.joined(separator: "\n")
+    }
+}
