@@ -51,8 +51,10 @@ enum AddressParsing {
         return (text, nil, false)
     }
 
+    /// A DNS-style name. Text made only of digits and dots is an IPv4 attempt, never a hostname.
     static func isHostname(_ text: some StringProtocol) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }
+            && !text.allSatisfy { $0.isASCIIDigit || $0 == "." }
     }
 
     private static func port(_ text: Substring) -> Int? {
