@@ -98,7 +98,7 @@ struct ConfigurationParser {
             }
             context.noExtraArguments(directive, after: 2, "userlist \(name)")
             if let previous = userlists.first(where: { $0.list.name == name }) {
-                context.error("userlist '\(name)' is already declared at \(previous.list.location)", at: location)
+                context.error("userlist '\(name)' is already declared at \(previous.list.location.fileAndLine)", at: location)
             }
             userlists.append(UserlistBuilder(name: name, location: location))
             section = .userlist(userlists.count - 1)
@@ -114,7 +114,7 @@ struct ConfigurationParser {
                               hint: "names use letters, digits and - _ . :")
             }
             if !name.isEmpty, let previous = namedDefaults[name] {
-                context.error("defaults section '\(name)' is already declared at \(previous.proxy.location)", at: location)
+                context.error("defaults section '\(name)' is already declared at \(previous.proxy.location.fileAndLine)", at: location)
             }
             let parent = fromClause(directive, at: index, explicitOnly: true)
             editingDefaults = ProxyBuilder.inheriting(from: parent, name: name, kind: .defaults, location: location)
@@ -131,7 +131,7 @@ struct ConfigurationParser {
                               hint: "names use letters, digits and - _ . :")
             }
             for other in proxies where other.proxy.name == name && !other.kind.capabilities.isDisjoint(with: kind.capabilities) {
-                context.error("\(kind.name) '\(name)' has the same name as \(other.kind.name) '\(name)' declared at \(other.proxy.location)",
+                context.error("\(kind.name) '\(name)' has the same name as \(other.kind.name) '\(name)' declared at \(other.proxy.location.fileAndLine)",
                               at: location, hint: "proxy names must be unique among frontends and among backends")
                 break
             }

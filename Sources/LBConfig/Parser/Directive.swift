@@ -46,3 +46,8 @@ struct Directive: Sendable {
         Directive(words: Array(words.dropFirst(count)), file: file, line: line)
     }
 }
+
+extension SourceLocation {
+    /// `file:line`, how messages point at another line.
+    var fileAndLine: String { "\(file):\(line)" }
+}

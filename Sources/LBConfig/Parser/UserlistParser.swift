@@ -19,7 +19,7 @@ struct UserlistBuilder {
         case "group":
             guard let name = context.argument(directive, 1, "group", "a name") else { return }
             if let previous = groupLocations[name] {
-                context.error("group '\(name)' is already declared at \(previous)", at: directive.location)
+                context.error("group '\(name)' is already declared at \(previous.fileAndLine)", at: directive.location)
                 return
             }
             groupLocations[name] = directive.location
@@ -43,7 +43,7 @@ struct UserlistBuilder {
     private mutating func parseUser(_ directive: Directive, context: inout ParseContext) {
         guard let name = context.argument(directive, 1, "user", "a name") else { return }
         if let previous = userLocations[name] {
-            context.error("user '\(name)' is already declared at \(previous)", at: directive.location)
+            context.error("user '\(name)' is already declared at \(previous.fileAndLine)", at: directive.location)
             return
         }
         var password: Userlist.User.Password?

@@ -34,7 +34,7 @@ enum Validation {
             var serverLines: [String: SourceLocation] = [:]
             for server in proxy.servers {
                 if let first = serverLines[server.name] {
-                    context.error("server '\(server.name)' is already declared in \(builder.title) at \(first)", at: server.location)
+                    context.error("server '\(server.name)' is already declared in \(builder.title) at \(first.fileAndLine)", at: server.location)
                 } else {
                     serverLines[server.name] = server.location
                 }
