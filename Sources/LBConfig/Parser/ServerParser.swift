@@ -99,7 +99,8 @@ enum ServerParser {
         }
         if !unapplied.isEmpty {
             let list = unapplied.map { "'\($0)'" }.joined(separator: ", ")
-            context.notApplied("server option\(unapplied.count > 1 ? "s" : "") \(list)", at: directive.location)
+            let subject = unapplied.count > 1 ? "server options \(list) are" : "server option \(list) is"
+            context.warning("\(subject) parsed but not yet applied by lb", at: directive.location)
         }
         return valid
     }
