@@ -64,7 +64,8 @@ extension HTTPSession {
         let mode = HTTPConnectionMode.effective(frontend: frontend.plan.connectionMode, backend: backend.plan.connectionMode)
         var upstreamHead = context.channel.allocator.buffer(capacity: 512)
         UpstreamRequestWriter.write(
-            parsed, head: head, mode: mode, forwardFor: backend.plan.forwardFor ?? frontend.plan.forwardFor,
+            parsed, head: head, mode: mode,
+            frontendForwardFor: frontend.plan.forwardFor, backendForwardFor: backend.plan.forwardFor,
             client: connectionInfo, into: &upstreamHead)
         var request = parsed
         request.head = head

@@ -17,7 +17,8 @@ enum UpstreamRequestWriter {
     }
 
     static func write(
-        _ request: ParsedRequest, head: HTTPRequestHead, mode: HTTPConnectionMode, forwardFor: ForwardForSettings?,
+        _ request: ParsedRequest, head: HTTPRequestHead, mode: HTTPConnectionMode,
+        frontendForwardFor: ForwardForSettings?, backendForwardFor: ForwardForSettings?,
         client: ConnectionInfo, into buffer: inout ByteBuffer
     ) {
         buffer.writeString(head.method)
@@ -38,8 +39,11 @@ enum UpstreamRequestWriter {
             buffer.writeString(field.value)
             buffer.writeStaticString("\r\n")
         }
-        if let forwardFor, let source = client.source {
-            let excepted = forwardFor.except?.contains(source) ?? false
+        // Either side's `option forwardfor` turns the header on; either side's `except` network turns it
+        // off for matching clients; the backend's header name wins (HAProxy's rules).
+        if let forwardFor = backendForwardFor ?? frontendForwardFor, let source = client.source {
+            let excepted = (frontendForwardFor?.except?.contains(source) ?? false)
+                || (backendForwardFor?.except?.contains(source) ?? false)
             let present = forwardFor.ifNone && head.headers.contains(forwardFor.header)
             if !excepted && !present {
                 buffer.writeString(forwardFor.header)

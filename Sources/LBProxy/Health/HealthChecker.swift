@@ -149,6 +149,11 @@ final class CheckResponseReader: ChannelInboundHandler {
         status = context.eventLoop.makePromise()
     }
 
+    /// A channel that never connected goes away without becoming inactive: settle the promise here too.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        status.fail(ChannelError.ioOnClosedChannel)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if received == nil { received = buffer } else { received!.writeBuffer(&buffer) }
