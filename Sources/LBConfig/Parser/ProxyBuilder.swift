@@ -16,6 +16,8 @@ struct ProxyBuilder {
     var logFormatLocation: SourceLocation?
     /// The first `http-request`/`http-response` rule, for the tcp-mode check.
     var firstHTTPRuleLocation: SourceLocation?
+    /// A `bind` line was written (even one with an error), so "no bind" would be a misleading follow-up.
+    var hasBindLine = false
 
     init(name: String, kind: SectionKind, location: SourceLocation) {
         proxy = Proxy(name: name, capabilities: kind.capabilities, location: location)

@@ -157,6 +157,7 @@ enum ProxySectionParser {
 
     /// `bind ADDRESS[,ADDRESS...] [options...]`.
     private static func parseBind(_ directive: Directive, into builder: inout ProxyBuilder, context: inout ParseContext) {
+        builder.hasBindLine = true
         guard let list = directive.text(1) else {
             context.error("'bind' expects an address", at: directive.location, hint: "for example: bind *:80 or bind 127.0.0.1:8080")
             return

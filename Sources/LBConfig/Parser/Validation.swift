@@ -10,7 +10,7 @@ enum Validation {
             var builder = proxies[index]
             let proxy = builder.proxy
 
-            if builder.kind == .frontend, proxy.binds.isEmpty {
+            if builder.kind == .frontend, proxy.binds.isEmpty, !builder.hasBindLine {
                 context.error("frontend '\(proxy.name)' has no 'bind' line", at: proxy.location,
                               hint: "add one such as 'bind *:80', or make it a backend")
             }
