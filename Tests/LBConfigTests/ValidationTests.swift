@@ -199,3 +199,21 @@ import Testing
         #expect(result.configuration?.global.maxConnections == 77)
     }
 }
+
+@Suite struct InheritedDiagnosticsTests {
+    @Test func inheritedDefaultBackendErrorIsReportedOnceAtTheDefaultsLine() {
+        let result = parse(quietDefaults + config(
+            "    default_backend ghost",
+            "frontend a", "    bind :1",
+            "frontend b", "    bind :2"))
+        let errors = result.errors.filter { $0.message == "unknown backend 'ghost'" }
+        #expect(errors.count == 1)
+        #expect(errors.first?.location.line == 6)
+    }
+
+    @Test func bindSSLWarnsThatTLSIsNotSupported() {
+        let result = parse(quietDefaults + config("listen l", "    bind :443 ssl crt /etc/lb/site.pem"))
+        #expect(result.find(.warning, line: 7, "TLS is not supported yet") != nil)
+        #expect(result.errors.isEmpty)
+    }
+}
