@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import LBProxy
+
+/// maxconn (pause accepting, resume below the limit) and graceful stop.
+@Suite(.serialized) struct LimitsAndStopTests {
+    @Test func frontendMaxconnPausesAcceptingWithoutRefusing() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start("""
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+                timeout http-keep-alive 10s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                maxconn 2
+                default_backend be
+            backend be
+                server s1 127.0.0.1:\(backend.port)
+            """)
+        let first = try RawClient(port: port), second = try RawClient(port: port)
+        for client in [first, second] {
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+        // The third connection completes in the kernel's queue but is not accepted: its request waits.
+        let third = try RawClient(port: port, timeoutMilliseconds: 300)
+        try third.send("GET /third HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(!third.fill())
+        #expect(!third.peerClosed)
+        #expect(lb.balancer.currentConnections == 2)
+        // Once one connection closes, lb accepts the queued one and answers it.
+        first.shutdownWrite()
+        _ = first.waitForClose()
+        third.setTimeout(milliseconds: 5000)
+        let response = try third.readResponse()
+        #expect(response.status == 200)
+        #expect(backend.requests.last?.path == "/third")
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func gracefulStopFinishesInFlightRequests() async throws {
+        // The whole answer comes 300 ms after the request: lb is already stopping when the head arrives.
+        let slow = try await TestBackend(name: "slow") { _ in
+            .sendInParts([[], TestBackend.ok(body: "finished\n")], pauseMilliseconds: 300)
+        }
+        let port = freePort()
+        let lb = try await LBHarness.start("""
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                default_backend be
+            backend be
+                server s1 127.0.0.1:\(slow.port)
+            """)
+        let idle = try RawClient(port: port)
+        try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try idle.readResponse()
+        let busy = try RawClient(port: port)
+        try busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        // Wait until the slow request reached the server, then stop lb while it is in flight.
+        while slow.requests.count < 2 { try await Task.sleep(nanoseconds: 5_000_000) }
+        let stopping = Task { await lb.balancer.shutdown(grace: .seconds(5)) }
+        let response = try busy.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText == "finished\n")
+        #expect(response.header("connection") == "close")
+        #expect(idle.waitForClose())
+        await stopping.value
+        #expect(throws: (any Error).self) { try RawClient(port: port) }
+        await slow.stop()
+    }
+}
