@@ -94,7 +94,10 @@ struct LBCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lb: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        if !quiet { print(Self.banner(sockets, plan: plan)) }
+        if !quiet {
+            // Written and flushed at once: scripts and supervisors wait for this line to know lb is up.
+            FileHandle.standardOutput.write(Data((Self.banner(sockets, plan: plan) + "\n").utf8))
+        }
         let stop = await SignalWaiter.wait()
         switch stop {
         case .graceful:

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// The `lb` executable itself: configuration check, demo configuration, version.
+@Suite(.serialized) struct CommandTests {
+    /// The `lb` binary built next to the test bundle.
+    static var lbPath: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+        let candidate = directory.appendingPathComponent("lb").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        return Fixtures.root + "/.build/debug/lb"
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: lbPath)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output, errors)
+    }
+
+    @Test func articleConfigurationPassesTheCheck() throws {
+        for name in ["article.cfg", "article-loopback.cfg"] {
+            let result = try Self.run(["-c", "-f", Fixtures.path("configs/\(name)")])
+            #expect(result.status == 0, "\(name): \(result.errors)")
+            #expect(result.output.contains("Configuration file is valid"))
+            #expect(!result.errors.contains(": error:"))
+        }
+    }
+
+    @Test func badConfigurationListsEveryErrorWithItsLine() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lb-bad-\(getpid()).cfg").path
+        try """
+        defaults
+            mode http
+            timeout connect 10q
+        frontend fe
+            bind 127.0.0.1:99999
+            default_backend missing
+        backend be
+            server s1 not-an-address:80:90
+            bogus-keyword 1
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try Self.run(["-c", "-f", path])
+        #expect(result.status == 1)
+        for line in [3, 5, 6, 9] {
+            #expect(result.errors.contains("\(path):\(line): error:"), "line \(line) in: \(result.errors)")
+        }
+    }
+
+    @Test func versionAndDefaultConfig() throws {
+        let version = try Self.run(["-v"])
+        #expect(version.status == 0)
+        #expect(version.output.hasPrefix("lb version "))
+        let printed = try Self.run(["--print-default-config"])
+        #expect(printed.output.contains("bind 127.0.0.1:8080"))
+        #expect(printed.output.contains("bind 127.0.0.1:8404"))
+        let check = try Self.run(["-c"])
+        #expect(check.status == 0, "\(check.errors)")
+    }
+
+    @Test func unknownArgumentIsRefused() throws {
+        let result = try Self.run(["--no-such-flag"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("--no-such-flag"))
+    }
+}
+
+/// The README's run command, driven by a real client: `lb` on its embedded configuration answers curl.
+@Suite(.serialized) struct DefaultConfigurationRunTests {
+    @Test func demoAnswersCurlAndStopsOnSIGTERM() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // A watchdog: should lb never print its banner, stop it so the read below ends instead of hanging.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: watchdog)
+        defer { watchdog.cancel() }
+        // The banner is printed once every listener is bound.
+        var banner = ""
+        while !banner.contains("Stop with") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            banner += String(decoding: data, as: UTF8.self)
+        }
+        #expect(banner.contains("http://127.0.0.1:8080/"))
+        #expect(banner.contains("http://127.0.0.1:8404/stats"))
+
+        var answers: [String] = []
+        for _ in 0..<2 {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            curl.arguments = ["curl", "-sS", "http://127.0.0.1:8080/"]
+            let curlOut = Pipe()
+            curl.standardOutput = curlOut
+            try curl.run()
+            answers.append(String(decoding: curlOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+            curl.waitUntilExit()
+            #expect(curl.terminationStatus == 0)
+        }
+        #expect(Set(answers) == ["Hello from app1\n", "Hello from app2\n"])
+
+        process.terminate()  // SIGTERM: graceful stop
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}

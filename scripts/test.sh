@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of lb. On a fresh Debian machine it first installs what the tests need (as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests drive for real (interoperability tests); installed only when missing.
+needed=(curl)
+missing=()
+for tool in "${needed[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing tools: ${missing[*]} (run as root to install them)" >&2
+    exit 1
+  fi
+fi
+
+swift build --build-tests
+swift test --skip-build "$@"
