@@ -3,7 +3,7 @@ import LBCore
 import NIOCore
 
 /// One request/response exchange of an HTTP session: what was asked, where it goes, and how far it got.
-struct HTTPExchange {
+final class HTTPExchange {
     var request: ParsedRequest
     var backend: BackendRuntime
     var mode: HTTPConnectionMode

@@ -44,7 +44,7 @@ extension HTTPSession {
     /// A complete head arrived: run the rules and send the request on its way (or answer it here).
     func startExchange(_ parsed: ParsedRequest) {
         frontend.totalRequests.wrappingIncrement(ordering: .relaxed)
-        timer.cancel()
+        timer.pause()
         var head = parsed.head
         if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
 
@@ -150,14 +150,13 @@ extension HTTPSession {
 
     /// Forwards buffered request body bytes to the server, up to the end of this request's body.
     func pumpRequestBody() {
-        guard var current = exchange, !current.requestBody.isComplete, let upstream, var buffer = inbound,
+        guard let current = exchange, !current.requestBody.isComplete, let upstream, var buffer = inbound,
               buffer.readableBytes > 0 else { return }
         let consumed: Int
         do {
             consumed = try current.requestBody.advance(over: buffer)
         } catch {
             frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
-            exchange = current
             if current.response == nil { respondError(400) } else { abortBoth() }
             return
         }
@@ -167,7 +166,6 @@ extension HTTPSession {
             current.requestBodyStarted = true
         }
         inbound = buffer
-        exchange = current
         if current.requestBody.isComplete {
             arm(.server, current.backend.plan.timeouts.server)
             if current.response != nil, current.responseBody.isComplete { finishExchange() }

@@ -6,7 +6,7 @@ extension HTTPSession {
     /// Picks a server and gets a connection to it: an idle pooled one when the mode allows reuse,
     /// otherwise a new one.
     func dispatch(excluding failed: Int? = nil) {
-        guard var current = exchange else { return }
+        guard let current = exchange else { return }
         let backend = current.backend
         guard let serverIndex = backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
@@ -22,7 +22,6 @@ extension HTTPSession {
         }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
         current.attempt += 1
-        exchange = current
         if current.mode == .keepAlive, let pooled = loop.pool.take(backend: backend.index, server: serverIndex) {
             attach(pooled, reused: true)
             return
@@ -57,12 +56,11 @@ extension HTTPSession {
 
     /// A connect failed: retry (possibly on another server) or give up with 503.
     private func connectFailed(timedOut: Bool) {
-        guard var current = exchange, let serverIndex = current.serverIndex else { return }
+        guard let current = exchange, let serverIndex = current.serverIndex else { return }
         let backend = current.backend
         backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
         current.connectTimedOut = timedOut
         guard current.retriesDone < backend.plan.retries else {
-            exchange = current
             respondError(503)
             return
         }
@@ -78,7 +76,6 @@ extension HTTPSession {
             backend.servers[serverIndex].activeConnections.wrappingDecrement(ordering: .relaxed)
             current.holdsServerSlot = false
         }
-        exchange = current
         // A refused connect is retried after a short pause (at most 1 s); a timed-out one at once.
         let pause = timedOut ? 0 : min(backend.plan.timeouts.connect ?? 1000, 1000)
         let attempt = current.attempt
@@ -95,12 +92,11 @@ extension HTTPSession {
 
     /// Takes a connection to the server and sends the request head (and whatever body is buffered).
     func attach(_ connection: UpstreamConnection, reused: Bool) {
-        guard var current = exchange else {
+        guard let current = exchange else {
             connection.close()
             return
         }
         current.reusedConnection = reused
-        exchange = current
         upstream = connection
         connection.owner = self
         phase = .exchanging
@@ -128,12 +124,11 @@ extension HTTPSession {
             writeToClient(buffer)
             return
         }
-        guard var current = exchange else { return }
+        guard let current = exchange else { return }
         current.backend.servers[current.serverIndex!].bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         current.receivedResponseBytes = true
         if current.requestBody.isComplete { timer.touch() }
         if current.response != nil {
-            exchange = current
             relayResponseBody(&buffer)
             return
         }
@@ -142,20 +137,18 @@ extension HTTPSession {
         } else {
             current.responseBuffer!.writeBuffer(&buffer)
         }
-        exchange = current
         parseResponseHeads()
     }
 
     /// Parses response heads from the buffered bytes: relays interim 1xx answers, switches to a tunnel on
     /// 101, and starts relaying the final response.
     private func parseResponseHeads() {
-        while var current = exchange, var pending = current.responseBuffer, pending.readableBytes > 0 {
+        while let current = exchange, var pending = current.responseBuffer, pending.readableBytes > 0 {
             let parsed: ParsedResponse?
             do {
                 parsed = try responseParser.parse(pending)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
-                exchange = current
                 respondError(502)
                 return
             }
@@ -167,7 +160,6 @@ extension HTTPSession {
                 writeToClient(head)
                 if pending.readableBytes > 0 { writeToClient(pending) }
                 current.responseBuffer = nil
-                exchange = current
                 enterTunnel()
                 return
             }
@@ -176,7 +168,6 @@ extension HTTPSession {
                 ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: nil, into: &head)
                 pending.moveReaderIndex(forwardBy: response.raw.length)
                 current.responseBuffer = pending
-                exchange = current
                 writeToClient(head)
                 context.flush()
                 continue
@@ -193,30 +184,39 @@ extension HTTPSession {
             ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue, into: &head)
             pending.moveReaderIndex(forwardBy: response.raw.length)
             current.responseBuffer = nil
-            exchange = current
-            writeToClient(head)
-            relayResponseBody(&pending)
+            relayResponseBody(&pending, after: head)
             return
         }
     }
 
-    /// Forwards response body bytes up to the end of the response.
-    private func relayResponseBody(_ buffer: inout ByteBuffer) {
-        guard var current = exchange else { return }
+    /// Forwards response body bytes up to the end of the response. `head`, when given, is the rewritten
+    /// response head: a small body that arrived with it is appended so that both leave in one write.
+    private func relayResponseBody(_ buffer: inout ByteBuffer, after head: ByteBuffer? = nil) {
+        guard let current = exchange else { return }
+        var pendingHead = head
         if buffer.readableBytes > 0 {
             let consumed: Int
             do {
                 consumed = try current.responseBody.advance(over: buffer)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
-                exchange = current
+                if let pendingHead { writeToClient(pendingHead) }
                 abortBoth()
                 return
             }
-            if consumed > 0 { writeToClient(buffer.readSlice(length: consumed)!) }
+            if consumed > 0 {
+                var slice = buffer.readSlice(length: consumed)!
+                if pendingHead != nil, consumed <= 8192 {
+                    pendingHead!.writeBuffer(&slice)
+                } else {
+                    if let head = pendingHead { writeToClient(head) }
+                    pendingHead = nil
+                    writeToClient(slice)
+                }
+            }
             if buffer.readableBytes > 0 { current.serverOverran = true }
-            exchange = current
         }
+        if let pendingHead { writeToClient(pendingHead) }
         if current.responseBody.isComplete && (current.requestBody.isComplete || !current.keepClient) {
             finishExchange()
         }
@@ -276,32 +276,28 @@ extension HTTPSession {
 
     /// The server closed its side during an exchange.
     private func serverEnded() {
-        guard var current = exchange else { return }
+        guard let current = exchange else { return }
         upstream?.close()
         upstream = nil
         if current.response == nil {
             if current.reusedConnection && !current.receivedResponseBytes && !current.requestBodyStarted {
                 // A pooled connection the server had already closed: send the request on a fresh one.
                 current.reusedConnection = false
-                exchange = current
                 phase = .connecting
                 if let index = current.serverIndex { connectAgain(serverIndex: index) }
                 return
             }
             current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
-            exchange = current
             respondError(502)
             return
         }
         if current.responseBody.isUntilClose {
             current.keepClient = false
-            exchange = current
             finishExchange()
             return
         }
         if current.responseBody.isComplete {
             current.reuseServer = false
-            exchange = current
             if current.requestBody.isComplete { finishExchange() } else { abortBoth() }
             return
         }
@@ -310,9 +306,8 @@ extension HTTPSession {
     }
 
     private func connectAgain(serverIndex: Int) {
-        guard var current = exchange else { return }
+        guard let current = exchange else { return }
         current.attempt += 1
-        exchange = current
         let server = current.backend.servers[serverIndex]
         let attempt = current.attempt
         guard let address = server.address else {

@@ -45,7 +45,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     var clientReadPending = false
     var upstreamNeedsFlush = false
     var draining = false
-    var timer = SessionTimer()
+    var timer: SessionTimer
 
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
         self.runtime = runtime
@@ -53,6 +53,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         self.loop = loop
         self.requestParser = RequestHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
         self.responseParser = ResponseHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
+        self.timer = SessionTimer(cap: runtime.shortestTimeout)
     }
 
     var timeouts: Timeouts { frontend.plan.timeouts }
@@ -209,9 +210,8 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     }
 
     func releaseServerSlot() {
-        guard var current = exchange, current.holdsServerSlot, let index = current.serverIndex else { return }
+        guard let current = exchange, current.holdsServerSlot, let index = current.serverIndex else { return }
         current.backend.servers[index].activeConnections.wrappingDecrement(ordering: .relaxed)
         current.holdsServerSlot = false
-        exchange = current
     }
 }

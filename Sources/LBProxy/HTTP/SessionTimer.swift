@@ -1,7 +1,11 @@
 import NIOCore
 
-/// The one timer of a session. Activity only moves the deadline forward; the scheduled task, when it
-/// fires early, re-arms itself for the remaining time. So a busy connection schedules rarely.
+/// The one timer of a session, built so that the per-request path never cancels or reschedules a task.
+///
+/// Setting a deadline only records it. The event-loop task is scheduled at most `cap` ahead, where `cap`
+/// is the smallest timeout in the configuration: every later deadline (now + some timeout ≥ cap) therefore
+/// falls at or after the pending task, which on firing either handles the expiry or re-arms itself for
+/// what is left. A busy connection costs one wake-up per `cap` at most.
 struct SessionTimer {
     enum Kind {
         /// `timeout http-request`: the whole head must arrive in time (408).
@@ -21,17 +25,21 @@ struct SessionTimer {
     private var interval: TimeAmount = .zero
     private var scheduled: Scheduled<Void>?
     private var scheduledFor: NIODeadline?
+    let cap: TimeAmount
 
-    /// Sets the deadline; the caller schedules when `needsSchedule` says so.
+    init(cap: TimeAmount) { self.cap = cap }
+
+    /// Records the deadline; returns when to schedule the task if one must be (re)scheduled.
     mutating func set(_ kind: Kind, milliseconds: Int) -> NIODeadline? {
         self.kind = kind
         interval = .milliseconds(Int64(milliseconds))
-        let deadline = NIODeadline.now() + interval
+        let now = NIODeadline.now()
+        let deadline = now + interval
         self.deadline = deadline
         if let scheduledFor, scheduledFor <= deadline { return nil }
         scheduled?.cancel()
         scheduled = nil
-        return deadline
+        return min(deadline, now + cap)
     }
 
     mutating func installed(_ task: Scheduled<Void>, at deadline: NIODeadline) {
@@ -45,20 +53,27 @@ struct SessionTimer {
         deadline = NIODeadline.now() + interval
     }
 
-    mutating func cancel() {
+    /// No deadline for now; the pending task (if any) will find nothing to do and lapse.
+    mutating func pause() {
         kind = nil
         deadline = nil
+    }
+
+    /// Stops for good (the connection is closing).
+    mutating func cancel() {
+        pause()
         scheduled?.cancel()
         scheduled = nil
         scheduledFor = nil
     }
 
-    /// Called when the scheduled task runs: the expired kind, or the deadline to re-arm for.
+    /// Called when the task runs: the expired kind, or when to run again.
     mutating func fired() -> (expired: Kind?, rearmAt: NIODeadline?) {
         scheduled = nil
         scheduledFor = nil
         guard let kind, let deadline else { return (nil, nil) }
-        if NIODeadline.now() < deadline { return (nil, deadline) }
+        let now = NIODeadline.now()
+        if now < deadline { return (nil, min(deadline, now + cap)) }
         self.kind = nil
         self.deadline = nil
         return (kind, nil)
@@ -77,7 +92,7 @@ extension TimedSession {
     /// Starts (or replaces) the session timer; nil milliseconds means no limit.
     func arm(_ kind: SessionTimer.Kind, _ milliseconds: Int?) {
         guard let milliseconds else {
-            timer.cancel()
+            timer.pause()
             return
         }
         if let deadline = timer.set(kind, milliseconds: milliseconds) { schedule(at: deadline) }

@@ -11,6 +11,9 @@ final class ProxyRuntime: Sendable {
     let backends: [BackendRuntime]
     let limits: HTTPLimits
     let processMaxConnections: Int
+    /// The smallest timeout any session can set: session timers never sleep longer than this, so a new
+    /// deadline never needs an earlier wake-up than the one already scheduled.
+    let shortestTimeout: TimeAmount
     let currentConnections = ManagedAtomic<Int>(0)
     let totalConnections = ManagedAtomic<Int>(0)
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
@@ -21,6 +24,16 @@ final class ProxyRuntime: Sendable {
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax
         self.frontends = plan.frontends.enumerated().map { FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax) }
+        var timeouts: [Int] = []
+        for frontend in plan.frontends {
+            let t = frontend.timeouts
+            timeouts += [t.requestHead, t.keepAliveIdle, t.client, t.tunnelIdle].compactMap { $0 }
+        }
+        for backend in plan.backends {
+            let t = backend.timeouts
+            timeouts += [t.server, t.tunnelIdle].compactMap { $0 }
+        }
+        self.shortestTimeout = .milliseconds(Int64(max(1, timeouts.min() ?? 10_000)))
         self.limits = HTTPLimits(maxHeadSize: plan.global.bufferSize, maxHeaders: plan.global.maxHeaders)
         var contexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>] = [:]
         for loop in loops {

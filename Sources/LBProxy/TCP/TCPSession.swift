@@ -14,7 +14,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     let frontend: FrontendRuntime
     let loop: LoopContext
     var context: ChannelHandlerContext!
-    var timer = SessionTimer()
+    var timer: SessionTimer
     private var backend: BackendRuntime?
     private var serverIndex: Int?
     private var holdsServerSlot = false
@@ -32,6 +32,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         self.runtime = runtime
         self.frontend = frontend
         self.loop = loop
+        self.timer = SessionTimer(cap: runtime.shortestTimeout)
     }
 
     var timerLoop: EventLoop { context.eventLoop }
