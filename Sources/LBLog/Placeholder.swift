@@ -1,2 +1,0 @@
-/// The log record, formats and sinks arrive with the access-log issue.
-public enum LBLogModule {}
