@@ -18,7 +18,10 @@ let package = Package(
     targets: [
         .target(name: "LBConfig"),
         .target(name: "LBCore", dependencies: ["LBConfig"]),
-        .target(name: "LBLog"),
+        // zlib from the system (Debian: zlib1g-dev): gzip members for the rotating log file, and
+        // decompression for lblog.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "LBLog", dependencies: ["CZlib"]),
         .target(name: "LBStats", dependencies: ["LBCore"]),
         .target(
             name: "LBProxy",
@@ -30,7 +33,7 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
-        .target(name: "LBReport", dependencies: ["LBLog"]),
+        .target(name: "LBReport", dependencies: ["LBLog", "CZlib"]),
         .executableTarget(
             name: "lb",
             dependencies: [
@@ -47,6 +50,8 @@ let package = Package(
         ),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
+        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib"]),
+        .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib"]),
         .testTarget(
             name: "LBProxyTests",
             dependencies: [
