@@ -27,7 +27,8 @@ public final class LoadBalancer: Sendable {
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
 
     /// Prepares the runtime: resolves every server address once, creates `nbthread` event loops.
-    public init(plan: ProxyPlan) throws {
+    /// `accessLog` receives one record per finished request or TCP session.
+    public init(plan: ProxyPlan, accessLog: (any AccessLogReceiver)? = nil) throws {
         let threads = plan.global.threads ?? System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         var backends: [BackendRuntime] = []
@@ -44,7 +45,7 @@ public final class LoadBalancer: Sendable {
             throw error
         }
         let loops = Array(group.makeIterator())
-        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops)
+        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops, accessLog: accessLog)
         gate = AcceptGate(runtime: runtime)
     }
 

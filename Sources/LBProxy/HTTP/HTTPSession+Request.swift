@@ -11,6 +11,7 @@ extension HTTPSession {
                 guard let buffer = inbound, buffer.readableBytes > 0 else { return }
                 if phase == .waitingRequest {
                     phase = .readingHead
+                    requestStartedAt = monotonicNow()
                     // Later requests get `timeout http-request` from their first byte.
                     if requestsServed > 0 { arm(.requestHead, timeouts.requestHead) }
                 }
@@ -19,7 +20,7 @@ extension HTTPSession {
                     parsed = try requestParser.parse(buffer)
                 } catch {
                     frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
-                    respondError(400)
+                    respondError(400, "PR")
                     return
                 }
                 guard let parsed else { return }
@@ -45,16 +46,18 @@ extension HTTPSession {
     func startExchange(_ parsed: ParsedRequest) {
         frontend.totalRequests.wrappingIncrement(ordering: .relaxed)
         timer.pause()
+        headDoneAt = monotonicNow()
+        loggedHead = parsed.head
         var head = parsed.head
         if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
 
         if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
-            answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime), parsed)
+            answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime), parsed, server: "<STATS>")
             return
         }
         guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo) ?? frontend.plan.ownBackend
         else {
-            respondError(503)
+            respondError(503, "PR")
             return
         }
         let backend = runtime.backends[backendIndex]
@@ -69,7 +72,10 @@ extension HTTPSession {
             client: connectionInfo, into: &upstreamHead)
         var request = parsed
         request.head = head
-        exchange = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead)
+        let created = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead)
+        created.requestStart = requestStartedAt
+        created.headDone = headDoneAt
+        exchange = created
         phase = .connecting
         dispatch()
     }
@@ -81,7 +87,7 @@ extension HTTPSession {
             return true
         case .deny(let status):
             frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
-            respondError(status)
+            respondError(status, "PR")
         case .respond(let response):
             answerLocally(response, parsed)
         case .authenticate(let realm):
@@ -102,13 +108,14 @@ extension HTTPSession {
 
     /// Sends a response built by lb itself. The connection stays open when the request had no body
     /// (nothing is left to skip) and the client and mode allow it.
-    func answerLocally(_ response: LocalResponse, _ parsed: ParsedRequest) {
+    func answerLocally(_ response: LocalResponse, _ parsed: ParsedRequest, server: String = "<NOSRV>") {
         let keep = parsed.framing == .none && !parsed.clientWantsClose && !draining && !clientInputClosed
             && frontend.plan.connectionMode != .close
         var buffer = context.channel.allocator.buffer(capacity: 256 + response.body.count)
         let connectionValue: String? = keep ? (parsed.head.version == .http1_0 ? "keep-alive" : nil) : "close"
         ErrorPages.serialize(response, connection: connectionValue, headOnly: parsed.head.method == "HEAD", into: &buffer)
         writeToClient(buffer)
+        logRequest(status: response.status, "LR", serverName: server)
         exchange = nil
         if keep {
             context.flush()
@@ -118,15 +125,17 @@ extension HTTPSession {
         }
     }
 
-    /// Answers with one of lb's error pages and closes the connection.
-    func respondError(_ status: Int) {
+    /// Answers with one of lb's error pages, logs the request with `termination` (its first two
+    /// termination-state characters) and closes the connection.
+    func respondError(_ status: Int, _ termination: StaticString) {
         releaseServerSlot()
         upstream?.close()
         upstream = nil
-        exchange = nil
         var buffer = context.channel.allocator.buffer(capacity: 256)
         buffer.writeBytes(ErrorPages.bytes(for: status))
         writeToClient(buffer)
+        logRequest(status: status, termination)
+        exchange = nil
         closeAfterFlush()
     }
 
@@ -157,7 +166,7 @@ extension HTTPSession {
             consumed = try current.requestBody.advance(over: buffer)
         } catch {
             frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
-            if current.response == nil { respondError(400) } else { abortBoth() }
+            if current.response == nil { respondError(400, "PD") } else { abortBoth("PD") }
             return
         }
         if consumed > 0 {

@@ -11,11 +11,12 @@ extension HTTPSession {
         guard let serverIndex = backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
-            respondError(503)
+            respondError(503, "SC")
             return
         }
         let server = backend.servers[serverIndex]
         current.serverIndex = serverIndex
+        if current.serverChosen == 0 { current.serverChosen = monotonicNow() }
         if !current.holdsServerSlot {
             server.activeConnections.wrappingIncrement(ordering: .relaxed)
             current.holdsServerSlot = true
@@ -61,7 +62,7 @@ extension HTTPSession {
         backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
         current.connectTimedOut = timedOut
         guard current.retriesDone < backend.plan.retries else {
-            respondError(503)
+            respondError(503, timedOut ? "sC" : "SC")
             return
         }
         current.retriesDone += 1
@@ -97,6 +98,7 @@ extension HTTPSession {
             return
         }
         current.reusedConnection = reused
+        current.connected = monotonicNow()
         upstream = connection
         connection.owner = self
         phase = .exchanging
@@ -149,7 +151,7 @@ extension HTTPSession {
                 parsed = try responseParser.parse(pending)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
-                respondError(502)
+                respondError(502, "PH")
                 return
             }
             guard let response = parsed else { return }
@@ -160,6 +162,8 @@ extension HTTPSession {
                 writeToClient(head)
                 if pending.readableBytes > 0 { writeToClient(pending) }
                 current.responseBuffer = nil
+                current.responseHead = monotonicNow()
+                current.response = response
                 enterTunnel()
                 return
             }
@@ -174,6 +178,7 @@ extension HTTPSession {
             }
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             current.response = response
+            current.responseHead = monotonicNow()
             current.responseBody = BodyTracker(framing)
             let clientIsHTTP10 = current.request.head.version == .http1_0
             current.keepClient = !current.request.clientWantsClose && current.mode != .close && framing != .untilClose
@@ -201,7 +206,7 @@ extension HTTPSession {
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
                 if let pendingHead { writeToClient(pendingHead) }
-                abortBoth()
+                abortBoth("PD")
                 return
             }
             if consumed > 0 {
@@ -230,6 +235,7 @@ extension HTTPSession {
     /// The response is complete: park or close the server connection, then keep or close the client.
     func finishExchange() {
         guard let current = exchange else { return }
+        logRequest(status: current.response?.status ?? -1, "--")
         releaseServerSlot()
         if let connection = upstream {
             upstream = nil
@@ -268,6 +274,7 @@ extension HTTPSession {
         guard connection === upstream else { return }
         if phase == .tunnel {
             upstream = nil
+            logRequest(status: 101, "--")
             closeAfterFlush()
             return
         }
@@ -288,7 +295,7 @@ extension HTTPSession {
                 return
             }
             current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
-            respondError(502)
+            respondError(502, "SH")
             return
         }
         if current.responseBody.isUntilClose {
@@ -298,11 +305,11 @@ extension HTTPSession {
         }
         if current.responseBody.isComplete {
             current.reuseServer = false
-            if current.requestBody.isComplete { finishExchange() } else { abortBoth() }
+            if current.requestBody.isComplete { finishExchange() } else { abortBoth("SD") }
             return
         }
         // Truncated response: the client already has the head, so only a close can tell it.
-        abortBoth()
+        abortBoth("SD")
     }
 
     private func connectAgain(serverIndex: Int) {
@@ -322,7 +329,7 @@ extension HTTPSession {
             }
             switch result {
             case .success(let connection): self.attach(connection, reused: false)
-            case .failure: self.respondError(503)
+            case .failure: self.respondError(503, "SC")
             }
         }
     }

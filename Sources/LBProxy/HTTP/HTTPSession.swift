@@ -47,6 +47,19 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     var draining = false
     var timer: SessionTimer
 
+    // For the log record (monotonic nanoseconds; 0 = not reached).
+    let acceptedAt = monotonicNow()
+    /// Since when the connection has been idle (accept, or the end of the previous exchange).
+    var idleSince: UInt64 = 0
+    /// First byte of the request being read or served.
+    var requestStartedAt: UInt64 = 0
+    var headDoneAt: UInt64 = 0
+    /// The current request's head as received (before rules rewrote it), for the request line.
+    var loggedHead: HTTPRequestHead?
+    /// Bytes of the current request, both ways, headers included.
+    var requestBytesIn: Int64 = 0
+    var requestBytesOut: Int64 = 0
+
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
         self.runtime = runtime
         self.frontend = frontend
@@ -66,6 +79,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             source: context.channel.remoteAddress?.ipAddress, sourcePort: context.channel.remoteAddress?.port ?? 0,
             destination: context.channel.localAddress?.ipAddress, destinationPort: context.channel.localAddress?.port ?? 0)
         loop.sessions[ObjectIdentifier(self)] = self
+        idleSince = acceptedAt
         // The first request must arrive within `timeout http-request`, counted from the accept.
         arm(.requestHead, timeouts.requestHead)
         if loop.stopping { drain() }
@@ -74,6 +88,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         frontend.bytesIn.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        requestBytesIn &+= Int64(buffer.readableBytes)
         switch phase {
         case .tunnel:
             timer.touch()
@@ -99,6 +114,17 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        switch phase {
+        case .readingHead:
+            // The client left in the middle of its request head (HAProxy logs these as 400 CR).
+            logRequest(status: 400, "CR")
+        case .connecting, .exchanging:
+            logRequest(status: exchange?.response?.status ?? -1, exchange?.response == nil ? "CH" : "CD")
+        case .tunnel:
+            logRequest(status: 101, "--")
+        case .waitingRequest, .closing:
+            break
+        }
         timer.cancel()
         releaseServerSlot()
         upstream?.close()
@@ -121,7 +147,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         case .connecting, .exchanging:
             if exchange?.requestBody.isComplete == false {
                 // The client gave up in the middle of its body: the request cannot be completed.
-                abortBoth()
+                abortBoth("CD")
             }
             // Otherwise the response is still delivered; the connection closes after it.
         case .tunnel:
@@ -135,7 +161,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        abortBoth()
+        abortBoth(exchange?.response == nil ? "CH" : "CD")
     }
 
     /// Holds client reads back while the next hop cannot take more (read interest as flow control).
@@ -185,6 +211,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
 
     func writeToClient(_ buffer: ByteBuffer) {
         frontend.bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        requestBytesOut &+= Int64(buffer.readableBytes)
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
@@ -198,8 +225,10 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
-    /// Closes both sides at once (errors, aborts, timeouts during data).
-    func abortBoth() {
+    /// Closes both sides at once (errors, aborts, timeouts during data), logging the request in flight
+    /// with `termination`.
+    func abortBoth(_ termination: StaticString) {
+        if exchange != nil { logRequest(status: exchange?.response?.status ?? -1, termination) }
         timer.cancel()
         releaseServerSlot()
         upstream?.close()

@@ -122,16 +122,18 @@ extension HTTPSession: TimedSession {
     func timerExpired(_ kind: SessionTimer.Kind) {
         switch kind {
         case .requestHead:
-            respondError(408)
+            respondError(408, "cR")
         case .keepAlive:
             context.close(promise: nil)
-        case .client, .tunnel:
-            abortBoth()
+        case .client:
+            abortBoth("cD")
+        case .tunnel:
+            abortBoth("cD")
         case .server:
             if exchange?.response == nil {
-                respondError(504)
+                respondError(504, "sH")
             } else {
-                abortBoth()
+                abortBoth("sD")
             }
         }
     }

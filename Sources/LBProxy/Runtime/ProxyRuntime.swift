@@ -15,11 +15,15 @@ final class ProxyRuntime: Sendable {
     /// deadline never needs an earlier wake-up than the one already scheduled.
     let shortestTimeout: TimeAmount
     let currentConnections = ManagedAtomic<Int>(0)
+    /// Where finished requests and sessions are recorded (nil: no access log).
+    let accessLog: (any AccessLogReceiver)?
+    let clock = WallClock()
     let totalConnections = ManagedAtomic<Int>(0)
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
 
-    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop]) {
+    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {
         self.plan = plan
+        self.accessLog = accessLog
         self.backends = backends
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax

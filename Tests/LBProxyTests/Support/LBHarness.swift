@@ -16,7 +16,7 @@ struct LBHarness {
     }
 
     /// Parses, compiles and starts `config`; any error diagnostic fails the test setup.
-    static func start(_ config: String) async throws -> LBHarness {
+    static func start(_ config: String, accessLog: (any AccessLogReceiver)? = nil) async throws -> LBHarness {
         let loaded = ConfigurationLoader.parse(config, name: "test.cfg")
         guard let configuration = loaded.configuration else {
             throw ConfigError(description: loaded.diagnostics.map(\.description).joined(separator: "\n"))
@@ -25,7 +25,7 @@ struct LBHarness {
         guard let plan = compiled.plan, !compiled.diagnostics.hasErrors else {
             throw ConfigError(description: compiled.diagnostics.map(\.description).joined(separator: "\n"))
         }
-        let balancer = try LoadBalancer(plan: plan)
+        let balancer = try LoadBalancer(plan: plan, accessLog: accessLog)
         let sockets = try await balancer.start()
         return LBHarness(balancer: balancer, sockets: sockets)
     }

@@ -25,7 +25,7 @@ final class RawClient {
         let description: String
     }
 
-    let fd: Int32
+    private(set) var fd: Int32
     var pending: [UInt8] = []
     /// True once the peer closed its side.
     private(set) var peerClosed = false
@@ -48,7 +48,7 @@ final class RawClient {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     func setTimeout(milliseconds: Int) {
         var timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
@@ -64,6 +64,14 @@ final class RawClient {
             guard written > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             offset += written
         }
+    }
+
+    /// Aborts the connection: the peer sees a reset (RST), not a FIN.
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+        fd = -1
     }
 
     /// Half-closes the sending side (the peer sees a FIN).

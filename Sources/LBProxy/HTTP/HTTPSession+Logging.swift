@@ -1,0 +1,93 @@
+import LBCore
+import LBLog
+
+extension HTTPSession {
+    /// Emits the record of the current request once, then resets the per-request accounting. Does
+    /// nothing when no request was started or when no access log is configured.
+    func logRequest(status: Int, _ termination: StaticString, serverName: String? = nil) {
+        guard requestStartedAt != 0 else { return }
+        defer {
+            requestStartedAt = 0
+            headDoneAt = 0
+            loggedHead = nil
+            requestBytesIn = 0
+            requestBytesOut = 0
+        }
+        let end = monotonicNow()
+        defer { idleSince = end }
+        guard let receiver = runtime.accessLog else { return }
+        receiver.record(buildRecord(status: status, termination: termination, serverName: serverName, end: end),
+                        frontend: frontend.index)
+    }
+
+    private func buildRecord(status: Int, termination: StaticString, serverName: String?, end: UInt64) -> LogRecord {
+        let current = exchange
+        let start = requestStartedAt
+        var record = LogRecord()
+        record.isHTTP = true
+        record.clientAddress = connectionInfo.source?.description ?? "-"
+        record.clientPort = connectionInfo.sourcePort
+        record.frontendAddress = connectionInfo.destination?.description ?? "-"
+        record.frontendPort = connectionInfo.destinationPort
+        record.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
+        record.requestDateMilliseconds = runtime.clock.milliseconds(at: start)
+        record.utcOffsetSeconds = runtime.clock.utcOffsetSeconds
+        record.frontend = frontend.plan.name
+        if let current {
+            record.backend = current.backend.plan.name
+            if let index = current.serverIndex, current.serverChosen != 0 {
+                let server = current.backend.servers[index]
+                record.server = server.plan.name
+                record.serverAddress = server.resolvedHost
+                record.serverPort = server.plan.port
+                record.serverConnections = server.activeConnections.load(ordering: .relaxed)
+            }
+            record.backendConnections = current.backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) }
+            record.retries = current.retriesDone
+            record.redispatched = current.redispatched
+        } else {
+            record.backend = frontend.plan.name
+        }
+        if let serverName { record.server = serverName }
+
+        // Timers (HAProxy's definitions): -1 for a phase never completed.
+        let headDone = current?.headDone ?? headDoneAt
+        record.timeIdle = elapsedMilliseconds(from: idleSince, to: start)
+        record.timeRequest = headDone == 0 ? -1 : elapsedMilliseconds(from: start, to: headDone)
+        if let current, current.serverChosen != 0 {
+            record.timeQueue = elapsedMilliseconds(from: current.headDone, to: current.serverChosen)
+            record.timeConnect = current.connected == 0 ? -1 : elapsedMilliseconds(from: current.serverChosen, to: current.connected)
+            record.timeResponse = current.responseHead == 0 || current.connected == 0
+                ? -1 : elapsedMilliseconds(from: current.connected, to: current.responseHead)
+        } else {
+            record.timeQueue = -1
+            record.timeConnect = -1
+            // A local answer (stats page, `return`) is its own response: HAProxy prints 0 for Tr then.
+            record.timeResponse = serverName != nil && headDone != 0 ? 0 : -1
+        }
+        record.timeActive = elapsedMilliseconds(from: start, to: end)
+        record.timeHandshake = 0
+        record.timeTotal = record.timeIdle + record.timeActive
+
+        record.status = status
+        record.bytesToClient = requestBytesOut
+        record.bytesFromClient = requestBytesIn
+        var state = [UInt8](repeating: UInt8(ascii: "-"), count: 4)
+        termination.withUTF8Buffer { bytes in
+            state[0] = bytes[0]
+            state[1] = bytes[1]
+        }
+        record.terminationState = String(decoding: state, as: UTF8.self)
+        record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
+        record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
+        record.serverQueue = 0
+        record.backendQueue = 0
+        if let head = loggedHead {
+            record.method = head.method
+            record.uri = head.uri
+            record.httpVersion = head.version.description
+            record.requestLine = "\(head.method) \(head.uri) \(head.version)"
+        }
+        return record
+    }
+}

@@ -1,0 +1,139 @@
+import LBLog
+import Testing
+
+/// The record each request produces: names, timers with HAProxy's -1 rules, status, bytes and the
+/// termination state, for every kind of outcome lb produces.
+@Suite(.serialized) struct AccessRecordTests {
+    static func config(port: Int, backend: Int, extra: String = "", backendExtra: String = "", serverTimeout: String = "5s") -> String {
+        """
+        defaults
+            mode http
+            timeout connect 300ms
+            timeout client 5s
+            timeout server \(serverTimeout)
+            timeout http-request 300ms
+        frontend fe
+            bind 127.0.0.1:\(port)
+            \(extra)
+            default_backend be
+        backend be
+            \(backendExtra)
+            server s1 127.0.0.1:\(backend)
+        """
+    }
+
+    @Test func normalRequestsOnAKeptAliveConnection() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        let client = try RawClient(port: port)
+        try client.send("GET /first?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")
+        _ = try client.readResponse()
+        try await Task.sleep(nanoseconds: 50_000_000)  // an idle gap that Ti must show
+        try client.send("POST /second HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")
+        _ = try client.readResponse()
+        let records = await log.waitFor(2)
+        #expect(records.count == 2)
+        let first = records[0], second = records[1]
+        #expect(first.frontend == "fe" && first.backend == "be" && first.server == "s1")
+        #expect(first.status == 200)
+        #expect(first.terminationState == "----")
+        #expect(first.requestLine == "GET /first?x=1 HTTP/1.1")
+        #expect(first.clientAddress == "127.0.0.1" && first.clientPort > 0)
+        #expect(first.timeRequest >= 0 && first.timeQueue >= 0 && first.timeConnect >= 0 && first.timeResponse >= 0)
+        #expect(first.timeActive >= first.timeResponse)
+        #expect(first.bytesToClient == Int64(TestBackend.ok(body: "s1\n").count))
+        #expect(first.bytesFromClient == Int64("GET /first?x=1 HTTP/1.1\r\nHost: h\r\n\r\n".utf8.count))
+        #expect(first.retries == 0 && !first.redispatched)
+        #expect(second.requestLine == "POST /second HTTP/1.1")
+        #expect(second.timeIdle >= 50)
+        #expect(second.requestDateMilliseconds >= first.requestDateMilliseconds + 50)
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func badRequestIsLoggedAsBADREQWithPR() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        _ = try fetch(port: port, "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n")
+        let record = try #require(await log.waitFor(1).first)
+        #expect(record.status == 400)
+        #expect(record.terminationState == "PR--")
+        #expect(record.backend == "fe" && record.server == "<NOSRV>")
+        #expect(record.requestLine == nil)
+        #expect(record.timeRequest == -1 && record.timeQueue == -1 && record.timeConnect == -1 && record.timeResponse == -1)
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func refusedServerGivesSCWithRetries() async throws {
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: freePort(), backendExtra: "retries 2"), accessLog: log)
+        #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n").status == 503)
+        let record = try #require(await log.waitFor(1).first)
+        #expect(record.status == 503)
+        #expect(record.terminationState == "SC--")
+        #expect(record.server == "s1")
+        #expect(record.retries == 2)
+        #expect(record.timeConnect == -1 && record.timeResponse == -1)
+        #expect(record.timeQueue >= 0)
+        await lb.stop()
+    }
+
+    @Test func serverTimeoutGivessH() async throws {
+        let backend = try await TestBackend(name: "s1") { _ in .hang }
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, serverTimeout: "200ms"), accessLog: log)
+        #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n").status == 504)
+        let record = try #require(await log.waitFor(1).first)
+        #expect(record.terminationState == "sH--")
+        #expect(record.timeConnect >= 0 && record.timeResponse == -1)
+        #expect(record.timeActive >= 200)
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func localAnswersAndDenialsAreLoggedWithoutAServer() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, extra: """
+            http-request deny if { path /deny }
+                http-request return status 200 string "ok" if { path /ok }
+            """), accessLog: log)
+        _ = try fetch(port: port, "GET /deny HTTP/1.1\r\nHost: h\r\n\r\n")
+        _ = try fetch(port: port, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n")
+        let records = await log.waitFor(2)
+        let deny = try #require(records.first { $0.requestLine == "GET /deny HTTP/1.1" })
+        #expect(deny.status == 403 && deny.terminationState == "PR--" && deny.server == "<NOSRV>")
+        #expect(deny.timeQueue == -1)
+        let ok = try #require(records.first { $0.requestLine == "GET /ok HTTP/1.1" })
+        #expect(ok.status == 200 && ok.terminationState == "LR--" && ok.server == "<NOSRV>" && ok.backend == "fe")
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func slowHeadIscRAndClientAbortIsCH() async throws {
+        let backend = try await TestBackend(name: "s1") { request in request.path == "/hang" ? .hang : .send(TestBackend.ok(body: "x")) }
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        let slow = try RawClient(port: port)
+        try slow.send("GET / HTTP/1.1\r\nHo")
+        #expect(try slow.readResponse().status == 408)
+        let leaving = try RawClient(port: port)
+        try leaving.send("GET /hang HTTP/1.1\r\nHost: h\r\n\r\n")
+        while backend.requests.isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        leaving.reset()
+        let records = await log.waitFor(2)
+        #expect(records.contains { $0.status == 408 && $0.terminationState == "cR--" })
+        #expect(records.contains { $0.requestLine == "GET /hang HTTP/1.1" && $0.terminationState == "CH--" && $0.timeResponse == -1 })
+        await lb.stop()
+        await backend.stop()
+    }
+}
