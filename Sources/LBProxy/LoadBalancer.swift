@@ -25,6 +25,10 @@ public final class LoadBalancer: Sendable {
     private let gate: AcceptGate
     private let listeners = NIOLockedValueBox<[Channel]>([])
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
+    private let draining = NIOLockedValueBox(false)
+
+    /// True once a graceful stop has told every session to finish (listeners are closed by then).
+    public var isDraining: Bool { draining.withLockedValue { $0 } }
 
     /// Prepares the runtime: resolves every server address once, creates `nbthread` event loops.
     /// `accessLog` receives one record per finished request or TCP session.
@@ -148,6 +152,7 @@ public final class LoadBalancer: Sendable {
         for (loop, box) in runtime.allLoopContexts {
             try? await loop.submit { box.value.beginDrain() }.get()
         }
+        draining.withLockedValue { $0 = true }
         let deadline = NIODeadline.now() + grace
         while runtime.currentConnections.load(ordering: .relaxed) > 0, NIODeadline.now() < deadline {
             try? await Task.sleep(nanoseconds: 20_000_000)

@@ -12,6 +12,7 @@ import Testing
             timeout client 5s
             timeout server \(serverTimeout)
             timeout http-request 300ms
+            timeout http-keep-alive 5s
         frontend fe
             bind 127.0.0.1:\(port)
             \(extra)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 @testable import LBProxy
 
@@ -44,9 +45,11 @@ import Testing
     }
 
     @Test func gracefulStopFinishesInFlightRequests() async throws {
-        // The whole answer comes 300 ms after the request: lb is already stopping when the head arrives.
-        let slow = try await TestBackend(name: "slow") { _ in
-            .sendInParts([[], TestBackend.ok(body: "finished\n")], pauseMilliseconds: 300)
+        // The slow request is answered only once lb is draining: its head arrives during the stop.
+        let stopped = NIOLockedValueBox<LoadBalancer?>(nil)
+        let slow = try await TestBackend(name: "slow") { request in
+            guard request.path == "/slow" else { return .send(TestBackend.ok(body: "finished\n")) }
+            return .sendWhen(ready: { stopped.withLockedValue { $0?.isDraining ?? false } }, TestBackend.ok(body: "finished\n"))
         }
         let port = freePort()
         let lb = try await LBHarness.start("""
@@ -68,8 +71,9 @@ import Testing
         try busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         // Wait until the slow request reached the server, then stop lb while it is in flight.
         while slow.requests.count < 2 { try await Task.sleep(nanoseconds: 5_000_000) }
+        stopped.withLockedValue { $0 = lb.balancer }
         let stopping = Task { await lb.balancer.shutdown(grace: .seconds(5)) }
-        let response = try busy.readResponse()
+        let response = try await offloaded { try busy.readResponse() }
         #expect(response.status == 200)
         #expect(response.bodyText == "finished\n")
         #expect(response.header("connection") == "close")

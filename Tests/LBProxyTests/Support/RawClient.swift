@@ -2,9 +2,12 @@
 import Glibc
 #endif
 
+import Dispatch
+
 /// A blocking TCP client over plain sockets, so tests control every byte sent and see every byte received.
-/// Each receive waits at most `timeoutMilliseconds`.
-final class RawClient {
+/// Each receive waits at most `timeoutMilliseconds`. One test uses one client at a time (hence the
+/// unchecked Sendable: `offloaded` hands it to a dispatch thread while the test awaits).
+final class RawClient: @unchecked Sendable {
     struct Response {
         var status: Int
         var head: String
@@ -156,5 +159,15 @@ final class RawClient {
         guard atEnd else { return nil }
         response.body = Array(pending[start...])
         return (response, pending.count)
+    }
+}
+
+/// Runs blocking socket work on a dispatch thread so that the test's cooperative thread stays free for
+/// concurrent tasks (with two cores, a blocked cooperative thread can starve the task under test).
+func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
     }
 }

@@ -40,6 +40,8 @@ final class TestBackend: Sendable {
         case hang
         /// Send the first bytes, wait, then the rest (then keep the connection).
         case sendInParts([[UInt8]], pauseMilliseconds: Int64)
+        /// Send these bytes once `ready` returns true (checked every 5 ms).
+        case sendWhen(ready: @Sendable () -> Bool, [UInt8])
     }
 
     let name: String
@@ -129,6 +131,15 @@ private final class ScriptedHTTPHandler: ChannelInboundHandler {
                 hanging = true
             case .hang:
                 hanging = true
+            case .sendWhen(let ready, let bytes):
+                func poll() {
+                    if ready() {
+                        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+                    } else {
+                        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(5)) { poll() }
+                    }
+                }
+                poll()
             case .sendInParts(let parts, let pause):
                 var delay: Int64 = 0
                 for part in parts {
