@@ -137,4 +137,43 @@ import Testing
         await lb.stop()
         await backend.stop()
     }
+
+    @Test func tcpSessionsAreLoggedWithTcplogFields() async throws {
+        let echo = try await EchoServer.start()
+        let port = freePort(), deadPort = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start("""
+            defaults
+                mode tcp
+                retries 1
+                timeout connect 300ms
+                timeout client 5s
+                timeout server 5s
+            listen tcp_echo
+                bind 127.0.0.1:\(port)
+                server echo 127.0.0.1:\(echo.port)
+            listen tcp_dead
+                bind 127.0.0.1:\(deadPort)
+                server dead 127.0.0.1:\(freePort())
+            """, accessLog: log)
+        let client = try RawClient(port: port)
+        try client.send("12345")
+        while client.pending.count < 5, client.fill() {}
+        client.shutdownWrite()
+        _ = client.readToEnd()
+        let dead = try RawClient(port: deadPort)
+        _ = dead.waitForClose()
+        let records = await log.waitFor(2)
+        let session = try #require(records.first { $0.frontend == "tcp_echo" })
+        #expect(!session.isHTTP)
+        #expect(session.backend == "tcp_echo" && session.server == "echo")
+        #expect(session.bytesFromClient == 5 && session.bytesToClient == 8)  // "12345" echoed, then "bye"
+        #expect(session.terminationState.prefix(2) == "--")
+        #expect(session.timeQueue >= 0 && session.timeConnect >= 0 && session.timeTotal >= session.timeConnect)
+        let failed = try #require(records.first { $0.frontend == "tcp_dead" })
+        #expect(failed.terminationState.prefix(2) == "SC")
+        #expect(failed.timeConnect == -1 && failed.retries == 1)
+        await lb.stop()
+        await echo.stop()
+    }
 }

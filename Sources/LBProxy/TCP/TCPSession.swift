@@ -1,5 +1,6 @@
 import LBConfig
 import LBCore
+import LBLog
 import NIOCore
 
 /// One client connection in TCP mode: a server is chosen from layer-4 facts, then bytes flow both ways
@@ -28,6 +29,18 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private var attempt = 0
     private var closed = false
 
+    // For the log record (monotonic nanoseconds; 0 = not reached).
+    private let acceptedAt = monotonicNow()
+    private var serverChosenAt: UInt64 = 0
+    private var connectedAt: UInt64 = 0
+    private var bytesFromClient: Int64 = 0
+    private var bytesToClient: Int64 = 0
+    private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
+    /// First two termination-state characters, set by whatever ends the session.
+    private var termination: (UInt8, UInt8) = (UInt8(ascii: "-"), UInt8(ascii: "-"))
+    private var redispatched = false
+    private var logged = false
+
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
         self.runtime = runtime
         self.frontend = frontend
@@ -47,8 +60,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         let remote = context.channel.remoteAddress, local = context.channel.localAddress
         let info = ConnectionInfo(source: remote?.ipAddress, sourcePort: remote?.port ?? 0,
                                   destination: local?.ipAddress, destinationPort: local?.port ?? 0)
+        connectionInfo = info
         guard let index = frontend.plan.rules.selectBackend(connection: info) ?? frontend.plan.ownBackend else {
-            context.close(promise: nil)
+            end("PR")
             return
         }
         backend = runtime.backends[index]
@@ -62,10 +76,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         guard let index = backend.pickServer(request: nil, connection: info, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
-            close()
+            end("SC")
             return
         }
         serverIndex = index
+        if serverChosenAt == 0 { serverChosenAt = monotonicNow() }
         let server = backend.servers[index]
         if !holdsServerSlot {
             server.activeConnections.wrappingIncrement(ordering: .relaxed)
@@ -73,7 +88,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
         guard let address = try? server.address ?? SocketAddress(ipAddress: server.resolvedHost, port: info.destinationPort) else {
-            close()
+            end("SC")
             return
         }
         attempt += 1
@@ -87,17 +102,18 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             switch result {
             case .success(let connection):
                 self.connected(connection)
-            case .failure:
-                self.connectFailed(info: info)
+            case .failure(let error):
+                let timedOut = (error as? ChannelError).map { if case .connectTimeout = $0 { true } else { false } } ?? false
+                self.connectFailed(info: info, timedOut: timedOut)
             }
         }
     }
 
-    private func connectFailed(info: ConnectionInfo) {
+    private func connectFailed(info: ConnectionInfo, timedOut: Bool) {
         guard let backend, let failed = serverIndex else { return }
         backend.servers[failed].connectionErrors.wrappingIncrement(ordering: .relaxed)
         guard retriesDone < backend.plan.retries else {
-            close()
+            end(timedOut ? "sC" : "SC")
             return
         }
         retriesDone += 1
@@ -109,6 +125,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         if redispatch {
             backend.servers[failed].activeConnections.wrappingDecrement(ordering: .relaxed)
             holdsServerSlot = false
+            redispatched = true
         }
         let pause = min(backend.plan.timeouts.connect ?? 1000, 1000)
         context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
@@ -118,6 +135,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     private func connected(_ connection: UpstreamConnection) {
+        connectedAt = monotonicNow()
         upstream = connection
         connection.owner = self
         arm(.tunnel, idleTimeout)
@@ -135,6 +153,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         frontend.bytesIn.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        bytesFromClient &+= Int64(buffer.readableBytes)
         timer.touch()
         if let upstream {
             upstream.write(buffer)
@@ -183,6 +202,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        logSession()
         closed = true
         timer.cancel()
         releaseServerSlot()
@@ -192,7 +212,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        close()
+        end(upstream == nil && connectedAt == 0 ? "CC" : "CD")
     }
 
     // MARK: Server side
@@ -203,6 +223,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         guard connection === upstream else { return }
         timer.touch()
         frontend.bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        bytesToClient &+= Int64(buffer.readableBytes)
         if let backend, let serverIndex {
             backend.servers[serverIndex].bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         }
@@ -234,7 +255,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     // MARK: Ending
 
     func timerExpired(_ kind: SessionTimer.Kind) {
-        close()
+        end(upstream == nil ? "cC" : "cD")
     }
 
     func drain() {
@@ -258,5 +279,49 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         upstream?.close()
         upstream = nil
         context?.close(promise: nil)
+    }
+
+    /// Ends the session now, recording why (the first two termination-state characters).
+    private func end(_ cause: StaticString) {
+        cause.withUTF8Buffer { termination = ($0[0], $0[1]) }
+        close()
+    }
+
+    /// Emits the session's tcplog record once, when the client connection goes away.
+    private func logSession() {
+        guard !logged, let receiver = runtime.accessLog else { return }
+        logged = true
+        let end = monotonicNow()
+        var record = LogRecord()
+        record.isHTTP = false
+        record.clientAddress = connectionInfo.source?.description ?? "-"
+        record.clientPort = connectionInfo.sourcePort
+        record.frontendAddress = connectionInfo.destination?.description ?? "-"
+        record.frontendPort = connectionInfo.destinationPort
+        record.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
+        record.requestDateMilliseconds = record.acceptDateMilliseconds
+        record.utcOffsetSeconds = runtime.clock.utcOffsetSeconds
+        record.frontend = frontend.plan.name
+        record.backend = backend?.plan.name ?? frontend.plan.name
+        if let backend, let serverIndex {
+            let server = backend.servers[serverIndex]
+            record.server = server.plan.name
+            record.serverAddress = server.resolvedHost
+            record.serverPort = server.plan.port
+            record.serverConnections = server.activeConnections.load(ordering: .relaxed)
+            record.backendConnections = backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) }
+        }
+        record.timeQueue = serverChosenAt == 0 ? -1 : elapsedMilliseconds(from: acceptedAt, to: serverChosenAt)
+        record.timeConnect = connectedAt == 0 ? -1 : elapsedMilliseconds(from: serverChosenAt, to: connectedAt)
+        record.timeTotal = elapsedMilliseconds(from: acceptedAt, to: end)
+        record.timeActive = record.timeTotal
+        record.bytesToClient = bytesToClient
+        record.bytesFromClient = bytesFromClient
+        record.terminationState = String(decoding: [termination.0, termination.1, UInt8(ascii: "-"), UInt8(ascii: "-")], as: UTF8.self)
+        record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
+        record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
+        record.retries = retriesDone
+        record.redispatched = redispatched
+        receiver.record(record, frontend: frontend.index)
     }
 }
