@@ -1,2 +1,0 @@
-/// Log analysis arrives with the lblog issue.
-public enum LBReportModule {}
