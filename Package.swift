@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
         .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib"]),
+        .testTarget(name: "LBStatsTests", dependencies: ["LBStats", "LBCore"]),
         .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib"]),
         .testTarget(
             name: "LBProxyTests",
