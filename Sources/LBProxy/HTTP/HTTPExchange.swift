@@ -16,6 +16,10 @@ final class HTTPExchange {
     var serverIndex: Int?
     /// The server counts this exchange in its active connections.
     var holdsServerSlot = false
+    /// Waiting in the backend queue for a server slot.
+    var queued = false
+    /// Requests that waited before this one when it was queued (the log's backend_queue).
+    var queuePosition = 0
     /// Retries done after failed connects (`retries`).
     var retriesDone = 0
     var redispatched = false

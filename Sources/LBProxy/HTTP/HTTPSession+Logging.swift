@@ -81,7 +81,7 @@ extension HTTPSession {
         record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
         record.serverQueue = 0
-        record.backendQueue = 0
+        record.backendQueue = current?.queuePosition ?? 0
         if let head = loggedHead {
             record.method = head.method
             record.uri = head.uri

@@ -5,22 +5,26 @@ import NIOCore
 extension HTTPSession {
     /// Picks a server and gets a connection to it: an idle pooled one when the mode allows reuse,
     /// otherwise a new one.
-    func dispatch(excluding failed: Int? = nil) {
+    func dispatch(excluding failed: Int? = nil, wokenFromQueue: Bool = false) {
         guard let current = exchange else { return }
         let backend = current.backend
         guard let serverIndex = backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
-            respondError(503, "SC")
+            waitForSlotOrFail(atFront: wokenFromQueue)
             return
         }
         let server = backend.servers[serverIndex]
-        current.serverIndex = serverIndex
-        if current.serverChosen == 0 { current.serverChosen = monotonicNow() }
         if !current.holdsServerSlot {
-            server.activeConnections.wrappingIncrement(ordering: .relaxed)
+            // Another loop may have taken the last slot since the pick: then wait like everyone else.
+            guard server.tryAcquireSlot() else {
+                waitForSlotOrFail(atFront: wokenFromQueue)
+                return
+            }
             current.holdsServerSlot = true
         }
+        current.serverIndex = serverIndex
+        if current.serverChosen == 0 { current.serverChosen = monotonicNow() }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
         current.attempt += 1
         if current.mode == .keepAlive, let pooled = loop.pool.take(backend: backend.index, server: serverIndex) {
@@ -28,6 +32,31 @@ extension HTTPSession {
             return
         }
         connect(to: server, serverIndex: serverIndex)
+    }
+
+    /// No server can take the request now: queue it when some server is merely full (`maxconn`), else 503.
+    private func waitForSlotOrFail(atFront: Bool) {
+        guard let current = exchange else { return }
+        let backend = current.backend
+        guard backend.mayQueue else {
+            respondError(503, "SC")
+            return
+        }
+        let waiter = BackendQueue.Waiter(
+            id: ObjectIdentifier(self),
+            wake: NIOLoopBoundBox(BackendQueue.WeakWaiter(self), eventLoop: context.eventLoop))
+        let position = backend.queue.enqueue(waiter, atFront: atFront)
+        if !current.queued { current.queuePosition = position }
+        current.queued = true
+        // `timeout queue`, else `timeout connect` (HAProxy's fallback), bounds the wait.
+        arm(.queue, backend.plan.timeouts.queue ?? backend.plan.timeouts.connect ?? 10_000)
+    }
+
+    /// Leaves the backend queue (timeout, client gone).
+    func leaveQueue() {
+        guard let current = exchange, current.queued else { return }
+        current.queued = false
+        current.backend.queue.remove(ObjectIdentifier(self))
     }
 
     private func connect(to server: ServerRuntime, serverIndex: Int) {
@@ -74,8 +103,8 @@ extension HTTPSession {
         if redispatch {
             current.redispatched = true
             backend.servers[serverIndex].redispatches.wrappingIncrement(ordering: .relaxed)
-            backend.servers[serverIndex].activeConnections.wrappingDecrement(ordering: .relaxed)
             current.holdsServerSlot = false
+            backend.releaseSlot(serverIndex)
         }
         // A refused connect is retried after a short pause (at most 1 s); a timed-out one at once.
         let pause = timedOut ? 0 : min(backend.plan.timeouts.connect ?? 1000, 1000)

@@ -6,7 +6,7 @@ import NIOCore
 /// rules, picks a backend and a server, relays the exchange, and keeps the connection alive between
 /// requests. The upstream side is an `UpstreamConnection` on the same event loop, so the pair shares no
 /// locks (the glue-handler pattern). Explicitly not Sendable: confined to its loop.
-final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
+final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, QueueWaiter {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -118,6 +118,9 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         case .readingHead:
             // The client left in the middle of its request head (HAProxy logs these as 400 CR).
             logRequest(status: 400, "CR")
+        case .connecting where exchange?.queued == true:
+            leaveQueue()
+            logRequest(status: -1, "CQ")
         case .connecting, .exchanging:
             logRequest(status: exchange?.response?.status ?? -1, exchange?.response == nil ? "CH" : "CD")
         case .tunnel:
@@ -239,8 +242,18 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     }
 
     func releaseServerSlot() {
+        leaveQueue()
         guard let current = exchange, current.holdsServerSlot, let index = current.serverIndex else { return }
-        current.backend.servers[index].activeConnections.wrappingDecrement(ordering: .relaxed)
         current.holdsServerSlot = false
+        current.backend.releaseSlot(index)
+    }
+
+    /// A slot was released in our backend while we waited: try again, keeping our place if we lose.
+    func slotMayBeFree() -> Bool {
+        guard phase == .connecting, let current = exchange, current.queued else { return false }
+        current.queued = false
+        timer.pause()
+        dispatch(wokenFromQueue: true)
+        return true
     }
 }

@@ -18,6 +18,8 @@ struct SessionTimer {
         case server
         /// `timeout tunnel`: no traffic either way after a protocol switch.
         case tunnel
+        /// `timeout queue`: waiting for a server slot (503 sQ).
+        case queue
     }
 
     private(set) var kind: Kind?
@@ -125,6 +127,9 @@ extension HTTPSession: TimedSession {
             respondError(408, "cR")
         case .keepAlive:
             context.close(promise: nil)
+        case .queue:
+            leaveQueue()
+            respondError(503, "sQ")
         case .client:
             abortBoth("cD")
         case .tunnel:

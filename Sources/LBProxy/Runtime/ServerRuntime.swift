@@ -40,6 +40,29 @@ final class ServerRuntime: Sendable {
         self.weight = ManagedAtomic(plan.weight)
     }
 
+    /// Takes a connection slot if the server is below its `maxconn` (atomically: two event loops never
+    /// both take the last slot). Always succeeds without a limit.
+    func tryAcquireSlot() -> Bool {
+        guard let limit = plan.maxConnections, limit > 0 else {
+            activeConnections.wrappingIncrement(ordering: .relaxed)
+            return true
+        }
+        var current = activeConnections.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = activeConnections.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    /// True when the server is up but all of its `maxconn` slots are taken (a request may wait for it).
+    var isUpButFull: Bool {
+        guard !plan.disabled, healthy.load(ordering: .relaxed), let limit = plan.maxConnections, limit > 0 else { return false }
+        return activeConnections.load(ordering: .relaxed) >= limit
+    }
+
     /// May take a new request now: not disabled, healthy, weight above zero, below maxconn.
     var isUsable: Bool {
         if plan.disabled || !healthy.load(ordering: .relaxed) { return false }
@@ -56,6 +79,8 @@ final class BackendRuntime: Sendable {
     /// One balancer for the whole backend, as in HAProxy: a rotation is global across event loops. The
     /// lock is held only for the pick itself (a few integer operations).
     private let balancer: Mutex<any Balancer>
+    /// Requests waiting for a slot when every usable server is at its `maxconn`.
+    let queue = BackendQueue()
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
@@ -68,6 +93,15 @@ final class BackendRuntime: Sendable {
     func pickServer(request: HTTPRequestHead?, connection: ConnectionInfo, excluding: Int? = nil) -> Int? {
         let availability = LiveAvailability(servers: servers, excluded: excluding)
         return balancer.withLock { $0.pick(availability, request: request, connection: connection) }
+    }
+
+    /// A request that finds no free server may wait: some server is up but full.
+    var mayQueue: Bool { servers.contains { $0.isUpButFull } }
+
+    /// Gives a server slot back and lets the oldest queued request try again.
+    func releaseSlot(_ server: Int) {
+        servers[server].activeConnections.wrappingDecrement(ordering: .relaxed)
+        if queue.count > 0 { queue.wakeNext() }
     }
 
     var usableServerCount: Int { servers.reduce(0) { $0 + ($1.isUsable ? 1 : 0) } }

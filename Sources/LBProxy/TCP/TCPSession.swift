@@ -83,7 +83,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         if serverChosenAt == 0 { serverChosenAt = monotonicNow() }
         let server = backend.servers[index]
         if !holdsServerSlot {
-            server.activeConnections.wrappingIncrement(ordering: .relaxed)
+            guard server.tryAcquireSlot() else {
+                end("SC")
+                return
+            }
             holdsServerSlot = true
         }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
@@ -123,8 +126,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             redispatch = interval < 0 ? retriesDone == backend.plan.retries : interval > 0 && retriesDone % interval == 0
         }
         if redispatch {
-            backend.servers[failed].activeConnections.wrappingDecrement(ordering: .relaxed)
             holdsServerSlot = false
+            backend.releaseSlot(failed)
             redispatched = true
         }
         let pause = min(backend.plan.timeouts.connect ?? 1000, 1000)
@@ -264,8 +267,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     private func releaseServerSlot() {
         guard holdsServerSlot, let backend, let serverIndex else { return }
-        backend.servers[serverIndex].activeConnections.wrappingDecrement(ordering: .relaxed)
         holdsServerSlot = false
+        backend.releaseSlot(serverIndex)
     }
 
     private func closeAfterFlush() {
