@@ -1,0 +1,2 @@
+/// Log analysis for lblog (reports, aggregation, renderers).
+public enum LBReportModule {}
