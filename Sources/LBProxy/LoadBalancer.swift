@@ -30,9 +30,17 @@ public final class LoadBalancer: Sendable {
     /// True once a graceful stop has told every session to finish (listeners are closed by then).
     public var isDraining: Bool { draining.withLockedValue { $0 } }
 
+    private let startedAt = monotonicNow()
+    /// Process facts from outside the data plane (log pipeline counters) for `show info`.
+    private let processFacts: @Sendable () -> [(String, String)]
+
     /// Prepares the runtime: resolves every server address once, creates `nbthread` event loops.
     /// `accessLog` receives one record per finished request or TCP session.
-    public init(plan: ProxyPlan, accessLog: (any AccessLogReceiver)? = nil) throws {
+    public init(
+        plan: ProxyPlan, accessLog: (any AccessLogReceiver)? = nil,
+        processFacts: @escaping @Sendable () -> [(String, String)] = { [] }
+    ) throws {
+        self.processFacts = processFacts
         let threads = plan.global.threads ?? System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         var backends: [BackendRuntime] = []
@@ -81,6 +89,11 @@ public final class LoadBalancer: Sendable {
             }
         }
         startHealthChecks()
+        for socket in runtime.plan.global.statsSockets {
+            let channel = try await RuntimeAPIServer.bind(
+                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts)
+            listeners.withLockedValue { $0.append(channel) }
+        }
         return bound
     }
 
@@ -122,7 +135,7 @@ public final class LoadBalancer: Sendable {
         var checkers: [HealthChecker] = []
         var loops = group.makeIterator()
         for backend in runtime.backends {
-            for server in backend.servers where server.plan.check && !server.plan.disabled {
+            for server in backend.servers where server.plan.check {
                 guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
                 let checker = HealthChecker(server: server, backend: backend, eventLoop: loop)
                 checker.start()

@@ -2,10 +2,6 @@
 /// migrating user exactly what will not happen. Each entry goes away when its feature lands.
 enum FeatureGaps {
     static func report(global: GlobalSettings, proxies: [Proxy], context: inout ParseContext) {
-        for socket in global.statsSockets {
-            context.warning("'stats socket \(socket.path)': the runtime API is not available yet; no socket is opened",
-                            at: socket.location)
-        }
         for target in global.logTargets {
             context.warning("'log \(target.target)': access and event logging is not available yet; nothing is sent",
                             at: target.location)

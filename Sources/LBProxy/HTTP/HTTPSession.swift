@@ -203,6 +203,12 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         if phase == .waitingRequest { context?.close(promise: nil) }
     }
 
+    func kill(ifUsingBackend backend: Int, server: Int) {
+        guard let current = exchange, current.backend.index == backend, current.serverIndex == server,
+              phase == .exchanging || phase == .tunnel || phase == .connecting else { return }
+        abortBoth(current.response == nil ? "KH" : "KD")
+    }
+
     // MARK: Helpers shared by the extensions
 
     func flushUpstream() {

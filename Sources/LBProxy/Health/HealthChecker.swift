@@ -47,6 +47,11 @@ final class HealthChecker: Sendable {
     private var checkTimeout: Int { backend.plan.timeouts.check ?? server.plan.checkInterval }
 
     private func runCheck() {
+        // A server in maintenance, or with checks disabled, is not checked; look again later.
+        if server.admin.mode == .maintenance || !server.admin.checksEnabled.load(ordering: .relaxed) {
+            scheduleNext(after: server.plan.checkInterval)
+            return
+        }
         let started = NIODeadline.now()
         let port = server.plan.checkPort ?? server.plan.port ?? 0
         let host = server.plan.checkAddress ?? server.resolvedHost
@@ -109,6 +114,7 @@ final class HealthChecker: Sendable {
         server.lastCheck.store(result.status.rawValue, ordering: .relaxed)
         let box = state.value
         let transition = box.health.record(passed: result.status.passed)
+        server.admin.checkHealth.store(box.health.health, ordering: .relaxed)
         switch transition {
         case .wentDown:
             server.healthy.store(false, ordering: .relaxed)

@@ -56,4 +56,6 @@ final class LoopContext {
 /// A session that can be asked to finish its current work and close.
 protocol DrainableSession: AnyObject {
     func drain()
+    /// Closes the session now if it is using that server (`shutdown sessions server`).
+    func kill(ifUsingBackend backend: Int, server: Int)
 }

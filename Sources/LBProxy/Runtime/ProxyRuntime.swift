@@ -56,6 +56,17 @@ final class ProxyRuntime: Sendable {
         return bound.value
     }
 
+    var loopCount: Int { loopContexts.count }
+
+    /// Closes every session currently using that server, on each session's own loop.
+    func killSessions(backend: Int, server: Int) {
+        for (loop, box) in allLoopContexts {
+            loop.execute {
+                for session in box.value.sessions.values { session.kill(ifUsingBackend: backend, server: server) }
+            }
+        }
+    }
+
     var allLoopContexts: [(EventLoop, NIOLoopBoundBox<LoopContext>)] {
         loopContexts.values.map { ($0.eventLoop, $0) }
     }

@@ -14,6 +14,8 @@ final class ServerRuntime: Sendable {
     let address: SocketAddress?
     let resolvedHost: String
 
+    /// READY / DRAIN / MAINT as set by an operator (a `disabled` server starts in MAINT).
+    let admin: ServerAdminState
     /// Health as decided by checks (true when unchecked).
     let healthy: ManagedAtomic<Bool>
     /// Requests currently being served by this server (for leastconn, random and maxconn).
@@ -37,6 +39,7 @@ final class ServerRuntime: Sendable {
         self.address = address
         self.resolvedHost = resolvedHost
         self.healthy = ManagedAtomic(true)
+        self.admin = ServerAdminState(disabled: plan.disabled)
         self.weight = ManagedAtomic(plan.weight)
     }
 
@@ -59,13 +62,13 @@ final class ServerRuntime: Sendable {
 
     /// True when the server is up but all of its `maxconn` slots are taken (a request may wait for it).
     var isUpButFull: Bool {
-        guard !plan.disabled, healthy.load(ordering: .relaxed), let limit = plan.maxConnections, limit > 0 else { return false }
+        guard admin.mode == .ready, healthy.load(ordering: .relaxed), let limit = plan.maxConnections, limit > 0 else { return false }
         return activeConnections.load(ordering: .relaxed) >= limit
     }
 
     /// May take a new request now: not disabled, healthy, weight above zero, below maxconn.
     var isUsable: Bool {
-        if plan.disabled || !healthy.load(ordering: .relaxed) { return false }
+        if admin.mode != .ready || !healthy.load(ordering: .relaxed) { return false }
         if let limit = plan.maxConnections, limit > 0, activeConnections.load(ordering: .relaxed) >= limit { return false }
         return true
     }

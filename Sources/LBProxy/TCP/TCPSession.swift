@@ -265,6 +265,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         // A TCP session has no request boundary to stop at: it runs until either side ends it.
     }
 
+    func kill(ifUsingBackend backend: Int, server: Int) {
+        guard self.backend?.index == backend, serverIndex == server else { return }
+        end("KD")
+    }
+
     private func releaseServerSlot() {
         guard holdsServerSlot, let backend, let serverIndex else { return }
         holdsServerSlot = false

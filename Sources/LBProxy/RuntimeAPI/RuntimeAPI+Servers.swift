@@ -1,0 +1,105 @@
+import LBCore
+
+extension RuntimeAPI {
+    static let serverCommands: [RuntimeCommand] = [
+        RuntimeCommand(words: ["disable", "server"], arguments: "<bk>/<srv>", help: "put a server in maintenance", level: .admin) { args, api in
+            api.withServer(args.first) { backend, index in api.setMode(.maintenance, backend, index) }
+        },
+        RuntimeCommand(words: ["enable", "server"], arguments: "<bk>/<srv>", help: "take a server out of maintenance", level: .admin) { args, api in
+            api.withServer(args.first) { backend, index in api.setMode(.ready, backend, index) }
+        },
+        RuntimeCommand(words: ["set", "server"], arguments: "<bk>/<srv> state|weight|health ...", help: "change a server's state, weight or health", level: .admin) { args, api in
+            api.setServer(args)
+        },
+        RuntimeCommand(words: ["set", "weight"], arguments: "<bk>/<srv> <weight>[%]", help: "change a server's weight", level: .admin) { args, api in
+            api.withServer(args.first) { backend, index in api.setWeight(args.dropFirst().first, backend, index) }
+        },
+        RuntimeCommand(words: ["get", "weight"], arguments: "<bk>/<srv>", help: "report a server's current and initial weight", level: .user) { args, api in
+            api.withServer(args.first) { backend, index in
+                let server = backend.servers[index]
+                return "\(server.weight.load(ordering: .relaxed)) (initial \(server.plan.weight))\n"
+            }
+        },
+        RuntimeCommand(words: ["disable", "health"], arguments: "<bk>/<srv>", help: "stop a server's health checks", level: .admin) { args, api in
+            api.withServer(args.first) { backend, index in
+                backend.servers[index].admin.checksEnabled.store(false, ordering: .relaxed)
+                return ""
+            }
+        },
+        RuntimeCommand(words: ["enable", "health"], arguments: "<bk>/<srv>", help: "resume a server's health checks", level: .admin) { args, api in
+            api.withServer(args.first) { backend, index in
+                backend.servers[index].admin.checksEnabled.store(true, ordering: .relaxed)
+                return ""
+            }
+        },
+        RuntimeCommand(words: ["shutdown", "sessions", "server"], arguments: "<bk>/<srv>", help: "close every session using a server", level: .admin) { args, api in
+            api.withServer(args.first) { backend, index in
+                api.runtime.killSessions(backend: backend.index, server: index)
+                return ""
+            }
+        },
+    ]
+
+    func withServer(_ path: String?, _ body: (BackendRuntime, Int) -> String) -> String {
+        switch locate(path) {
+        case .success(let (backend, index)): body(backend, index)
+        case .failure(let error): error.message
+        }
+    }
+
+    func setServer(_ args: [String]) -> String {
+        withServer(args.first) { backend, index in
+            let rest = Array(args.dropFirst())
+            switch rest.first {
+            case "state":
+                switch rest.dropFirst().first {
+                case "ready": return setMode(.ready, backend, index)
+                case "drain": return setMode(.drain, backend, index)
+                case "maint": return setMode(.maintenance, backend, index)
+                default: return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n"
+                }
+            case "weight":
+                return setWeight(rest.dropFirst().first, backend, index)
+            case "health":
+                let server = backend.servers[index]
+                guard server.plan.check else { return "Health check is not enabled on this server.\n" }
+                switch rest.dropFirst().first {
+                case "up": server.healthy.store(true, ordering: .relaxed)
+                case "down", "stopping": server.healthy.store(false, ordering: .relaxed)
+                default: return "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n"
+                }
+                server.admin.lastChange.store(monotonicNow(), ordering: .relaxed)
+                return ""
+            default:
+                return "'set server <srv>' only supports 'state', 'weight' and 'health'.\n"
+            }
+        }
+    }
+
+    /// `N` (0 to 256) or `N%` of the configured weight.
+    func setWeight(_ text: String?, _ backend: BackendRuntime, _ index: Int) -> String {
+        guard let text, !text.isEmpty else { return "Require <weight> or <weight%>.\n" }
+        let server = backend.servers[index]
+        let value: Int
+        if text.hasSuffix("%") {
+            guard let percent = Int(text.dropLast()), percent >= 0 else { return "Invalid weight.\n" }
+            value = server.plan.weight * percent / 100
+        } else {
+            guard let absolute = Int(text) else { return "Invalid weight.\n" }
+            value = absolute
+        }
+        guard (0...256).contains(value) else { return "Weight is out of range (0-256).\n" }
+        server.weight.store(value, ordering: .relaxed)
+        return ""
+    }
+
+    func setMode(_ mode: ServerAdminState.Mode, _ backend: BackendRuntime, _ index: Int) -> String {
+        let server = backend.servers[index]
+        let previous = server.admin.mode
+        guard server.admin.set(mode, now: monotonicNow()) else { return "" }
+        EventLog.notice(StateMessages.adminChange(server, backend: backend, from: previous, to: mode))
+        if backend.usableServerCount == 0 { EventLog.emergency("backend \(backend.plan.name) has no server available!") }
+        if mode == .ready, backend.queue.count > 0 { backend.queue.wakeNext() }
+        return ""
+    }
+}
