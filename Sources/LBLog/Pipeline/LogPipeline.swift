@@ -1,0 +1,152 @@
+import Foundation
+
+/// The access-log pipeline the data plane calls: formats on the caller's thread into a byte buffer,
+/// queues without blocking, and one writer thread frames (syslog header, `len`) and delivers each
+/// message to the targets of its logger.
+///
+/// From an event loop, keep one ``LogEmitter`` per loop (`makeEmitter()`): it reuses its buffer and its
+/// date cache. ``log(_:logger:level:samples:)`` on the pipeline itself is the convenience for other
+/// threads. Neither ever blocks on I/O; a full queue drops the record and counts it.
+public final class LogPipeline: @unchecked Sendable {
+    let configuration: LogPipelineConfiguration
+    let queue: LogQueue
+    /// Per logger: its line format and whether a target wants RFC 5424 structured data.
+    let formats: [LogLineFormat]
+    let wantsStructuredData: [Bool]
+    private let names: [String: Int]
+    private let sinks: [LogSink]
+    private let writer: LogWriter
+    private let shared: LogLock
+    private var sharedEmitter: LogEmitter?
+
+    public init(_ configuration: LogPipelineConfiguration) throws(LogPipelineError) {
+        self.configuration = configuration
+        queue = LogQueue(capacityBytes: configuration.queueCapacityBytes)
+        let onError = configuration.onError ?? { _ in }
+        var sinksByKey: [String: Int] = [:]
+        var sinks: [LogSink] = []
+        var loggers: [LogWriter.Logger] = []
+        var names: [String: Int] = [:]
+        for (index, spec) in configuration.loggers.enumerated() {
+            names[spec.name] = names[spec.name] ?? index
+            var targets: [LogWriter.Target] = []
+            for target in spec.targets {
+                let key = target.target + "|" + target.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                let sinkIndex: Int
+                if let existing = sinksByKey[key] {
+                    sinkIndex = existing
+                } else {
+                    sinks.append(try Self.makeSink(target, queueBytes: configuration.queueCapacityBytes, onError: onError))
+                    sinkIndex = sinks.count - 1
+                    sinksByKey[key] = sinkIndex
+                }
+                let address = try LogTargetAddress.parse(target.target)
+                let format: SyslogFormat
+                if let explicit = target.format {
+                    format = explicit
+                } else if case .file = address {
+                    format = .file
+                } else {
+                    format = configuration.hostname == nil ? .local : .rfc3164
+                }
+                let sink = sinks[sinkIndex]
+                let length = target.length ?? (sink.framing == .lines ? nil : 1024)
+                targets.append(LogWriter.Target(
+                    sink: sinkIndex,
+                    header: SyslogHeader(format: format, facility: target.facility, tag: spec.tag ?? configuration.tag,
+                                         hostname: configuration.hostname, pid: configuration.pid),
+                    length: length, maxLevel: target.maxLevel, minLevel: target.minLevel, framing: sink.framing))
+            }
+            loggers.append(LogWriter.Logger(targets: targets))
+        }
+        formats = configuration.loggers.map(\.format)
+        wantsStructuredData = loggers.map { $0.targets.contains { $0.header.format == .rfc5424 } }
+        self.names = names
+        self.sinks = sinks
+        shared = LogLock()
+        writer = LogWriter(queue: queue, loggers: loggers, sinks: sinks)
+        writer.start()
+    }
+
+    static func makeSink(_ spec: LogTargetSpec, queueBytes: Int, onError: @escaping @Sendable (String) -> Void) throws(LogPipelineError) -> LogSink {
+        switch try LogTargetAddress.parse(spec.target) {
+        case .udp(let host, let port):
+            return DatagramSink(name: spec.target, destination: try SocketAddress.resolve(host: host, port: port), onError: onError)
+        case .unixDatagram(let path):
+            return DatagramSink(name: spec.target, destination: try SocketAddress.unix(path: path), onError: onError)
+        case .descriptor(let descriptor):
+            return DescriptorSink(name: spec.target, descriptor: descriptor, onError: onError)
+        case .tcp(let host, let port):
+            return TCPSink(name: spec.target, destination: try SocketAddress.resolve(host: host, port: port),
+                           bufferLimit: queueBytes, onError: onError)
+        case .file(let path):
+            return RotatingGzipFileSink(name: spec.target, path: path, options: try FileSinkOptions(spec.options), onError: onError)
+        }
+    }
+
+    /// The handle of the logger named `name` (the first one, if several share it).
+    public func handle(named name: String) -> LogHandle? { names[name].map(LogHandle.init) }
+
+    /// The handles in the order of `configuration.loggers`.
+    public var handles: [LogHandle] { formats.indices.map(LogHandle.init) }
+
+    /// A formatter with its own reused buffer: one per event loop, used only there.
+    public func makeEmitter() -> LogEmitter { LogEmitter(pipeline: self) }
+
+    /// Logs from any thread (takes a short lock around a shared emitter). Event loops should prefer
+    /// their own ``LogEmitter``.
+    public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
+        shared.withLock {
+            if sharedEmitter == nil { sharedEmitter = LogEmitter(pipeline: self) }
+            sharedEmitter!.log(record, logger: logger, level: level, samples: samples)
+        }
+    }
+
+    /// A message that is not a traffic record (server state changes, `backend X has no server
+    /// available!`), worded by the caller, sent to the targets of `logger` at `level`.
+    public func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
+        guard logger.index < formats.count else { return }
+        queue.enqueue(QueuedLogMessage(logger: logger.index, level: level, microseconds: SystemClock.microseconds(),
+                                       bytes: Array(message.utf8), structuredDataLength: 0))
+    }
+
+    /// HAProxy's level for a traffic record: `info`, or `err` for an error record
+    /// (``LogRecord/isError``) when `option log-separate-errors` is set.
+    public static func level(for record: LogRecord, separateErrors: Bool) -> SyslogLevel {
+        separateErrors && record.isError ? .err : .info
+    }
+
+    /// Delivers what is queued and writes every buffered file member. Returns false if that did not
+    /// finish within `timeout` seconds.
+    @discardableResult
+    public func flush(timeout: Double = 5) -> Bool {
+        writer.perform(timeout: timeout) { $0.flushGeneration &+= 1 }
+    }
+
+    /// Re-opens file targets (SIGHUP, `reopen logs`): records are never lost across it.
+    @discardableResult
+    public func reopen(timeout: Double = 5) -> Bool {
+        writer.perform(timeout: timeout) { $0.reopenGeneration &+= 1 }
+    }
+
+    /// Rotates every file target now, whatever its size and age.
+    @discardableResult
+    public func rotateFiles(timeout: Double = 5) -> Bool {
+        writer.perform(timeout: timeout) { $0.rotateGeneration &+= 1 }
+    }
+
+    /// Refuses new records, delivers the queued ones, flushes and closes every target. Returns false
+    /// if that did not finish within `timeout` seconds (the writer then finishes in the background).
+    @discardableResult
+    public func shutdown(timeout: Double = 5) -> Bool {
+        queue.close()
+        return writer.stop(timeout: timeout)
+    }
+
+    public var counters: LogCounters {
+        let depth = queue.depth
+        return LogCounters(droppedInQueue: depth.dropped, enqueued: depth.enqueued, queuedMessages: depth.messages,
+                           queuedBytes: depth.bytes, queueCapacityBytes: queue.capacityBytes,
+                           sinks: sinks.map { $0.counters.snapshot })
+    }
+}

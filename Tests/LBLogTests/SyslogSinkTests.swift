@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import LBLog
+
+/// Real sockets on loopback: what a syslog server receives.
+@Suite struct SyslogSinkTests {
+    static let record = sampleRecord(port: 54800, time: (2, 40, 29, 39))
+    static let line = #"127.0.0.1:54800 [25/Nov/2026:02:40:29.039] fe_main be_app/web1 0/0/0/0/0 200 185 - - --NI 1/1/0/0/0 0/0 {127.0.0.1:18080|curl/8.0} "GET /index.html HTTP/1.1""#
+
+    @Test func udpReceivesLocalFormatWithNewline() throws {
+        let receiver = DatagramReceiver()
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe_main", targets: [LogTargetSpec("127.0.0.1:\(receiver.port)", facility: .local0)])],
+            tag: "haproxy", pid: 8293))
+        defer { pipeline.shutdown() }
+        pipeline.makeEmitter().log(Self.record, logger: try #require(pipeline.handle(named: "fe_main")))
+        let datagram = try #require(receiver.receive())
+        #expect(datagram.hasPrefix("<134>"))
+        #expect(datagram.hasSuffix(" haproxy[8293]: " + Self.line + "\n"))
+        #expect(eventually { pipeline.counters.sinks[0].recordsWritten == 1 })
+    }
+
+    @Test func unixDatagramReceivesRFC5424AtErrLevel() throws {
+        let path = makeTemporaryDirectory() + "/log.sock"
+        let receiver = DatagramReceiver(unixPath: path)
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec(path, facility: .local1, format: .rfc5424)])],
+            hostname: "lbhost", pid: 42))
+        defer { pipeline.shutdown() }
+        pipeline.log(Self.record, logger: LogHandle(index: 0), level: .err)
+        let datagram = try #require(receiver.receive())
+        #expect(datagram.hasPrefix("<139>1 "))
+        #expect(datagram.contains(#" lbhost lb 42 - [lb@32473 fe="fe_main" be="be_app" srv="web1" st="200" "#))
+        #expect(datagram.hasSuffix("] " + Self.line + "\n"))
+    }
+
+    @Test func lenTruncatesToLenMinusOneThenNewline() throws {
+        let receiver = DatagramReceiver()
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("udp@127.0.0.1:\(receiver.port)", format: .raw, length: 80)])]))
+        defer { pipeline.shutdown() }
+        pipeline.log(Self.record, logger: LogHandle(index: 0))
+        let datagram = try #require(receiver.receive())
+        #expect(datagram.utf8.count == 80)
+        #expect(datagram == String(Self.line.prefix(79)) + "\n")
+    }
+
+    @Test func levelsFilterAndCap() throws {
+        let receiver = DatagramReceiver()
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [
+                LogTargetSpec("127.0.0.1:\(receiver.port)", format: .priority, maxLevel: .notice, minLevel: .alert)])]))
+        defer { pipeline.shutdown() }
+        let handle = LogHandle(index: 0)
+        pipeline.event("dropped: info is less important than notice", level: .info, logger: handle)
+        pipeline.event("Server be_app/web1 is DOWN", level: .alert, logger: handle)
+        pipeline.event("backend be_app has no server available!", level: .emerg, logger: handle)
+        #expect(receiver.receive() == "<129>Server be_app/web1 is DOWN\n")
+        #expect(receiver.receive() == "<129>backend be_app has no server available!\n")
+    }
+
+    @Test func udpToAClosedPortCountsNothingLostSilently() throws {
+        // Nobody listens: sendto still succeeds for UDP; the record counts as written (HAProxy semantics).
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("[::1]:9")])]))
+        pipeline.log(Self.record, logger: LogHandle(index: 0))
+        #expect(pipeline.shutdown())
+        let sink = pipeline.counters.sinks[0]
+        #expect(sink.recordsWritten + sink.recordsDropped == 1)
+    }
+
+    @Test(arguments: ["ring@buf", "backend@b", "tcp@127.0.0.1", "1.2.3.4:99999", "[::1", "fd@x"])
+    func badTargetsAreRefused(target: String) {
+        #expect(throws: LogPipelineError.self) {
+            try LogPipeline(LogPipelineConfiguration(loggers: [LoggerSpec(name: "x", targets: [LogTargetSpec(target)])]))
+        }
+    }
+
+    @Test func tcpOctetCountingAndReconnect() throws {
+        let collector = TCPCollector()
+        let port = collector.port
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("tcp@127.0.0.1:\(port)", format: .raw)])]))
+        defer { pipeline.shutdown() }
+        let handle = LogHandle(index: 0)
+        pipeline.event("first", level: .info, logger: handle)
+        #expect(eventually { collector.messages == ["first"] })
+        // The peer goes away: records wait in the sink, then reach the peer once it is back.
+        collector.stop()
+        var delivered = 0
+        for index in 0..<50 {
+            pipeline.event("while down \(index)", level: .info, logger: handle)
+            pipeline.flush()
+            if pipeline.counters.sinks[0].connected == false { delivered = index; break }
+        }
+        #expect(eventually { pipeline.counters.sinks[0].connected == false })
+        let revived = TCPCollector(port: port)
+        defer { revived.stop() }
+        pipeline.event("after", level: .info, logger: handle)
+        #expect(eventually(timeout: 10) { revived.messages.last == "after" })
+        #expect(pipeline.counters.sinks[0].connected)
+        #expect(revived.messages.contains("while down \(delivered)"))
+        #expect(pipeline.counters.sinks[0].errors >= 1)
+    }
+}
