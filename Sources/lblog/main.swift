@@ -1,0 +1,1 @@
+print("lblog: not yet implemented")
