@@ -205,11 +205,14 @@ import Testing
             CaptureDeclaration(kind: .cookie, name: "SESSION", length: 40, location: value.captures[2].location),
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
-            "capture request", "capture response", "capture cookie", "cookie", "compression", "http-reuse",
+            "capture request", "capture response", "capture cookie", "compression", "http-reuse",
             "unique-id-format", "tcp-request", "errorfile", "stick-table", "description", "timeout tarpit",
         ])
-        #expect(value.unappliedDirectives[3].words == ["cookie", "SERVERID", "insert", "indirect", "nocache"])
-        for line in 9...20 {
+        #expect(value.unappliedDirectives[3].words == ["compression", "algo", "gzip"])
+        // `cookie` is applied: parsed into its settings, with no "not yet applied" warning.
+        let cookie = try #require(value.cookie)
+        #expect(cookie.name == "SERVERID" && cookie.mode == .insert && cookie.indirect && cookie.nocache)
+        for line in 9...20 where line != cookie.location.line {
             #expect(result.diagnostics.contains { $0.location.line == line && $0.message.hasSuffix("is parsed but not yet applied by lb") },
                     "line \(line)")
         }
@@ -284,5 +287,41 @@ import Testing
         let rules = try #require(result.configuration?.proxy(named: "fe")?.useBackendRules, "\(result.diagnostics)")
         #expect(rules.map(\.backend) == [.dynamic("%[req.hdr(host),lower,map(/etc/lb/hosts.map,be)]"), .name("be")])
         #expect(rules[0].condition == nil && rules[1].condition != nil)
+    }
+}
+
+/// `cookie` persistence settings.
+struct CookieKeywordTests {
+    @Test(arguments: [
+        ("cookie SRV", CookieSettings.Mode.rewrite),
+        ("cookie SRV insert", .insert),
+        ("cookie SRV prefix indirect", .prefix),
+    ])
+    func modes(line: String, mode: CookieSettings.Mode) throws {
+        let result = ConfigurationLoader.parse("backend be\n    \(line)\n    server s 127.0.0.1:80 cookie s1\n", name: "t.cfg")
+        let proxy = try #require(result.configuration?.proxy(named: "be"), "\(result.diagnostics)")
+        #expect(proxy.cookie?.mode == mode)
+        #expect(proxy.servers.first?.cookie == "s1")
+    }
+
+    @Test(arguments: [
+        ("cookie", "expects"),
+        ("cookie SRV insert rewrite", "only one of insert, rewrite and prefix"),
+        ("cookie SRV rewrite postonly", "need 'cookie ... insert'"),
+        ("cookie SRV insert sideways", "unknown cookie option 'sideways'"),
+        ("cookie SRV insert maxidle xyz", "invalid duration"),
+    ])
+    func errors(line: String, message: String) {
+        let result = ConfigurationLoader.parse("backend be\n    \(line)\n", name: "t.cfg")
+        #expect(result.diagnostics.contains { $0.severity == .error && $0.location.line == 2 && $0.message.contains(message) },
+                "\(result.diagnostics)")
+    }
+
+    @Test func optionsAndDomains() throws {
+        let result = ConfigurationLoader.parse(
+            "backend be\n    cookie SRV insert nocache httponly secure domain a.example domain b.example postonly preserve\n", name: "t.cfg")
+        let cookie = try #require(result.configuration?.proxy(named: "be")?.cookie)
+        #expect(cookie.nocache && cookie.httpOnly && cookie.secure && cookie.postOnly && cookie.preserve)
+        #expect(cookie.domains == ["a.example", "b.example"])
     }
 }

@@ -34,6 +34,8 @@ public struct Proxy: Sendable {
     /// `option redispatch [interval]`: nil when off; -1 means on the last retry.
     public var redispatchInterval: Int?
     public var healthCheck: HealthCheckSettings = HealthCheckSettings()
+    /// `cookie ...`: persistence by cookie (nil when not configured).
+    public var cookie: CookieSettings?
 
     // Both.
     public var timeouts: Timeouts = Timeouts()

@@ -14,6 +14,7 @@ enum ProxyKeywords {
         "balance": .backSide,
         "hash-type": .backSide,
         "retries": .backSide,
+        "cookie": .backSide,
         "option": .all,
         "no": .all,
         "log": .all,

@@ -80,6 +80,8 @@ enum ProxySectionParser {
             if let algorithm = BalanceParser.parse(directive, context: &context) { builder.proxy.balance = algorithm }
         case "hash-type":
             if let words = BalanceParser.parseHashType(directive, context: &context) { builder.proxy.hashType = words }
+        case "cookie":
+            if let settings = CookieParser.parse(directive, context: &context) { builder.proxy.cookie = settings }
         case "retries":
             if let value = context.integer(directive, 1, keyword, in: 0...Int(Int32.max)) { builder.proxy.retries = value }
         case "option":

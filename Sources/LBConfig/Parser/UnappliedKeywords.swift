@@ -9,7 +9,6 @@ enum UnappliedKeywords {
         "capture request": [.frontend, .listen],
         "capture response": [.frontend, .listen],
         "capture cookie": [.frontend, .listen],
-        "cookie": .backSide,
         "stick-table": .proxies,
         "stick": [.backend, .listen],
         "unique-id-format": .all,

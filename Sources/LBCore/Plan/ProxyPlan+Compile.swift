@@ -104,6 +104,8 @@ extension ProxyPlan {
                            connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                            healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
         plan.checkExpectation = expectation
+        plan.cookie = proxy.cookie
+        plan.persist = proxy.options["persist"] ?? false
         return plan
     }
 

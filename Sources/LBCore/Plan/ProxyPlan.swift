@@ -69,6 +69,10 @@ public struct BackendPlan: Sendable {
     public var rules: RequestRules
     /// True when `option allbackups` is set: every usable backup serves, not only the first.
     public var allBackups: Bool
+    /// Cookie persistence (`cookie NAME ...`), nil when not configured.
+    public var cookie: CookieSettings?
+    /// `option persist`: a cookie keeps pointing at its server even while that server is down.
+    public var persist = false
     /// `http-check expect`, compiled; decides a check from its status code.
     public var checkExpectation: HTTPCheckExpectation?
 
@@ -109,6 +113,8 @@ public struct ServerPlan: Sendable, Hashable {
     public var fall: Int
     public var checkPort: Int?
     public var checkAddress: String?
+    /// The server's persistence cookie value (`cookie VALUE` on the server line).
+    public var cookie: String?
 
     public init(declaration: ServerDeclaration, index: Int) {
         name = declaration.name
@@ -127,5 +133,6 @@ public struct ServerPlan: Sendable, Hashable {
         fall = declaration.fall
         checkPort = declaration.checkPort
         checkAddress = declaration.checkAddress
+        cookie = declaration.cookie
     }
 }
