@@ -15,6 +15,7 @@ extension HTTPSession {
         }
         let end = monotonicNow()
         defer { idleSince = end }
+        recordRequestMetrics(status: status, end: end)
         guard let receiver = runtime.accessLog else { return }
         receiver.record(buildRecord(status: status, termination: termination, serverName: serverName, end: end),
                         frontend: frontend.index)

@@ -52,7 +52,8 @@ extension HTTPSession {
         if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
 
         if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
-            answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime), parsed, server: "<STATS>")
+            answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime, frontend: frontend,
+                                            connection: connectionInfo, body: inbound), parsed, server: "<STATS>")
             return
         }
         guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo) ?? frontend.plan.ownBackend
@@ -97,11 +98,8 @@ extension HTTPSession {
             response.body = Array("<html><body><h1>401 Unauthorized</h1>\nThis resource needs valid credentials.\n</body></html>\n".utf8)
             answerLocally(response, parsed)
         case .useService(let name):
-            // Services (the Prometheus exporter) arrive with the metrics work; until then say so plainly.
-            var response = LocalResponse(status: 501)
-            response.headers.add("content-type", "text/plain")
-            response.body = Array("service '\(name)' is not available in this build of lb\n".utf8)
-            answerLocally(response, parsed)
+            let (response, server) = LocalServices.answer(service: name, to: parsed.head, runtime: runtime)
+            answerLocally(response, parsed, server: server)
         }
         return false
     }

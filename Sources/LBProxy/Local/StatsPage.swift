@@ -1,118 +1,92 @@
 import LBConfig
 import LBCore
+import LBStats
+import NIOCore
 
-/// A first, plain stats page for `stats enable` listeners: every frontend, backend and server with its
-/// state and live counters, behind `stats auth` when configured, as HTML or (`;csv`) text. The full page
-/// with HAProxy's columns, admin actions and latency percentiles replaces it with the metrics work.
+/// The stats page of a `stats enable` listener: HTML with HAProxy's columns (plus latency percentiles),
+/// `;csv`, `;json`, `;up`, `;norefresh`, behind `stats auth` when configured, and admin actions by POST
+/// when `stats admin` allows them (see `StatsAdmin`).
 enum StatsPage {
-    static func respond(to head: HTTPRequestHead, settings: StatsSettings, runtime: ProxyRuntime) -> LocalResponse {
+    static func respond(to head: HTTPRequestHead, settings: StatsSettings, runtime: ProxyRuntime,
+                        frontend: FrontendRuntime, connection: ConnectionInfo, body: ByteBuffer?) -> LocalResponse {
         if !settings.credentials.isEmpty,
            !BasicAuth.accepts(head.headers.first("authorization"), credentials: settings.credentials) {
             var response = LocalResponse(status: 401)
             response.headers.add("content-type", "text/html")
+            response.headers.add("cache-control", "no-cache")
             response.headers.add("www-authenticate", "Basic realm=\"\(settings.realm)\"")
-            response.body = Array("<html><body><h1>401 Unauthorized</h1>\nThis page needs valid credentials.\n</body></html>\n".utf8)
+            response.body = Array("<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n".utf8)
             return response
+        }
+        let modifiers = StatsURIModifiers(uri: head.uri, prefix: settings.uri)
+        let adminAllowed = frontend.plan.statsAdminCondition?.matches(head, connection: connection) ?? false
+        if head.method == "POST" {
+            let code = StatsAdmin.apply(head: head, body: body, allowed: adminAllowed, runtime: runtime)
+            var response = LocalResponse(status: 303)
+            response.headers.add("location", settings.uri + ";st=" + code.rawValue)
+            response.headers.add("cache-control", "no-cache")
+            response.headers.add("content-type", "text/plain")
+            return response
+        }
+        var snapshot = runtime.statsSnapshot()
+        if modifiers.upOnly {
+            for index in snapshot.backends.indices { snapshot.backends[index].servers.removeAll { !$0.isServing } }
         }
         var response = LocalResponse(status: 200)
         response.headers.add("cache-control", "no-cache")
-        if head.uri.hasSuffix(";csv") {
+        switch modifiers.format {
+        case .csv:
             response.headers.add("content-type", "text/plain")
-            response.body = Array(csv(runtime).utf8)
-        } else {
+            response.body = CSVRenderer.render(snapshot)
+        case .json:
+            response.headers.add("content-type", "application/json")
+            response.body = JSONRenderer.render(snapshot)
+        case .html:
             response.headers.add("content-type", "text/html; charset=utf-8")
-            if let refresh = settings.refresh, !head.uri.contains(";norefresh") {
-                response.headers.add("refresh", String(max(1, refresh / 1000)))
-            }
-            response.body = Array(html(runtime, settings: settings).utf8)
+            let refresh = settings.refresh.map { max(1, $0 / 1000) }
+            if let refresh, !modifiers.noRefresh { response.headers.add("refresh", String(refresh)) }
+            let options = HTMLPageOptions(
+                uri: settings.uri, hideVersion: settings.hideVersion, showLegends: settings.showLegends,
+                refreshSeconds: modifiers.noRefresh ? nil : refresh,
+                adminToken: adminAllowed ? StatsAdmin.token : nil, actionStatus: modifiers.actionStatus)
+            response.body = HTMLRenderer.render(snapshot, options: options)
         }
         return response
     }
-
-    static func csv(_ runtime: ProxyRuntime) -> String {
-        var text = "# pxname,svname,scur,stot,bin,bout,ereq,econ,eresp,wretr,wredis,status,weight\n"
-        for frontend in runtime.frontends {
-            text += "\(frontend.plan.name),FRONTEND,\(frontend.currentConnections.load(ordering: .relaxed)),"
-            text += "\(frontend.totalConnections.load(ordering: .relaxed)),\(frontend.bytesIn.load(ordering: .relaxed)),"
-            text += "\(frontend.bytesOut.load(ordering: .relaxed)),\(frontend.requestErrors.load(ordering: .relaxed)),,,,,OPEN,\n"
-        }
-        for backend in runtime.backends {
-            for server in backend.servers {
-                text += "\(backend.plan.name),\(server.plan.name),\(server.activeConnections.load(ordering: .relaxed)),"
-                text += "\(server.totalSessions.load(ordering: .relaxed)),,\(server.bytesOut.load(ordering: .relaxed)),,"
-                text += "\(server.connectionErrors.load(ordering: .relaxed)),\(server.responseErrors.load(ordering: .relaxed)),"
-                text += "\(server.retries.load(ordering: .relaxed)),\(server.redispatches.load(ordering: .relaxed)),"
-                text += "\(serverStatus(server)),\(server.weight.load(ordering: .relaxed))\n"
-            }
-            text += "\(backend.plan.name),BACKEND,,,,,,,,,,\(backend.usableServerCount > 0 ? "UP" : "DOWN"),\n"
-        }
-        return text
-    }
-
-    static func serverStatus(_ server: ServerRuntime) -> String {
-        if server.plan.disabled { return "MAINT" }
-        if !server.plan.check { return "no check" }
-        return server.healthy.load(ordering: .relaxed) ? "UP" : "DOWN"
-    }
-
-    static func html(_ runtime: ProxyRuntime, settings: StatsSettings) -> String {
-        var page = """
-        <!DOCTYPE html><html><head><meta charset="utf-8"><title>lb statistics</title>
-        <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;margin-bottom:1em}
-        td,th{border:1px solid #888;padding:2px 6px;text-align:right}th{background:#ddd}
-        .UP{background:#c0ffc0}.DOWN{background:#ff9090}.MAINT{background:#c07820}.nocheck{background:#e0e0e0}
-        @media (prefers-color-scheme: dark){body{background:#111;color:#ddd}th{background:#333}
-        .UP{background:#1d5a1d}.DOWN{background:#7a2020}.nocheck{background:#444}}</style></head><body>
-        <h1>lb statistics</h1>
-        """
-        if !settings.hideVersion { page += "<p>lb \(LBVersion.current)</p>" }
-        for frontend in runtime.frontends {
-            page += "<table><tr><th>\(escape(frontend.plan.name))</th><th>Cur sessions</th><th>Total</th><th>Requests</th><th>Bytes in</th><th>Bytes out</th><th>Req errors</th><th>Denied</th></tr>"
-            page += "<tr><td>FRONTEND</td><td>\(frontend.currentConnections.load(ordering: .relaxed))</td>"
-            page += "<td>\(frontend.totalConnections.load(ordering: .relaxed))</td><td>\(frontend.totalRequests.load(ordering: .relaxed))</td>"
-            page += "<td>\(frontend.bytesIn.load(ordering: .relaxed))</td><td>\(frontend.bytesOut.load(ordering: .relaxed))</td>"
-            page += "<td>\(frontend.requestErrors.load(ordering: .relaxed))</td><td>\(frontend.deniedRequests.load(ordering: .relaxed))</td></tr></table>"
-        }
-        for backend in runtime.backends {
-            page += "<table><tr><th>\(escape(backend.plan.name))</th><th>Status</th><th>Weight</th><th>Cur</th><th>Total</th><th>Conn errors</th><th>Resp errors</th><th>Retries</th><th>Redispatches</th></tr>"
-            for server in backend.servers {
-                let status = serverStatus(server)
-                page += "<tr class=\"\(status.replacingOccurrences(" ", ""))\"><td>\(escape(server.plan.name))</td><td>\(status)</td>"
-                page += "<td>\(server.weight.load(ordering: .relaxed))</td><td>\(server.activeConnections.load(ordering: .relaxed))</td>"
-                page += "<td>\(server.totalSessions.load(ordering: .relaxed))</td><td>\(server.connectionErrors.load(ordering: .relaxed))</td>"
-                page += "<td>\(server.responseErrors.load(ordering: .relaxed))</td><td>\(server.retries.load(ordering: .relaxed))</td>"
-                page += "<td>\(server.redispatches.load(ordering: .relaxed))</td></tr>"
-            }
-            page += "</table>"
-        }
-        return page + "</body></html>\n"
-    }
-
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }
 
-extension String {
-    func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
-        var result = ""
-        for character in self { if character == target { result += replacement } else { result.append(character) } }
-        return result
+/// The `;csv`, `;json`, `;up`, `;norefresh` and `;st=CODE` modifiers that follow the stats URI.
+struct StatsURIModifiers {
+    enum Format { case html, csv, json }
+    var format = Format.html
+    var upOnly = false
+    var noRefresh = false
+    var actionStatus: String?
+
+    init(uri: String, prefix: String) {
+        var rest = uri.hasPrefix(prefix) ? uri.dropFirst(prefix.count) : Substring(uri)
+        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        for part in rest.split(separator: ";") {
+            switch part {
+            case "csv": format = .csv
+            case "json": format = .json
+            case "up": upOnly = true
+            case "norefresh": noRefresh = true
+            default:
+                if part.hasPrefix("st=") { actionStatus = String(part.dropFirst(3).prefix(8)) }
+            }
+        }
     }
 }
 
 /// lb's version string.
 public enum LBVersion {
     public static let current = "0.1.0"
+}
+
+extension StatsPage {
+    /// The CSV of `show stat` and `;csv`, as text.
+    static func csv(_ runtime: ProxyRuntime) -> String {
+        String(decoding: CSVRenderer.render(runtime.statsSnapshot()), as: UTF8.self)
+    }
 }

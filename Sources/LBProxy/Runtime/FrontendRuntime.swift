@@ -15,6 +15,10 @@ final class FrontendRuntime: Sendable {
     let deniedRequests = ManagedAtomic<Int>(0)
     let bytesIn = ManagedAtomic<Int>(0)
     let bytesOut = ManagedAtomic<Int>(0)
+    /// HTTP responses by status class, for the stats.
+    let responses = ResponseCounters()
+    /// When the runtime was built (monotonic), the process start time the stats report.
+    let createdAt = monotonicNow()
 
     init(plan: FrontendPlan, index: Int, processMaxConnections: Int) {
         self.plan = plan

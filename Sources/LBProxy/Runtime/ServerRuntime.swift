@@ -32,6 +32,8 @@ final class ServerRuntime: Sendable {
     let weight: ManagedAtomic<Int>
     /// Last health-check outcome, for display ("L4OK", "L7STS"...); a small index into `CheckStatusNames`.
     let lastCheck = ManagedAtomic<Int>(0)
+    /// Per-request status classes and latency histograms, for the stats.
+    let metrics = RequestMetrics()
 
     init(plan: ServerPlan, backendName: String, address: SocketAddress?, resolvedHost: String) {
         self.plan = plan
@@ -82,6 +84,8 @@ final class BackendRuntime: Sendable {
     /// One balancer for the whole backend, as in HAProxy: a rotation is global across event loops. The
     /// lock is held only for the pick itself (a few integer operations).
     private let balancer: Mutex<any Balancer>
+    /// Per-request status classes and latency histograms, for the stats.
+    let metrics = RequestMetrics()
     /// Requests waiting for a slot when every usable server is at its `maxconn`.
     let queue = BackendQueue()
 

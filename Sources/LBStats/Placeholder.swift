@@ -1,2 +1,0 @@
-/// Counters and renderings arrive with the metrics issue.
-public enum LBStatsModule {}

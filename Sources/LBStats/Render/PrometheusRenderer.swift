@@ -1,0 +1,196 @@
+/// Renders a snapshot with the names, types and labels of HAProxy's Prometheus exporter, plus lb's
+/// latency histograms. Metrics lb cannot compute (queues, rates, averages over 1024 sessions) are absent.
+public enum PrometheusRenderer {
+    /// Every state `haproxy_server_check_status` can report, as the exporter lists them.
+    static let checkStates = ["HANA", "SOCKERR", "L4OK", "L4TOUT", "L4CON", "L6OK", "L6TOUT", "L6RSP", "L7TOUT",
+                              "L7RSP", "L7OK", "L7OKC", "L7STS", "PROCERR", "PROCTOUT", "PROCOK"]
+
+    public static func render(_ snapshot: StatsSnapshot, query: PrometheusQuery = PrometheusQuery(),
+                              format: PrometheusFormat = .text004) -> [UInt8] {
+        let serverCount = snapshot.backends.reduce(0) { $0 + $1.servers.count }
+        var exposition = Exposition(format: format, query: query, capacity: 8192 + serverCount * 6000)
+        if query.scopes.contains(.global) { renderProcess(snapshot.process, into: &exposition) }
+        if query.scopes.contains(.frontend) { renderFrontends(snapshot.frontends, into: &exposition) }
+        if query.scopes.contains(.backend) { renderBackends(snapshot.backends, into: &exposition) }
+        if query.scopes.contains(.server) { renderServers(snapshot.backends, noMaint: query.noMaint, into: &exposition) }
+        return exposition.finish()
+    }
+
+    static func renderProcess(_ process: ProcessSnapshot, into e: inout Exposition) {
+        e.family("haproxy_process_build_info", "Build info", .gauge)
+        e.sample(Exposition.label("version", process.version), 1)
+        let gauges: [(String, String, Int)] = [
+            ("haproxy_process_nbthread", "Number of started threads (global.nbthread)", process.threads),
+            ("haproxy_process_start_time_seconds", "Start time in seconds", process.startTimeSeconds),
+            ("haproxy_process_uptime_seconds", "How long ago this worker process was started (seconds)", process.uptimeSeconds),
+            ("haproxy_process_current_connections", "Number of active sessions", process.currentConnections),
+            ("haproxy_process_max_connections", "Maximum number of concurrent connections", process.maxConnections),
+        ]
+        for (name, help, value) in gauges {
+            e.family(name, help, .gauge)
+            e.sample([], value)
+        }
+        e.family("haproxy_process_connections_total", "Total number of created sessions", .counter)
+        e.sample([], process.totalConnections)
+        e.family("haproxy_process_requests_total", "Total number of requests (TCP or HTTP)", .counter)
+        e.sample([], process.totalRequests)
+        if let dropped = process.droppedLogs {
+            e.family("haproxy_process_dropped_logs_total", "Total number of dropped logs", .counter)
+            e.sample([], dropped)
+        }
+    }
+
+    static func renderFrontends(_ frontends: [FrontendSnapshot], into e: inout Exposition) {
+        guard !frontends.isEmpty else { return }
+        let labels = frontends.map { Exposition.label("proxy", $0.name) }
+        e.family("haproxy_frontend_status", "Current status of the service", .gauge)
+        for index in frontends.indices {
+            e.sample(labels[index], extra: "state=\"DOWN\"", 0)
+            e.sample(labels[index], extra: "state=\"UP\"", 1)
+        }
+        let table: [(String, String, Exposition.Kind, (FrontendSnapshot) -> Int?)] = [
+            ("haproxy_frontend_current_sessions", "Number of current sessions", .gauge, { $0.currentSessions }),
+            ("haproxy_frontend_limit_sessions", "Configured session limit", .gauge, { $0.limitSessions }),
+            ("haproxy_frontend_sessions_total", "Total number of sessions", .counter, { $0.totalSessions }),
+            ("haproxy_frontend_connections_total", "Total number of connections", .counter, { $0.totalSessions }),
+            ("haproxy_frontend_bytes_in_total", "Current total of incoming bytes", .counter, { $0.bytesIn }),
+            ("haproxy_frontend_bytes_out_total", "Current total of outgoing bytes", .counter, { $0.bytesOut }),
+            ("haproxy_frontend_requests_denied_total", "Total number of denied requests", .counter, { $0.deniedRequests }),
+            ("haproxy_frontend_request_errors_total", "Total number of request errors", .counter, { $0.requestErrors }),
+            ("haproxy_frontend_http_requests_total", "Total number of HTTP requests received", .counter,
+             { $0.isHTTP ? $0.totalRequests : nil }),
+        ]
+        for (name, help, kind, value) in table {
+            guard e.family(name, help, kind) else { continue }
+            for index in frontends.indices {
+                if let v = value(frontends[index]) { e.sample(labels[index], v) }
+            }
+        }
+        if e.family("haproxy_frontend_http_responses_total", "Total number of HTTP responses", .counter) {
+            for index in frontends.indices where frontends[index].isHTTP {
+                responses(frontends[index].responses, labels[index], into: &e)
+            }
+        }
+    }
+
+    static func renderBackends(_ backends: [BackendSnapshot], into e: inout Exposition) {
+        guard !backends.isEmpty else { return }
+        let labels = backends.map { Exposition.label("proxy", $0.name) }
+        e.family("haproxy_backend_status", "Current status of the service", .gauge)
+        for index in backends.indices {
+            let up = backends[index].isUp
+            e.sample(labels[index], extra: "state=\"DOWN\"", up ? 0 : 1)
+            e.sample(labels[index], extra: "state=\"UP\"", up ? 1 : 0)
+        }
+        let table: [(String, String, Exposition.Kind, (BackendSnapshot) -> Int?)] = [
+            ("haproxy_backend_current_sessions", "Number of current sessions", .gauge, { $0.currentSessions }),
+            ("haproxy_backend_sessions_total", "Total number of sessions", .counter, { $0.totalSessions }),
+            ("haproxy_backend_bytes_in_total", "Current total of incoming bytes", .counter, { $0.bytesIn }),
+            ("haproxy_backend_bytes_out_total", "Current total of outgoing bytes", .counter, { $0.bytesOut }),
+            ("haproxy_backend_connection_errors_total", "Total number of connection errors", .counter, { $0.connectionErrors }),
+            ("haproxy_backend_response_errors_total", "Total number of response errors", .counter, { $0.responseErrors }),
+            ("haproxy_backend_retry_warnings_total", "Total number of retry warnings", .counter, { $0.retries }),
+            ("haproxy_backend_redispatch_warnings_total", "Total number of redispatch warnings", .counter, { $0.redispatches }),
+            ("haproxy_backend_weight", "Service weight", .gauge, { $0.weight }),
+            ("haproxy_backend_uweight", "Server's user weight, or sum of active servers' user weights for a backend", .gauge,
+             { $0.configuredWeight }),
+            ("haproxy_backend_active_servers", "Current number of active servers", .gauge, { $0.activeServers }),
+            ("haproxy_backend_backup_servers", "Current number of backup servers", .gauge, { $0.backupServers }),
+            ("haproxy_backend_http_requests_total", "Total number of HTTP requests received", .counter,
+             { $0.isHTTP ? $0.totalRequests : nil }),
+        ]
+        for (name, help, kind, value) in table {
+            guard e.family(name, help, kind) else { continue }
+            for index in backends.indices {
+                if let v = value(backends[index]) { e.sample(labels[index], v) }
+            }
+        }
+        if e.family("haproxy_backend_http_responses_total", "Total number of HTTP responses", .counter) {
+            for index in backends.indices where backends[index].isHTTP {
+                responses(backends[index].responses, labels[index], into: &e)
+            }
+        }
+        histograms(prefix: "haproxy_backend_", entities: backends.indices.filter { backends[$0].isHTTP }.map {
+            (labels[$0], backends[$0].latency)
+        }, into: &e)
+    }
+
+    static func renderServers(_ backends: [BackendSnapshot], noMaint: Bool, into e: inout Exposition) {
+        var servers: [ServerSnapshot] = []
+        var labels: [[UInt8]] = []
+        var http: [Bool] = []
+        for backend in backends {
+            let proxy = Exposition.label("proxy", backend.name)
+            for server in backend.servers where !(noMaint && server.status.state == .maint) {
+                servers.append(server)
+                labels.append(proxy + Array(",".utf8) + Exposition.label("server", server.name))
+                http.append(backend.isHTTP)
+            }
+        }
+        guard !servers.isEmpty else { return }
+        if e.family("haproxy_server_status", "Current status of the service", .gauge) {
+            for index in servers.indices {
+                let state = servers[index].status.state
+                for candidate in ServerState.allCases {
+                    e.sample(labels[index], extra: "state=\"\(candidate.rawValue)\"", candidate == state ? 1 : 0)
+                }
+            }
+        }
+        let table: [(String, String, Exposition.Kind, (ServerSnapshot) -> Int?)] = [
+            ("haproxy_server_current_sessions", "Number of current sessions", .gauge, { $0.currentSessions }),
+            ("haproxy_server_limit_sessions", "Configured session limit", .gauge, { $0.limitSessions }),
+            ("haproxy_server_sessions_total", "Total number of sessions", .counter, { $0.totalSessions }),
+            ("haproxy_server_bytes_in_total", "Current total of incoming bytes", .counter, { $0.bytesIn }),
+            ("haproxy_server_bytes_out_total", "Current total of outgoing bytes", .counter, { $0.bytesOut }),
+            ("haproxy_server_connection_errors_total", "Total number of connection errors", .counter, { $0.connectionErrors }),
+            ("haproxy_server_response_errors_total", "Total number of response errors", .counter, { $0.responseErrors }),
+            ("haproxy_server_retry_warnings_total", "Total number of retry warnings", .counter, { $0.retries }),
+            ("haproxy_server_redispatch_warnings_total", "Total number of redispatch warnings", .counter, { $0.redispatches }),
+            ("haproxy_server_weight", "Service weight", .gauge, { $0.weight }),
+            ("haproxy_server_uweight", "Server's user weight, or sum of active servers' user weights for a backend", .gauge,
+             { $0.configuredWeight }),
+        ]
+        for (name, help, kind, value) in table {
+            guard e.family(name, help, kind) else { continue }
+            for index in servers.indices {
+                if let v = value(servers[index]) { e.sample(labels[index], v) }
+            }
+        }
+        if e.family("haproxy_server_check_status", "Status of last health check, per state value", .gauge) {
+            for index in servers.indices {
+                guard let current = servers[index].checkStatus else { continue }
+                for state in checkStates {
+                    e.sample(labels[index], extra: "state=\"\(state)\"", state == current ? 1 : 0)
+                }
+            }
+        }
+        if e.family("haproxy_server_http_responses_total", "Total number of HTTP responses", .counter) {
+            for index in servers.indices where http[index] {
+                responses(servers[index].responses, labels[index], into: &e)
+            }
+        }
+        histograms(prefix: "haproxy_server_", entities: servers.indices.filter { http[$0] }.map {
+            (labels[$0], servers[$0].latency)
+        }, into: &e)
+    }
+
+    static let codeLabels = ResponseCounts.codeLabels.map { "code=\"\($0)\"" }
+
+    static func responses(_ counts: ResponseCounts, _ labels: [UInt8], into e: inout Exposition) {
+        for index in 0..<6 { e.sample(labels, extra: codeLabels[index], counts.counts[index]) }
+    }
+
+    static func histograms(prefix: String, entities: [([UInt8], LatencySnapshot)], into e: inout Exposition) {
+        guard let first = entities.first else { return }
+        let bucketLabels = first.1.total.layout.labels.map { Array("le=\"\($0)\"} ".utf8) }
+        for (which, stem) in ["connect_time_seconds", "response_time_seconds", "total_time_seconds"].enumerated() {
+            let help = ["Histogram of connect times (Tc)", "Histogram of response times (Tr)",
+                        "Histogram of total active times of requests (Ta)"][which]
+            guard e.family(prefix + stem, help, .histogram) else { continue }
+            for (labels, latency) in entities {
+                let histogram = which == 0 ? latency.connect : which == 1 ? latency.response : latency.total
+                e.histogram(labels, histogram, bucketLabels: bucketLabels)
+            }
+        }
+    }
+}
