@@ -1,0 +1,204 @@
+/// Parses the message part of an `option httplog` or `option tcplog` line (after any syslog header) in
+/// place: one pass over the bytes, fields split on spaces, numbers parsed directly, text left as slices.
+/// The timer field tells the two apart (5 timers: HTTP; 3: TCP). Logs from HAProxy before 1.7 print
+/// Tq/Tw/Tc/Tr/Tt at the same place; they are read as TR/Tw/Tc/Tr/Ta.
+struct TrafficLineParser {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    var i: Int
+
+    init(_ p: UnsafePointer<UInt8>, count: Int, start: Int) {
+        self.p = p
+        self.n = count
+        self.i = start
+    }
+
+    static let space = UInt8(ascii: " ")
+    static let slash = UInt8(ascii: "/")
+
+    @inline(__always) mutating func token() -> ByteSlice {
+        let start = i
+        while i < n, p[i] != Self.space { i += 1 }
+        let slice = ByteSlice(base: p + start, count: i - start)
+        while i < n, p[i] == Self.space { i += 1 }
+        return slice
+    }
+
+    /// Signed decimal with optional leading '+' (logasap) — returns nil on anything else.
+    @inline(__always) static func integer(_ s: ByteSlice, from: Int = 0, to: Int? = nil) -> Int64? {
+        let end = to ?? s.count
+        var j = from
+        guard j < end, let b = s.base else { return nil }
+        var negative = false
+        if b[j] == UInt8(ascii: "-") { negative = true; j += 1 } else if b[j] == UInt8(ascii: "+") { j += 1 }
+        guard j < end else { return nil }
+        var v: Int64 = 0
+        while j < end {
+            let d = b[j] &- 48
+            if d > 9 { return nil }
+            v = v &* 10 &+ Int64(d)
+            j += 1
+        }
+        return negative ? -v : v
+    }
+
+    /// Splits `a/b/c...` into at most `max` integers; returns how many were read, or nil if malformed.
+    @inline(__always) static func slashNumbers(_ s: ByteSlice, into out: UnsafeMutablePointer<Int64>, max: Int, plus: inout Bool) -> Int? {
+        guard let b = s.base, s.count > 0 else { return nil }
+        var count = 0
+        var j = 0
+        while j <= s.count {
+            var end = j
+            while end < s.count, b[end] != Self.slash { end += 1 }
+            if count == max { return nil }
+            if b[j] == UInt8(ascii: "+") { plus = true }
+            guard let v = integer(s, from: j, to: end) else { return nil }
+            out[count] = v
+            count += 1
+            j = end + 1
+        }
+        return count
+    }
+
+    mutating func parse(into e: inout LogEntry) -> LineOutcome {
+        e.client = token()
+        guard i < n, p[i] == UInt8(ascii: "[") else { return .invalid(.missingDate) }
+        let date = token()
+        guard date.count >= 3, date[date.count - 1] == UInt8(ascii: "]"),
+              let ms = LogDate.parseHAProxy(date.base! + 1, count: date.count - 2)
+        else { return .invalid(.badDate) }
+        e.dateMilliseconds = ms
+        e.frontend = token()
+        let bs = token()
+        guard let bsBase = bs.base else { return .invalid(.truncated) }
+        var slashAt = -1
+        for k in 0..<bs.count where bsBase[k] == Self.slash { slashAt = k; break }
+        guard slashAt >= 0 else { return .invalid(.badServer) }
+        e.backend = ByteSlice(base: bsBase, count: slashAt)
+        e.server = ByteSlice(base: bsBase + slashAt + 1, count: bs.count - slashAt - 1)
+        let timers = token()
+        var values: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+        var plus = false
+        let timerCount = withUnsafeMutableBytes(of: &values) { raw in
+            Self.slashNumbers(timers, into: raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
+        }
+        guard let timerCount, timerCount == 5 || timerCount == 3 else { return .invalid(.badTimers) }
+        e.timerCount = UInt8(timerCount)
+        e.timeIsPartial = plus
+        if timerCount == 5 {
+            e.kind = .http
+            e.timeRequest = Int32(clamping: values.0)
+            e.timeQueue = Int32(clamping: values.1)
+            e.timeConnect = Int32(clamping: values.2)
+            e.timeResponse = Int32(clamping: values.3)
+            e.timeActive = Int32(clamping: values.4)
+            return parseHTTPRest(into: &e)
+        } else {
+            e.kind = .tcp
+            e.timeRequest = -1
+            e.timeQueue = Int32(clamping: values.0)
+            e.timeConnect = Int32(clamping: values.1)
+            e.timeResponse = -1
+            e.timeActive = Int32(clamping: values.2)
+            return parseTCPRest(into: &e)
+        }
+    }
+
+    mutating func termination(_ t: ByteSlice, into e: inout LogEntry) {
+        var packed: UInt32 = 0
+        let len = min(t.count, 4)
+        for k in 0..<len { packed |= UInt32(t[k]) << (24 - 8 * UInt32(k)) }
+        e.terminationState = packed
+        e.terminationLength = UInt8(len)
+    }
+
+    mutating func counters(into e: inout LogEntry) -> LineOutcome? {
+        let conns = token()
+        var c: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+        var plus = false
+        let cn = withUnsafeMutableBytes(of: &c) { raw in
+            Self.slashNumbers(conns, into: raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
+        }
+        guard cn == 5 else { return .invalid(.badNumber) }
+        e.activeConnections = Int32(clamping: c.0)
+        e.frontendConnections = Int32(clamping: c.1)
+        e.backendConnections = Int32(clamping: c.2)
+        e.serverConnections = Int32(clamping: c.3)
+        e.retries = Int32(clamping: c.4)
+        e.redispatched = plus
+        let queues = token()
+        var q: (Int64, Int64) = (0, 0)
+        var qplus = false
+        let qn = withUnsafeMutableBytes(of: &q) { raw in
+            Self.slashNumbers(queues, into: raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 2, plus: &qplus)
+        }
+        guard qn == 2 else { return .invalid(.badNumber) }
+        e.serverQueue = Int32(clamping: q.0)
+        e.backendQueue = Int32(clamping: q.1)
+        return nil
+    }
+
+    mutating func parseTCPRest(into e: inout LogEntry) -> LineOutcome {
+        guard i < n else { return .invalid(.truncated) }
+        guard let bytes = Self.integer(token()) else { return .invalid(.badNumber) }
+        e.bytesRead = bytes
+        guard i < n else { return .invalid(.truncated) }
+        termination(token(), into: &e)
+        guard i < n else { return .invalid(.truncated) }
+        if let failure = counters(into: &e) { return failure }
+        e.status = -1
+        return .record
+    }
+
+    mutating func parseHTTPRest(into e: inout LogEntry) -> LineOutcome {
+        guard i < n, let status = Self.integer(token()) else { return .invalid(i < n ? .badStatus : .truncated) }
+        e.status = Int32(clamping: status)
+        guard i < n, let bytes = Self.integer(token()) else { return .invalid(i < n ? .badNumber : .truncated) }
+        e.bytesRead = bytes
+        guard i < n else { return .invalid(.truncated) }
+        e.requestCookie = token()
+        guard i < n else { return .invalid(.truncated) }
+        e.responseCookie = token()
+        guard i < n else { return .invalid(.truncated) }
+        termination(token(), into: &e)
+        guard i < n else { return .invalid(.truncated) }
+        if let failure = counters(into: &e) { return failure }
+        // Capture blocks may contain spaces: scan each to its closing brace.
+        var blocks = 0
+        while i < n, p[i] == UInt8(ascii: "{"), blocks < 2 {
+            let start = i + 1
+            var j = start
+            while j < n, p[j] != UInt8(ascii: "}") { j += 1 }
+            let slice = ByteSlice(base: p + start, count: j - start)
+            if blocks == 0 { e.requestCaptures = slice; e.hasRequestCaptures = true } else {
+                e.responseCaptures = slice; e.hasResponseCaptures = true
+            }
+            blocks += 1
+            i = min(j + 1, n)
+            while i < n, p[i] == Self.space { i += 1 }
+        }
+        guard i < n, p[i] == UInt8(ascii: "\"") else { return .invalid(.truncated) }
+        // The request line: quotes inside it are escaped (#22), so the next quote closes it; a line cut at
+        // `len` may have none.
+        let start = i + 1
+        var j = start
+        while j < n, p[j] != UInt8(ascii: "\"") { j += 1 }
+        let line = ByteSlice(base: p + start, count: j - start)
+        e.requestLine = line
+        if line.equals("<BADREQ>") {
+            e.isBadRequest = true
+            return .record
+        }
+        // method SP uri SP version
+        var k = 0
+        while k < line.count, line[k] != Self.space { k += 1 }
+        e.method = ByteSlice(base: line.base, count: k)
+        while k < line.count, line[k] == Self.space { k += 1 }
+        let uriStart = k
+        while k < line.count, line[k] != Self.space { k += 1 }
+        e.uri = ByteSlice(base: line.base! + uriStart, count: k - uriStart)
+        while k < line.count, line[k] == Self.space { k += 1 }
+        e.httpVersion = ByteSlice(base: line.base! + k, count: line.count - k)
+        return .record
+    }
+}

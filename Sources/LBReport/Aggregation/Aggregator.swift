@@ -1,0 +1,301 @@
+import LBLog
+
+/// Everything a report needs, accumulated line by line on one thread. Memory is bounded by the number
+/// of distinct names (frontends, servers, URLs, `--by` keys) and by the timeline's slot cap, never by the
+/// number of lines. Workers each fill one and `merge` them at the end.
+public struct Aggregator: Sendable {
+    public struct URLStats: Sendable {
+        public var requests = 0
+        public var errors = 0
+        /// Σ Ta over requests that have one.
+        public var totalTime = 0
+        /// halog `-u` total: Σ Tr, or Ta when Tr is -1.
+        public var halogTotalTime = 0
+        public var bytes: Int64 = 0
+        public var latency = LogHistogram(precisionBits: 3)
+
+        mutating func merge(_ o: URLStats) {
+            requests += o.requests
+            errors += o.errors
+            totalTime += o.totalTime
+            halogTotalTime += o.halogTotalTime
+            bytes += o.bytes
+            latency.merge(o.latency)
+        }
+    }
+
+    struct GroupKey: Hashable, Sendable {
+        var a: Int64 = 0, b: Int64 = 0, c: Int64 = 0
+    }
+
+    /// An unparsable line whose line number is relative to its work unit until the scanner resolves it.
+    struct PendingInvalid: Sendable {
+        var unit: Int
+        var line: Int
+        var reason: LineError
+        var text: String
+    }
+
+    public let options: ReportOptions
+
+    var frontends = ByteInterner()
+    var backends = ByteInterner()
+    /// Keyed by the `backend/server` text, as halog `-srv` names them.
+    var servers = ByteInterner()
+    var urls = ByteInterner()
+    var methods = ByteInterner()
+    var clients = ByteInterner()
+    var headerValues = ByteInterner()
+
+    public internal(set) var lines = 0
+    public internal(set) var records = 0
+    public internal(set) var httpRecords = 0
+    public internal(set) var tcpRecords = 0
+    public internal(set) var blankLines = 0
+    public internal(set) var eventLines = 0
+    public internal(set) var filteredOut = 0
+    public internal(set) var invalidCount = 0
+    var invalidByReason: [LineError: Int] = [:]
+    var pendingInvalid: [PendingInvalid] = []
+
+    public internal(set) var firstDate = Int64.max
+    public internal(set) var lastDate = Int64.min
+    var statusCounts = [Int](repeating: 0, count: 600)
+    var statusOther = 0
+    /// By the first two termination characters (halog `-tc`), indexed `c1 << 8 | c2`.
+    var terminationCounts = [Int](repeating: 0, count: 65536)
+    var terminationErrors = [Int](repeating: 0, count: 65536)
+
+    public internal(set) var errors = 0
+    public internal(set) var serverErrors = 0
+    public internal(set) var aborted = 0
+    /// Per line, stats go to one *route* (frontend + backend/server, HTTP or TCP): a single histogram
+    /// update per timer instead of four. Frontend, backend, server and overall views are merged from
+    /// routes by `finish()`.
+    var routes = ByteInterner()
+    var routeParts: [(frontend: Int32, backend: Int32, server: Int32)] = []
+    /// Index `route * 2` for HTTP, `route * 2 + 1` for TCP.
+    var routeStats: [GroupStats] = []
+    /// HTTP requests only (TCP session times would distort request latency). Filled by `finish()`.
+    public internal(set) var overall = GroupStats()
+    public internal(set) var tcpOverall = GroupStats()
+    var frontendStats: [GroupStats] = []
+    var backendStats: [GroupStats] = []
+    var serverStats: [GroupStats] = []
+    /// halog `-pct` view: TR, Tc, Tr, Td over HTTP lines with no -1 timer (Td = Ta − TR − Tw − Tc − Tr;
+    /// the rare negative Td values are kept apart, by value).
+    var halogTimers = [LogHistogram(), LogHistogram(), LogHistogram(), LogHistogram()]
+    var halogNegativeDataTimes: [Int: Int] = [:]
+    var urlStats: [URLStats] = []
+    public internal(set) var timeline: Timeline
+    public internal(set) var slowest: SlowestRequests
+    var groupIndex: [GroupKey: Int] = [:]
+    var groupKeys: [GroupKey] = []
+    var groupStats: [GroupStats] = []
+    var groupPrecision: Int
+    public internal(set) var sloGood = 0
+    public internal(set) var sloTotal = 0
+
+    public init(options: ReportOptions) {
+        self.options = options
+        timeline = Timeline(width: options.interval ?? 1000)
+        slowest = SlowestRequests(capacity: options.top)
+        groupPrecision = options.groupBy.contains(where: \.isHighCardinality) ? 3 : 7
+    }
+
+    /// Accounts for one line. `unit`/`lineNumber` locate it for the unparsable-line report.
+    @inline(__always)
+    public mutating func add(outcome: LineOutcome, entry e: LogEntry, line: UnsafePointer<UInt8>, count: Int,
+                             unit: Int, lineNumber: Int) {
+        lines += 1
+        switch outcome {
+        case .record:
+            add(e, line: line, count: count)
+        case .blank:
+            blankLines += 1
+        case .event:
+            eventLines += 1
+        case .invalid(let reason):
+            invalidCount += 1
+            invalidByReason[reason, default: 0] += 1
+            if pendingInvalid.count < options.invalidSamples {
+                let text = String(decoding: UnsafeBufferPointer(start: line, count: min(count, 400)), as: UTF8.self)
+                pendingInvalid.append(PendingInvalid(unit: unit, line: lineNumber, reason: reason, text: text))
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func add(_ e: LogEntry, line: UnsafePointer<UInt8>, count: Int) {
+        if let since = options.since, e.dateMilliseconds < since { filteredOut += 1; return }
+        if let until = options.until, e.dateMilliseconds >= until { filteredOut += 1; return }
+        if !options.filters.isEmpty {
+            for clause in options.filters where !clause.matches(e) {
+                filteredOut += 1
+                return
+            }
+        }
+        records += 1
+        let isHTTP = e.kind == .http
+        if isHTTP { httpRecords += 1 } else { tcpRecords += 1 }
+        let date = e.dateMilliseconds
+        if date >= 0 {
+            if date < firstDate { firstDate = date }
+            if date > lastDate { lastDate = date }
+        }
+        let status = Int(e.status)
+        if status >= 0 && status < 600 { statusCounts[status] += 1 } else { statusOther += 1 }
+        let wasAborted = e.isAborted
+        let isServerError = status >= 500 && status < 600
+        let isError = isServerError || wasAborted
+        if isError { errors += 1 }
+        if isServerError { serverErrors += 1 }
+        if wasAborted { aborted += 1 }
+        let pair = Int(e.terminationPair)
+        terminationCounts[pair] += 1
+        if isError { terminationErrors[pair] += 1 }
+
+        let route = Int(internRoute(e))
+        routeStats[route &* 2 &+ (isHTTP ? 0 : 1)].add(e, isError: isError, aborted: wasAborted)
+
+        if isHTTP && e.timerCount == 5 && !wasAborted {
+            halogTimers[0].record(Int(e.timeRequest))
+            halogTimers[1].record(Int(e.timeConnect))
+            halogTimers[2].record(Int(e.timeResponse))
+            let td = Int(e.timeActive) - Int(e.timeRequest) - Int(e.timeQueue) - Int(e.timeConnect) - Int(e.timeResponse)
+            if td >= 0 { halogTimers[3].record(td) } else { halogNegativeDataTimes[td, default: 0] += 1 }
+        }
+
+        let latency = Int(e.timeActive)
+        if isHTTP {
+            let key = options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)
+            let url = Int(urls.intern(key))
+            if url == urlStats.count { urlStats.append(URLStats()) }
+            urlStats[url].requests += 1
+            if isError { urlStats[url].errors += 1 }
+            if latency >= 0 { urlStats[url].totalTime += latency }
+            urlStats[url].halogTotalTime += e.timeResponse >= 0 ? Int(e.timeResponse) : latency
+            urlStats[url].bytes += e.bytesRead
+            urlStats[url].latency.record(latency)
+        }
+
+        if date >= 0 {
+            timeline.add(date: date, latency: isHTTP ? latency : -1, isError: isError, isServerError: isServerError)
+        }
+        if latency > slowest.threshold {
+            let text = String(decoding: UnsafeBufferPointer(start: line, count: min(count, 600)), as: UTF8.self)
+            slowest.insert(.init(milliseconds: latency, date: date, line: text))
+        }
+        if let slo = options.slo, isHTTP {
+            sloTotal += 1
+            if !wasAborted && latency >= 0 && latency <= slo.thresholdMilliseconds { sloGood += 1 }
+        }
+        if !options.groupBy.isEmpty { addToGroup(e, isError: isError, aborted: wasAborted) }
+    }
+
+    mutating func addToGroup(_ e: LogEntry, isError: Bool, aborted wasAborted: Bool) {
+        var key = GroupKey()
+        for (position, dimension) in options.groupBy.prefix(3).enumerated() {
+            let value: Int64
+            switch dimension {
+            case .frontend: value = Int64(frontends.intern(e.frontend))
+            case .backend: value = Int64(backends.intern(e.backend))
+            case .server: value = Int64(internServer(e))
+            case .url:
+                value = Int64(urls.intern(options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)))
+                if Int(value) == urlStats.count { urlStats.append(URLStats()) }
+            case .status: value = Int64(e.status)
+            case .method: value = Int64(methods.intern(e.method))
+            case .client: value = Int64(clients.intern(clientAddress(e.client)))
+            case .header(let index, _): value = Int64(headerValues.intern(Self.capture(e.requestCaptures, index: index)))
+            }
+            switch position {
+            case 0: key.a = value
+            case 1: key.b = value
+            default: key.c = value
+            }
+        }
+        let index: Int
+        if let found = groupIndex[key] { index = found } else {
+            index = groupStats.count
+            groupIndex[key] = index
+            groupKeys.append(key)
+            groupStats.append(GroupStats(precisionBits: groupPrecision))
+        }
+        groupStats[index].add(e, isError: isError, aborted: wasAborted)
+    }
+
+    /// The route of a record: `frontend backend/server`, which in a text line is one run of bytes.
+    @inline(__always)
+    mutating func internRoute(_ e: LogEntry) -> Int32 {
+        let id: Int32
+        if let f = e.frontend.base, let b = e.backend.base, let s = e.server.base,
+           f + e.frontend.count + 1 == b, f[e.frontend.count] == UInt8(ascii: " "),
+           b + e.backend.count + 1 == s, b[e.backend.count] == UInt8(ascii: "/") {
+            id = routes.intern(ByteSlice(base: f, count: e.frontend.count + 1 + e.backend.count + 1 + e.server.count))
+        } else {
+            var joined = Array(e.frontend.buffer)
+            joined.append(UInt8(ascii: " "))
+            joined.append(contentsOf: e.backend.buffer)
+            joined.append(UInt8(ascii: "/"))
+            joined.append(contentsOf: e.server.buffer)
+            id = joined.withUnsafeBufferPointer { routes.intern(ByteSlice(base: $0.baseAddress, count: $0.count)) }
+        }
+        if Int(id) == routeParts.count { addRoute(e) }
+        return id
+    }
+
+    @inline(never)
+    mutating func addRoute(_ e: LogEntry) {
+        routeParts.append((frontends.intern(e.frontend), backends.intern(e.backend), internServer(e)))
+        routeStats.append(GroupStats())
+        routeStats.append(GroupStats())
+    }
+
+    /// Builds the overall, frontend, backend and server views from the routes. Call once, after merging.
+    public mutating func finish() {
+        overall = GroupStats()
+        tcpOverall = GroupStats()
+        frontendStats = Array(repeating: GroupStats(), count: frontends.count)
+        backendStats = Array(repeating: GroupStats(), count: backends.count)
+        serverStats = Array(repeating: GroupStats(), count: servers.count)
+        for (route, parts) in routeParts.enumerated() {
+            for kind in 0..<2 {
+                let stats = routeStats[route * 2 + kind]
+                guard stats.requests > 0 else { continue }
+                if kind == 0 { overall.merge(stats) } else { tcpOverall.merge(stats) }
+                frontendStats[Int(parts.frontend)].merge(stats)
+                backendStats[Int(parts.backend)].merge(stats)
+                serverStats[Int(parts.server)].merge(stats)
+            }
+        }
+    }
+
+    /// `backend/server`: in a text line the two are already adjacent around the slash.
+    @inline(__always)
+    mutating func internServer(_ e: LogEntry) -> Int32 {
+        if let b = e.backend.base, let s = e.server.base, b + e.backend.count + 1 == s,
+           b[e.backend.count] == UInt8(ascii: "/") {
+            return servers.intern(ByteSlice(base: b, count: e.backend.count + 1 + e.server.count))
+        }
+        var joined = Array(e.backend.buffer)
+        joined.append(UInt8(ascii: "/"))
+        joined.append(contentsOf: e.server.buffer)
+        return joined.withUnsafeBufferPointer { servers.intern(ByteSlice(base: $0.baseAddress, count: $0.count)) }
+    }
+
+    /// The `index`-th (1-based) `|`-separated value of a capture block.
+    static func capture(_ block: ByteSlice, index: Int) -> ByteSlice {
+        guard let base = block.base else { return .empty }
+        var field = 1
+        var start = 0
+        for i in 0...block.count {
+            if i == block.count || base[i] == UInt8(ascii: "|") {
+                if field == index { return ByteSlice(base: base + start, count: i - start) }
+                field += 1
+                start = i + 1
+            }
+        }
+        return .empty
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+
+/// `lblog`: reads lb and HAProxy logs and reports on them.
+@main
+struct LBLogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lblog",
+        abstract: "Latency percentiles, errors and traffic reports from lb and HAProxy logs.",
+        discussion: """
+        Reads httplog, tcplog and JSON lines, with or without a syslog prefix, plain or gzip (detected by \
+        content), from files, directories, globs or stdin ('-'). Rotated sets are read in time order.
+
+        Exit status: 0 success, 1 nothing could be read, 2 bad arguments.
+        """,
+        subcommands: [ReportCommand.self, HalogCommand.self, GenerateCommand.self],
+        defaultSubcommand: ReportCommand.self
+    )
+
+    /// ArgumentParser exits 64 on usage errors; lblog promises 2, so errors are mapped here.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            terminate(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                terminate(0)
+            }
+            if error is RuntimeFailure {
+                FileHandle.standardError.write(Data("lblog: \(error)\n".utf8))
+                terminate(1)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            terminate(2)
+        }
+    }
+}
+
+/// Input could not be read at all: exit status 1.
+struct RuntimeFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Bad arguments discovered after parsing: exit status 2.
+struct UsageFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+func writeStandardError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// The process exit, out of reach of `ParsableCommand.exit(withError:)` name lookup.
+func terminate(_ code: Int32) -> Never {
+    exit(code)
+}

@@ -1,1 +1,0 @@
-print("lblog: not yet implemented")
