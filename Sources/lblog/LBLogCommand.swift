@@ -19,6 +19,11 @@ struct LBLogCommand: ParsableCommand {
 
     /// ArgumentParser exits 64 on usage errors; lblog promises 2, so errors are mapped here.
     static func main() {
+        #if canImport(Glibc)
+        // Large tables grow by reallocation; without a fixed threshold glibc raises its mmap threshold
+        // after the first free and keeps the freed blocks in the heap, inflating the resident size.
+        _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 10)
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -58,3 +63,9 @@ func writeStandardError(_ text: String) {
 func terminate(_ code: Int32) -> Never {
     exit(code)
 }
+
+#if canImport(Glibc)
+/// glibc's `mallopt` (malloc.h is not part of the Glibc module).
+@_silgen_name("mallopt")
+func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

@@ -131,6 +131,25 @@ public struct LogEntry {
 
     public init() {}
 
+    /// Clears what a text line may leave unset (captures, request line parts, markers), before the
+    /// traffic parser overwrites everything else.
+    @inline(__always)
+    mutating func resetOptionalFields() {
+        timeIsPartial = false
+        redispatched = false
+        requestCaptures = .empty
+        responseCaptures = .empty
+        hasRequestCaptures = false
+        hasResponseCaptures = false
+        requestLine = .empty
+        method = .empty
+        uri = .empty
+        httpVersion = .empty
+        isBadRequest = false
+        requestCookie = .empty
+        responseCookie = .empty
+    }
+
     /// The first two termination characters as a 16-bit key (`'s' << 8 | 'H'`), halog's `-tc` key.
     @inlinable public var terminationPair: UInt16 { UInt16(truncatingIfNeeded: terminationState >> 16) }
 

@@ -5,6 +5,9 @@
 public final class LogLineParser {
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
+    /// Consecutive lines mostly share their date up to the second: the last `dd/Mmm/yyyy:HH:MM:SS`
+    /// seen and its value, so only the milliseconds are parsed again.
+    var dateCache = DateCache()
 
     public init() {
         scratchCapacity = 4096
@@ -21,8 +24,8 @@ public final class LogLineParser {
         let prefix = SyslogPrefix.locate(p, count: n)
         let start = prefix.messageStart
         guard start < n else { return prefix.hadHeader ? .event : .invalid(.unknownFormat) }
-        entry = LogEntry()
         if p[start] == UInt8(ascii: "{") {
+            entry = LogEntry()
             if scratchCapacity < n * 2 + 16 {
                 scratch.deallocate()
                 scratchCapacity = n * 2 + 16
@@ -31,8 +34,9 @@ public final class LogLineParser {
             var json = JSONLineParser(p, count: n, start: start, scratch: scratch)
             return json.parse(into: &entry)
         }
+        entry.resetOptionalFields()
         var traffic = TrafficLineParser(p, count: n, start: start)
-        let outcome = traffic.parse(into: &entry)
+        let outcome = traffic.parse(into: &entry, dates: &dateCache)
         if case .invalid = outcome, prefix.hadHeader, !Self.looksLikeTraffic(p, n, start) {
             // "Server be/web1 is DOWN ...", "Proxy fe started.": a syslog message, not a request.
             return .event
@@ -55,5 +59,32 @@ public final class LogLineParser {
         while j < n, p[j] != 0x20 { j += 1 }
         while j < n, p[j] == 0x20 { j += 1 }
         return j < n && p[j] == UInt8(ascii: "[")
+    }
+}
+
+/// The last request date seen, to the second (see `LogLineParser.dateCache`).
+struct DateCache {
+    var key: (UInt64, UInt64, UInt32) = (0, 0, 0)
+    var secondsMilliseconds: Int64 = -1
+
+    /// Parses `[dd/Mmm/yyyy:HH:MM:SS.mmm]`'s inside (`p`, `count`), reusing the cached second.
+    @inline(__always)
+    mutating func parse(_ p: UnsafePointer<UInt8>, count: Int) -> Int64? {
+        guard count >= 20 else { return nil }
+        let raw = UnsafeRawPointer(p)
+        let k = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        var millis: Int64 = 0
+        if count >= 24, p[20] == UInt8(ascii: ".") {
+            let a = p[21] &- 48, b = p[22] &- 48, c = p[23] &- 48
+            if a < 10, b < 10, c < 10 { millis = Int64(a) * 100 + Int64(b) * 10 + Int64(c) } else { return LogDate.parseHAProxy(p, count: count) }
+        } else if count != 20 {
+            return LogDate.parseHAProxy(p, count: count)
+        }
+        if secondsMilliseconds >= 0, k == key { return secondsMilliseconds + millis }
+        guard let full = LogDate.parseHAProxy(p, count: 20) else { return nil }
+        key = k
+        secondsMilliseconds = full
+        return full + millis
     }
 }

@@ -61,11 +61,16 @@ struct TrafficLineParser {
     }
 
     mutating func parse(into e: inout LogEntry) -> LineOutcome {
+        var dates = DateCache()
+        return parse(into: &e, dates: &dates)
+    }
+
+    mutating func parse(into e: inout LogEntry, dates: inout DateCache) -> LineOutcome {
         e.client = token()
         guard i < n, p[i] == UInt8(ascii: "[") else { return .invalid(.missingDate) }
         let date = token()
         guard date.count >= 3, date[date.count - 1] == UInt8(ascii: "]"),
-              let ms = LogDate.parseHAProxy(date.base! + 1, count: date.count - 2)
+              let ms = dates.parse(date.base! + 1, count: date.count - 2)
         else { return .invalid(.badDate) }
         e.dateMilliseconds = ms
         e.frontend = token()
@@ -185,7 +190,7 @@ struct TrafficLineParser {
         while j < n, p[j] != UInt8(ascii: "\"") { j += 1 }
         let line = ByteSlice(base: p + start, count: j - start)
         e.requestLine = line
-        if line.equals("<BADREQ>") {
+        if line.count == 8, line[0] == UInt8(ascii: "<"), line.equals("<BADREQ>") {
             e.isBadRequest = true
             return .record
         }

@@ -44,8 +44,11 @@ extension Aggregator {
         var urlMap = [Int32](repeating: 0, count: o.urls.count)
         for id in 0..<o.urls.count {
             let mine = Int(urls.intern(o.urls.name(Int32(id))))
-            if mine == urlStats.count { urlStats.append(URLStats()) }
-            if id < o.urlStats.count { urlStats[mine].merge(o.urlStats[id]) }
+            if mine == urlStats.count { addURL() }
+            if id < o.urlStats.count {
+                urlStats[mine].merge(o.urlStats[id])
+                urlLatencies.merge(o.urlLatencies, theirs: id, mine: mine)
+            }
             urlMap[id] = Int32(mine)
         }
         timeline.merge(o.timeline)

@@ -12,7 +12,15 @@ public struct Aggregator: Sendable {
         /// halog `-u` total: Σ Tr, or Ta when Tr is -1.
         public var halogTotalTime = 0
         public var bytes: Int64 = 0
-        public var latency = LogHistogram(precisionBits: 3)
+
+        @inline(__always)
+        mutating func add(latency: Int, response: Int, bytes: Int64, isError: Bool) {
+            requests += 1
+            if isError { errors += 1 }
+            if latency >= 0 { totalTime += latency }
+            halogTotalTime += response >= 0 ? response : latency
+            self.bytes += bytes
+        }
 
         mutating func merge(_ o: URLStats) {
             requests += o.requests
@@ -20,7 +28,6 @@ public struct Aggregator: Sendable {
             totalTime += o.totalTime
             halogTotalTime += o.halogTotalTime
             bytes += o.bytes
-            latency.merge(o.latency)
         }
     }
 
@@ -87,6 +94,7 @@ public struct Aggregator: Sendable {
     var halogTimers = [LogHistogram(), LogHistogram(), LogHistogram(), LogHistogram()]
     var halogNegativeDataTimes: [Int: Int] = [:]
     var urlStats: [URLStats] = []
+    var urlLatencies = URLLatencies()
     public internal(set) var timeline: Timeline
     public internal(set) var slowest: SlowestRequests
     var groupIndex: [GroupKey: Int] = [:]
@@ -170,13 +178,9 @@ public struct Aggregator: Sendable {
         if isHTTP {
             let key = options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)
             let url = Int(urls.intern(key))
-            if url == urlStats.count { urlStats.append(URLStats()) }
-            urlStats[url].requests += 1
-            if isError { urlStats[url].errors += 1 }
-            if latency >= 0 { urlStats[url].totalTime += latency }
-            urlStats[url].halogTotalTime += e.timeResponse >= 0 ? Int(e.timeResponse) : latency
-            urlStats[url].bytes += e.bytesRead
-            urlStats[url].latency.record(latency)
+            if url == urlStats.count { addURL() }
+            urlStats[url].add(latency: latency, response: Int(e.timeResponse), bytes: e.bytesRead, isError: isError)
+            urlLatencies.record(url: url, value: latency)
         }
 
         if date >= 0 {
@@ -203,7 +207,7 @@ public struct Aggregator: Sendable {
             case .server: value = Int64(internServer(e))
             case .url:
                 value = Int64(urls.intern(options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)))
-                if Int(value) == urlStats.count { urlStats.append(URLStats()) }
+                if Int(value) == urlStats.count { addURL() }
             case .status: value = Int64(e.status)
             case .method: value = Int64(methods.intern(e.method))
             case .client: value = Int64(clients.intern(clientAddress(e.client)))
@@ -223,6 +227,12 @@ public struct Aggregator: Sendable {
             groupStats.append(GroupStats(precisionBits: groupPrecision))
         }
         groupStats[index].add(e, isError: isError, aborted: wasAborted)
+    }
+
+    @inline(never)
+    mutating func addURL() {
+        urlStats.append(URLStats())
+        urlLatencies.addURL()
     }
 
     /// The route of a record: `frontend backend/server`, which in a text line is one run of bytes.

@@ -69,6 +69,18 @@ public struct LogHistogram: Sendable, Equatable {
         if value > maximum { maximum = value }
     }
 
+    /// Records `value` `times` times.
+    public mutating func record(_ value: Int, times: Int) {
+        guard value >= 0, times > 0 else { return }
+        let i = Self.index(of: value, precisionBits: precisionBits)
+        if i >= counts.count { grow(to: i) }
+        counts[i] &+= UInt32(truncatingIfNeeded: times)
+        count &+= times
+        sum &+= value &* times
+        if value < minimum { minimum = value }
+        if value > maximum { maximum = value }
+    }
+
     @inline(never)
     mutating func grow(to index: Int) {
         // Compact histograms grow in small steps (there are many of them); precise ones double.
