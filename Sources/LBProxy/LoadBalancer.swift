@@ -33,14 +33,19 @@ public final class LoadBalancer: Sendable {
     private let startedAt = monotonicNow()
     /// Process facts from outside the data plane (log pipeline counters) for `show info`.
     private let processFacts: @Sendable () -> [(String, String)]
+    /// Re-opens log files (runtime command `reopen logs`).
+    private let reopenLogs: @Sendable () -> Bool
 
     /// Prepares the runtime: resolves every server address once, creates `nbthread` event loops.
     /// `accessLog` receives one record per finished request or TCP session.
     public init(
         plan: ProxyPlan, accessLog: (any AccessLogReceiver)? = nil,
-        processFacts: @escaping @Sendable () -> [(String, String)] = { [] }
+        processFacts: @escaping @Sendable () -> [(String, String)] = { [] },
+        reopenLogs: @escaping @Sendable () -> Bool = { true }
     ) throws {
         self.processFacts = processFacts
+        self.reopenLogs = reopenLogs
+        if let pipelineLog = accessLog as? PipelineAccessLog { EventLog.route(to: pipelineLog) }
         let threads = plan.global.threads ?? System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         var backends: [BackendRuntime] = []
@@ -91,7 +96,7 @@ public final class LoadBalancer: Sendable {
         startHealthChecks()
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
-                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts)
+                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
             listeners.withLockedValue { $0.append(channel) }
         }
         return bound

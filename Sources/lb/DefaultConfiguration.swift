@@ -8,9 +8,12 @@ enum DefaultConfiguration {
     # lb's embedded demo configuration (print it with: lb --print-default-config)
     global
         maxconn 1024
+        # Every request is logged (HAProxy's httplog line) to standard output.
+        log stdout format raw local0
 
     defaults
         mode http
+        log global
         option httplog
         option dontlognull
         timeout connect 5s

@@ -86,8 +86,15 @@ struct LBCommand: AsyncParsableCommand {
         if let pidFile = global.pidFile { try ProcessSetup.writePidFile(pidFile) }
         let balancer: LoadBalancer
         let sockets: [ListeningSocket]
+        let accessLog: PipelineAccessLog?
         do {
-            balancer = try LoadBalancer(plan: plan)
+            accessLog = try LogSetup.make(plan: plan) { message in
+                FileHandle.standardError.write(Data("lb: log target: \(message)\n".utf8))
+            }
+            balancer = try LoadBalancer(
+                plan: plan, accessLog: accessLog,
+                processFacts: { accessLog?.facts ?? [] },
+                reopenLogs: { accessLog?.pipeline.reopen() ?? true })
             sockets = try await balancer.start()
             try ProcessSetup.dropPrivileges(chrootPath: global.chroot, user: global.user, group: global.group)
         } catch {
@@ -98,6 +105,8 @@ struct LBCommand: AsyncParsableCommand {
             // Written and flushed at once: scripts and supervisors wait for this line to know lb is up.
             FileHandle.standardOutput.write(Data((Self.banner(sockets, plan: plan) + "\n").utf8))
         }
+        // SIGHUP re-opens log files (for logrotate), as HAProxy does.
+        SignalWaiter.onHangup { _ = accessLog?.pipeline.reopen() }
         let stop = await SignalWaiter.wait()
         switch stop {
         case .graceful:
@@ -105,6 +114,8 @@ struct LBCommand: AsyncParsableCommand {
         case .soft:
             await balancer.shutdown(grace: .hours(24 * 365))
         }
+        // Every record of the traffic served so far reaches its targets before exit.
+        _ = accessLog?.pipeline.shutdown(timeout: 10)
     }
 
     static func banner(_ sockets: [ListeningSocket], plan: ProxyPlan) -> String {

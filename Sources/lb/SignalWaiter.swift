@@ -13,6 +13,15 @@ enum SignalWaiter {
         case soft
     }
 
+    /// Runs `action` on every SIGHUP for the life of the process.
+    static func onHangup(_ action: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "lb.sighup"))
+        source.setEventHandler(handler: action)
+        source.resume()
+        HangupSource.keep(source)
+    }
+
     static func wait() async -> Stop {
         signal(SIGPIPE, SIG_IGN)
         return await withCheckedContinuation { continuation in
@@ -47,5 +56,17 @@ private final class FirstSignal: Sendable {
             $0.continuation?.resume(returning: stop)
             $0.continuation = nil
         }
+    }
+}
+
+/// Keeps the SIGHUP source alive for the process's life: its handler holds this box, the box holds the
+/// source. Unchecked Sendable is sound: the reference is set once at init and never mutated.
+private final class HangupSource: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+    private init(_ source: DispatchSourceSignal) { self.source = source }
+
+    static func keep(_ source: DispatchSourceSignal) {
+        let box = HangupSource(source)
+        source.setCancelHandler { _ = box }
     }
 }

@@ -169,7 +169,6 @@ struct ConfigurationParser {
             ConditionParser.checkReferences(builder.aclReferences, declared: Set(builder.proxy.acls.map(\.name)), context: &context)
         }
         Validation.run(&proxies, context: &context)
-        FeatureGaps.report(global: global, proxies: proxies.map(\.proxy), context: &context)
         var lists: [Userlist] = []
         for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }
 

@@ -3,11 +3,23 @@ import NIOCore
 /// Rewrites a server's response head for the client: the status line and end-to-end fields are copied
 /// byte for byte from the receive buffer; hop-by-hop fields are replaced by lb's own `Connection` field.
 enum ClientResponseWriter {
+    /// What to do with one end-to-end field (cookie persistence rewrites `Set-Cookie`).
+    enum FieldAction {
+        case keep
+        case drop
+        case replace(String)
+    }
+    /// Decides per field, from its name and value (only called when an edit is needed at all).
+    typealias FieldEdit = (_ name: Substring, _ value: Substring) -> FieldAction
+
     /// - Parameters:
     ///   - source: the buffer holding the head at its reader index.
     ///   - passUpgrade: keep `Connection`/`Upgrade` as sent (a 101 switching protocols).
     ///   - connection: the `Connection` value to announce, or nil for none.
-    static func write(_ response: ParsedResponse, from source: ByteBuffer, passUpgrade: Bool, connection: StaticString?, into buffer: inout ByteBuffer) {
+    static func write(
+        _ response: ParsedResponse, from source: ByteBuffer, passUpgrade: Bool, connection: StaticString?,
+        edit: FieldEdit? = nil, extraFields: [String] = [], into buffer: inout ByteBuffer
+    ) {
         source.withUnsafeReadableBytes { bytes in
             let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let raw = response.raw
@@ -21,9 +33,27 @@ enum ClientResponseWriter {
                     continue
                 }
                 let end = field.valueStart + field.valueLength
+                if let edit {
+                    let name = Substring(String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self))
+                    let value = Substring(String(decoding: UnsafeBufferPointer(start: base + field.valueStart, count: field.valueLength), as: UTF8.self))
+                    switch edit(name, value) {
+                    case .keep: break
+                    case .drop: continue
+                    case .replace(let newValue):
+                        buffer.writeSubstring(name)
+                        buffer.writeStaticString(": ")
+                        buffer.writeString(newValue)
+                        buffer.writeStaticString("\r\n")
+                        continue
+                    }
+                }
                 buffer.writeBytes(UnsafeRawBufferPointer(start: base + field.nameStart, count: end - field.nameStart))
                 buffer.writeStaticString("\r\n")
             }
+        }
+        for field in extraFields {
+            buffer.writeString(field)
+            buffer.writeStaticString("\r\n")
         }
         if let connection {
             buffer.writeStaticString("connection: ")

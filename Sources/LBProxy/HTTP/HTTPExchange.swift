@@ -16,6 +16,10 @@ final class HTTPExchange {
     var serverIndex: Int?
     /// The server counts this exchange in its active connections.
     var holdsServerSlot = false
+    /// The server the client's persistence cookie names (used instead of the balancer).
+    var persistentServer: Int?
+    /// Termination-state characters 3 and 4: the client's cookie, and what lb did with the response's.
+    var cookieFlags: (UInt8, UInt8) = (UInt8(ascii: "-"), UInt8(ascii: "-"))
     /// Waiting in the backend queue for a server slot.
     var queued = false
     /// Requests that waited before this one when it was queued (the log's backend_queue).

@@ -78,6 +78,10 @@ extension HTTPSession {
             state[0] = bytes[0]
             state[1] = bytes[1]
         }
+        if let current {
+            state[2] = current.cookieFlags.0
+            state[3] = current.cookieFlags.1
+        }
         record.terminationState = String(decoding: state, as: UTF8.self)
         record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)

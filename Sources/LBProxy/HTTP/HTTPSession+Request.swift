@@ -65,6 +65,16 @@ extension HTTPSession {
         if backendIndex != frontend.plan.ownBackend {
             if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
         }
+        var persistence: CookiePersistence.RequestDecision?
+        if let cookies = backend.cookies {
+            let decision = cookies.decide(cookieHeaders: head.headers.values("cookie"),
+                                          usable: { backend.servers[$0].isUsable }, persist: backend.plan.persist)
+            if let rewritten = decision.rewrittenCookieHeaders {
+                head.headers.remove("cookie")
+                for value in rewritten { head.headers.add("Cookie", value) }
+            }
+            persistence = decision
+        }
         let mode = HTTPConnectionMode.effective(frontend: frontend.plan.connectionMode, backend: backend.plan.connectionMode)
         var upstreamHead = context.channel.allocator.buffer(capacity: 512)
         UpstreamRequestWriter.write(
@@ -76,6 +86,10 @@ extension HTTPSession {
         let created = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead)
         created.requestStart = requestStartedAt
         created.headDone = headDoneAt
+        if let persistence {
+            created.persistentServer = persistence.server
+            created.cookieFlags = (persistence.clientCookie.rawValue, UInt8(ascii: "N"))
+        }
         exchange = created
         phase = .connecting
         dispatch()

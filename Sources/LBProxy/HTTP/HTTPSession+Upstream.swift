@@ -8,7 +8,10 @@ extension HTTPSession {
     func dispatch(excluding failed: Int? = nil, wokenFromQueue: Bool = false) {
         guard let current = exchange else { return }
         let backend = current.backend
-        guard let serverIndex = backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
+        // A persistence cookie names the server, unless this is a redispatch away from it.
+        let persistent = failed == nil ? current.persistentServer : nil
+        guard let serverIndex = persistent
+                ?? backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             waitForSlotOrFail(atFront: wokenFromQueue)
@@ -215,7 +218,13 @@ extension HTTPSession {
             current.reuseServer = current.mode == .keepAlive && response.serverKeepsAlive && framing != .untilClose
                 && !current.request.wantsUpgrade
             let connectionValue: StaticString? = current.keepClient ? (clientIsHTTP10 ? "keep-alive" : nil) : "close"
-            ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue, into: &head)
+            if let cookies = current.backend.cookies, let serverIndex = current.serverIndex {
+                let edits = cookieEdits(cookies, response: response, in: pending, server: serverIndex, exchange: current)
+                ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue,
+                                           edit: edits.edit, extraFields: edits.extra, into: &head)
+            } else {
+                ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue, into: &head)
+            }
             pending.moveReaderIndex(forwardBy: response.raw.length)
             current.responseBuffer = nil
             relayResponseBody(&pending, after: head)

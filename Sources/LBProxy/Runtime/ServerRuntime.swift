@@ -88,12 +88,15 @@ final class BackendRuntime: Sendable {
     let metrics = RequestMetrics()
     /// Requests waiting for a slot when every usable server is at its `maxconn`.
     let queue = BackendQueue()
+    /// Cookie persistence, when the backend has `cookie NAME ...`.
+    let cookies: CookiePersistence?
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
         self.index = index
         self.servers = servers
         self.balancer = Mutex(BalancerFactory.make(for: plan))
+        self.cookies = plan.cookie.map { CookiePersistence(settings: $0, serverValues: plan.servers.map(\.cookie)) }
     }
 
     /// Picks a server (nil when none is usable), optionally leaving one out.

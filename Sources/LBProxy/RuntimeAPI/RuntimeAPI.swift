@@ -8,9 +8,14 @@ struct RuntimeAPI: Sendable {
     let level: RuntimeAPILevel
     /// Drops, counters and other process facts that live outside the runtime (the log pipeline).
     let processFacts: @Sendable () -> [(String, String)]
+    /// Re-opens log files (`reopen logs`, for logrotate users); false when it did not finish in time.
+    let reopenLogs: @Sendable () -> Bool
 
     static let commands: [RuntimeCommand] = showCommands + serverCommands + [
         RuntimeCommand(words: ["help"], arguments: "", help: "list the commands", level: .user) { _, api in api.helpText() },
+        RuntimeCommand(words: ["reopen", "logs"], arguments: "", help: "re-open log files (after logrotate moved them)", level: .operator) { _, api in
+            api.reopenLogs() ? "" : "Log files could not be re-opened in time.\n"
+        },
         RuntimeCommand(words: ["clear", "counters"], arguments: "[all]", help: "reset the counters", level: .operator) { args, api in
             api.clearCounters(all: args.first == "all")
         },

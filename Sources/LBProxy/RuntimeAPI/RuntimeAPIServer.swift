@@ -10,7 +10,7 @@ import NIOPosix
 enum RuntimeAPIServer {
     static func bind(
         _ socket: StatsSocket, runtime: ProxyRuntime, group: EventLoopGroup, startedAt: UInt64,
-        processFacts: @escaping @Sendable () -> [(String, String)]
+        processFacts: @escaping @Sendable () -> [(String, String)], reopenLogs: @escaping @Sendable () -> Bool
     ) async throws -> Channel {
         let level = RuntimeAPILevel(socket.level)
         let channel: Channel
@@ -18,7 +18,8 @@ enum RuntimeAPIServer {
             channel = try await ServerBootstrap(group: group)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, processFacts: processFacts)
+                        let api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level,
+                                             processFacts: processFacts, reopenLogs: reopenLogs)
                         try channel.pipeline.syncOperations.addHandler(RuntimeAPIConnection(api: api))
                     }
                 }

@@ -1,0 +1,95 @@
+import LBConfig
+import LBCore
+import LBLog
+
+/// Turns the configuration's `log` lines and log options into a running `LogPipeline`: one logger per
+/// frontend that logs (its targets after `log global` is expanded, in its line format), plus the global
+/// targets for process events (server state changes).
+public enum LogSetup {
+    /// Builds the access log, or nil when nothing in the configuration logs.
+    public static func make(plan: ProxyPlan, onError: (@Sendable (String) -> Void)? = nil) throws -> PipelineAccessLog? {
+        var loggers: [LoggerSpec] = []
+        /// The logger name of each frontend (nil: it does not log).
+        var frontendLoggers: [String?] = []
+        let global = plan.global
+        for frontend in plan.frontends {
+            let logging = frontend.logging
+            var targets: [LogTarget] = []
+            if !logging.disabled {
+                if logging.useGlobal { targets += global.logTargets }
+                targets += logging.targets
+            }
+            guard !targets.isEmpty else {
+                frontendLoggers.append(nil)
+                continue
+            }
+            let format = try lineFormat(logging.format, mode: frontend.mode, frontend: frontend.name)
+            frontendLoggers.append(frontend.name)
+            loggers.append(LoggerSpec(name: frontend.name, format: format, targets: try targets.map(spec), tag: logging.logTag))
+        }
+        if !global.logTargets.isEmpty {
+            loggers.append(LoggerSpec(name: eventLogger, format: .httplog, targets: try global.logTargets.map(spec)))
+        }
+        guard !loggers.isEmpty else { return nil }
+        let hostname: String? = global.logSendHostname.map { $0.isEmpty ? systemHostname() : $0 }
+        let configuration = LogPipelineConfiguration(loggers: loggers, tag: global.logTag ?? "lb", hostname: hostname, onError: onError)
+        let pipeline: LogPipeline
+        do {
+            pipeline = try LogPipeline(configuration)
+        } catch {
+            throw StartupError(message: "logging: \(error)")
+        }
+        let options = plan.frontends.map {
+            PipelineAccessLog.Options(dontLogNormal: $0.logging.dontLogNormal, separateErrors: $0.logging.separateErrors)
+        }
+        return PipelineAccessLog(
+            pipeline: pipeline, frontendLoggers: frontendLoggers.map { $0.flatMap(pipeline.handle(named:)) },
+            options: options, events: pipeline.handle(named: eventLogger))
+    }
+
+    /// The logger that carries process events (a name no proxy can have).
+    private static let eventLogger = "<events>"
+
+    static func lineFormat(_ format: ProxyLogging.Format, mode: ProxyMode, frontend: String) throws -> LogLineFormat {
+        switch format {
+        case .httplog: return mode == .http ? .httplog : .tcplog
+        case .httplogCLF: return .httplogCLF
+        case .httplogJSON: return .json
+        case .tcplog, .none: return .tcplog
+        case .custom(let text):
+            do {
+                return .custom(try LogFormat(text))
+            } catch {
+                throw StartupError(message: "frontend '\(frontend)': log-format: \(error)")
+            }
+        }
+    }
+
+    static func spec(_ target: LogTarget) throws -> LogTargetSpec {
+        guard let facility = SyslogFacility(name: target.facility) else {
+            throw StartupError(message: "\(target.location): unknown facility '\(target.facility)'")
+        }
+        var format: SyslogFormat?
+        if let name = target.format {
+            guard let parsed = SyslogFormat(rawValue: name) else {
+                throw StartupError(message: "\(target.location): unknown log format '\(name)'")
+            }
+            format = parsed
+        }
+        return LogTargetSpec(
+            target.target, facility: facility, format: format, length: target.length,
+            maxLevel: target.maxLevel.flatMap(SyslogLevel.init(name:)) ?? .debug,
+            minLevel: target.minLevel.flatMap(SyslogLevel.init(name:)) ?? .emerg,
+            options: target.extraOptions)
+    }
+
+    private static func systemHostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
