@@ -10,13 +10,16 @@ import Glibc
 struct LBHarness {
     let balancer: LoadBalancer
     let sockets: [ListeningSocket]
+    var accessLog: PipelineAccessLog? = nil
 
     struct ConfigError: Error, CustomStringConvertible {
         let description: String
     }
 
     /// Parses, compiles and starts `config`; any error diagnostic fails the test setup.
-    static func start(_ config: String, accessLog: (any AccessLogReceiver)? = nil) async throws -> LBHarness {
+    /// Starts lb; with `configuredLogging`, the access log is the one the configuration's `log` lines
+    /// describe (as `lb` builds it), available as `accessLog`.
+    static func start(_ config: String, accessLog: (any AccessLogReceiver)? = nil, configuredLogging: Bool = false) async throws -> LBHarness {
         let loaded = ConfigurationLoader.parse(config, name: "test.cfg")
         guard let configuration = loaded.configuration else {
             throw ConfigError(description: loaded.diagnostics.map(\.description).joined(separator: "\n"))
@@ -25,9 +28,10 @@ struct LBHarness {
         guard let plan = compiled.plan, !compiled.diagnostics.hasErrors else {
             throw ConfigError(description: compiled.diagnostics.map(\.description).joined(separator: "\n"))
         }
-        let balancer = try LoadBalancer(plan: plan, accessLog: accessLog)
+        let pipelineLog = configuredLogging ? try LogSetup.make(plan: plan) : nil
+        let balancer = try LoadBalancer(plan: plan, accessLog: pipelineLog ?? accessLog)
         let sockets = try await balancer.start()
-        return LBHarness(balancer: balancer, sockets: sockets)
+        return LBHarness(balancer: balancer, sockets: sockets, accessLog: pipelineLog)
     }
 
     func port(_ frontend: String) -> Int {
@@ -36,6 +40,7 @@ struct LBHarness {
 
     func stop() async {
         await balancer.shutdown(grace: .milliseconds(200))
+        _ = accessLog?.pipeline.shutdown(timeout: 5)
     }
 }
 
