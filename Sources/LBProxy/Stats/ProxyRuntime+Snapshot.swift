@@ -18,7 +18,8 @@ extension ProxyRuntime {
             startTimeSeconds: Int(startMilliseconds / 1000), uptimeSeconds: Int((now &- started) / 1_000_000_000),
             currentConnections: currentConnections.load(ordering: .relaxed), maxConnections: processMaxConnections,
             totalConnections: totalConnections.load(ordering: .relaxed),
-            totalRequests: frontends.reduce(0) { $0 + $1.totalRequests.load(ordering: .relaxed) })
+            totalRequests: frontends.reduce(0) { $0 + $1.totalRequests.load(ordering: .relaxed) },
+            droppedLogs: (accessLog as? PipelineAccessLog).map { Int($0.pipeline.counters.dropped) })
         return StatsSnapshot(process: process, frontends: frontends.map(Self.snapshot),
                              backends: backends.map { Self.snapshot($0, now: now) })
     }
