@@ -19,9 +19,12 @@ public final class LineReader {
     deinit { buffer.deallocate() }
 
     /// Calls `body` with each line (newline excluded); `body` returns false to stop early.
+    /// Lines stay valid until `blockEnd` runs (after each block of lines, before the buffer is reused,
+    /// and at the end), so a caller may hold several lines and process them together.
     /// Returns the number of bytes consumed from the source.
     @discardableResult
-    public func forEachLine(_ body: (UnsafePointer<UInt8>, Int) throws -> Bool) throws -> Int {
+    public func forEachLine(_ body: (UnsafePointer<UInt8>, Int) throws -> Bool,
+                            blockEnd: () throws -> Void = {}) throws -> Int {
         var carry = 0
         var consumed = 0
         while true {
@@ -36,6 +39,7 @@ public final class LineReader {
             let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
             if got == 0 {
                 if carry > 0 { _ = try body(UnsafePointer(base), carry) }
+                try blockEnd()
                 return consumed
             }
             let end = carry + got
@@ -43,9 +47,13 @@ public final class LineReader {
             while start < end {
                 guard let nl = memchr(base + start, 0x0A, end - start) else { break }
                 let at = UnsafeMutableRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
-                if try !body(UnsafePointer(base + start), at - start) { return consumed }
+                if try !body(UnsafePointer(base + start), at - start) {
+                    try blockEnd()
+                    return consumed
+                }
                 start = at + 1
             }
+            try blockEnd()
             carry = end - start
             if carry > 0, start > 0 {
                 memmove(base, base + start, carry)

@@ -101,6 +101,8 @@ public struct Aggregator: Sendable {
     var groupKeys: [GroupKey] = []
     var groupStats: [GroupStats] = []
     var groupPrecision: Int
+    /// Receives the loads `prepareURLs` makes to warm the caches, so they are not optimised away.
+    var prefetchSink = 0
     public internal(set) var sloGood = 0
     public internal(set) var sloTotal = 0
 
@@ -114,11 +116,11 @@ public struct Aggregator: Sendable {
     /// Accounts for one line. `unit`/`lineNumber` locate it for the unparsable-line report.
     @inline(__always)
     public mutating func add(outcome: LineOutcome, entry e: LogEntry, line: UnsafePointer<UInt8>, count: Int,
-                             unit: Int, lineNumber: Int) {
+                             unit: Int, lineNumber: Int, urlID: Int32 = -1) {
         lines += 1
         switch outcome {
         case .record:
-            add(e, line: line, count: count)
+            add(e, line: line, count: count, urlID: urlID)
         case .blank:
             blankLines += 1
         case .event:
@@ -133,8 +135,47 @@ public struct Aggregator: Sendable {
         }
     }
 
+    /// The URL key of an HTTP record: the path (or the whole URI with `keepQuery`, or the raw request
+    /// line of a bad request).
     @inline(__always)
-    mutating func add(_ e: LogEntry, line: UnsafePointer<UInt8>, count: Int) {
+    func urlKey(_ e: LogEntry) -> ByteSlice {
+        options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)
+    }
+
+    /// Interns the URLs of a batch of parsed lines ahead of `add` (ids in `ids`, -1 = not done) and
+    /// touches their counters. Only when no filter applies: a filtered-out line must not add a URL.
+    public mutating func prepareURLs(_ entries: [LogEntry], _ outcomes: [LineOutcome], _ n: Int, into ids: inout [Int32]) {
+        let unfiltered = options.filters.isEmpty && options.since == nil && options.until == nil
+        var touched = 0
+        var hashes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                      UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &hashes) { raw in
+            let h = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            let limit = Swift.min(n, 16)
+            for k in 0..<limit {
+                ids[k] = -1
+                guard unfiltered, outcomes[k] == .record, entries[k].kind == .http else { continue }
+                let key = urlKey(entries[k])
+                h[k] = ByteInterner.hash(key.base, key.count)
+                ids[k] = 0
+            }
+            // Independent loads first (they overlap), then the lookups find their lines in cache.
+            for k in 0..<limit where ids[k] == 0 { touched &+= urls.warm(hash: h[k]) }
+            for k in 0..<limit where ids[k] == 0 {
+                let id = urls.intern(urlKey(entries[k]), hash: h[k])
+                if Int(id) == urlStats.count { addURL() }
+                ids[k] = id
+            }
+            for k in limit..<n { ids[k] = -1 }
+        }
+        for k in 0..<n where ids[k] >= 0 {
+            touched &+= urlStats[Int(ids[k])].requests &+ urlLatencies.touch(Int(ids[k]), value: Int(entries[k].timeActive))
+        }
+        prefetchSink &+= touched
+    }
+
+    @inline(__always)
+    mutating func add(_ e: LogEntry, line: UnsafePointer<UInt8>, count: Int, urlID: Int32 = -1) {
         if let since = options.since, e.dateMilliseconds < since { filteredOut += 1; return }
         if let until = options.until, e.dateMilliseconds >= until { filteredOut += 1; return }
         if !options.filters.isEmpty {
@@ -176,8 +217,7 @@ public struct Aggregator: Sendable {
 
         let latency = Int(e.timeActive)
         if isHTTP {
-            let key = options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)
-            let url = Int(urls.intern(key))
+            let url = urlID >= 0 ? Int(urlID) : Int(urls.intern(urlKey(e)))
             if url == urlStats.count { addURL() }
             urlStats[url].add(latency: latency, response: Int(e.timeResponse), bytes: e.bytesRead, isError: isError)
             urlLatencies.record(url: url, value: latency)

@@ -31,6 +31,13 @@ public struct URLLatencies: Sendable {
         counts[i] &+= 1
     }
 
+    /// Reads the counter `record` will update (a cache warm-up).
+    @inline(__always)
+    func touch(_ url: Int, value: Int) -> Int {
+        guard value >= 0 else { return 0 }
+        return Int(counts[url &* Self.buckets &+ Swift.min(LogHistogram.index(of: value, precisionBits: Self.precision), Self.buckets - 1)])
+    }
+
     @inline(never)
     mutating func promote(_ url: Int, _ value: Int) {
         var h = histogram(url)

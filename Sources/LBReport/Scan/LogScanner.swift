@@ -100,14 +100,33 @@ public enum LogScanner {
             if let fd { close(fd) }
             (source as? PrefetchSource)?.cancel()
         }
-        var entry = LogEntry()
+        // Lines are parsed in batches, then their URLs interned together, so the cache misses of the
+        // (large) URL tables overlap instead of stalling one line at a time.
+        let batchSize = 16
+        var entries = [LogEntry](repeating: LogEntry(), count: batchSize)
+        var outcomes = [LineOutcome](repeating: .blank, count: batchSize)
+        var starts = [UnsafePointer<UInt8>?](repeating: nil, count: batchSize)
+        var lengths = [Int](repeating: 0, count: batchSize)
+        var urlIDs = [Int32](repeating: -1, count: batchSize)
+        var pending = 0
         var lineNumber = 0
-        try LineReader(source: source).forEachLine { p, n in
-            lineNumber += 1
-            let outcome = parser.parse(p, count: n, into: &entry)
-            aggregate.add(outcome: outcome, entry: entry, line: p, count: n, unit: unitIndex, lineNumber: lineNumber)
-            return true
+        func flush() {
+            aggregate.prepareURLs(entries, outcomes, pending, into: &urlIDs)
+            for k in 0..<pending {
+                aggregate.add(outcome: outcomes[k], entry: entries[k], line: starts[k]!, count: lengths[k], unit: unitIndex,
+                              lineNumber: lineNumber - pending + 1 + k, urlID: urlIDs[k])
+            }
+            pending = 0
         }
+        try LineReader(source: source).forEachLine({ p, n in
+            lineNumber += 1
+            outcomes[pending] = parser.parse(p, count: n, into: &entries[pending])
+            starts[pending] = p
+            lengths[pending] = n
+            pending += 1
+            if pending == batchSize { flush() }
+            return true
+        }, blockEnd: { if pending > 0 { flush() } })
         return (lineNumber, gzip?.wasTruncated ?? false)
     }
 }
