@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# What logging costs: lb with full logging (gzip file target + UDP syslog) against lb without logging,
+# and against haproxy logging over UDP syslog, alternated in one run behind the same nginx backend.
+# Also reports the compressed size per record of lb's gzip file.
+#
+# Environment: PAIRS (default 3), DURATION seconds per run (default 10), CONNECTIONS (default 50).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAIRS=${PAIRS:-3}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-50}
+OUT=bench/out
+mkdir -p "$OUT"
+
+need=()
+for tool in wrk haproxy nginx python3; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "missing: ${need[*]} (run as root to install)" >&2; exit 1; }
+  pkgs=(); for t in "${need[@]}"; do case $t in nginx) pkgs+=(nginx-light);; *) pkgs+=("$t");; esac; done
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+fi
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+echo "building lb (release)..." >&2
+swift build -c release --product lb >/dev/null
+LB=$(swift build -c release --show-bin-path)/lb
+
+NGINX_PORT=18200; LB_LOG=18201; LB_NOLOG=18202; HA_LOG=18203; SYSLOG_PORT=18214
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.err;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "hello from nginx\n"; } }
+}
+NGINX
+"$NGINX" -c "$WORK/nginx.conf" & pids+=($!)
+
+# A UDP sink that counts datagrams (as a syslog server would receive them) without writing them.
+python3 - "$SYSLOG_PORT" "$WORK/udp.count" <<'PY' & pids+=($!)
+import socket, sys, signal
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+sock.bind(("127.0.0.1", int(sys.argv[1])))
+count = 0
+def done(*_):
+    open(sys.argv[2], "w").write(str(count)); sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+while True:
+    sock.recv(65536); count += 1
+PY
+
+common() {
+  cat <<CFG
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+CFG
+}
+{ printf 'global\n    nbthread 1\n    maxconn 4000\n    log 127.0.0.1:%s local0\n    log file@%s/access.log local0\n' "$SYSLOG_PORT" "$WORK"
+  common; printf '    log global\n    option httplog\nfrontend fe\n    bind 127.0.0.1:%s\n    default_backend be\nbackend be\n    server s1 127.0.0.1:%s\n' "$LB_LOG" "$NGINX_PORT"
+} > "$WORK/lb-log.cfg"
+{ printf 'global\n    nbthread 1\n    maxconn 4000\n'; common
+  printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend be\nbackend be\n    server s1 127.0.0.1:%s\n' "$LB_NOLOG" "$NGINX_PORT"
+} > "$WORK/lb-nolog.cfg"
+{ printf 'global\n    nbthread 1\n    maxconn 4000\n    log 127.0.0.1:%s local0\n' "$SYSLOG_PORT"; common
+  printf '    log global\n    option httplog\nfrontend fe\n    bind 127.0.0.1:%s\n    default_backend be\nbackend be\n    http-reuse always\n    server s1 127.0.0.1:%s\n' "$HA_LOG" "$NGINX_PORT"
+} > "$WORK/haproxy.cfg"
+
+"$LB" -f "$WORK/lb-log.cfg" -q 2>"$WORK/lb-log.err" & LB_LOG_PID=$!; pids+=($LB_LOG_PID)
+"$LB" -f "$WORK/lb-nolog.cfg" -q 2>"$WORK/lb-nolog.err" & pids+=($!)
+"$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
+
+wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+for p in $NGINX_PORT $LB_LOG $LB_NOLOG $HA_LOG; do wait_port "$p"; done
+
+run_wrk() {
+  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$1" > "$WORK/wrk.out" 2>&1 || true
+  if grep -q "Non-2xx" "$WORK/wrk.out"; then echo "non-2xx answers from $1" >&2; cat "$WORK/wrk.out" >&2; exit 1; fi
+  awk '/Requests\/sec/ { printf "%.0f\n", $2 } / requests in / { print $1 > "/dev/stderr" }' "$WORK/wrk.out"
+}
+mean() { awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+echo "warming up..." >&2
+for p in $LB_LOG $LB_NOLOG $HA_LOG; do DURATION=2 run_wrk "http://127.0.0.1:$p/" >/dev/null 2>&1; done
+
+: > "$OUT/logging.txt"
+lb_log_requests=0
+for pair in $(seq 1 "$PAIRS"); do
+  for who in lb-logging lb-nolog haproxy-logging; do
+    case $who in lb-logging) port=$LB_LOG;; lb-nolog) port=$LB_NOLOG;; haproxy-logging) port=$HA_LOG;; esac
+    rps=$(run_wrk "http://127.0.0.1:$port/" 2>"$WORK/count")
+    [ "$who" = lb-logging ] && lb_log_requests=$((lb_log_requests + $(cat "$WORK/count")))
+    echo "$who $rps" >> "$OUT/logging.txt"
+    printf 'pair %d  %-16s %9s req/s\n' "$pair" "$who" "$rps"
+  done
+done
+
+# Stop lb (logging) cleanly so its last gzip member is written, then measure the file.
+kill -TERM "$LB_LOG_PID"; wait "$LB_LOG_PID" 2>/dev/null || true
+records=$(zcat "$WORK"/access.log* | wc -l)
+bytes=$(cat "$WORK"/access.log* | wc -c)
+
+lb_log=$(awk '$1=="lb-logging"{print $2}' "$OUT/logging.txt" | mean)
+lb_nolog=$(awk '$1=="lb-nolog"{print $2}' "$OUT/logging.txt" | mean)
+ha_log=$(awk '$1=="haproxy-logging"{print $2}' "$OUT/logging.txt" | mean)
+echo
+echo "summary ($PAIRS rounds x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores)"
+printf 'lb with gzip file + UDP syslog  %9s req/s\n' "$lb_log"
+printf 'lb without logging              %9s req/s   logging keeps %s of throughput\n' "$lb_nolog" "$(ratio "$lb_log" "$lb_nolog")"
+printf 'haproxy with UDP syslog         %9s req/s   lb(logging)/haproxy(logging) %s\n' "$ha_log" "$(ratio "$lb_log" "$ha_log")"
+printf 'gzip file: %s records (wrk completed %s, incl. warm-up %s more), %s bytes, %.1f bytes/record\n' \
+  "$records" "$lb_log_requests" "$((records - lb_log_requests))" "$bytes" "$(awk -v b="$bytes" -v r="$records" 'BEGIN{ if (r) print b/r; else print 0 }')"
