@@ -26,9 +26,9 @@ extension HTTPSession {
         let start = requestStartedAt
         var record = LogRecord()
         record.isHTTP = true
-        record.clientAddress = connectionInfo.source?.description ?? "-"
+        record.clientAddress = clientAddressText
         record.clientPort = connectionInfo.sourcePort
-        record.frontendAddress = connectionInfo.destination?.description ?? "-"
+        record.frontendAddress = frontendAddressText
         record.frontendPort = connectionInfo.destinationPort
         record.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
         record.requestDateMilliseconds = runtime.clock.milliseconds(at: start)

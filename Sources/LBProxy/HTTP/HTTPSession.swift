@@ -56,6 +56,9 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     var headDoneAt: UInt64 = 0
     /// The current request's head as received (before rules rewrote it), for the request line.
     var loggedHead: HTTPRequestHead?
+    /// The connection's addresses as log text, rendered once per connection rather than per request.
+    var clientAddressText = "-"
+    var frontendAddressText = "-"
     /// Bytes of the current request, both ways, headers included.
     var requestBytesIn: Int64 = 0
     var requestBytesOut: Int64 = 0
@@ -80,6 +83,10 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
             destination: context.channel.localAddress?.ipAddress, destinationPort: context.channel.localAddress?.port ?? 0)
         loop.sessions[ObjectIdentifier(self)] = self
         idleSince = acceptedAt
+        if runtime.accessLog != nil {
+            clientAddressText = connectionInfo.source?.description ?? "-"
+            frontendAddressText = connectionInfo.destination?.description ?? "-"
+        }
         // The first request must arrive within `timeout http-request`, counted from the accept.
         arm(.requestHead, timeouts.requestHead)
         if loop.stopping { drain() }
