@@ -149,3 +149,19 @@ func classifiesNonRecords(_ c: NonRecordCase) {
 extension Int {
     var toMilliseconds: Int64 { Int64(self) * 86_400_000 }
 }
+
+@Test func consecutiveLinesReuseTheCachedSecondCorrectly() {
+    let parser = LogLineParser()
+    var e = LogEntry()
+    var dates: [Int64] = []
+    for stamp in ["25/Nov/2026:02:40:29.039", "25/Nov/2026:02:40:29.999", "25/Nov/2026:02:40:30.001", "26/Nov/2026:02:40:30.001"] {
+        var line = "127.0.0.1:1 [\(stamp)] fe be/s 0/0/0/0/0 200 1 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\""
+        line.withUTF8 { buffer in
+            #expect(parser.parse(buffer.baseAddress!, count: buffer.count, into: &e) == .record)
+            dates.append(e.dateMilliseconds)
+        }
+    }
+    #expect(dates[1] - dates[0] == 960)
+    #expect(dates[2] - dates[1] == 2)
+    #expect(dates[3] - dates[2] == 86_400_000)
+}

@@ -36,7 +36,9 @@ public final class LogLineParser {
         }
         entry.resetOptionalFields()
         var traffic = TrafficLineParser(p, count: n, start: start)
-        let outcome = traffic.parse(into: &entry, dates: &dateCache)
+        var dates = dateCache  // a local copy: no dynamic exclusivity check on the class property
+        let outcome = traffic.parse(into: &entry, dates: &dates)
+        dateCache = dates
         if case .invalid = outcome, prefix.hadHeader, !Self.looksLikeTraffic(p, n, start) {
             // "Server be/web1 is DOWN ...", "Proxy fe started.": a syslog message, not a request.
             return .event

@@ -42,22 +42,33 @@ struct TrafficLineParser {
         return negative ? -v : v
     }
 
-    /// Splits `a/b/c...` into at most `max` integers; returns how many were read, or nil if malformed.
-    @inline(__always) static func slashNumbers(_ s: ByteSlice, into out: UnsafeMutablePointer<Int64>, max: Int, plus: inout Bool) -> Int? {
-        guard let b = s.base, s.count > 0 else { return nil }
+    /// Reads the current token as up to `max` integers separated by '/', each optionally signed with
+    /// '-' or '+' ('+' sets `plus`), and moves past it and the spaces after. nil if malformed.
+    @inline(__always)
+    mutating func slashIntegers(_ out: UnsafeMutablePointer<Int64>, max: Int, plus: inout Bool) -> Int? {
         var count = 0
-        var j = 0
-        while j <= s.count {
-            var end = j
-            while end < s.count, b[end] != Self.slash { end += 1 }
-            if count == max { return nil }
-            if b[j] == UInt8(ascii: "+") { plus = true }
-            guard let v = integer(s, from: j, to: end) else { return nil }
-            out[count] = v
+        while true {
+            guard i < n else { return nil }
+            var negative = false
+            var c = p[i]
+            if c == UInt8(ascii: "-") { negative = true; i += 1 } else if c == UInt8(ascii: "+") { plus = true; i += 1 }
+            var v: Int64 = 0
+            var digits = 0
+            while i < n {
+                c = p[i] &- 48
+                if c > 9 { break }
+                v = v &* 10 &+ Int64(c)
+                digits += 1
+                i += 1
+            }
+            guard digits > 0, count < max else { return nil }
+            out[count] = negative ? -v : v
             count += 1
-            j = end + 1
+            if i < n, p[i] == Self.slash { i += 1; continue }
+            guard i == n || p[i] == Self.space else { return nil }
+            while i < n, p[i] == Self.space { i += 1 }
+            return count
         }
-        return count
     }
 
     mutating func parse(into e: inout LogEntry) -> LineOutcome {
@@ -81,11 +92,10 @@ struct TrafficLineParser {
         guard slashAt >= 0 else { return .invalid(.badServer) }
         e.backend = ByteSlice(base: bsBase, count: slashAt)
         e.server = ByteSlice(base: bsBase + slashAt + 1, count: bs.count - slashAt - 1)
-        let timers = token()
         var values: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
         var plus = false
         let timerCount = withUnsafeMutableBytes(of: &values) { raw in
-            Self.slashNumbers(timers, into: raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
+            slashIntegers(raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
         }
         guard let timerCount, timerCount == 5 || timerCount == 3 else { return .invalid(.badTimers) }
         e.timerCount = UInt8(timerCount)
@@ -118,11 +128,10 @@ struct TrafficLineParser {
     }
 
     mutating func counters(into e: inout LogEntry) -> LineOutcome? {
-        let conns = token()
         var c: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
         var plus = false
         let cn = withUnsafeMutableBytes(of: &c) { raw in
-            Self.slashNumbers(conns, into: raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
+            slashIntegers(raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
         }
         guard cn == 5 else { return .invalid(.badNumber) }
         e.activeConnections = Int32(clamping: c.0)
@@ -131,11 +140,10 @@ struct TrafficLineParser {
         e.serverConnections = Int32(clamping: c.3)
         e.retries = Int32(clamping: c.4)
         e.redispatched = plus
-        let queues = token()
         var q: (Int64, Int64) = (0, 0)
         var qplus = false
         let qn = withUnsafeMutableBytes(of: &q) { raw in
-            Self.slashNumbers(queues, into: raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 2, plus: &qplus)
+            slashIntegers(raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 2, plus: &qplus)
         }
         guard qn == 2 else { return .invalid(.badNumber) }
         e.serverQueue = Int32(clamping: q.0)

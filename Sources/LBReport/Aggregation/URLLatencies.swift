@@ -57,14 +57,38 @@ public struct URLLatencies: Sendable {
         if let h = heavy[url] { return h }
         var h = LogHistogram(precisionBits: Self.precision)
         let maximum = Int(maxima[url])
-        for b in 0..<Self.buckets {
+        var highest = -1
+        for b in 0..<Self.buckets where counts[url * Self.buckets + b] != 0 { highest = b }
+        for b in 0...Swift.max(highest, 0) where highest >= 0 {
             let n = Int(counts[url * Self.buckets + b])
             if n == 0 { continue }
-            let range = LogHistogram.range(of: b, precisionBits: Self.precision)
-            h.record(Swift.min(b == Self.buckets - 1 ? maximum : range.low, maximum), times: n)
+            let low = Swift.min(LogHistogram.range(of: b, precisionBits: Self.precision).low, maximum)
+            // The top bucket's largest value is the true maximum: keep it, so the histogram's max is right.
+            if b == highest {
+                h.record(low, times: n - 1)
+                h.record(maximum)
+            } else {
+                h.record(low, times: n)
+            }
         }
-        if maximum >= 0 { h.record(maximum, times: 0) }
         return h
+    }
+
+    /// Nearest-rank percentile of one URL without building a histogram (the report asks for 100 000).
+    public func percentile(_ url: Int, _ p: Double) -> Int? {
+        if let h = heavy[url] { return h.percentile(p) }
+        let base = url * Self.buckets
+        var total = 0
+        for b in 0..<Self.buckets { total += Int(counts[base + b]) }
+        guard total > 0 else { return nil }
+        let rank = Swift.max(1, Swift.min(total, Int((p / 100 * Double(total) - 1e-9).rounded(.up))))
+        var cumulative = 0
+        let maximum = Int(maxima[url])
+        for b in 0..<Self.buckets {
+            cumulative += Int(counts[base + b])
+            if cumulative >= rank { return Swift.min(LogHistogram.range(of: b, precisionBits: Self.precision).high, maximum) }
+        }
+        return maximum
     }
 
     /// Adds another table's URL `theirs` into my URL `mine`.

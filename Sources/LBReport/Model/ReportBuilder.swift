@@ -49,7 +49,7 @@ extension Report {
             let u = a.urlStats[id]
             urlRows.append(URLRow(url: "", requests: u.requests, errors: u.errors, totalTime: u.totalTime,
                                   mean: u.requests == 0 ? 0 : Double(u.totalTime) / Double(u.requests),
-                                  p99: a.urlLatencies.histogram(id).percentile(99)))
+                                  p99: a.urlLatencies.percentile(id, 99)))
             urlRows[urlRows.count - 1].url = String(id)
         }
         let top = options.top
