@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests drive for real (interoperability tests); installed only when missing.
-needed=(curl socat promtool haproxy halog)
+needed=(curl socat promtool haproxy halog wrk)
 # The Debian package of a tool, where the names differ.
 package_for() { case "$1" in promtool) echo prometheus ;; halog) echo haproxy ;; *) echo "$1" ;; esac; }
 missing=()
