@@ -1,0 +1,99 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` under load: the gzip log is a series of complete members, so everything flushed before the
+/// kill is readable, and at most about one flush interval of records is lost.
+@Suite(.serialized) struct LogCrashTests {
+    @Test func killMinus9LosesAtMostTheLastFlushInterval() async throws {
+        let directory = NSTemporaryDirectory() + "lb-crash-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let backend = try await TestBackend(name: "app")
+        let port = freePort()
+        let config = directory + "/lb.cfg"
+        try """
+        global
+            log file@\(directory)/access.log flush-interval=100ms local0
+        defaults
+            mode http
+            log global
+            option httplog
+            timeout connect 1s
+            timeout client 5s
+            timeout server 5s
+        frontend web
+            bind 127.0.0.1:\(port)
+            default_backend app
+        backend app
+            server app1 127.0.0.1:\(backend.port)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
+        process.arguments = ["-f", config]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The banner says lb is listening; end of output (lb exited) ends the wait too.
+        var banner = ""
+        while !banner.contains("Stop with") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            banner += String(decoding: data, as: UTF8.self)
+        }
+        #expect(banner.contains("Stop with"))
+
+        // One client, one request after another, each with its own path; the count of answered ones is
+        // what the log must hold (minus the last flush interval) after the kill.
+        let answered = NIOLockedValueBox(0)
+        let stop = NIOLockedValueBox(false)
+        let client = try RawClient(port: port)
+        let load = Task {
+            try await offloaded {
+                var number = 0
+                while !stop.withLockedValue({ $0 }) {
+                    number += 1
+                    try client.send("GET /c/\(number) HTTP/1.1\r\nHost: x\r\n\r\n")
+                    guard (try? client.readResponse()) != nil else { break }
+                    answered.withLockedValue { $0 = number }
+                }
+            }
+        }
+        let started = ContinuousClock.now
+        while answered.withLockedValue({ $0 }) < 2000 { try await Task.sleep(nanoseconds: 10_000_000) }
+        kill(process.processIdentifier, SIGKILL)
+        let elapsed = ContinuousClock.now - started
+        stop.withLockedValue { $0 = true }
+        _ = try? await load.value
+        process.waitUntilExit()
+        let done = answered.withLockedValue { $0 }
+
+        // zcat prints every complete member and stops at a member the kill cut short.
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        unzip.arguments = ["zcat", directory + "/access.log"]
+        let unzipped = Pipe()
+        unzip.standardOutput = unzipped
+        unzip.standardError = FileHandle.nullDevice
+        try unzip.run()
+        let text = String(decoding: unzipped.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        unzip.waitUntilExit()
+        let logged = text.split(separator: "\n").compactMap { line -> Int? in
+            guard let range = line.range(of: "\"GET /c/") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        // What was logged is exactly the first requests, in order, each once.
+        #expect(!logged.isEmpty && logged == Array(1...logged.count))
+        // At most about one flush interval (100 ms, doubled for scheduling slack) of answered requests lost.
+        let perSecond = Double(done) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let allowance = Int(perSecond * 0.2) + 1
+        #expect(logged.count >= done - allowance, "logged \(logged.count) of \(done) answered; allowance \(allowance)")
+        #expect(logged.count <= done + 1)
+        await backend.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
