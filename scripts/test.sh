@@ -4,9 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests drive for real (interoperability tests); installed only when missing.
-needed=(curl socat promtool haproxy halog wrk)
+needed=(curl socat promtool haproxy halog wrk rsyslogd)
 # The Debian package of a tool, where the names differ.
-package_for() { case "$1" in promtool) echo prometheus ;; halog) echo haproxy ;; *) echo "$1" ;; esac; }
+package_for() { case "$1" in promtool) echo prometheus ;; halog) echo haproxy ;; rsyslogd) echo rsyslog ;; *) echo "$1" ;; esac; }
 missing=()
 for tool in "${needed[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_for "$tool")"); done
 if [ ${#missing[@]} -gt 0 ]; then
