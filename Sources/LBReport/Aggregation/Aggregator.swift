@@ -226,7 +226,7 @@ public struct Aggregator: Sendable {
         if date >= 0 {
             timeline.add(date: date, latency: isHTTP ? latency : -1, isError: isError, isServerError: isServerError)
         }
-        if latency > slowest.threshold {
+        if latency >= slowest.threshold {
             let text = String(decoding: UnsafeBufferPointer(start: line, count: min(count, 600)), as: UTF8.self)
             slowest.insert(.init(milliseconds: latency, date: date, line: text))
         }

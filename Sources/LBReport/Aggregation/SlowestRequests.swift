@@ -11,7 +11,16 @@ public struct SlowestRequests: Sendable {
 
     public init(capacity: Int) { self.capacity = capacity }
 
-    /// The value a new request must exceed to enter (−1 while the heap is not full).
+    /// "Slower" as a total order: by time, then earlier first, then by text, so that which of several
+    /// equally slow requests are kept does not depend on the order workers read them in.
+    @inline(__always)
+    static func slower(_ a: Item, _ b: Item) -> Bool {
+        if a.milliseconds != b.milliseconds { return a.milliseconds > b.milliseconds }
+        if a.date != b.date { return a.date < b.date }
+        return a.line < b.line
+    }
+
+    /// The value a new request must reach to be considered (−1 while the heap is not full).
     @inline(__always) public var threshold: Int { capacity == 0 ? .max : heap.count < capacity ? -1 : heap[0].milliseconds }
 
     public mutating func insert(_ item: Item) {
@@ -21,18 +30,18 @@ public struct SlowestRequests: Sendable {
             var i = heap.count - 1
             while i > 0 {
                 let parent = (i - 1) / 2
-                if heap[parent].milliseconds <= heap[i].milliseconds { break }
+                if !Self.slower(heap[parent], heap[i]) { break }
                 heap.swapAt(parent, i)
                 i = parent
             }
-        } else if item.milliseconds > heap[0].milliseconds {
+        } else if Self.slower(item, heap[0]) {
             heap[0] = item
             var i = 0
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var smallest = i
-                if l < heap.count, heap[l].milliseconds < heap[smallest].milliseconds { smallest = l }
-                if r < heap.count, heap[r].milliseconds < heap[smallest].milliseconds { smallest = r }
+                if l < heap.count, Self.slower(heap[smallest], heap[l]) { smallest = l }
+                if r < heap.count, Self.slower(heap[smallest], heap[r]) { smallest = r }
                 if smallest == i { break }
                 heap.swapAt(i, smallest)
                 i = smallest
@@ -46,6 +55,6 @@ public struct SlowestRequests: Sendable {
 
     /// Slowest first; ties by date.
     public var sorted: [Item] {
-        heap.sorted { $0.milliseconds != $1.milliseconds ? $0.milliseconds > $1.milliseconds : $0.date < $1.date }
+        heap.sorted(by: Self.slower)
     }
 }

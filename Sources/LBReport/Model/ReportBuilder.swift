@@ -47,15 +47,19 @@ extension Report {
         let urlNames = a.urls
         for id in 0..<min(urlNames.count, a.urlStats.count) where a.urlStats[id].requests > 0 {
             let u = a.urlStats[id]
-            urlRows.append(URLRow(url: "", requests: u.requests, errors: u.errors, totalTime: u.totalTime,
+            urlRows.append(URLRow(url: urlNames.name(Int32(id)), requests: u.requests, errors: u.errors, totalTime: u.totalTime,
                                   mean: u.requests == 0 ? 0 : Double(u.totalTime) / Double(u.requests),
                                   p99: a.urlLatencies.percentile(id, 99)))
-            urlRows[urlRows.count - 1].url = String(id)
         }
         let top = options.top
+        // Ties broken by request count, then by URL, so the lists do not depend on reading order.
         func best(_ key: (URLRow) -> Int) -> [URLRow] {
-            let chosen = urlRows.topK(top) { (key($0), -$0.requests) > (key($1), -$1.requests) }
-            return chosen.map { var r = $0; r.url = urlNames.name(Int32(r.url)!); return r }
+            urlRows.topK(top) { a, b in
+                let ka = key(a), kb = key(b)
+                if ka != kb { return ka > kb }
+                if a.requests != b.requests { return a.requests > b.requests }
+                return a.url < b.url
+            }
         }
         urls = URLs(distinct: urlRows.count, byCount: best { $0.requests }, byTotalTime: best { $0.totalTime },
                     byP99: best { $0.p99 ?? -1 }, byErrors: best { $0.errors }.filter { $0.errors > 0 })

@@ -22,157 +22,330 @@ public struct ScanResult: Sendable {
 }
 
 /// Reads inputs on several threads and merges what each worker aggregated. Plain files are cut at line
-/// boundaries so both cores parse; gzip and stdin inflate on a helper thread while a worker parses.
+/// boundaries so both cores parse. gzip and stdin are read by a producer thread that cuts the
+/// (decompressed) stream into blocks of whole lines, which every worker takes from a shared queue: one
+/// core inflates while both parse.
 public enum LogScanner {
     public static func scan(_ inputs: [LogInput], options: ReportOptions, workers requested: Int? = nil,
                             progress: ProgressCounter? = nil) -> ScanResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let cores = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let units = WorkUnit.plan(inputs, pieces: cores)
-        let shared = SharedScanState(unitCount: units.count)
-        let workerCount = max(1, min(cores, units.count))
-        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+        let queue = ScanQueue(units: units)
+        DispatchQueue.concurrentPerform(iterations: cores) { _ in
             var aggregate = Aggregator(options: options)
-            let parser = LogLineParser()
-            while let unitIndex = shared.nextUnit() {
-                let unit = units[unitIndex]
-                let input = inputs[unit.inputIndex]
-                do {
-                    let (lines, truncated) = try read(unit, input: input, unitIndex: unitIndex, parser: parser,
-                                                      into: &aggregate, progress: progress)
-                    shared.finished(unit: unitIndex, lines: lines, truncated: truncated ? input.path : nil, failure: nil)
-                } catch {
-                    shared.finished(unit: unitIndex, lines: 0, truncated: nil, failure: "\(error)")
+            var batch = LineBatch(parser: LogLineParser())
+            while let task = queue.next() {
+                switch task {
+                case .range(let unitIndex):
+                    let unit = units[unitIndex]
+                    let input = inputs[unit.inputIndex]
+                    do {
+                        let lines = try readRange(unit, input: input, task: unitIndex, batch: &batch, into: &aggregate, progress: progress)
+                        queue.finished(task: unitIndex, lines: lines)
+                    } catch {
+                        queue.failed("\(error)")
+                    }
+                case .stream(let unitIndex):
+                    let input = inputs[units[unitIndex].inputIndex]
+                    do {
+                        try queue.startProducer(input: input, inputIndex: units[unitIndex].inputIndex, progress: progress)
+                    } catch {
+                        queue.failed("\(error)")
+                    }
+                case .block(let block):
+                    let lines = batch.run(block.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: block.count,
+                                          task: block.task, into: &aggregate)
+                    block.bytes.deallocate()
+                    queue.finished(task: block.task, lines: lines)
                 }
             }
-            shared.add(aggregate)
+            queue.add(aggregate)
         }
-        var parts = shared.takeAggregates()
+        var parts = queue.takeAggregates()
         var merged = parts.popLast() ?? Aggregator(options: options)
         while let next = parts.popLast() { merged.merge(next) }
         merged.finish()
-        // Unit-relative line numbers → file line numbers.
-        var base = [Int](repeating: 0, count: units.count)
+        // Task-relative line numbers → file line numbers: tasks of one input, in order, follow each other.
+        let tasks = queue.taskTable()
+        var base = [Int](repeating: 0, count: tasks.count)
         var running: [Int: Int] = [:]
-        for (i, unit) in units.enumerated() {
-            base[i] = running[unit.inputIndex, default: 0]
-            running[unit.inputIndex, default: 0] += shared.unitLines[i]
+        for id in tasks.indices.sorted(by: { (tasks[$0].input, tasks[$0].order) < (tasks[$1].input, tasks[$1].order) }) {
+            base[id] = running[tasks[id].input, default: 0]
+            running[tasks[id].input, default: 0] += tasks[id].lines
         }
+        func name(_ input: Int) -> String { inputs[input].path == "-" ? "<stdin>" : inputs[input].path }
         let samples = merged.pendingInvalid
-            .map { InvalidLines.Sample(file: inputs[units[$0.unit].inputIndex].path == "-" ? "<stdin>" : inputs[units[$0.unit].inputIndex].path,
-                                       line: base[$0.unit] + $0.line, reason: $0.reason, text: $0.text) }
-            .sorted { a, b in
-                let ia = inputs.firstIndex { $0.path == a.file || ($0.path == "-" && a.file == "<stdin>") } ?? 0
-                let ib = inputs.firstIndex { $0.path == b.file || ($0.path == "-" && b.file == "<stdin>") } ?? 0
-                return ia != ib ? ia < ib : a.line < b.line
-            }
+            .map { (input: tasks[$0.unit].input, sample: InvalidLines.Sample(file: name(tasks[$0.unit].input), line: base[$0.unit] + $0.line, reason: $0.reason, text: $0.text)) }
+            .sorted { ($0.input, $0.sample.line) < ($1.input, $1.sample.line) }
             .prefix(options.invalidSamples)
+            .map(\.sample)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return ScanResult(aggregate: merged, inputs: inputs, invalidSamples: Array(samples),
-                          failures: shared.failures, truncatedGzip: shared.truncated, elapsedSeconds: elapsed)
+                          failures: queue.failures, truncatedGzip: queue.truncated, elapsedSeconds: elapsed)
     }
 
-    /// Parses one unit; returns its line count and whether a gzip stream ended mid-member.
-    static func read(_ unit: WorkUnit, input: LogInput, unitIndex: Int, parser: LogLineParser,
-                     into aggregate: inout Aggregator, progress: ProgressCounter?) throws -> (Int, Bool) {
-        var fd: Int32?
-        let source: ByteSource
-        var gzip: GzipSource?
-        if let range = unit.range {
-            let descriptor = open(input.path, O_RDONLY)
-            guard descriptor >= 0 else { throw ReaderError.cannotOpen(path: input.path, reason: String(cString: strerror(errno))) }
-            fd = descriptor
-            source = FileRangeSource(fd: descriptor, start: range.lowerBound, end: range.upperBound, path: input.path,
-                                     progress: progress)
-        } else {
-            let opened = try input.open(prefetch: false, progress: progress)
-            fd = opened.fd
-            if let g = opened.source as? GzipSource {
-                gzip = g
-                source = PrefetchSource(upstream: g)
-            } else if input.isStandardInput, !(opened.source is DescriptorSource) {
-                source = PrefetchSource(upstream: opened.source)
-            } else {
-                source = opened.source
-            }
-        }
-        defer {
-            if let fd { close(fd) }
-            (source as? PrefetchSource)?.cancel()
-        }
-        // Lines are parsed in batches, then their URLs interned together, so the cache misses of the
-        // (large) URL tables overlap instead of stalling one line at a time.
-        let batchSize = 16
-        var entries = [LogEntry](repeating: LogEntry(), count: batchSize)
-        var outcomes = [LineOutcome](repeating: .blank, count: batchSize)
-        var starts = [UnsafePointer<UInt8>?](repeating: nil, count: batchSize)
-        var lengths = [Int](repeating: 0, count: batchSize)
-        var urlIDs = [Int32](repeating: -1, count: batchSize)
-        var pending = 0
-        var lineNumber = 0
-        func flush() {
-            aggregate.prepareURLs(entries, outcomes, pending, into: &urlIDs)
-            for k in 0..<pending {
-                aggregate.add(outcome: outcomes[k], entry: entries[k], line: starts[k]!, count: lengths[k], unit: unitIndex,
-                              lineNumber: lineNumber - pending + 1 + k, urlID: urlIDs[k])
-            }
-            pending = 0
-        }
+    /// Parses a byte range of a plain file; returns its line count.
+    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: inout LineBatch,
+                          into aggregate: inout Aggregator, progress: ProgressCounter?) throws -> Int {
+        let descriptor = open(input.path, O_RDONLY)
+        guard descriptor >= 0 else { throw ReaderError.cannotOpen(path: input.path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let range = unit.range ?? 0..<Int.max
+        let source = FileRangeSource(fd: descriptor, start: range.lowerBound, end: range.upperBound, path: input.path, progress: progress)
+        var lines = 0
+        batch.begin(task: task)
         try LineReader(source: source).forEachLine({ p, n in
-            lineNumber += 1
-            outcomes[pending] = parser.parse(p, count: n, into: &entries[pending])
-            starts[pending] = p
-            lengths[pending] = n
-            pending += 1
-            if pending == batchSize { flush() }
+            batch.add(p, n, into: &aggregate)
+            lines += 1
             return true
-        }, blockEnd: { if pending > 0 { flush() } })
-        return (lineNumber, gzip?.wasTruncated ?? false)
+        }, blockEnd: { batch.flush(into: &aggregate) })
+        return lines
     }
 }
 
-/// Work queue and results shared by the scan workers.
-final class SharedScanState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private let unitCount: Int
-    private(set) var unitLines: [Int]
+/// Lines are parsed in batches, then their URLs interned together, so the cache misses of the (large)
+/// URL tables overlap instead of stalling one line at a time.
+struct LineBatch {
+    static let size = 16
+    let parser: LogLineParser
+    var entries = [LogEntry](repeating: LogEntry(), count: LineBatch.size)
+    var outcomes = [LineOutcome](repeating: .blank, count: LineBatch.size)
+    var starts = [UnsafePointer<UInt8>?](repeating: nil, count: LineBatch.size)
+    var lengths = [Int](repeating: 0, count: LineBatch.size)
+    var urlIDs = [Int32](repeating: -1, count: LineBatch.size)
+    var pending = 0
+    var task = 0
+    var lineNumber = 0
+
+    init(parser: LogLineParser) { self.parser = parser }
+
+    mutating func begin(task: Int) {
+        self.task = task
+        lineNumber = 0
+        pending = 0
+    }
+
+    @inline(__always)
+    mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int, into aggregate: inout Aggregator) {
+        lineNumber += 1
+        outcomes[pending] = parser.parse(p, count: n, into: &entries[pending])
+        starts[pending] = p
+        lengths[pending] = n
+        pending += 1
+        if pending == Self.size { flush(into: &aggregate) }
+    }
+
+    mutating func flush(into aggregate: inout Aggregator) {
+        guard pending > 0 else { return }
+        aggregate.prepareURLs(entries, outcomes, pending, into: &urlIDs)
+        for k in 0..<pending {
+            aggregate.add(outcome: outcomes[k], entry: entries[k], line: starts[k]!, count: lengths[k], unit: task,
+                          lineNumber: lineNumber - pending + 1 + k, urlID: urlIDs[k])
+        }
+        pending = 0
+    }
+
+    /// Parses a block of whole lines (the last one may lack its newline); returns the line count.
+    mutating func run(_ base: UnsafePointer<UInt8>, count: Int, task: Int, into aggregate: inout Aggregator) -> Int {
+        begin(task: task)
+        var start = 0
+        while start < count {
+            let rest = count - start
+            if let nl = memchr(base + start, 0x0A, rest) {
+                let at = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
+                add(base + start, at - start, into: &aggregate)
+                start = at + 1
+            } else {
+                add(base + start, rest, into: &aggregate)
+                start = count
+            }
+        }
+        flush(into: &aggregate)
+        return lineNumber
+    }
+}
+
+/// A block of whole lines cut from a stream, owned by whoever takes it from the queue.
+struct StreamBlock: @unchecked Sendable {
+    var bytes: UnsafeMutableRawBufferPointer
+    var count: Int
+    var task: Int
+}
+
+enum ScanTask {
+    case range(Int)
+    case stream(Int)
+    case block(StreamBlock)
+}
+
+/// Work queue and results shared by the scan workers: static units (file ranges, streams to start)
+/// and blocks pushed by stream producers, bounded so a fast inflater cannot outrun the parsers.
+final class ScanQueue: @unchecked Sendable {
+    struct TaskInfo {
+        var input: Int
+        var order: Int
+        var lines = 0
+    }
+
+    private let condition = NSCondition()
+    private var staticUnits: [ScanTask]
+    private var blocks: [StreamBlock] = []
+    private var blockHead = 0
+    private var producers = 0
+    private let maxBlocks = 6
+    private var tasks: [TaskInfo]
     private(set) var aggregates: [Aggregator] = []
     private(set) var failures: [String] = []
     private(set) var truncated: [String] = []
+    static let blockSize = 4 << 20
 
-    init(unitCount: Int) {
-        self.unitCount = unitCount
-        unitLines = Array(repeating: 0, count: unitCount)
+    init(units: [WorkUnit]) {
+        staticUnits = units.enumerated().reversed().map { $0.element.range == nil ? .stream($0.offset) : .range($0.offset) }
+        tasks = units.enumerated().map { TaskInfo(input: $0.element.inputIndex, order: $0.offset) }
     }
 
-    func nextUnit() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < unitCount else { return nil }
-        next += 1
-        return next - 1
+    func next() -> ScanTask? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if blockHead < blocks.count {
+                let block = blocks[blockHead]
+                blockHead += 1
+                if blockHead > 64 { blocks.removeFirst(blockHead); blockHead = 0 }
+                condition.broadcast()
+                return .block(block)
+            }
+            if let task = staticUnits.popLast() {
+                if case .stream = task { producers += 1 }
+                return task
+            }
+            if producers == 0 { return nil }
+            condition.wait()
+        }
     }
 
-    func finished(unit: Int, lines: Int, truncated path: String?, failure: String?) {
-        lock.lock()
-        unitLines[unit] = lines
+    private func register(input: Int, order: Int) -> Int {
+        tasks.append(TaskInfo(input: input, order: order))
+        return tasks.count - 1
+    }
+
+    private func push(_ bytes: UnsafeMutableRawBufferPointer, count: Int, input: Int, order: Int) {
+        condition.lock()
+        while blocks.count - blockHead >= maxBlocks { condition.wait() }
+        let task = register(input: input, order: order)
+        blocks.append(StreamBlock(bytes: bytes, count: count, task: task))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func producerDone(truncated path: String?, failure: String?) {
+        condition.lock()
+        producers -= 1
         if let path { truncated.append(path) }
         if let failure { failures.append(failure) }
-        lock.unlock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Starts a thread that reads `input` (inflating gzip) and pushes blocks of whole lines.
+    /// The producer count was taken when the task was handed out.
+    func startProducer(input: LogInput, inputIndex: Int, progress: ProgressCounter?) throws {
+        let opened: (source: ByteSource, fd: Int32?)
+        do { opened = try input.open(prefetch: false, progress: progress) } catch {
+            producerDone(truncated: nil, failure: nil)
+            throw error
+        }
+        let box = SourceBox(source: opened.source, fd: opened.fd)
+        let thread = Thread { [self] in
+            produce(box, input: input, inputIndex: inputIndex)
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func produce(_ box: SourceBox, input: LogInput, inputIndex: Int) {
+        defer { if let fd = box.fd { close(fd) } }
+        var order = 0
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.blockSize, alignment: 64)
+        var filled = 0
+        var failure: String?
+        do {
+            while true {
+                if filled == buffer.count {
+                    // A line longer than a block: grow.
+                    let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
+                    bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
+                    buffer.deallocate()
+                    buffer = bigger
+                }
+                let got = try box.source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                if got == 0 { break }
+                filled += got
+                if filled < buffer.count / 2 { continue }
+                // Cut after the last newline; the tail starts the next block.
+                let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var cut = filled
+                while cut > 0 && base[cut - 1] != 0x0A { cut -= 1 }
+                if cut == 0 { continue }
+                let next = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(Self.blockSize, filled - cut + 1), alignment: 64)
+                if filled > cut { next.baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut) }
+                push(buffer, count: cut, input: inputIndex, order: order)
+                order += 1
+                buffer = next
+                filled -= cut
+            }
+        } catch {
+            failure = "\(error)"
+        }
+        if filled > 0 {
+            push(buffer, count: filled, input: inputIndex, order: order)
+        } else {
+            buffer.deallocate()
+        }
+        let wasTruncated = (box.source as? GzipSource)?.wasTruncated ?? false
+        producerDone(truncated: wasTruncated ? input.path : nil, failure: failure)
+    }
+
+    func finished(task: Int, lines: Int) {
+        condition.lock()
+        tasks[task].lines = lines
+        condition.unlock()
+    }
+
+    func failed(_ message: String) {
+        condition.lock()
+        failures.append(message)
+        condition.unlock()
+    }
+
+    func taskTable() -> [TaskInfo] {
+        condition.lock()
+        defer { condition.unlock() }
+        return tasks
     }
 
     func takeAggregates() -> [Aggregator] {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         let taken = aggregates
         aggregates = []
         return taken
     }
 
     func add(_ aggregate: Aggregator) {
-        lock.lock()
+        condition.lock()
         aggregates.append(aggregate)
-        lock.unlock()
+        condition.unlock()
+    }
+}
+
+/// Hands a non-Sendable source to the producer thread, which alone uses it from then on.
+final class SourceBox: @unchecked Sendable {
+    let source: ByteSource
+    let fd: Int32?
+    init(source: ByteSource, fd: Int32?) {
+        self.source = source
+        self.fd = fd
     }
 }

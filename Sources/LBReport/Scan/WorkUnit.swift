@@ -10,20 +10,25 @@ import Darwin
 /// file cut at a line boundary so two cores can share one big file.
 struct WorkUnit: Sendable {
     var inputIndex: Int
-    /// Byte range for split plain files; nil = the whole input through `LogInput.open`.
+    /// Byte range of a plain file (`0..<Int.max`: all of it); nil = a stream (gzip, stdin) read through
+    /// `LogInput.open` by a producer thread.
     var range: Range<Int>?
 
     /// Cuts plain files larger than `minimumSplit` into `pieces` ranges ending on newlines.
     static func plan(_ inputs: [LogInput], pieces: Int, minimumSplit: Int = 8 << 20) -> [WorkUnit] {
         var units: [WorkUnit] = []
         for (index, input) in inputs.enumerated() {
-            guard !input.isStandardInput, !input.isGzip, pieces > 1, input.size >= minimumSplit else {
+            if input.isStandardInput || input.isGzip {
                 units.append(WorkUnit(inputIndex: index, range: nil))
+                continue
+            }
+            guard pieces > 1, input.size >= minimumSplit else {
+                units.append(WorkUnit(inputIndex: index, range: 0..<Int.max))
                 continue
             }
             let fd = open(input.path, O_RDONLY)
             guard fd >= 0 else {
-                units.append(WorkUnit(inputIndex: index, range: nil))
+                units.append(WorkUnit(inputIndex: index, range: 0..<Int.max))
                 continue
             }
             defer { close(fd) }
