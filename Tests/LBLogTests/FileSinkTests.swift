@@ -83,6 +83,19 @@ import Testing
         #expect(names.allSatisfy { $0.range(of: #"^access\.log\.\d{8}T\d{6}Z\.gz$"#, options: .regularExpression) != nil })
     }
 
+    @Test func rotationByAge() throws {
+        let path = makeTemporaryDirectory() + "/age.log.gz"
+        let pipeline = try Self.pipeline(path, options: ["rotate-age": "1s", "flush-interval": "20ms"])
+        defer { pipeline.shutdown() }
+        pipeline.log(Self.record(1), logger: LogHandle(index: 0))
+        #expect(eventually { RotatingGzipFileSink.rotatedFiles(of: path).count == 1 })
+        pipeline.log(Self.record(2), logger: LogHandle(index: 0))
+        #expect(pipeline.flush())
+        let rotated = RotatingGzipFileSink.rotatedFiles(of: path)
+        #expect(rotated.flatMap { GzipMembers.lines(ofFile: $0) }.count + GzipMembers.lines(ofFile: path).count == 2)
+        #expect(GzipMembers.lines(ofFile: rotated[0]).first?.contains("\"client_port\":1,") == true)
+    }
+
     @Test func retentionKeepsTheNewest() throws {
         let path = makeTemporaryDirectory() + "/a.gz"
         let pipeline = try Self.pipeline(path, options: ["keep": "3"])
