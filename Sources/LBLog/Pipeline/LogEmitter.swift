@@ -9,7 +9,7 @@ public final class LogEmitter {
 
     init(pipeline: LogPipeline) {
         self.pipeline = pipeline
-        context = LogRenderContext(hostname: pipeline.configuration.hostname ?? "localhost", pid: pipeline.configuration.pid)
+        context = LogRenderContext(hostname: pipeline.configuration.hostname ?? SystemClock.hostname, pid: pipeline.configuration.pid)
         buffer.reserveCapacity(2048)
     }
 

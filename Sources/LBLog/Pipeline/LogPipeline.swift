@@ -1,12 +1,19 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The access-log pipeline the data plane calls: formats on the caller's thread into a byte buffer,
 /// queues without blocking, and one writer thread frames (syslog header, `len`) and delivers each
 /// message to the targets of its logger.
 ///
-/// From an event loop, keep one ``LogEmitter`` per loop (`makeEmitter()`): it reuses its buffer and its
-/// date cache. ``log(_:logger:level:samples:)`` on the pipeline itself is the convenience for other
-/// threads. Neither ever blocks on I/O; a full queue drops the record and counts it.
+/// ``log(_:logger:level:samples:)`` may be called from any thread: it formats with an emitter private to
+/// the calling thread (kept in thread-local storage, so event loops share no lock and reuse their
+/// buffer and date cache). A caller that prefers explicit ownership keeps one ``LogEmitter`` per event
+/// loop (`makeEmitter()`). Neither ever blocks on I/O; a full queue drops the record and counts it.
+/// Call ``shutdown(timeout:)`` before exit: it delivers what is queued and closes the files.
 public final class LogPipeline: @unchecked Sendable {
     let configuration: LogPipelineConfiguration
     let queue: LogQueue
@@ -16,8 +23,8 @@ public final class LogPipeline: @unchecked Sendable {
     private let names: [String: Int]
     private let sinks: [LogSink]
     private let writer: LogWriter
-    private let shared: LogLock
-    private var sharedEmitter: LogEmitter?
+    /// Thread-local `LogEmitter` of each calling thread.
+    private var emitterKey = pthread_key_t()
 
     public init(_ configuration: LogPipelineConfiguration) throws(LogPipelineError) {
         self.configuration = configuration
@@ -63,9 +70,14 @@ public final class LogPipeline: @unchecked Sendable {
         wantsStructuredData = loggers.map { $0.targets.contains { $0.header.format == .rfc5424 } }
         self.names = names
         self.sinks = sinks
-        shared = LogLock()
         writer = LogWriter(queue: queue, loggers: loggers, sinks: sinks)
         writer.start()
+        pthread_key_create(&emitterKey) { raw in
+            #if canImport(Glibc)
+            guard let raw else { return }
+            #endif
+            Unmanaged<LogEmitter>.fromOpaque(raw).release()
+        }
     }
 
     static func makeSink(_ spec: LogTargetSpec, queueBytes: Int, onError: @escaping @Sendable (String) -> Void) throws(LogPipelineError) -> LogSink {
@@ -93,13 +105,17 @@ public final class LogPipeline: @unchecked Sendable {
     /// A formatter with its own reused buffer: one per event loop, used only there.
     public func makeEmitter() -> LogEmitter { LogEmitter(pipeline: self) }
 
-    /// Logs from any thread (takes a short lock around a shared emitter). Event loops should prefer
-    /// their own ``LogEmitter``.
+    /// Formats `record` with the logger's format on the calling thread and queues it; never blocks.
+    /// `samples` are the values of the logger's `%[...]` expressions (``LogFormat/sampleExpressions``).
     public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
-        shared.withLock {
-            if sharedEmitter == nil { sharedEmitter = LogEmitter(pipeline: self) }
-            sharedEmitter!.log(record, logger: logger, level: level, samples: samples)
+        let emitter: LogEmitter
+        if let raw = pthread_getspecific(emitterKey) {
+            emitter = Unmanaged<LogEmitter>.fromOpaque(raw).takeUnretainedValue()
+        } else {
+            emitter = LogEmitter(pipeline: self)
+            pthread_setspecific(emitterKey, Unmanaged.passRetained(emitter).toOpaque())
         }
+        emitter.log(record, logger: logger, level: level, samples: samples)
     }
 
     /// A message that is not a traffic record (server state changes, `backend X has no server

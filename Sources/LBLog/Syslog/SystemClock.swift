@@ -19,6 +19,13 @@ enum SystemClock {
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
+    /// The machine's host name (`%H` when no `log-send-hostname` name is configured).
+    static let hostname: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
     static func utcOffsetSeconds(atEpochSeconds seconds: Int64) -> Int {
         var time = time_t(seconds)
         var local = tm()

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import LBLog
+
+@Suite struct LogPipelineTests {
+    @Test func manyThreadsLogEveryRecordExactlyOnce() throws {
+        let path = makeTemporaryDirectory() + "/threads.log.gz"
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", format: .custom(try LogFormat("%cp")), targets: [LogTargetSpec("file@" + path, format: .raw)])]))
+        let threads = 4
+        let perThread = 2000
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in 0..<perThread {
+                pipeline.log(sampleRecord(port: thread * perThread + index, time: (0, 0, 0, 0)), logger: LogHandle(index: 0))
+            }
+        }
+        #expect(pipeline.shutdown())
+        let ports = GzipMembers.lines(ofFile: path).compactMap { Int($0) }.sorted()
+        #expect(ports == Array(0..<(threads * perThread)))
+        let counters = pipeline.counters
+        #expect(counters.dropped == 0)
+        #expect(counters.enqueued == UInt64(threads * perThread))
+        #expect(counters.sinks[0].recordsWritten == UInt64(threads * perThread))
+        #expect(counters.queuedMessages == 0)
+    }
+
+    @Test func sinksAreSharedBetweenLoggersAndFormatsStayPerLogger() throws {
+        let receiver = DatagramReceiver()
+        let target = LogTargetSpec("127.0.0.1:\(receiver.port)", format: .raw)
+        let pipeline = try LogPipeline(LogPipelineConfiguration(loggers: [
+            LoggerSpec(name: "global", targets: [target]),
+            LoggerSpec(name: "fe_tcp", format: .tcplog, targets: [target]),
+            LoggerSpec(name: "fe_json", format: .json, targets: [target]),
+        ]))
+        defer { pipeline.shutdown() }
+        #expect(pipeline.counters.sinks.count == 1)
+        #expect(pipeline.handles.count == 3)
+        let record = sampleRecord(port: 7, time: (0, 0, 0, 0))
+        pipeline.log(record, logger: try #require(pipeline.handle(named: "fe_tcp")))
+        #expect(receiver.receive()?.hasSuffix(" fe_main be_app/web1 0/0/0 185 -- 1/1/0/0/0 0/0\n") == true)
+        pipeline.log(record, logger: try #require(pipeline.handle(named: "fe_json")))
+        #expect(receiver.receive()?.hasPrefix(#"{"is_http":true,"#) == true)
+        pipeline.event("Server be_app/web1 is UP", level: .notice, logger: try #require(pipeline.handle(named: "global")))
+        #expect(receiver.receive() == "Server be_app/web1 is UP\n")
+    }
+
+    @Test func shutdownRefusesLaterRecords() throws {
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("127.0.0.1:9")])]))
+        #expect(pipeline.shutdown())
+        pipeline.log(sampleRecord(port: 1, time: (0, 0, 0, 0)), logger: LogHandle(index: 0))
+        #expect(pipeline.counters.droppedInQueue == 1)
+    }
+}
