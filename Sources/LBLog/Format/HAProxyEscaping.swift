@@ -33,3 +33,42 @@ extension Array where Element == UInt8 {
         }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Fast path of `appendEscaped` for text: copies runs of bytes that need no escaping in one go.
+    mutating func appendEscaped(_ text: Substring, _ escaping: HAProxyEscaping, backslash: Bool = false) {
+        var text = text
+        text.withUTF8 { appendEscaped(buffer: $0, escaping, backslash: backslash) }
+    }
+
+    mutating func appendEscaped(_ text: String, _ escaping: HAProxyEscaping, backslash: Bool = false) {
+        var text = text
+        text.withUTF8 { appendEscaped(buffer: $0, escaping, backslash: backslash) }
+    }
+
+    mutating func appendEscaped(buffer: UnsafeBufferPointer<UInt8>, _ escaping: HAProxyEscaping, backslash: Bool) {
+        var runStart = 0
+        for index in 0..<buffer.count {
+            let byte = buffer[index]
+            let slash = backslash && (byte == 0x22 || byte == 0x5C || byte == 0x5D)
+            guard slash || escaping.needsEscape(byte) else { continue }
+            if runStart < index { append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index])) }
+            if slash {
+                append(0x5C)
+                append(byte)
+            } else {
+                append(0x23)
+                append(hexDigit(byte >> 4))
+                append(hexDigit(byte & 0xF))
+            }
+            runStart = index + 1
+        }
+        if runStart < buffer.count { append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...])) }
+    }
+
+    /// The UTF-8 bytes of `text` in one copy.
+    mutating func appendUTF8(_ text: Substring) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+}

@@ -15,32 +15,42 @@ extension Array where Element == UInt8 {
     }
 
     mutating func appendJSONEscaped<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8, Bytes.Index == Int {
+        if let done: Void = bytes.withContiguousStorageIfAvailable({ appendJSONEscaped(buffer: $0) }) { return done }
+        appendJSONEscaped(buffer: Array(bytes))
+    }
+
+    /// Copies runs of plain bytes at once; escapes the rest.
+    mutating func appendJSONEscaped<Bytes: RandomAccessCollection>(buffer bytes: Bytes)
+    where Bytes.Element == UInt8, Bytes.Index == Int, Bytes.SubSequence: Collection {
+        var runStart = bytes.startIndex
         var index = bytes.startIndex
         let end = bytes.endIndex
         while index < end {
             let byte = bytes[index]
-            if byte < 0x80 {
-                switch byte {
-                case 0x22: appendASCII("\\\"")
-                case 0x5C: appendASCII("\\\\")
-                case 0x0A: appendASCII("\\n")
-                case 0x0D: appendASCII("\\r")
-                case 0x09: appendASCII("\\t")
-                case 0..<0x20, 0x7F: appendUnicodeEscape(byte)
-                default: append(byte)
-                }
+            if byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C {
                 index += 1
                 continue
             }
-            let length = validUTF8SequenceLength(bytes, at: index)
-            if length == 0 {
-                appendUnicodeEscape(byte)
-                index += 1
-            } else {
-                append(contentsOf: bytes[index..<(index + length)])
-                index += length
+            if byte >= 0x80 {
+                let length = validUTF8SequenceLength(bytes, at: index)
+                if length > 0 {
+                    index += length
+                    continue
+                }
             }
+            if runStart < index { append(contentsOf: bytes[runStart..<index]) }
+            switch byte {
+            case 0x22: appendASCII("\\\"")
+            case 0x5C: appendASCII("\\\\")
+            case 0x0A: appendASCII("\\n")
+            case 0x0D: appendASCII("\\r")
+            case 0x09: appendASCII("\\t")
+            default: appendUnicodeEscape(byte)
+            }
+            index += 1
+            runStart = index
         }
+        if runStart < end { append(contentsOf: bytes[runStart..<end]) }
     }
 
     @inline(__always)

@@ -11,7 +11,7 @@ extension LogFormat {
             switch node {
             case .literal, .separator: continue
             case .item(let alias, let itemAttributes):
-                value = record.value(of: alias, context: context)
+                value = record.value(of: alias, context: &context)
                 attributes = itemAttributes
             case .sample(let index, let itemAttributes):
                 value = index < samples.count ? samples[index].map { .text($0[...], nil) } ?? .absent : .absent

@@ -20,7 +20,7 @@ extension LogFormat {
                     lastWasSpace = true
                 }
             case .item(let alias, let attributes):
-                let value = record.value(of: alias, context: context)
+                let value = record.value(of: alias, context: &context)
                 if case .nothing = value { continue }
                 Self.writeText(value, flags: attributes.flags, context: &context, into: &output)
                 lastWasSpace = false
@@ -41,20 +41,21 @@ extension LogFormat {
     }
 
     static func writeText(_ value: LogValue, flags: LogFormatFlags, context: inout LogRenderContext, into output: inout [UInt8]) {
-        let quote = flags.contains(.quote)
-        let backslash = flags.contains(.escape)
+        // Raw bit tests: OptionSet.contains goes through SetAlgebra witnesses in unoptimized paths.
+        let quote = flags.rawValue & 1 != 0
+        let backslash = flags.rawValue & 4 != 0
         switch value {
         case .number(let number, let plus, _):
             if plus { output.append(0x2B) }
-            if flags.contains(.hex) && number >= 0 { output.appendHex(UInt64(number)) } else { output.appendDecimal(number) }
+            if flags.rawValue & 2 != 0 && number >= 0 { output.appendHex(UInt64(number)) } else { output.appendDecimal(number) }
         case .text(let text, let escaping):
             if quote { output.append(0x22) }
             if let escaping {
-                output.appendEscaped(text.utf8, escaping, backslash: backslash)
+                output.appendEscaped(text, escaping, backslash: backslash)
             } else if backslash {
-                output.appendEscaped(text.utf8, .request, backslash: true)
+                output.appendEscaped(text, .request, backslash: true)
             } else {
-                output.append(contentsOf: text.utf8)
+                output.appendUTF8(text)
             }
             if quote { output.append(0x22) }
         case .absent:
@@ -80,15 +81,17 @@ extension LogFormat {
                     if position > 0 { output.append(0x20) }
                     if quote { output.append(0x22) }
                     if header.isEmpty && !quote { output.append(0x2D) }
-                    output.appendEscaped(header.utf8, .header, backslash: backslash)
+                    output.appendEscaped(header, .header, backslash: backslash)
                     if quote { output.append(0x22) }
                 }
             } else {
                 if quote { output.append(0x22) }
                 output.append(0x7B)
-                for (position, header) in values.enumerated() {
-                    if position > 0 { output.append(0x7C) }
-                    output.appendEscaped(header.utf8, .header, backslash: backslash)
+                var first = true
+                for header in values {
+                    if !first { output.append(0x7C) }
+                    first = false
+                    output.appendEscaped(header, .header, backslash: backslash)
                 }
                 output.append(0x7D)
                 if quote { output.append(0x22) }
@@ -96,7 +99,7 @@ extension LogFormat {
         case .request(let line):
             if quote { output.append(0x22) }
             if let line {
-                output.appendEscaped(line.utf8, .request, backslash: backslash)
+                output.appendEscaped(line, .request, backslash: backslash)
             } else {
                 output.appendASCII("<BADREQ>")
             }

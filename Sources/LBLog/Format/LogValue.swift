@@ -77,7 +77,7 @@ extension LogRecord {
     /// The two-character termination state of TCP logs.
     var terminationStateShort: Substring { terminationState.prefix(2) }
 
-    func value(of alias: LogFormatAlias, context: LogRenderContext) -> LogValue {
+    func value(of alias: LogFormatAlias, context: inout LogRenderContext) -> LogValue {
         switch alias {
         case .clientIP: return .text(clientAddress[...], nil)
         case .clientPort: return .number(Int64(clientPort))
