@@ -115,7 +115,7 @@ final class LogWriter: @unchecked Sendable {
                 level: level, microseconds: message.microseconds, utcOffset: utcOffset,
                 structuredData: message.structuredData, into: &frame)
             frame.append(contentsOf: message.message)
-            if let length = target.length, frame.count > length - 1 { frame.removeLast(frame.count - (length - 1)) }
+            if let length = target.length, length > 0, frame.count > length - 1 { frame.removeLast(frame.count - (length - 1)) }
             switch target.framing {
             case .datagram, .lines:
                 frame.append(0x0A)
