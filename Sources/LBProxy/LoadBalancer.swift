@@ -45,7 +45,6 @@ public final class LoadBalancer: Sendable {
     ) throws {
         self.processFacts = processFacts
         self.reopenLogs = reopenLogs
-        if let pipelineLog = accessLog as? PipelineAccessLog { EventLog.route(to: pipelineLog) }
         let threads = plan.global.threads ?? System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         var backends: [BackendRuntime] = []
@@ -142,7 +141,7 @@ public final class LoadBalancer: Sendable {
         for backend in runtime.backends {
             for server in backend.servers where server.plan.check {
                 guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
-                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop)
+                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events)
                 checker.start()
                 checkers.append(checker)
             }

@@ -101,7 +101,7 @@ import Testing
         let fileText = try Self.zcat("\(directory)/access.log")
 
         for (source, text) in [("udp", udpFile), ("file", fileText)] {
-            #expect(text.split(separator: "\n").count == total, "\(source)")
+            #expect(text.split(separator: "\n").count == total, "\(source):\n\(text)")
             let status = try Self.halog(["-st"], input: text)
             #expect(status.errors.contains("\(total) lines in") && status.errors.contains(" 0 parsing errors"), "\(source): \(status.errors)")
             let byStatus = Self.counts(status.output)

@@ -10,6 +10,8 @@ final class HealthChecker: Sendable {
     let server: ServerRuntime
     let backend: BackendRuntime
     let eventLoop: EventLoop
+    /// Where state changes are reported.
+    let events: EventLog
     private let state: NIOLoopBoundBox<CheckState>
 
     /// Mutable check state, confined to the checker's event loop.
@@ -20,7 +22,8 @@ final class HealthChecker: Sendable {
         init(health: HealthState) { self.health = health }
     }
 
-    init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop) {
+    init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop, events: EventLog) {
+        self.events = events
         self.server = server
         self.backend = backend
         self.eventLoop = eventLoop
@@ -118,11 +121,11 @@ final class HealthChecker: Sendable {
         switch transition {
         case .wentDown:
             server.healthy.store(false, ordering: .relaxed)
-            EventLog.alert(StateMessages.serverDown(server, backend: backend, result: result, duration: duration))
-            if backend.usableServerCount == 0 { EventLog.emergency("backend \(backend.plan.name) has no server available!") }
+            events.alert(StateMessages.serverDown(server, backend: backend, result: result, duration: duration))
+            if backend.usableServerCount == 0 { events.emergency("backend \(backend.plan.name) has no server available!") }
         case .wentUp:
             server.healthy.store(true, ordering: .relaxed)
-            EventLog.notice(StateMessages.serverUp(server, backend: backend, result: result, duration: duration))
+            events.notice(StateMessages.serverUp(server, backend: backend, result: result, duration: duration))
         case nil:
             break
         }

@@ -17,6 +17,8 @@ final class ProxyRuntime: Sendable {
     let currentConnections = ManagedAtomic<Int>(0)
     /// Where finished requests and sessions are recorded (nil: no access log).
     let accessLog: (any AccessLogReceiver)?
+    /// Server state changes and other process events of this lb.
+    let events: EventLog
     let clock = WallClock()
     let totalConnections = ManagedAtomic<Int>(0)
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
@@ -24,6 +26,7 @@ final class ProxyRuntime: Sendable {
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {
         self.plan = plan
         self.accessLog = accessLog
+        self.events = EventLog(sink: accessLog as? PipelineAccessLog)
         self.backends = backends
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax

@@ -94,12 +94,7 @@ extension RuntimeAPI {
     }
 
     func setMode(_ mode: ServerAdminState.Mode, _ backend: BackendRuntime, _ index: Int) -> String {
-        let server = backend.servers[index]
-        let previous = server.admin.mode
-        guard server.admin.set(mode, now: monotonicNow()) else { return "" }
-        EventLog.notice(StateMessages.adminChange(server, backend: backend, from: previous, to: mode))
-        if backend.usableServerCount == 0 { EventLog.emergency("backend \(backend.plan.name) has no server available!") }
-        if mode == .ready, backend.queue.count > 0 { backend.queue.wakeNext() }
+        runtime.setMode(mode, backend: backend, index: index)
         return ""
     }
 }

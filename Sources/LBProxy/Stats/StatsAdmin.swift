@@ -38,7 +38,7 @@ enum StatsAdmin {
                 missing += 1
                 continue
             }
-            switch perform(action, form: form, backend: backend, index: index) {
+            switch perform(action, form: form, backend: backend, index: index, runtime: runtime) {
             case .some(true): changed += 1
             case .some(false): break
             case nil: return .invalid
@@ -49,12 +49,12 @@ enum StatsAdmin {
     }
 
     /// true: changed; false: already so; nil: unknown action.
-    static func perform(_ action: String, form: FormFields, backend: BackendRuntime, index: Int) -> Bool? {
+    static func perform(_ action: String, form: FormFields, backend: BackendRuntime, index: Int, runtime: ProxyRuntime) -> Bool? {
         let server = backend.servers[index]
         switch action {
-        case "ready": return setMode(.ready, backend: backend, index: index)
-        case "drain": return setMode(.drain, backend: backend, index: index)
-        case "maint": return setMode(.maintenance, backend: backend, index: index)
+        case "ready": return runtime.setMode(.ready, backend: backend, index: index)
+        case "drain": return runtime.setMode(.drain, backend: backend, index: index)
+        case "maint": return runtime.setMode(.maintenance, backend: backend, index: index)
         case "dhlth": return server.admin.checksEnabled.exchange(false, ordering: .relaxed)
         case "ehlth": return !server.admin.checksEnabled.exchange(true, ordering: .relaxed)
         case "weight":
@@ -62,16 +62,6 @@ enum StatsAdmin {
             return server.weight.exchange(weight, ordering: .relaxed) != weight
         default: return nil
         }
-    }
-
-    static func setMode(_ mode: ServerAdminState.Mode, backend: BackendRuntime, index: Int) -> Bool {
-        let server = backend.servers[index]
-        let previous = server.admin.mode
-        guard server.admin.set(mode, now: monotonicNow()) else { return false }
-        EventLog.notice(StateMessages.adminChange(server, backend: backend, from: previous, to: mode))
-        if backend.usableServerCount == 0 { EventLog.emergency("backend \(backend.plan.name) has no server available!") }
-        if mode == .ready, backend.queue.count > 0 { backend.queue.wakeNext() }
-        return true
     }
 
     /// Origin (or, without it, Referer) must name the host the request was sent to. A request with

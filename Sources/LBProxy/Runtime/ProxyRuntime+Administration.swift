@@ -1,0 +1,14 @@
+extension ProxyRuntime {
+    /// Puts a server in READY, DRAIN or MAINT (runtime API, stats page), reporting the change as HAProxy
+    /// does. Returns false when the server already was in that mode.
+    @discardableResult
+    func setMode(_ mode: ServerAdminState.Mode, backend: BackendRuntime, index: Int) -> Bool {
+        let server = backend.servers[index]
+        let previous = server.admin.mode
+        guard server.admin.set(mode, now: monotonicNow()) else { return false }
+        events.notice(StateMessages.adminChange(server, backend: backend, from: previous, to: mode))
+        if backend.usableServerCount == 0 { events.emergency("backend \(backend.plan.name) has no server available!") }
+        if mode == .ready, backend.queue.count > 0 { backend.queue.wakeNext() }
+        return true
+    }
+}
