@@ -95,3 +95,30 @@ public struct LogPipelineError: Error, Sendable, Equatable, CustomStringConverti
 public struct LogHandle: Sendable, Hashable {
     public let index: Int
 }
+
+extension LogTargetSpec {
+    /// From the words of a `log` directive as the configuration keeps them (names, not enums): unknown
+    /// facility, level or format names are errors.
+    public init(target: String, facilityName: String, formatName: String? = nil, length: Int? = nil,
+                maxLevelName: String? = nil, minLevelName: String? = nil, options: [String: String] = [:]) throws(LogPipelineError) {
+        guard let facility = SyslogFacility(name: facilityName) else {
+            throw LogPipelineError(message: "unknown syslog facility '\(facilityName)'")
+        }
+        var format: SyslogFormat?
+        if let formatName {
+            guard let parsed = SyslogFormat(rawValue: formatName) else {
+                throw LogPipelineError(message: "unknown log format '\(formatName)'")
+            }
+            format = parsed
+        }
+        func level(_ name: String?, _ fallback: SyslogLevel) throws(LogPipelineError) -> SyslogLevel {
+            guard let name else { return fallback }
+            guard let level = SyslogLevel(name: name) else { throw LogPipelineError(message: "unknown syslog level '\(name)'") }
+            return level
+        }
+        self.init(target, facility: facility, format: format, length: length,
+                  maxLevel: try level(maxLevelName, .debug), minLevel: try level(minLevelName, .emerg), options: options)
+        _ = try LogTargetAddress.parse(target)
+        if case .file = try LogTargetAddress.parse(target) { _ = try FileSinkOptions(options) }
+    }
+}
