@@ -93,7 +93,9 @@ public struct LogPipelineError: Error, Sendable, Equatable, CustomStringConverti
 
 /// Names a logger of the pipeline; obtained once at configuration time, then passed with each record.
 public struct LogHandle: Sendable, Hashable {
+    /// The position of the logger in `LogPipelineConfiguration.loggers`.
     public let index: Int
+    public init(index: Int) { self.index = index }
 }
 
 extension LogTargetSpec {
