@@ -176,4 +176,50 @@ import Testing
         await lb.stop()
         await echo.stop()
     }
+
+    @Test func capturesFillTheRecordAndTheHttplogLine() async throws {
+        let backend = try await TestBackend(name: "s1") { _ in
+            .send(TestBackend.ok(body: "x", headers: ["Content-Type: text/plain", "Set-Cookie: SID=abc123; Path=/"]))
+        }
+        let receiver = UDPReceiver()
+        let port = freePort()
+        let log = RecordCollector()
+        let config = """
+            global
+                log 127.0.0.1:\(receiver.port) local0
+            defaults
+                mode http
+                log global
+                option httplog
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                capture request header Host len 5
+                capture request header User-Agent len 32
+                capture request header X-Missing len 8
+                capture response header Content-Type len 20
+                capture cookie SID len 10
+                default_backend be
+            backend be
+                server s1 127.0.0.1:\(backend.port)
+            """
+        let lb = try await LBHarness.start(config, accessLog: log)
+        _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8.0\r\nCookie: a=1; SID=zz9\r\n\r\n")
+        let record = try #require(await log.waitFor(1).first)
+        #expect(record.capturedRequestHeaders == ["examp", "curl/8.0", ""])
+        #expect(record.capturedResponseHeaders == ["text/plain"])
+        #expect(record.capturedRequestCookie == "SID=zz9")
+        #expect(record.capturedResponseCookie == "SID=abc123")
+        await lb.stop()
+
+        let logged = try await LBHarness.start(config, configuredLogging: true)
+        _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8.0\r\n\r\n")
+        let line = try #require(receiver.receive(count: 1).first)
+        #expect(line.contains(" - SID=abc123 ----"), "\(line)")
+        #expect(line.contains(" {examp|curl/8.0|} {text/plain} \"GET / HTTP/1.1\""), "\(line)")
+        await logged.stop()
+        await backend.stop()
+    }
 }

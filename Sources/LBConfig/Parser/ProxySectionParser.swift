@@ -253,7 +253,5 @@ enum ProxySectionParser {
         index += 3
         context.noExtraArguments(directive, after: index, "capture")
         builder.proxy.captures.append(CaptureDeclaration(kind: kind, name: name, length: length, location: directive.location))
-        let phrase = kind == .cookie ? "capture cookie" : "capture \(directive.text(1) ?? "")"
-        recordUnapplied(phrase, directive, into: &builder, context: &context)
     }
 }

@@ -6,9 +6,6 @@ enum UnappliedKeywords {
     /// Proxy keywords, keyed by phrase: a single keyword (`cookie`) or `keyword subkeyword`
     /// (`option logasap`, `timeout tarpit`), with the sections that accept them.
     static let proxy: [String: SectionKinds] = [
-        "capture request": [.frontend, .listen],
-        "capture response": [.frontend, .listen],
-        "capture cookie": [.frontend, .listen],
         "stick-table": .proxies,
         "stick": [.backend, .listen],
         "unique-id-format": .all,

@@ -73,6 +73,7 @@ extension ProxyPlan {
         var plan = FrontendPlan(name: proxy.name, mode: proxy.mode, binds: proxy.binds, maxConnections: proxy.maxConnections,
                                 timeouts: proxy.timeouts, connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                                 stats: proxy.stats, rules: rules, logging: proxy.logging, ownBackend: ownBackend)
+        plan.captures = proxy.captures
         if let admin = proxy.stats?.adminCondition {
             plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
         }

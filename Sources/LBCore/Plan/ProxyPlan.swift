@@ -32,6 +32,8 @@ public struct FrontendPlan: Sendable {
     public var logging: ProxyLogging
     /// For a `listen` section, the index of its own backend half.
     public var ownBackend: Int?
+    /// `capture request|response header` and `capture cookie` lines, in order, for the log record.
+    public var captures: [CaptureDeclaration] = []
     /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
     public var statsAdminCondition: CompiledCondition?
 

@@ -10,6 +10,7 @@ extension HTTPSession {
             requestStartedAt = 0
             headDoneAt = 0
             loggedHead = nil
+            captured = CapturedValues()
             requestBytesIn = 0
             requestBytesOut = 0
         }
@@ -87,6 +88,11 @@ extension HTTPSession {
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
         record.serverQueue = 0
         record.backendQueue = current?.queuePosition ?? 0
+        let captures = capturedForRecord()
+        record.capturedRequestHeaders = captures.requestHeaders
+        record.capturedResponseHeaders = captures.responseHeaders
+        record.capturedRequestCookie = captures.requestCookie
+        record.capturedResponseCookie = captures.responseCookie
         if let head = loggedHead {
             record.method = head.method
             record.uri = head.uri

@@ -48,6 +48,7 @@ extension HTTPSession {
         timer.pause()
         headDoneAt = monotonicNow()
         loggedHead = parsed.head
+        captureRequest(parsed.head)
         var head = parsed.head
         if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
 

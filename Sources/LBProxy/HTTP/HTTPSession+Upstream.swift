@@ -211,6 +211,7 @@ extension HTTPSession {
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             current.response = response
             current.responseHead = monotonicNow()
+            captureResponse(response, in: pending)
             current.responseBody = BodyTracker(framing)
             let clientIsHTTP10 = current.request.head.version == .http1_0
             current.keepClient = !current.request.clientWantsClose && current.mode != .close && framing != .untilClose

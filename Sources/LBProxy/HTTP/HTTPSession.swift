@@ -59,6 +59,8 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// The connection's addresses as log text, rendered once per connection rather than per request.
     var clientAddressText = "-"
     var frontendAddressText = "-"
+    /// Header and cookie captures of the current request, for its record.
+    var captured = CapturedValues()
     /// Bytes of the current request, both ways, headers included.
     var requestBytesIn: Int64 = 0
     var requestBytesOut: Int64 = 0
