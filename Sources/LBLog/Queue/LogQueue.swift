@@ -39,16 +39,21 @@ final class LogQueue: @unchecked Sendable {
             pending.append(message)
             pendingBytes += cost
             enqueuedCount &+= 1
-            // Wake the writer only on the first message of a batch: later ones ride along.
-            if writerWaiting && pending.count == 1 { lock.broadcast() }
+            // Wake the writer early only once a batch is worth it; otherwise it collects on its next tick.
+            // Waking it for every record under load costs two context switches per request.
+            if writerWaiting && pendingBytes >= Self.batchBytes && pendingBytes - cost < Self.batchBytes { lock.broadcast() }
             return true
         }
     }
 
-    /// The writer's side: waits up to `nanoseconds` for messages or a request, then takes everything.
+    /// Queued bytes that wake the writer before its tick.
+    static let batchBytes = 64 << 10
+
+    /// The writer's side: unless a full batch is already waiting, waits up to `nanoseconds` (its tick)
+    /// or until a batch fills or a request comes, then takes everything.
     func takeAll(waitingUpTo nanoseconds: UInt64, into batch: inout [QueuedLogMessage]) -> WriterRequests {
         lock.withLock {
-            if pending.isEmpty && !requests.stop {
+            if pendingBytes < Self.batchBytes && !requests.stop {
                 writerWaiting = true
                 lock.wait(nanoseconds: nanoseconds)
                 writerWaiting = false
