@@ -12,19 +12,11 @@ CONNECTIONS=${CONNECTIONS:-50}
 OUT=bench/out
 mkdir -p "$OUT"
 
-need=()
-for tool in wrk haproxy nginx python3; do command -v "$tool" >/dev/null || need+=("$tool"); done
-if [ ${#need[@]} -gt 0 ]; then
-  [ "$(id -u)" = 0 ] || { echo "missing: ${need[*]} (run as root to install)" >&2; exit 1; }
-  pkgs=(); for t in "${need[@]}"; do case $t in nginx) pkgs+=(nginx-light);; *) pkgs+=("$t");; esac; done
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
-fi
-HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-echo "building lb (release)..." >&2
-swift build -c release --product lb >/dev/null
-LB=$(swift build -c release --show-bin-path)/lb
+source bench/lib.sh
+ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light python3:python3
+HAPROXY=$(command -v haproxy)
+NGINX=$(command -v nginx)
+LB=$(build_lb)
 
 NGINX_PORT=18200; LB_LOG=18201; LB_NOLOG=18202; HA_LOG=18203; SYSLOG_PORT=18214
 WORK=$(mktemp -d)
@@ -85,7 +77,6 @@ CFG
 "$LB" -f "$WORK/lb-nolog.cfg" -q 2>"$WORK/lb-nolog.err" & pids+=($!)
 "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
 
-wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 for p in $NGINX_PORT $LB_LOG $LB_NOLOG $HA_LOG; do wait_port "$p"; done
 
 run_wrk() {
@@ -93,8 +84,6 @@ run_wrk() {
   if grep -q "Non-2xx" "$WORK/wrk.out"; then echo "non-2xx answers from $1" >&2; cat "$WORK/wrk.out" >&2; exit 1; fi
   awk '/Requests\/sec/ { printf "%.0f\n", $2 } / requests in / { print $1 > "/dev/stderr" }' "$WORK/wrk.out"
 }
-mean() { awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print 0 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 echo "warming up..." >&2
 for p in $LB_LOG $LB_NOLOG $HA_LOG; do DURATION=2 run_wrk "http://127.0.0.1:$p/" >/dev/null 2>&1; done
@@ -116,9 +105,9 @@ kill -TERM "$LB_LOG_PID"; wait "$LB_LOG_PID" 2>/dev/null || true
 records=$(zcat "$WORK"/access.log* | wc -l)
 bytes=$(cat "$WORK"/access.log* | wc -c)
 
-lb_log=$(awk '$1=="lb-logging"{print $2}' "$OUT/logging.txt" | mean)
-lb_nolog=$(awk '$1=="lb-nolog"{print $2}' "$OUT/logging.txt" | mean)
-ha_log=$(awk '$1=="haproxy-logging"{print $2}' "$OUT/logging.txt" | mean)
+lb_log=$(awk '$1=="lb-logging"{print $2}' "$OUT/logging.txt" | mean %.0f)
+lb_nolog=$(awk '$1=="lb-nolog"{print $2}' "$OUT/logging.txt" | mean %.0f)
+ha_log=$(awk '$1=="haproxy-logging"{print $2}' "$OUT/logging.txt" | mean %.0f)
 echo
 echo "summary ($PAIRS rounds x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores)"
 printf 'lb with gzip file + UDP syslog  %9s req/s\n' "$lb_log"

@@ -15,19 +15,11 @@ CONNECTIONS=${CONNECTIONS:-50}
 OUT=bench/out
 mkdir -p "$OUT"
 
-need=()
-for tool in wrk haproxy nginx; do command -v "$tool" >/dev/null || need+=("$tool"); done
-if [ ${#need[@]} -gt 0 ]; then
-  [ "$(id -u)" = 0 ] || { echo "missing: ${need[*]} (run as root to install)" >&2; exit 1; }
-  pkgs=(); for t in "${need[@]}"; do case $t in nginx) pkgs+=(nginx-light);; *) pkgs+=("$t");; esac; done
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
-fi
-HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-echo "building lb (release)..." >&2
-swift build -c release --product lb >/dev/null
-LB=$(swift build -c release --show-bin-path)/lb
+source bench/lib.sh
+ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light curl:curl
+HAPROXY=$(command -v haproxy)
+NGINX=$(command -v nginx)
+LB=$(build_lb)
 
 NGINX_PORT=18100; HA_HTTP=18101; LB_HTTP=18102; HA_TCP=18103; LB_TCP=18104
 WORK=$(mktemp -d)
@@ -83,7 +75,6 @@ sed -e "s/$HA_HTTP/$LB_HTTP/; s/$HA_TCP/$LB_TCP/; /http-reuse/d" "$WORK/haproxy.
 "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
 "$LB" -f "$WORK/lb.cfg" -q 2>"$WORK/lb.err" & pids+=($!)
 
-wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 for p in $NGINX_PORT $HA_HTTP $LB_HTTP $HA_TCP $LB_TCP; do wait_port "$p"; done
 for p in $HA_HTTP $LB_HTTP; do curl -sf "http://127.0.0.1:$p/" >/dev/null || { echo "proxy on $p does not answer" >&2; exit 1; }; done
 for p in $HA_TCP $LB_TCP; do curl -sf -o /dev/null "http://127.0.0.1:$p/big.bin" || { echo "bulk file not served through $p" >&2; exit 1; }; done
@@ -103,8 +94,6 @@ run_wrk() {
     END { printf "%.0f %.2f %.1f\n", rps, p99, mbps }' "$WORK/wrk.out"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-mean() { awk '{ s += $1; n++ } END { if (n) printf "%.2f", s / n; else print 0 }'; }
 
 echo "warming up..." >&2
 DURATION=2 run_wrk "http://127.0.0.1:$HA_HTTP/" "$CONNECTIONS" >/dev/null

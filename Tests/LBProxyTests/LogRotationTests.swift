@@ -5,16 +5,7 @@ import Testing
 /// wrk completed is in exactly one record across the rotated files: none lost, none twice.
 @Suite(.serialized) struct LogRotationTests {
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
+        try ExternalTool.run(tool, arguments).output
     }
 
     @Test func everyRequestIsLoggedExactlyOnceAcrossRotations() async throws {

@@ -6,32 +6,12 @@ import Testing
 @Suite(.serialized) struct LoggingInteropTests {
     /// Runs halog with `arguments` on `input`; returns its standard output and error.
     static func halog(_ arguments: [String], input: String) throws -> (output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["halog"] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (output, errors)
+        let outcome = try ExternalTool.run("halog", arguments, input: input)
+        return (outcome.output, outcome.errors)
     }
 
     static func zcat(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zcat", path]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        try process.run()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
+        try ExternalTool.run("zcat", [path]).output
     }
 
     /// halog's `STATUS COUNT` (or `CODE COUNT`) lines as a dictionary.

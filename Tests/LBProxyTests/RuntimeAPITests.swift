@@ -5,18 +5,7 @@ import Testing
 /// The runtime API on `stats socket`, driven with socat as operators drive HAProxy's.
 @Suite(.serialized) struct RuntimeAPITests {
     static func socat(_ path: String, _ input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["socat", "-t", "2", "stdio", "unix-connect:\(path)"]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
+        try ExternalTool.run("socat", ["-t", "2", "stdio", "unix-connect:\(path)"], input: input).output
     }
 
     static func config(port: Int, a: Int, b: Int, socket: String, level: String) -> String {

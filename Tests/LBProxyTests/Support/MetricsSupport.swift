@@ -19,21 +19,10 @@ enum MetricsSupport {
         return nil
     }
 
-    /// Runs a tool with `input` on stdin; returns its exit status and combined output.
+    /// Runs a tool with `input` on stdin; returns its exit status and its output and errors together.
     static func run(_ path: String, _ arguments: [String], input: [UInt8] = []) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let outcome = try ExternalTool.run(path, arguments, input: String(decoding: input, as: UTF8.self))
+        return (outcome.status, outcome.output + outcome.errors)
     }
 
     /// Base64 of `user:password` for a Basic `Authorization` header.
