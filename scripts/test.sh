@@ -2,6 +2,8 @@
 # Runs every test of lb. On a fresh Debian machine it first installs what the tests need (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# haproxy and rsyslogd install to sbin directories, which a non-login shell may not have on its PATH.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # Debian packages the tests drive for real (interoperability tests); installed only when missing.
 needed=(curl socat promtool haproxy halog wrk rsyslogd)
@@ -9,6 +11,8 @@ needed=(curl socat promtool haproxy halog wrk rsyslogd)
 package_for() { case "$1" in promtool) echo prometheus ;; halog) echo haproxy ;; rsyslogd) echo rsyslog ;; *) echo "$1" ;; esac; }
 missing=()
 for tool in "${needed[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_for "$tool")"); done
+# zlib's headers, for the CZlib module (gzip log files and lblog's reader).
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
