@@ -222,7 +222,6 @@ import Testing
     @Test(arguments: [
         ("frontend", "server s 1.2.3.4:80", "'server' is not allowed in a frontend section"),
         ("backend", "bind :80", "'bind' is not allowed in a backend section"),
-        ("backend", "maxconn 10", "'maxconn' is not allowed in a backend section"),
         ("backend", "use_backend x", "'use_backend' is not allowed in a backend section"),
         ("backend", "capture cookie a len 1", "'capture' is not allowed in a backend section"),
         ("frontend", "balance roundrobin", "'balance' is not allowed in a frontend section"),
@@ -324,5 +323,15 @@ struct CookieKeywordTests {
         let cookie = try #require(result.configuration?.proxy(named: "be")?.cookie)
         #expect(cookie.nocache && cookie.httpOnly && cookie.secure && cookie.postOnly && cookie.preserve)
         #expect(cookie.domains == ["a.example", "b.example"])
+    }
+}
+
+/// A backend's `maxconn` is ignored with a warning, as HAProxy does, so pasted configurations still load.
+struct BackendMaxconnTests {
+    @Test func warnsAndIgnores() throws {
+        let result = ConfigurationLoader.parse("backend be\n    maxconn 10\n    server s 127.0.0.1:80\n", name: "t.cfg")
+        let proxy = try #require(result.configuration?.proxy(named: "be"), "\(result.diagnostics)")
+        #expect(proxy.maxConnections == nil)
+        #expect(result.diagnostics.contains { $0.severity == .warning && $0.location.line == 2 && $0.message.contains("no effect in a backend") })
     }
 }

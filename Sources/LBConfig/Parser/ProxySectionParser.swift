@@ -22,6 +22,12 @@ enum ProxySectionParser {
             return
         }
         guard kinds.contains(builder.kind) else {
+            if keyword == "maxconn" && builder.kind == .backend {
+                // HAProxy ignores a backend's maxconn with a warning; refusing it would break pasted configs.
+                context.warning("'maxconn' has no effect in a backend section; ignored", at: directive.location,
+                                hint: "limit servers with 'server ... maxconn N' (requests beyond it wait in the queue)")
+                return
+            }
             notAllowed("'\(keyword)'", directive, builder, context: &context)
             return
         }
