@@ -12,14 +12,15 @@ public protocol ServerAvailability {
     func activeConnections(_ index: Int) -> Int
 }
 
-/// Picks a server for one request. Each event loop owns its own balancer instance, so implementations are
-/// plain non-Sendable state machines with no locking.
+/// Picks a server for one request. Implementations are plain state machines with no locking of their
+/// own: the data plane keeps one per backend behind a lock held only for the pick, so a rotation is
+/// global across event loops as in HAProxy.
 public protocol Balancer {
     /// The chosen server index among those `availability` says are usable, or nil if none is.
     mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int?
 }
 
-/// Builds the balancer for a backend (one per event loop).
+/// Builds the balancer of a backend.
 public enum BalancerFactory {
     /// Algorithms lb does not implement (`rdp-cookie`, `hash`...) get roundrobin; `ProxyPlan.compile`
     /// warns about them.

@@ -82,7 +82,7 @@ extension HTTPSession {
             case .success(let connection):
                 self.attach(connection, reused: false)
             case .failure(let error):
-                self.connectFailed(timedOut: error is ChannelError && (error as! ChannelError) == .connectTimeout(timeout))
+                self.connectFailed(timedOut: error.isConnectTimeout)
             }
         }
     }
@@ -330,7 +330,11 @@ extension HTTPSession {
                 // A pooled connection the server had already closed: send the request on a fresh one.
                 current.reusedConnection = false
                 phase = .connecting
-                if let index = current.serverIndex { connectAgain(serverIndex: index) }
+                if let index = current.serverIndex {
+                    // Same server, same slot, on a fresh connection (with the usual retries if that fails).
+                    current.attempt += 1
+                    connect(to: current.backend.servers[index], serverIndex: index)
+                }
                 return
             }
             current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
@@ -349,28 +353,6 @@ extension HTTPSession {
         }
         // Truncated response: the client already has the head, so only a close can tell it.
         abortBoth("SD")
-    }
-
-    private func connectAgain(serverIndex: Int) {
-        guard let current = exchange else { return }
-        current.attempt += 1
-        let server = current.backend.servers[serverIndex]
-        let attempt = current.attempt
-        guard let address = server.address else {
-            dispatch()
-            return
-        }
-        let timeout = TimeAmount.milliseconds(Int64(current.backend.plan.timeouts.connect ?? 10_000))
-        loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: timeout) { [weak self] result in
-            guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else {
-                if case .success(let connection) = result { connection.close() }
-                return
-            }
-            switch result {
-            case .success(let connection): self.attach(connection, reused: false)
-            case .failure: self.respondError(503, "SC")
-            }
-        }
     }
 
     func upstreamWritabilityChanged(_ connection: UpstreamConnection) {

@@ -74,7 +74,7 @@ final class HealthChecker: Sendable {
         connect.whenComplete { result in
             switch result {
             case .failure(let error):
-                let timedOut = (error as? ChannelError).map { if case .connectTimeout = $0 { true } else { false } } ?? false
+                let timedOut = error.isConnectTimeout
                 self.finish(CheckResult(status: timedOut ? .layer4Timeout : .layer4ConnectionProblem,
                                         info: timedOut ? nil : Self.describe(error)), started: started)
             case .success(let channel):

@@ -106,8 +106,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             case .success(let connection):
                 self.connected(connection)
             case .failure(let error):
-                let timedOut = (error as? ChannelError).map { if case .connectTimeout = $0 { true } else { false } } ?? false
-                self.connectFailed(info: info, timedOut: timedOut)
+                self.connectFailed(info: info, timedOut: error.isConnectTimeout)
             }
         }
     }
