@@ -9,7 +9,7 @@ enum ACLCompiler {
     /// Fetches that take a suffixed form, by the prefix written.
     private static let suffixableFetches: [String: String] = [
         "path": "path", "url": "url", "hdr": "hdr", "cook": "req.cook", "urlp": "urlp", "base": "base",
-        "url_param": "urlp",
+        "url_param": "urlp", "shdr": "res.hdr",
     ]
 
     /// Compiles one test; nil (with an error in `environment`) when it is invalid.

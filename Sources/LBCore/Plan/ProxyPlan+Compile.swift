@@ -74,6 +74,7 @@ extension ProxyPlan {
                                 timeouts: proxy.timeouts, connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                                 stats: proxy.stats, rules: rules, logging: proxy.logging, ownBackend: ownBackend)
         plan.captures = proxy.captures
+        plan.responseRules = ResponseRules(rules: compileHTTPRules(proxy, direction: .response, acls: acls, environment: &environment))
         if let admin = proxy.stats?.adminCondition {
             plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
         }
@@ -83,10 +84,12 @@ extension ProxyPlan {
     private static func compileBackend(_ proxy: Proxy, environment: inout CompileEnvironment) -> BackendPlan {
         // A listen section's http-request rules run once, on its frontend side.
         var rules = RequestRules()
+        var responseRules = ResponseRules()
         if !proxy.isFrontend {
             let acls = CompiledCondition.compileDeclarations(proxy.acls, environment: &environment)
             rules = RequestRules(rules: compileHTTPRules(proxy, acls: acls, environment: &environment),
                                  backendRules: [], defaultBackend: nil, backendIndexes: environment.backendIndexes)
+            responseRules = ResponseRules(rules: compileHTTPRules(proxy, direction: .response, acls: acls, environment: &environment))
         }
         checkBalance(proxy, environment: &environment)
         var expectation: HTTPCheckExpectation?
@@ -105,19 +108,24 @@ extension ProxyPlan {
                            connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                            healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
         plan.checkExpectation = expectation
+        plan.responseRules = responseRules
         plan.cookie = proxy.cookie
         plan.persist = proxy.options["persist"] ?? false
         return plan
     }
 
-    private static func compileHTTPRules(_ proxy: Proxy, acls: [String: CompiledACL],
+    enum RuleDirection { case request, response }
+
+    private static func compileHTTPRules(_ proxy: Proxy, direction: RuleDirection = .request, acls: [String: CompiledACL],
                                          environment: inout CompileEnvironment) -> [CompiledHTTPRule] {
-        if proxy.mode == .tcp, let first = proxy.httpRequestRules.first {
-            environment.warning("'http-request' rules in '\(proxy.name)' are ignored in mode tcp", at: first.location)
+        let written = direction == .request ? proxy.httpRequestRules : proxy.httpResponseRules
+        let keyword = direction == .request ? "http-request" : "http-response"
+        if proxy.mode == .tcp, let first = written.first {
+            environment.warning("'\(keyword)' rules in '\(proxy.name)' are ignored in mode tcp", at: first.location)
             return []
         }
-        return proxy.httpRequestRules.compactMap {
-            CompiledHTTPRule.compile($0, proxyName: proxy.name, acls: acls, environment: &environment)
+        return written.compactMap {
+            CompiledHTTPRule.compile($0, keyword: keyword, proxyName: proxy.name, acls: acls, environment: &environment)
         }
     }
 

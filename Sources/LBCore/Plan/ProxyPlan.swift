@@ -36,6 +36,8 @@ public struct FrontendPlan: Sendable {
     public var captures: [CaptureDeclaration] = []
     /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
     public var statsAdminCondition: CompiledCondition?
+    /// `http-response` rules (a `listen` section's run here, once), after the backend's.
+    public var responseRules = ResponseRules()
 
     public init(name: String, mode: ProxyMode, binds: [BindAddress], maxConnections: Int?, timeouts: Timeouts,
                 connectionMode: HTTPConnectionMode?, forwardFor: ForwardForSettings?, stats: StatsSettings?,
@@ -77,6 +79,8 @@ public struct BackendPlan: Sendable {
     public var persist = false
     /// `http-check expect`, compiled; decides a check from its status code.
     public var checkExpectation: HTTPCheckExpectation?
+    /// `http-response` rules of a plain `backend` section (run before the frontend's).
+    public var responseRules = ResponseRules()
 
     public init(name: String, mode: ProxyMode, servers: [ServerPlan], balance: BalanceAlgorithm, retries: Int,
                 redispatchInterval: Int?, timeouts: Timeouts, connectionMode: HTTPConnectionMode?,

@@ -33,7 +33,7 @@ struct CompiledHTTPRule: Sendable {
 
 extension CompiledHTTPRule {
     /// Compiles one rule; nil (with diagnostics) when it is invalid.
-    static func compile(_ rule: HTTPRule, proxyName: String, acls: [String: CompiledACL],
+    static func compile(_ rule: HTTPRule, keyword: String = "http-request", proxyName: String, acls: [String: CompiledACL],
                         environment: inout CompileEnvironment) -> CompiledHTTPRule? {
         let location = rule.location
         var condition: CompiledCondition?
@@ -97,8 +97,8 @@ extension CompiledHTTPRule {
             action = .setURI(value)
         case .useService(let name):
             action = .useService(name)
-        case .unsupported(let keyword, _):
-            environment.warning("'http-request \(keyword)' is not supported yet; the rule is ignored", at: location)
+        case .unsupported(let name, _):
+            environment.warning("'\(keyword) \(name)' is not supported yet; the rule is ignored", at: location)
             action = .noOperation
         }
         return CompiledHTTPRule(action: action, condition: condition)

@@ -9,7 +9,7 @@ extension SampleFetch {
         "http_auth", "http_auth_group", "http_auth_pass", "http_auth_type", "http_auth_user",
         "req.body", "req.body_param", "req.body_len", "req.len", "req_len", "req.payload", "payload",
         "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
-        "status", "res.hdr", "res.fhdr", "capture.req.hdr", "capture.req.uri", "var", "env", "date",
+        "capture.req.hdr", "capture.req.uri", "var", "env", "date",
         "fe_conn", "be_conn", "connslots", "avg_queue", "queue", "be_sess_rate", "fe_sess_rate",
         "srv_is_up", "stopping", "url_ip", "url_port", "hdr_ip", "req.hdr_ip", "unique-id", "uuid", "rand",
         "so_id", "fe_id", "fe_name", "be_id", "be_name", "srv_id", "srv_name",
@@ -57,6 +57,10 @@ extension SampleFetch {
         case "dst": return try noArguments(.destination)
         case "dst_port": return try noArguments(.destinationPort)
         case "ssl_fc": return try noArguments(.tls)
+        case "status": return try noArguments(.responseStatus)
+        case "res.hdr", "shdr": return .responseHeader(try requiredName(), occurrence: try occurrence())
+        case "res.fhdr": return .responseFullHeader(try requiredName(), occurrence: try occurrence())
+        case "res.hdr_cnt", "shdr_cnt", "res.fhdr_cnt": return .responseHeaderCount(arguments.first.flatMap { $0.isEmpty ? nil : $0 })
         case "always_true": return try noArguments(.constant(true))
         case "always_false": return try noArguments(.constant(false))
         case "nbsrv":

@@ -27,13 +27,20 @@ enum SampleFetch: Sendable, Hashable {
     case tls
     /// `nbsrv(backend)`: `staticCount` (servers not `disabled`) applies when the caller gives no live counts.
     case usableServers(backend: Int, staticCount: Int)
+    /// `status`: the response status (only while `http-response` rules run).
+    case responseStatus
+    /// `res.hdr(name[,occ])`, `res.fhdr` and `res.hdr_cnt`: the response's fields, as the request ones.
+    case responseHeader(String, occurrence: Int?)
+    case responseFullHeader(String, occurrence: Int?)
+    case responseHeaderCount(String?)
     case constant(Bool)
     /// A fetch HAProxy has and lb does not yet: it produces no value, so an ACL on it never matches.
     case unimplemented(String)
 
     var type: SampleType {
         switch self {
-        case .headerCount, .fullHeaderCount, .cookieCount, .sourcePort, .destinationPort, .usableServers: .integer
+        case .headerCount, .fullHeaderCount, .cookieCount, .sourcePort, .destinationPort, .usableServers,
+             .responseStatus, .responseHeaderCount: .integer
         case .source, .destination: .address
         case .tls, .constant: .boolean
         default: .string
@@ -52,7 +59,7 @@ enum SampleFetch: Sendable, Hashable {
     /// headers give their last value, the others their first, as HAProxy does.
     var takesLastValue: Bool {
         switch self {
-        case .header, .fullHeader: true
+        case .header, .fullHeader, .responseHeader, .responseFullHeader: true
         default: false
         }
     }
@@ -77,6 +84,10 @@ enum SampleFetch: Sendable, Hashable {
             return true
         case .constant(let value): _ = body(.boolean(value)); return true
         case .unimplemented: return true
+        case .responseStatus, .responseHeader, .responseFullHeader, .responseHeaderCount:
+            guard let response = context.response else { return false }
+            forEachResponseValue(response, body)
+            return true
         default:
             guard let head = context.head else { return false }
             forEachHTTPValue(head, body)
@@ -142,9 +153,37 @@ enum SampleFetch: Sendable, Hashable {
         }
     }
 
-    /// Each value of header `name` (every header when nil), trimmed, optionally split at commas.
+    private func forEachResponseValue(_ response: HTTPResponseFacts, _ body: (SampleValue) -> Bool) {
+        switch self {
+        case .responseStatus:
+            _ = body(.integer(response.status))
+        case .responseHeader(let name, let occurrence), .responseFullHeader(let name, let occurrence):
+            let split: Bool = if case .responseHeader = self { true } else { false }
+            if let occurrence {
+                if let value = Self.headerValue(response.headers, name, occurrence: occurrence, splitCommas: split) { _ = body(.string(value)) }
+            } else {
+                Self.forEachHeaderValue(response.headers, name, splitCommas: split) { body(.string($0)) }
+            }
+        case .responseHeaderCount(let name):
+            var count = 0
+            Self.forEachHeaderValue(response.headers, name, splitCommas: true) { _ in count += 1; return false }
+            _ = body(.integer(count))
+        default:
+            break
+        }
+    }
+
     static func forEachHeaderValue(_ head: HTTPRequestHead, _ name: String?, splitCommas: Bool, _ body: (Substring) -> Bool) {
-        for field in head.headers.fields {
+        forEachHeaderValue(head.headers, name, splitCommas: splitCommas, body)
+    }
+
+    static func headerValue(_ head: HTTPRequestHead, _ name: String, occurrence: Int, splitCommas: Bool) -> Substring? {
+        headerValue(head.headers, name, occurrence: occurrence, splitCommas: splitCommas)
+    }
+
+    /// Each value of header `name` (every header when nil), trimmed, optionally split at commas.
+    static func forEachHeaderValue(_ headers: HTTPHeaderFields, _ name: String?, splitCommas: Bool, _ body: (Substring) -> Bool) {
+        for field in headers.fields {
             if let name, !field.name.equalsIgnoringASCIICase(name) { continue }
             if splitCommas {
                 for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
@@ -157,17 +196,17 @@ enum SampleFetch: Sendable, Hashable {
     }
 
     /// The `occurrence`-th value (1-based; negative counts from the last, -1 being the last).
-    static func headerValue(_ head: HTTPRequestHead, _ name: String, occurrence: Int, splitCommas: Bool) -> Substring? {
+    static func headerValue(_ headers: HTTPHeaderFields, _ name: String, occurrence: Int, splitCommas: Bool) -> Substring? {
         var target = occurrence
         if occurrence < 0 {
             var count = 0
-            forEachHeaderValue(head, name, splitCommas: splitCommas) { _ in count += 1; return false }
+            forEachHeaderValue(headers, name, splitCommas: splitCommas) { _ in count += 1; return false }
             target = count + occurrence + 1
         }
         guard target >= 1 else { return nil }
         var seen = 0
         var found: Substring?
-        forEachHeaderValue(head, name, splitCommas: splitCommas) { value in
+        forEachHeaderValue(headers, name, splitCommas: splitCommas) { value in
             seen += 1
             if seen == target { found = value; return true }
             return false

@@ -69,9 +69,11 @@ public protocol UsableServerCounts {
     func usableServers(inBackend backendIndex: Int) -> Int
 }
 
-/// What fetches read: the request head (nil for a TCP connection) and the connection.
+/// What fetches read: the request head (nil for a TCP connection), the connection, and while
+/// `http-response` rules run, the response.
 struct SampleContext {
     var head: HTTPRequestHead?
     var connection: ConnectionInfo
     var serverCounts: (any UsableServerCounts)?
+    var response: HTTPResponseFacts? = nil
 }

@@ -1,3 +1,4 @@
+import LBCore
 import NIOCore
 
 /// Rewrites a server's response head for the client: the status line and end-to-end fields are copied
@@ -50,6 +51,58 @@ enum ClientResponseWriter {
                 buffer.writeBytes(UnsafeRawBufferPointer(start: base + field.nameStart, count: end - field.nameStart))
                 buffer.writeStaticString("\r\n")
             }
+        }
+        for field in extraFields {
+            buffer.writeString(field)
+            buffer.writeStaticString("\r\n")
+        }
+        if let connection {
+            buffer.writeStaticString("connection: ")
+            buffer.writeStaticString(connection)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// The response's end-to-end fields as a list that `http-response` rules can edit.
+    static func endToEndFields(_ response: ParsedResponse, from source: ByteBuffer) -> HTTPHeaderFields {
+        var fields = HTTPHeaderFields()
+        source.withUnsafeReadableBytes { bytes in
+            let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for field in response.raw.fields where !isHopByHop(base, field) {
+                let name = String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self)
+                if response.framingHeaders.connectionOptions.contains(name.lowercased()) { continue }
+                let value = String(decoding: UnsafeBufferPointer(start: base + field.valueStart, count: field.valueLength), as: UTF8.self)
+                fields.add(name, value)
+            }
+        }
+        return fields
+    }
+
+    /// Writes the status line from `source` and `fields` (already edited by `http-response` rules) in
+    /// place of the server's own; `edit` and `extraFields` are applied as in the byte-copying form.
+    static func write(
+        _ response: ParsedResponse, from source: ByteBuffer, fields: HTTPHeaderFields, connection: StaticString?,
+        edit: FieldEdit? = nil, extraFields: [String] = [], into buffer: inout ByteBuffer
+    ) {
+        source.withUnsafeReadableBytes { bytes in
+            let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            buffer.writeBytes(UnsafeRawBufferPointer(start: base + response.raw.startLineStart, count: response.raw.startLineLength))
+        }
+        buffer.writeStaticString("\r\n")
+        for field in fields {
+            var value = field.value
+            if let edit {
+                switch edit(field.name[...], field.value[...]) {
+                case .keep: break
+                case .drop: continue
+                case .replace(let newValue): value = newValue
+                }
+            }
+            buffer.writeString(field.name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
         }
         for field in extraFields {
             buffer.writeString(field)

@@ -212,6 +212,11 @@ extension HTTPSession {
             current.response = response
             current.responseHead = monotonicNow()
             captureResponse(response, in: pending)
+            var ruleFields: HTTPHeaderFields?
+            if hasResponseRules(current) {
+                guard let fields = applyResponseRules(response, in: pending, exchange: current) else { return }
+                ruleFields = fields
+            }
             current.responseBody = BodyTracker(framing)
             let clientIsHTTP10 = current.request.head.version == .http1_0
             current.keepClient = !current.request.clientWantsClose && current.mode != .close && framing != .untilClose
@@ -221,8 +226,15 @@ extension HTTPSession {
             let connectionValue: StaticString? = current.keepClient ? (clientIsHTTP10 ? "keep-alive" : nil) : "close"
             if let cookies = current.backend.cookies, let serverIndex = current.serverIndex {
                 let edits = cookieEdits(cookies, response: response, in: pending, server: serverIndex, exchange: current)
-                ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue,
-                                           edit: edits.edit, extraFields: edits.extra, into: &head)
+                if let ruleFields {
+                    ClientResponseWriter.write(response, from: pending, fields: ruleFields, connection: connectionValue,
+                                               edit: edits.edit, extraFields: edits.extra, into: &head)
+                } else {
+                    ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue,
+                                               edit: edits.edit, extraFields: edits.extra, into: &head)
+                }
+            } else if let ruleFields {
+                ClientResponseWriter.write(response, from: pending, fields: ruleFields, connection: connectionValue, into: &head)
             } else {
                 ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue, into: &head)
             }

@@ -13,6 +13,8 @@ final class FrontendRuntime: Sendable {
     let totalRequests = ManagedAtomic<Int>(0)
     let requestErrors = ManagedAtomic<Int>(0)
     let deniedRequests = ManagedAtomic<Int>(0)
+    /// Responses refused by `http-response deny`.
+    let deniedResponses = ManagedAtomic<Int>(0)
     let bytesIn = ManagedAtomic<Int>(0)
     let bytesOut = ManagedAtomic<Int>(0)
     /// HTTP responses by status class, for the stats.

@@ -86,6 +86,8 @@ final class BackendRuntime: Sendable {
     private let balancer: Mutex<any Balancer>
     /// Per-request status classes and latency histograms, for the stats.
     let metrics = RequestMetrics()
+    /// Responses refused by `http-response deny`.
+    let deniedResponses = ManagedAtomic<Int>(0)
     /// Requests waiting for a slot when every usable server is at its `maxconn`.
     let queue = BackendQueue()
     /// Cookie persistence, when the backend has `cookie NAME ...`.

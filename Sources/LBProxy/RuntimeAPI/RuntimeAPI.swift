@@ -102,6 +102,7 @@ struct RuntimeAPI: Sendable {
 
     func clearCounters(all: Bool) -> String {
         for backend in runtime.backends {
+            backend.deniedResponses.store(0, ordering: .relaxed)
             for server in backend.servers {
                 for counter in [server.connectionErrors, server.responseErrors, server.retries, server.redispatches] {
                     counter.store(0, ordering: .relaxed)
@@ -112,7 +113,9 @@ struct RuntimeAPI: Sendable {
             }
         }
         for frontend in runtime.frontends {
-            for counter in [frontend.requestErrors, frontend.deniedRequests] { counter.store(0, ordering: .relaxed) }
+            for counter in [frontend.requestErrors, frontend.deniedRequests, frontend.deniedResponses] {
+                counter.store(0, ordering: .relaxed)
+            }
             if all {
                 for counter in [frontend.totalConnections, frontend.totalRequests, frontend.bytesIn, frontend.bytesOut] {
                     counter.store(0, ordering: .relaxed)

@@ -25,7 +25,7 @@ extension ProxyRuntime {
     }
 
     static func snapshot(_ frontend: FrontendRuntime) -> FrontendSnapshot {
-        FrontendSnapshot(
+        var result = FrontendSnapshot(
             name: frontend.plan.name, id: frontend.index + 1, isHTTP: frontend.plan.mode == .http,
             currentSessions: frontend.currentConnections.load(ordering: .relaxed), limitSessions: frontend.maxConnections,
             totalSessions: frontend.totalConnections.load(ordering: .relaxed),
@@ -34,11 +34,13 @@ extension ProxyRuntime {
             deniedRequests: frontend.deniedRequests.load(ordering: .relaxed),
             bytesIn: frontend.bytesIn.load(ordering: .relaxed), bytesOut: frontend.bytesOut.load(ordering: .relaxed),
             responses: frontend.responses.snapshot())
+        result.deniedResponses = frontend.deniedResponses.load(ordering: .relaxed)
+        return result
     }
 
     static func snapshot(_ backend: BackendRuntime, now: UInt64) -> BackendSnapshot {
         let servers = backend.servers.enumerated().map { snapshot($1, id: $0 + 1, now: now) }
-        return BackendSnapshot(
+        var result = BackendSnapshot(
             name: backend.plan.name, id: backend.index + 1, isHTTP: backend.plan.mode == .http,
             algorithm: algorithmName(backend.plan.balance), servers: servers,
             totalSessions: backend.plan.mode == .http
@@ -46,6 +48,8 @@ extension ProxyRuntime {
                 : backend.servers.reduce(0) { $0 + $1.totalSessions.load(ordering: .relaxed) },
             totalRequests: backend.metrics.requests.load(ordering: .relaxed),
             responses: backend.metrics.responses.snapshot(), latency: backend.metrics.latency.snapshot())
+        result.deniedResponses = backend.deniedResponses.load(ordering: .relaxed)
+        return result
     }
 
     static func snapshot(_ server: ServerRuntime, id: Int, now: UInt64) -> ServerSnapshot {

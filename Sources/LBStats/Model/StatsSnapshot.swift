@@ -54,6 +54,8 @@ public struct FrontendSnapshot: Sendable {
     public var bytesIn: Int
     public var bytesOut: Int
     public var responses: ResponseCounts
+    /// Responses refused by `http-response deny` (HTTP only).
+    public var deniedResponses = 0
 
     public init(name: String, id: Int, isHTTP: Bool, currentSessions: Int, limitSessions: Int, totalSessions: Int,
                 totalRequests: Int, requestErrors: Int, deniedRequests: Int, bytesIn: Int, bytesOut: Int,
@@ -144,6 +146,8 @@ public struct BackendSnapshot: Sendable {
     public var totalRequests: Int
     public var responses: ResponseCounts
     public var latency: LatencySnapshot
+    /// Responses refused by `http-response deny` (HTTP only).
+    public var deniedResponses = 0
 
     public init(name: String, id: Int, isHTTP: Bool, algorithm: String, servers: [ServerSnapshot], totalSessions: Int,
                 totalRequests: Int, responses: ResponseCounts, latency: LatencySnapshot) {

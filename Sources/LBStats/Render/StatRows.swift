@@ -49,6 +49,7 @@ public enum StatRows {
                 row.set(.bin, frontend.bytesIn)
                 row.set(.bout, frontend.bytesOut)
                 row.set(.dreq, frontend.deniedRequests)
+                if frontend.isHTTP { row.set(.dresp, frontend.deniedResponses) }
                 row.set(.ereq, frontend.requestErrors)
                 row[.status] = "OPEN"
                 row[.pid] = pid
@@ -124,6 +125,7 @@ public enum StatRows {
                 if backend.isHTTP {
                     responses(backend.responses, into: &row)
                     row.set(.reqTot, backend.totalRequests)
+                    row.set(.dresp, backend.deniedResponses)
                 }
                 row[.mode] = backend.isHTTP ? "http" : "tcp"
                 row[.algo] = backend.algorithm

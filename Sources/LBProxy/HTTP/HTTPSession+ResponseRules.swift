@@ -1,0 +1,26 @@
+import LBCore
+import NIOCore
+
+extension HTTPSession {
+    /// True when `http-response` rules may act on this exchange's response.
+    func hasResponseRules(_ exchange: HTTPExchange) -> Bool {
+        !exchange.backend.plan.responseRules.isEmpty || !frontend.plan.responseRules.isEmpty
+    }
+
+    /// Runs the backend's `http-response` rules, then the frontend's (HAProxy's order), on the response's
+    /// end-to-end fields. Returns the fields to send, or nil when a rule denied the response: the client
+    /// then has its error answer and the server connection is closed.
+    func applyResponseRules(_ response: ParsedResponse, in buffer: ByteBuffer, exchange: HTTPExchange) -> HTTPHeaderFields? {
+        var facts = HTTPResponseFacts(status: response.status, headers: ClientResponseWriter.endToEndFields(response, from: buffer))
+        for rules in [exchange.backend.plan.responseRules, frontend.plan.responseRules] where !rules.isEmpty {
+            if case .deny(let status) = rules.apply(to: &facts, request: exchange.request.head, connection: connectionInfo) {
+                frontend.deniedResponses.wrappingIncrement(ordering: .relaxed)
+                exchange.backend.deniedResponses.wrappingIncrement(ordering: .relaxed)
+                exchange.reuseServer = false
+                respondError(status, "PH")
+                return nil
+            }
+        }
+        return facts.headers
+    }
+}
