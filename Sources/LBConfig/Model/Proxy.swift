@@ -31,6 +31,8 @@ public struct Proxy: Sendable {
     public var hashType: [String] = []
     /// Connect attempts after the first one fails (`retries`, default 3).
     public var retries: Int = 3
+    /// `retry-on`: the failures that use up a retry (default: connection failures only).
+    public var retryOn = RetryConditions()
     /// `option redispatch [interval]`: nil when off; -1 means on the last retry.
     public var redispatchInterval: Int?
     public var healthCheck: HealthCheckSettings = HealthCheckSettings()

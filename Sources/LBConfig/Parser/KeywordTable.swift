@@ -14,6 +14,7 @@ enum ProxyKeywords {
         "balance": .backSide,
         "hash-type": .backSide,
         "retries": .backSide,
+        "retry-on": .backSide,
         "cookie": .backSide,
         "option": .all,
         "no": .all,

@@ -90,6 +90,8 @@ enum ProxySectionParser {
             if let settings = CookieParser.parse(directive, context: &context) { builder.proxy.cookie = settings }
         case "retries":
             if let value = context.integer(directive, 1, keyword, in: 0...Int(Int32.max)) { builder.proxy.retries = value }
+        case "retry-on":
+            parseRetryOn(directive, into: &builder, context: &context)
         case "option":
             parseOption(directive.dropping(1), negated: false, original: directive, into: &builder, context: &context)
         case "no":

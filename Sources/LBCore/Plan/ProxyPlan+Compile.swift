@@ -109,6 +109,7 @@ extension ProxyPlan {
                            healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
         plan.checkExpectation = expectation
         plan.responseRules = responseRules
+        plan.retryOn = proxy.retryOn
         plan.cookie = proxy.cookie
         plan.persist = proxy.options["persist"] ?? false
         return plan

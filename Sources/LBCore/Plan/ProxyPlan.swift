@@ -81,6 +81,8 @@ public struct BackendPlan: Sendable {
     public var checkExpectation: HTTPCheckExpectation?
     /// `http-response` rules of a plain `backend` section (run before the frontend's).
     public var responseRules = ResponseRules()
+    /// `retry-on`: which failures use up a retry.
+    public var retryOn = RetryConditions()
 
     public init(name: String, mode: ProxyMode, servers: [ServerPlan], balance: BalanceAlgorithm, retries: Int,
                 redispatchInterval: Int?, timeouts: Timeouts, connectionMode: HTTPConnectionMode?,

@@ -93,10 +93,42 @@ extension HTTPSession {
         let backend = current.backend
         backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
         current.connectTimedOut = timedOut
-        guard current.retriesDone < backend.plan.retries else {
+        guard backend.plan.retryOn.connectionFailure, current.retriesDone < backend.plan.retries else {
             respondError(503, timedOut ? "sC" : "SC")
             return
         }
+        // A refused connect is retried after a short pause (at most 1 s); a timed-out one at once.
+        scheduleRetry(from: serverIndex, pause: timedOut ? 0 : min(backend.plan.timeouts.connect ?? 1000, 1000))
+    }
+
+    /// `retry-on` for a failure after the connection was made (no response, junk, a timeout, a listed
+    /// status): when the condition is enabled, retries remain and the request can be sent again (it has
+    /// no body, so nothing was consumed), drops this attempt and schedules the next. False otherwise:
+    /// the caller then reports the failure as usual.
+    func retryFailedResponse(_ enabled: (RetryConditions) -> Bool) -> Bool {
+        guard let current = exchange, let serverIndex = current.serverIndex else { return false }
+        let plan = current.backend.plan
+        guard enabled(plan.retryOn), current.retriesDone < plan.retries,
+              !current.requestBodyStarted, current.requestBody.isComplete else { return false }
+        upstream?.close()
+        upstream = nil
+        current.response = nil
+        current.responseBuffer = nil
+        current.responseBody = BodyTracker(.none)
+        current.receivedResponseBytes = false
+        current.reuseServer = false
+        current.cookieFlags.1 = UInt8(ascii: "-")
+        phase = .connecting
+        arm(.server, nil)
+        scheduleRetry(from: serverIndex, pause: 0)
+        return true
+    }
+
+    /// Counts a retry, decides whether it redispatches (`option redispatch [N]`), and starts the next
+    /// attempt after `pause` milliseconds.
+    private func scheduleRetry(from serverIndex: Int, pause: Int) {
+        guard let current = exchange else { return }
+        let backend = current.backend
         current.retriesDone += 1
         backend.servers[serverIndex].retries.wrappingIncrement(ordering: .relaxed)
         var redispatch = false
@@ -109,8 +141,6 @@ extension HTTPSession {
             current.holdsServerSlot = false
             backend.releaseSlot(serverIndex)
         }
-        // A refused connect is retried after a short pause (at most 1 s); a timed-out one at once.
-        let pause = timedOut ? 0 : min(backend.plan.timeouts.connect ?? 1000, 1000)
         let attempt = current.attempt
         context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
             guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else { return }
@@ -183,6 +213,7 @@ extension HTTPSession {
                 parsed = try responseParser.parse(pending)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+                if retryFailedResponse({ $0.junkResponse }) { return }
                 respondError(502, "PH")
                 return
             }
@@ -207,6 +238,10 @@ extension HTTPSession {
                 writeToClient(head)
                 context.flush()
                 continue
+            }
+            if current.backend.plan.retryOn.statuses.contains(response.status),
+               retryFailedResponse({ $0.statuses.contains(response.status) }) {
+                return
             }
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             current.response = response
@@ -350,6 +385,7 @@ extension HTTPSession {
                 return
             }
             current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+            if !current.receivedResponseBytes, retryFailedResponse({ $0.emptyResponse }) { return }
             respondError(502, "SH")
             return
         }

@@ -135,7 +135,8 @@ extension HTTPSession: TimedSession {
         case .tunnel:
             abortBoth("cD")
         case .server:
-            if exchange?.response == nil {
+            if let current = exchange, current.response == nil {
+                if !current.receivedResponseBytes, retryFailedResponse({ $0.responseTimeout }) { return }
                 respondError(504, "sH")
             } else {
                 abortBoth("sD")
