@@ -13,11 +13,15 @@ ensure_tools() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 }
 
-# Builds lb in release mode and prints the binary's path.
+# Builds lb in release mode and prints the binary's path. LB_SCRATCH (default .build) is the build
+# directory, so a bench can build beside another build in progress (LB_SCRATCH=.build-bench).
 build_lb() {
-  echo "building lb (release)..." >&2
-  swift build -c release --product lb >/dev/null
-  echo "$(swift build -c release --show-bin-path)/lb"
+  local scratch=${LB_SCRATCH:-.build}
+  echo "building lb (release, $scratch)..." >&2
+  # Without this check a failed build would go unnoticed (set -e does not reach into $(build_lb)) and
+  # the bench would time whatever binary was left in the scratch directory.
+  swift build -c release --scratch-path "$scratch" --product lb >/dev/null || { echo "lb does not build" >&2; return 1; }
+  echo "$(swift build -c release --scratch-path "$scratch" --show-bin-path)/lb"
 }
 
 wait_port() {
