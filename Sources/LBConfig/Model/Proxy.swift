@@ -38,6 +38,10 @@ public struct Proxy: Sendable {
     public var healthCheck: HealthCheckSettings = HealthCheckSettings()
     /// `cookie ...`: persistence by cookie (nil when not configured).
     public var cookie: CookieSettings?
+    /// `stick-table ...` declared in this proxy.
+    public var stickTable: StickTableDeclaration?
+    /// `stick ...` rules, in order.
+    public var stickRules: [StickRule] = []
 
     // Both.
     public var timeouts: Timeouts = Timeouts()

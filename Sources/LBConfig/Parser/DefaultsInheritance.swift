@@ -28,6 +28,8 @@ extension ProxyBuilder {
         proxy.acls = []
         proxy.servers = []
         proxy.captures = []
+        proxy.stickTable = nil
+        proxy.stickRules = []
         // Settings of a capability the new proxy lacks do not carry over.
         if !kind.capabilities.contains(.frontend) && kind != .defaults {
             proxy.defaultBackend = nil

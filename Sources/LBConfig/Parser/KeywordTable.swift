@@ -15,6 +15,8 @@ enum ProxyKeywords {
         "hash-type": .backSide,
         "retries": .backSide,
         "retry-on": .backSide,
+        "stick-table": .proxies,
+        "stick": [.backend, .listen],
         "cookie": .backSide,
         "option": .all,
         "no": .all,

@@ -92,6 +92,17 @@ enum ProxySectionParser {
             if let value = context.integer(directive, 1, keyword, in: 0...Int(Int32.max)) { builder.proxy.retries = value }
         case "retry-on":
             parseRetryOn(directive, into: &builder, context: &context)
+        case "stick-table":
+            if builder.proxy.stickTable != nil {
+                context.error("only one 'stick-table' per section", at: directive.location,
+                              hint: "declare another table in a backend of its own and use 'table NAME'")
+            } else if let table = StickParser.parseTable(directive, context: &context) {
+                builder.proxy.stickTable = table
+            }
+        case "stick":
+            if let rule = StickParser.parseRule(directive, references: &builder.aclReferences, context: &context) {
+                builder.proxy.stickRules.append(rule)
+            }
         case "option":
             parseOption(directive.dropping(1), negated: false, original: directive, into: &builder, context: &context)
         case "no":

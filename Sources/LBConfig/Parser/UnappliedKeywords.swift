@@ -6,8 +6,6 @@ enum UnappliedKeywords {
     /// Proxy keywords, keyed by phrase: a single keyword (`cookie`) or `keyword subkeyword`
     /// (`option logasap`, `timeout tarpit`), with the sections that accept them.
     static let proxy: [String: SectionKinds] = [
-        "stick-table": .proxies,
-        "stick": [.backend, .listen],
         "unique-id-format": .all,
         "unique-id-header": .all,
         "errorfile": .all,

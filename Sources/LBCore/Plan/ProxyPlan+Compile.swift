@@ -11,9 +11,19 @@ extension ProxyPlan {
             environment.staticServerCounts.append(proxy.servers.filter { !$0.disabled }.count)
         }
 
+        var tables: [Int: StickTableDeclaration] = [:]
+        for (index, proxy) in backendProxies.enumerated() where proxy.stickTable != nil { tables[index] = proxy.stickTable }
         var backends: [BackendPlan] = []
-        for proxy in backendProxies {
-            backends.append(compileBackend(proxy, environment: &environment))
+        for (index, proxy) in backendProxies.enumerated() {
+            var backend = compileBackend(proxy, environment: &environment)
+            backend.stickTable = proxy.stickTable
+            if !proxy.stickRules.isEmpty {
+                // The ACLs were already compiled, and their problems reported, with the section's rules.
+                var scratch = environment
+                let acls = CompiledCondition.compileDeclarations(proxy.acls, environment: &scratch)
+                backend.stickRules = compileStickRules(proxy, ownIndex: index, tables: tables, acls: acls, environment: &environment)
+            }
+            backends.append(backend)
         }
 
         var frontends: [FrontendPlan] = []

@@ -83,6 +83,10 @@ public struct BackendPlan: Sendable {
     public var responseRules = ResponseRules()
     /// `retry-on`: which failures use up a retry.
     public var retryOn = RetryConditions()
+    /// The `stick-table` this backend declares (other backends may use it with `table NAME`).
+    public var stickTable: StickTableDeclaration?
+    /// `stick` rules in order.
+    public var stickRules: [CompiledStickRule] = []
 
     public init(name: String, mode: ProxyMode, servers: [ServerPlan], balance: BalanceAlgorithm, retries: Int,
                 redispatchInterval: Int?, timeouts: Timeouts, connectionMode: HTTPConnectionMode?,

@@ -20,6 +20,8 @@ final class HTTPExchange {
     var persistentServer: Int?
     /// Termination-state characters 3 and 4: the client's cookie, and what lb did with the response's.
     var cookieFlags: (UInt8, UInt8) = (UInt8(ascii: "-"), UInt8(ascii: "-"))
+    /// Keys `stick on` / `stick store-request` remember once a server took the request.
+    var stickKeys: [StickKey] = []
     /// Waiting in the backend queue for a server slot.
     var queued = false
     /// Requests that waited before this one when it was queued (the log's backend_queue).

@@ -91,6 +91,12 @@ extension HTTPSession {
             created.persistentServer = persistence.server
             created.cookieFlags = (persistence.clientCookie.rawValue, UInt8(ascii: "N"))
         }
+        if !backend.plan.stickRules.isEmpty {
+            if created.persistentServer == nil {
+                created.persistentServer = runtime.stickyServer(backend, request: head, connection: connectionInfo)
+            }
+            created.stickKeys = runtime.stickKeysToStore(backend, request: head, connection: connectionInfo)
+        }
         exchange = created
         phase = .connecting
         dispatch()

@@ -23,4 +23,13 @@ extension HTTPSession {
         }
         return facts.headers
     }
+
+    /// `stick store-response`: remembers keys read from the response with the server that answered.
+    func storeStickyFromResponse(_ response: ParsedResponse, in buffer: ByteBuffer, exchange: HTTPExchange) {
+        let backend = exchange.backend
+        guard let serverIndex = exchange.serverIndex, backend.plan.stickRules.contains(where: \.storesResponse) else { return }
+        let facts = HTTPResponseFacts(status: response.status, headers: ClientResponseWriter.endToEndFields(response, from: buffer))
+        runtime.storeSticky(runtime.stickKeysFromResponse(backend, request: exchange.request.head, response: facts,
+                                                          connection: connectionInfo), server: serverIndex)
+    }
 }

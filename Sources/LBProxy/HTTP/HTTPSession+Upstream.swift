@@ -161,6 +161,10 @@ extension HTTPSession {
         }
         current.reusedConnection = reused
         current.connected = monotonicNow()
+        if !current.stickKeys.isEmpty, let serverIndex = current.serverIndex {
+            runtime.storeSticky(current.stickKeys, server: serverIndex)
+            current.stickKeys = []
+        }
         upstream = connection
         connection.owner = self
         phase = .exchanging
@@ -247,6 +251,7 @@ extension HTTPSession {
             current.response = response
             current.responseHead = monotonicNow()
             captureResponse(response, in: pending)
+            if !current.backend.plan.stickRules.isEmpty { storeStickyFromResponse(response, in: pending, exchange: current) }
             var ruleFields: HTTPHeaderFields?
             if hasResponseRules(current) {
                 guard let fields = applyResponseRules(response, in: pending, exchange: current) else { return }

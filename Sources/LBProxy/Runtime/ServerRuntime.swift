@@ -92,6 +92,8 @@ final class BackendRuntime: Sendable {
     let queue = BackendQueue()
     /// Cookie persistence, when the backend has `cookie NAME ...`.
     let cookies: CookiePersistence?
+    /// The backend's own `stick-table`, when it declares one.
+    let stickTable: Mutex<StickTableStore>?
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
@@ -99,6 +101,7 @@ final class BackendRuntime: Sendable {
         self.servers = servers
         self.balancer = Mutex(BalancerFactory.make(for: plan))
         self.cookies = plan.cookie.map { CookiePersistence(settings: $0, serverValues: plan.servers.map(\.cookie)) }
+        self.stickTable = plan.stickTable.map { Mutex(StickTableStore($0)) }
     }
 
     /// Picks a server (nil when none is usable), optionally leaving one out.

@@ -18,6 +18,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     var timer: SessionTimer
     private var backend: BackendRuntime?
     private var serverIndex: Int?
+    /// The server a stick table names for this client (`stick on src`), tried before the balancer.
+    private var stickyServer: Int?
+    /// Keys to remember once a server accepted the connection.
+    private var stickKeys: [StickKey] = []
     private var holdsServerSlot = false
     private var upstream: UpstreamConnection?
     /// Client bytes that arrived before the server connection was ready.
@@ -65,7 +69,12 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             end("PR")
             return
         }
-        backend = runtime.backends[index]
+        let chosen = runtime.backends[index]
+        backend = chosen
+        if !chosen.plan.stickRules.isEmpty {
+            stickyServer = runtime.stickyServer(chosen, request: nil, connection: info)
+            stickKeys = runtime.stickKeysToStore(chosen, request: nil, connection: info)
+        }
         arm(.client, frontend.plan.timeouts.client)
         dispatch(info: info, excluding: nil)
         context.fireChannelActive()
@@ -73,7 +82,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     private func dispatch(info: ConnectionInfo, excluding failed: Int?) {
         guard let backend else { return }
-        guard let index = backend.pickServer(request: nil, connection: info, excluding: failed)
+        guard let index = (failed == nil ? stickyServer : nil)
+                ?? backend.pickServer(request: nil, connection: info, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             end("SC")
@@ -114,7 +124,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private func connectFailed(info: ConnectionInfo, timedOut: Bool) {
         guard let backend, let failed = serverIndex else { return }
         backend.servers[failed].connectionErrors.wrappingIncrement(ordering: .relaxed)
-        guard retriesDone < backend.plan.retries else {
+        guard backend.plan.retryOn.connectionFailure, retriesDone < backend.plan.retries else {
             end(timedOut ? "sC" : "SC")
             return
         }
@@ -138,6 +148,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     private func connected(_ connection: UpstreamConnection) {
         connectedAt = monotonicNow()
+        if !stickKeys.isEmpty, let serverIndex {
+            runtime.storeSticky(stickKeys, server: serverIndex)
+            stickKeys = []
+        }
         upstream = connection
         connection.owner = self
         arm(.tunnel, idleTimeout)
