@@ -83,17 +83,31 @@ enum BalanceParser {
         }
     }
 
-    /// `hash-type map-based|consistent [sdbm|djb2|wt6|crc32|none] [avalanche]`.
+    static let hashFunctions = ["sdbm", "djb2", "wt6", "crc32", "none"]
+
+    /// `hash-type map-based|consistent [sdbm|djb2|wt6|crc32|none] [avalanche]`, in that order as HAProxy
+    /// reads it: the modifier only after a function.
     static func parseHashType(_ directive: Directive, context: inout ParseContext) -> [String]? {
         let words = directive.texts(from: 1)
         guard let method = words.first, ["map-based", "consistent"].contains(method) else {
-            context.error("'hash-type' expects map-based or consistent", at: directive.location(of: 1))
+            context.error("'hash-type' expects map-based or consistent", at: directive.location(of: 1),
+                          hint: words.first == "avalanche" ? "write: hash-type map-based sdbm avalanche" : nil)
             return nil
         }
-        for (offset, word) in words.dropFirst().enumerated()
-        where !["sdbm", "djb2", "wt6", "crc32", "none", "avalanche"].contains(word) {
-            context.error("unknown 'hash-type' argument '\(word)'", at: directive.location(of: offset + 2),
-                          hint: "expected a function (sdbm, djb2, wt6, crc32, none) and optionally avalanche")
+        if words.count >= 2, !hashFunctions.contains(words[1]) {
+            context.error("unknown 'hash-type' function '\(words[1])'", at: directive.location(of: 2),
+                          hint: words[1] == "avalanche"
+                              ? "the modifier follows a function: hash-type \(method) sdbm avalanche"
+                              : "one of: " + hashFunctions.joined(separator: ", "))
+            return nil
+        }
+        if words.count >= 3, words[2] != "avalanche" {
+            context.error("unknown 'hash-type' modifier '\(words[2])'", at: directive.location(of: 3),
+                          hint: "the only modifier is avalanche")
+            return nil
+        }
+        guard words.count <= 3 else {
+            context.noExtraArguments(directive, after: 4, "hash-type " + words.prefix(3).joined(separator: " "))
             return nil
         }
         return words

@@ -31,10 +31,11 @@ public enum BalancerFactory {
         case .staticRoundRobin: return StaticRoundRobinBalancer(pool: pool)
         case .leastConnections: return LeastConnectionsBalancer(pool: pool)
         case .first: return FirstAvailableBalancer(pool: pool)
-        case .source: return SourceHashBalancer(pool: pool)
-        case .uri(let arguments): return URIHashBalancer(pool: pool, arguments: arguments)
-        case .urlParameter(let name, _): return URLParameterHashBalancer(pool: pool, name: name)
-        case .header(let name, let useDomainOnly): return HeaderHashBalancer(pool: pool, name: name, useDomainOnly: useDomainOnly)
+        case .source: return SourceHashBalancer(pool: pool, hashType: backend.hashType)
+        case .uri(let arguments): return URIHashBalancer(pool: pool, arguments: arguments, hashType: backend.hashType)
+        case .urlParameter(let name, _): return URLParameterHashBalancer(pool: pool, name: name, hashType: backend.hashType)
+        case .header(let name, let useDomainOnly):
+            return HeaderHashBalancer(pool: pool, name: name, useDomainOnly: useDomainOnly, hashType: backend.hashType)
         case .random(let draws): return RandomBalancer(pool: pool, draws: draws)
         }
     }

@@ -1,17 +1,20 @@
-/// `balance hdr(NAME) [use_domain_only]`: the header's value hashed onto the weighted map; round-robin
+/// `balance hdr(NAME) [use_domain_only]`: the header's value hashed and placed by `hash-type`; round-robin
 /// when the header is missing. `use_domain_only` hashes only the registrable name's main label
 /// (`www.example.org:8080` → `example`), so a site's hosts share a server.
 struct HeaderHashBalancer: Balancer {
     let pool: ServerPool
     let name: String
     let useDomainOnly: Bool
-    private var map = WeightedMap()
+    let hashType: HashType
+    private var placement: HashPlacement
     private var fallback: RoundRobinBalancer
 
-    init(pool: ServerPool, name: String, useDomainOnly: Bool) {
+    init(pool: ServerPool, name: String, useDomainOnly: Bool, hashType: HashType = HashType()) {
         self.pool = pool
         self.name = name
         self.useDomainOnly = useDomainOnly
+        self.hashType = hashType
+        placement = HashPlacement(hashType.method, pool: pool)
         fallback = RoundRobinBalancer(pool: pool)
     }
 
@@ -20,7 +23,7 @@ struct HeaderHashBalancer: Balancer {
             return fallback.pick(availability, request: request, connection: connection)
         }
         let key = useDomainOnly ? Self.domain(value) : value
-        return map.server(for: BalancerHash.hash(key.utf8), availability, pool: pool)
+        return placement.server(for: hashType.hash(key.utf8), availability, pool: pool)
     }
 
     static func domain(_ host: Substring) -> Substring {

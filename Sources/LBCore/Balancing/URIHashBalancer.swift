@@ -1,4 +1,4 @@
-/// `balance uri [len N] [depth N] [whole] [path-only]`: the request target hashed onto the weighted map.
+/// `balance uri [len N] [depth N] [whole] [path-only]`: the request target hashed and placed by `hash-type`.
 /// Without `whole` the query is left out; `path-only` leaves out scheme and authority; `len` keeps the
 /// first N characters and `depth` the first N directory levels, whichever limit comes first.
 struct URIHashBalancer: Balancer {
@@ -24,18 +24,21 @@ struct URIHashBalancer: Balancer {
 
     let pool: ServerPool
     let options: Options
-    private var map = WeightedMap()
+    let hashType: HashType
+    private var placement: HashPlacement
     private var fallback: RoundRobinBalancer
 
-    init(pool: ServerPool, arguments: [String]) {
+    init(pool: ServerPool, arguments: [String], hashType: HashType = HashType()) {
         self.pool = pool
         options = Options(arguments: arguments)
+        self.hashType = hashType
+        placement = HashPlacement(hashType.method, pool: pool)
         fallback = RoundRobinBalancer(pool: pool)
     }
 
     mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
         guard let request else { return fallback.pick(availability, request: request, connection: connection) }
-        return map.server(for: BalancerHash.hash(Self.key(request.uri, options).utf8), availability, pool: pool)
+        return placement.server(for: hashType.hash(Self.key(request.uri, options).utf8), availability, pool: pool)
     }
 
     static func key(_ uri: String, _ options: Options) -> Substring {

@@ -49,26 +49,3 @@ struct WeightedMap {
 
     private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 }
-
-/// Hashes for balancing keys: sdbm (HAProxy's default hash function) followed by a final avalanche so that
-/// similar keys (neighbouring addresses) spread across a small table. Values differ from HAProxy's, the
-/// property that matters (stable, well spread) is the same.
-enum BalancerHash {
-    static func hash(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var value: UInt32 = 0
-        for byte in bytes { value = UInt32(byte) &+ (value << 6) &+ (value << 16) &- value }
-        return avalanche(value)
-    }
-
-    static func hash(_ address: IPAddressBytes) -> UInt32 { hash(address.bytes) }
-
-    static func avalanche(_ input: UInt32) -> UInt32 {
-        var value = input
-        value ^= value >> 16
-        value &*= 0x85eb_ca6b
-        value ^= value >> 13
-        value &*= 0xc2b2_ae35
-        value ^= value >> 16
-        return value
-    }
-}

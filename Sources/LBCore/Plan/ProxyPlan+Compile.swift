@@ -122,6 +122,7 @@ extension ProxyPlan {
         plan.retryOn = proxy.retryOn
         plan.cookie = proxy.cookie
         plan.persist = proxy.options["persist"] ?? false
+        plan.hashType = HashType(words: proxy.hashType)
         return plan
     }
 
@@ -151,10 +152,6 @@ extension ProxyPlan {
                                 at: proxy.location)
         default:
             break
-        }
-        if proxy.hashType.contains("consistent") {
-            environment.warning("hash-type consistent is not implemented; backend '\(proxy.name)' uses map-based hashing",
-                                at: proxy.location)
         }
     }
 }

@@ -62,6 +62,8 @@ public struct BackendPlan: Sendable {
     public var mode: ProxyMode
     public var servers: [ServerPlan]
     public var balance: BalanceAlgorithm
+    /// `hash-type`: how `source`, `uri`, `url_param` and `hdr` hash their key and place it on the servers.
+    public var hashType = HashType()
     public var retries: Int
     /// nil: no redispatch; -1: redispatch on the last retry; N > 0: every Nth retry.
     public var redispatchInterval: Int?
