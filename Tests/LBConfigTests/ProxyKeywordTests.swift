@@ -195,7 +195,7 @@ import Testing
             "    unique-id-format %{+X}o\\ %ci",
             "    tcp-request content accept",
             "    errorfile 503 /etc/lb/503.http",
-            "    stick-table type ip size 1m",
+            "    fullconn 1000",
             "    description hello",
             "    timeout tarpit 5s")
         let value = try #require(proxy, "\(result.diagnostics)")
@@ -206,7 +206,7 @@ import Testing
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
             "compression", "http-reuse",
-            "unique-id-format", "tcp-request", "errorfile", "stick-table", "description", "timeout tarpit",
+            "unique-id-format", "tcp-request", "errorfile", "fullconn", "description", "timeout tarpit",
         ])
         #expect(value.unappliedDirectives[0].words == ["compression", "algo", "gzip"])
         // `cookie` and `capture` are applied: parsed, with no "not yet applied" warning.
