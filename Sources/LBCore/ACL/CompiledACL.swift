@@ -17,7 +17,11 @@ enum ACLResult: Sendable, Hashable {
 }
 
 /// One test of an ACL (an `acl` line, an anonymous `{ }` block, or a predefined ACL).
-struct ACLTest: Sendable, Hashable {
+///
+/// A class, so that evaluating it borrows the compiled patterns instead of copying them: with a struct,
+/// binding the enum payload copied (and later released) every pattern array on each evaluation, which
+/// dominated the cost of long rule lists.
+final class ACLTest: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
         case constant(Bool)
         /// `HTTP`: true when the traffic is HTTP.
@@ -26,9 +30,39 @@ struct ACLTest: Sendable, Hashable {
         case hasContent
         case sample(SampleExpression, Matcher)
     }
-    var kind: Kind
+    let kind: Kind
+    /// The payload of `.sample`, unpacked once into non-optional `let`s so that evaluation borrows them
+    /// (an optional would be copied out on each use). Other kinds hold unused placeholders.
+    private let isSample: Bool
+    private let expression: SampleExpression
+    private let matcher: Matcher
+
+    init(kind: Kind) {
+        self.kind = kind
+        if case .sample(let expression, let matcher) = kind {
+            isSample = true
+            self.expression = expression
+            self.matcher = matcher
+        } else {
+            isSample = false
+            expression = SampleExpression(fetch: .constant(false), converters: [])
+            matcher = Matcher(method: .found, ignoreCase: false)
+        }
+    }
+
+    static func == (lhs: ACLTest, rhs: ACLTest) -> Bool { lhs.kind == rhs.kind }
+    func hash(into hasher: inout Hasher) { hasher.combine(kind) }
 
     func evaluate(_ context: SampleContext) -> ACLResult {
+        if isSample {
+            var matched = false
+            let available = expression.forEachValue(in: context) { value in
+                if self.matcher.matches(value) { matched = true }
+                return matched
+            }
+            if !available { return .miss }
+            return matched ? .pass : .fail
+        }
         switch kind {
         case .constant(let value):
             return value ? .pass : .fail
@@ -43,14 +77,8 @@ struct ACLTest: Sendable, Hashable {
                 return false
             }
             return positive ? .pass : .fail
-        case .sample(let expression, let matcher):
-            var matched = false
-            let available = expression.forEachValue(in: context) { value in
-                if matcher.matches(value) { matched = true }
-                return matched
-            }
-            if !available { return .miss }
-            return matched ? .pass : .fail
+        case .sample:
+            return .miss
         }
     }
 }

@@ -1,17 +1,40 @@
 import LBConfig
 
 /// The compiled pattern side of one ACL: a match method and its patterns in the form that method needs.
-struct Matcher: Sendable, Hashable {
-    var method: MatchMethod
-    var ignoreCase: Bool
+///
+/// An immutable class: matching runs for every ACL of every request, and a struct would be copied (each
+/// pattern array retained and released) whenever a closure captured it.
+final class Matcher: Sendable, Hashable {
+    let method: MatchMethod
+    let ignoreCase: Bool
     /// For `str sub beg end dir dom`: pattern bytes, already lowercase under `-i`.
-    var strings: [[UInt8]] = []
+    let strings: [[UInt8]]
     /// For `int` and `len`.
-    var integers: [IntegerRange] = []
+    let integers: [IntegerRange]
     /// For `ip`.
-    var networks: [IPNetwork] = []
+    let networks: [IPNetwork]
     /// For `reg`.
-    var regexes: [CompiledRegexBox] = []
+    let regexes: [CompiledRegexBox]
+
+    init(method: MatchMethod, ignoreCase: Bool, strings: [[UInt8]] = [], integers: [IntegerRange] = [],
+         networks: [IPNetwork] = [], regexes: [CompiledRegexBox] = []) {
+        self.method = method
+        self.ignoreCase = ignoreCase
+        self.strings = strings
+        self.integers = integers
+        self.networks = networks
+        self.regexes = regexes
+    }
+
+    static func == (lhs: Matcher, rhs: Matcher) -> Bool {
+        lhs.method == rhs.method && lhs.ignoreCase == rhs.ignoreCase && lhs.strings == rhs.strings
+            && lhs.integers == rhs.integers && lhs.networks == rhs.networks && lhs.regexes == rhs.regexes
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(method)
+        hasher.combine(strings)
+    }
 
     private static let dirDelimiters: [UInt8] = Array("/?".utf8)
     private static let domDelimiters: [UInt8] = Array("/?.:".utf8)
@@ -56,7 +79,7 @@ struct Matcher: Sendable, Hashable {
 
     /// Builds the matcher, or returns a message naming the first bad pattern.
     static func compile(method: MatchMethod, ignoreCase: Bool, operator op: String?, patterns: [String]) -> Result<Matcher, SampleCompileError> {
-        var matcher = Matcher(method: method, ignoreCase: ignoreCase)
+        var strings: [[UInt8]] = [], integers: [IntegerRange] = [], networks: [IPNetwork] = [], regexes: [CompiledRegexBox] = []
         if op != nil && !method.takesIntegers {
             return .failure(SampleCompileError("operator '\(op!)' only applies to integer matches"))
         }
@@ -68,16 +91,16 @@ struct Matcher: Sendable, Hashable {
                 guard let range = IntegerRange.parse(pattern, operator: op) else {
                     return .failure(SampleCompileError("'\(pattern)' is not an integer or range (a:b, a:, :b)"))
                 }
-                matcher.integers.append(range)
+                integers.append(range)
             case .ip:
                 guard let network = IPNetwork(pattern) else {
                     return .failure(SampleCompileError("'\(pattern)' is not an IP address or network",
                                                        hint: "lb does not resolve host names in ACL patterns"))
                 }
-                matcher.networks.append(network)
+                networks.append(network)
             case .reg:
                 do {
-                    matcher.regexes.append(CompiledRegexBox(regex: try CompiledRegex(pattern, ignoreCase: ignoreCase)))
+                    regexes.append(CompiledRegexBox(regex: try CompiledRegex(pattern, ignoreCase: ignoreCase)))
                 } catch {
                     return .failure(SampleCompileError("invalid regular expression '\(pattern)'"))
                 }
@@ -90,10 +113,11 @@ struct Matcher: Sendable, Hashable {
                     while let first = bytes.first, delimiters.contains(first) { bytes.removeFirst() }
                     while let last = bytes.last, delimiters.contains(last) { bytes.removeLast() }
                 }
-                matcher.strings.append(bytes)
+                strings.append(bytes)
             }
         }
-        return .success(matcher)
+        return .success(Matcher(method: method, ignoreCase: ignoreCase, strings: strings, integers: integers,
+                                networks: networks, regexes: regexes))
     }
 }
 

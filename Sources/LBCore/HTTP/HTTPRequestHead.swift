@@ -85,10 +85,26 @@ extension StringProtocol {
     public func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         let lhs = self.utf8, rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
+        // Native strings (all of lb's header names) compare over their contiguous bytes.
+        if let result = lhs.withContiguousStorageIfAvailable({ left in
+            rhs.withContiguousStorageIfAvailable { right in Self.foldedEqual(left, right) }
+        }), let result {
+            return result
+        }
         for (a, b) in zip(lhs, rhs) where a != b {
             let la = a >= 65 && a <= 90 ? a | 0x20 : a
             let lb = b >= 65 && b <= 90 ? b | 0x20 : b
             if la != lb { return false }
+        }
+        return true
+    }
+
+    @inlinable
+    static func foldedEqual(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<left.count {
+            let a = left[index], b = right[index]
+            if a == b { continue }
+            if a | 0x20 != b | 0x20 || !(97...122).contains(a | 0x20) { return false }
         }
         return true
     }

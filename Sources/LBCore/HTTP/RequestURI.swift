@@ -63,12 +63,16 @@ struct RequestURI {
     /// Every value of the query parameter `name` (`name=value` parts separated by `&`), in order.
     func forEachParameter(named name: String, _ body: (Substring) -> Bool) {
         guard let query else { return }
-        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            guard let equals = part.utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            if part[..<equals] == name[...] {
-                let value = part[part.utf8.index(after: equals)...]
-                if body(value) { return }
+        // Walks the `&` separators in place (no array of parts).
+        let utf8 = query.utf8
+        var start = query.startIndex
+        while start < query.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? query.endIndex
+            if start < end, let equals = utf8[start..<end].firstIndex(of: UInt8(ascii: "=")),
+               query[start..<equals] == name[...] {
+                if body(query[utf8.index(after: equals)..<end]) { return }
             }
+            start = end < query.endIndex ? utf8.index(after: end) : end
         }
     }
 }

@@ -186,9 +186,19 @@ enum SampleFetch: Sendable, Hashable {
         for field in headers.fields {
             if let name, !field.name.equalsIgnoringASCIICase(name) { continue }
             if splitCommas {
-                for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
-                    if body(part.trimmingASCIIBlanks()) { return }
+                // Walks the commas in place: splitting into an array allocated once per ACL evaluation.
+                let value = field.value
+                var start = value.startIndex
+                var index = start
+                let utf8 = value.utf8
+                while index < value.endIndex {
+                    if utf8[index] == UInt8(ascii: ",") {
+                        if body(value[start..<index].trimmingASCIIBlanks()) { return }
+                        start = utf8.index(after: index)
+                    }
+                    index = utf8.index(after: index)
                 }
+                if body(value[start...].trimmingASCIIBlanks()) { return }
             } else if body(field.value.trimmingASCIIBlanks()) {
                 return
             }
