@@ -31,6 +31,30 @@ struct BackendSelectionTests {
         }
     }
 
+    /// Rules sharing named ACLs (each evaluated once per request and remembered) still decide as if every
+    /// reference were evaluated: negations, AND groups and `or` over the same ACLs.
+    @Test func sharedACLsDecideTheSameWhenRemembered() throws {
+        let frontend = Fixture.frontend(
+            acls: [Fixture.declaration("is_static", "path_beg", [], ["/static"]),
+                   Fixture.declaration("is_get", "method", [], ["GET"]),
+                   Fixture.declaration("is_static", "path_end", [], [".png"])],
+            useBackends: [
+                Self.use(.name("api"), Fixture.condition([[Fixture.term("is_static"), Fixture.term("is_get", not: true)]])),
+                Self.use(.name("static"), Fixture.condition([[Fixture.term("is_get", not: true)], [Fixture.term("is_static")]])),
+                Self.use(.name("www.example.com"), Fixture.condition([[Fixture.term("is_get")]])),
+            ],
+            defaultBackend: .name("default"))
+        let (rules, plan) = try Self.compile(frontend)
+        let table: [(String, String, String)] = [
+            ("GET", "/static/a", "static"), ("POST", "/static/a", "api"), ("GET", "/logo.png", "static"),
+            ("GET", "/", "www.example.com"), ("POST", "/", "static"),
+        ]
+        for (method, uri, expected) in table {
+            let index = rules.selectBackend(for: Fixture.request(method, uri), connection: Fixture.connection)
+            #expect(index.map { plan.backends[$0].name } == expected, "\(method) \(uri)")
+        }
+    }
+
     @Test func noRuleAndNoDefaultSelectsNothing() throws {
         let (rules, _) = try Self.compile(Fixture.frontend(useBackends: [Self.use(.name("api"), Fixture.condition([[Fixture.term("FALSE")]]))]))
         #expect(rules.selectBackend(for: Fixture.head, connection: Fixture.connection) == nil)

@@ -26,7 +26,17 @@ public struct CompiledCondition: Sendable {
         for group in groups {
             var groupResult = ACLResult.pass
             for term in group {
-                var result = term.acl.evaluate(context)
+                var result: ACLResult
+                if let memo = context.memo, let slot = term.acl.slot, slot < memo.results.count {
+                    if let known = ACLResult(memo: memo.results[slot]) {
+                        result = known
+                    } else {
+                        result = term.acl.evaluate(context)
+                        memo.results[slot] = result.memoValue
+                    }
+                } else {
+                    result = term.acl.evaluate(context)
+                }
                 if term.negated { result = result.negated }
                 if result == .fail { groupResult = .fail; break }
                 if result == .miss { groupResult = .miss }
@@ -78,7 +88,8 @@ public struct CompiledCondition: Sendable {
         for declaration in declarations {
             // An invalid line still declares the name, so conditions using it do not report it twice.
             let test = ACLCompiler.compile(declaration.criterion, environment: &environment)
-            table[declaration.name, default: CompiledACL(tests: [])].tests.append(contentsOf: test.map { [$0] } ?? [])
+            let slot = table[declaration.name]?.slot ?? table.count
+            table[declaration.name, default: CompiledACL(tests: [], slot: slot)].tests.append(contentsOf: test.map { [$0] } ?? [])
         }
         return table
     }

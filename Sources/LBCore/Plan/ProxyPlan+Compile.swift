@@ -78,8 +78,9 @@ extension ProxyPlan {
             defaultBackend = .index(ownBackend)
         }
 
-        let rules = RequestRules(rules: httpRules, backendRules: backendRules, defaultBackend: defaultBackend,
+        var rules = RequestRules(rules: httpRules, backendRules: backendRules, defaultBackend: defaultBackend,
                                  backendIndexes: environment.backendIndexes)
+        rules.aclSlots = acls.count
         var plan = FrontendPlan(name: proxy.name, mode: proxy.mode, binds: proxy.binds, maxConnections: proxy.maxConnections,
                                 timeouts: proxy.timeouts, connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                                 stats: proxy.stats, rules: rules, logging: proxy.logging, ownBackend: ownBackend)

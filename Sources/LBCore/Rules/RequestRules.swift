@@ -33,6 +33,8 @@ public struct RequestRules: Sendable {
     var defaultBackend: BackendTarget?
     /// Backend name to index, for names computed at request time.
     var backendIndexes: [String: Int]
+    /// Named ACLs of the proxy (the size of a per-request `ACLMemo`).
+    var aclSlots = 0
 
     /// An empty rule set: every request proceeds and no backend is selected.
     public init() {
@@ -130,6 +132,8 @@ public struct RequestRules: Sendable {
     /// First matching rule whose target resolves; a dynamic name that names no backend moves on to the
     /// next rule, then to the default.
     private func select(_ context: SampleContext) -> Int? {
+        var context = context
+        if backendRules.count > 1, aclSlots > 0 { context.memo = ACLMemo(count: aclSlots) }
         for rule in backendRules {
             if let condition = rule.condition, !condition.matches(context) { continue }
             if let index = resolve(rule.target, context) { return index }
