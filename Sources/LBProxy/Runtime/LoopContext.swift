@@ -6,7 +6,9 @@ import NIOPosix
 final class LoopContext {
     let eventLoop: EventLoop
     let pool: UpstreamPool
-    /// Sessions alive on this loop, for graceful stop.
+    /// Sessions alive on this loop, for graceful stop, `shutdown sessions` and `show sess`: each session
+    /// adds itself when its connection is accepted and removes itself when it closes (one insert and one
+    /// remove per connection; the runtime API reads it from this loop, never from another thread).
     var sessions: [ObjectIdentifier: any DrainableSession] = [:]
     var stopping = false
 
@@ -45,6 +47,12 @@ final class LoopContext {
             }
     }
 
+    /// The facts of the sessions `show sess` lists on this loop.
+    func sessionFacts() -> [SessionFacts] {
+        let now = monotonicNow()
+        return sessions.values.compactMap { $0.sessionFacts(now: now) }
+    }
+
     /// Stops every session gracefully: idle ones close now, busy ones after their current exchange.
     func beginDrain() {
         stopping = true
@@ -58,4 +66,7 @@ protocol DrainableSession: AnyObject {
     func drain()
     /// Closes the session now if it is using that server (`shutdown sessions server`).
     func kill(ifUsingBackend backend: Int, server: Int)
+    /// What `show sess` prints about this session, or nil when HAProxy would not list it (an HTTP
+    /// connection with no request in progress has no stream in HAProxy). Called on the session's loop.
+    func sessionFacts(now: UInt64) -> SessionFacts?
 }

@@ -28,6 +28,7 @@ extension RuntimeAPI {
         },
         RuntimeCommand(words: ["enable", "health"], arguments: "<bk>/<srv>", help: "resume a server's health checks", level: .admin) { args, api in
             api.withServer(args.first) { backend, index in
+                guard backend.servers[index].plan.check else { return "Health check was not configured on this server, cannot enable.\n" }
                 backend.servers[index].admin.checksEnabled.store(true, ordering: .relaxed)
                 return ""
             }
@@ -71,24 +72,35 @@ extension RuntimeAPI {
                 server.admin.lastChange.store(monotonicNow(), ordering: .relaxed)
                 return ""
             default:
-                return "'set server <srv>' only supports 'state', 'weight' and 'health'.\n"
+                // HAProxy's usage line, listing the sub-commands lb supports.
+                return "usage: set server <backend>/<server> health | state | weight\n"
             }
         }
     }
 
-    /// `N` (0 to 256) or `N%` of the configured weight.
+    /// `N` (0 to 256) or `N%` of the configured weight (capped at 256), with HAProxy's messages.
     func setWeight(_ text: String?, _ backend: BackendRuntime, _ index: Int) -> String {
         guard let text, !text.isEmpty else { return "Require <weight> or <weight%>.\n" }
         let server = backend.servers[index]
+        // Like strtol: an optional sign and the leading digits; what follows decides the form.
+        let body = text.drop { $0 == " " || $0 == "\t" }
+        let sign = body.first == "-" || body.first == "+" ? 1 : 0
+        let digits = body.dropFirst(sign).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty else { return "Empty weight string empty or preceded by garbage\n" }
+        let magnitude = Int(digits.prefix(12)) ?? Int.max
+        let number = body.first == "-" ? -magnitude : magnitude
+        let rest = body.dropFirst(sign + digits.count)
         let value: Int
-        if text.hasSuffix("%") {
-            guard let percent = Int(text.dropLast()), percent >= 0 else { return "Invalid weight.\n" }
-            value = server.plan.weight * percent / 100
+        if rest == "%" {
+            guard number >= 0 else { return "Relative weight must be positive.\n" }
+            value = min(256, server.plan.weight * min(number, 25600) / 100)
+        } else if number < 0 || number > 256 {
+            return "Absolute weight can only be between 0 and 256 inclusive.\n"
+        } else if !rest.isEmpty {
+            return "Trailing garbage in weight string\n"
         } else {
-            guard let absolute = Int(text) else { return "Invalid weight.\n" }
-            value = absolute
+            value = number
         }
-        guard (0...256).contains(value) else { return "Weight is out of range (0-256).\n" }
         server.weight.store(value, ordering: .relaxed)
         return ""
     }

@@ -16,9 +16,12 @@ enum RuntimeAPIServer {
         let channel: Channel
         do {
             channel = try await ServerBootstrap(group: group)
+                // A client such as `socat` closes its sending side right after the command: the answer
+                // (possibly gathered from other loops) must still go out.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level,
+                        let api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, eventLoop: channel.eventLoop,
                                              processFacts: processFacts, reopenLogs: reopenLogs)
                         try channel.pipeline.syncOperations.addHandler(RuntimeAPIConnection(api: api))
                     }
@@ -34,14 +37,21 @@ enum RuntimeAPIServer {
     }
 }
 
-/// One client of the runtime API.
+/// One client of the runtime API. Lines run one at a time, in order: a command whose answer needs the
+/// other event loops (`show sess`) holds the next lines back until its answer is written.
 final class RuntimeAPIConnection: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let api: RuntimeAPI
     private var pending: [UInt8] = []
+    /// Complete lines not run yet.
+    private var lines: [String] = []
     private var interactive = false
+    private var busy = false
+    private var closing = false
+    /// The client sent everything it will send.
+    private var inputClosed = false
 
     init(api: RuntimeAPI) { self.api = api }
 
@@ -52,34 +62,59 @@ final class RuntimeAPIConnection: ChannelInboundHandler {
             return
         }
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = String(decoding: pending[..<newline], as: UTF8.self)
+            lines.append(String(decoding: pending[..<newline], as: UTF8.self))
             pending.removeSubrange(...newline)
-            if !handle(line, context: context) { return }
         }
+        runLines(context: context)
     }
 
-    /// Runs one line; returns false once the connection is closing.
-    private func handle(_ line: String, context: ChannelHandlerContext) -> Bool {
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, event == .inputClosed else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        inputClosed = true
+        runLines(context: context)
+    }
+
+    private func runLines(context: ChannelHandlerContext) {
+        while !busy, !closing, !lines.isEmpty {
+            handle(lines.removeFirst(), context: context)
+        }
+        if inputClosed, !busy, !closing, lines.isEmpty { reply("", context: context, close: true) }
+    }
+
+    /// Runs one line. HAProxy ends each command's output with an empty line, or with the prompt in
+    /// interactive mode; outside interactive mode the connection closes after the line.
+    private func handle(_ line: String, context: ChannelHandlerContext) {
         let words = RuntimeAPI.words(line)
         if words == ["prompt"] {
             interactive.toggle()
             reply(interactive ? "\n> " : "", context: context, close: false)
-            return true
+            return
         }
         if words == ["quit"] {
             reply("", context: context, close: true)
-            return false
+            return
         }
-        let output = api.execute(line: line)
-        if interactive {
-            reply(output + "\n> ", context: context, close: false)
-            return true
+        if words.isEmpty {
+            // HAProxy answers an empty line in interactive mode with the list of commands.
+            reply(interactive ? api.usage([], isHelp: false) + "\n> " : "", context: context, close: !interactive)
+            return
         }
-        reply(output, context: context, close: true)
-        return false
+        busy = true
+        let terminator = interactive ? "\n> " : "\n"
+        api.execute(line: line, terminator: terminator).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+            self.busy = false
+            let output = (try? result.get()) ?? ""
+            self.reply(output, context: context, close: !self.interactive)
+            self.runLines(context: context)
+        }
     }
 
     private func reply(_ text: String, context: ChannelHandlerContext, close: Bool) {
+        guard !closing else { return }
+        if close { closing = true }
         let written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)))
         if close { written.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
     }

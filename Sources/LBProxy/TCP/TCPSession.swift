@@ -231,6 +231,18 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         end(upstream == nil && connectedAt == 0 ? "CC" : "CD")
     }
 
+    /// `show sess`: a TCP session is listed from its accept (HAProxy creates its stream then).
+    func sessionFacts(now: UInt64) -> SessionFacts? {
+        var facts = SessionFacts(session: self, connection: connectionInfo, frontend: frontend.plan.name, acceptedAt: acceptedAt)
+        facts.backend = backend?.plan.name
+        if let backend, let serverIndex { facts.server = backend.servers[serverIndex].plan.name }
+        facts.requestBuffered = pending?.readableBytes ?? 0
+        facts.serverSide = closed ? .disconnecting : upstream != nil ? .established : serverIndex != nil ? .connecting : .initial
+        facts.expiresIn = SessionFacts.remaining(timer.deadline, now: now)
+        facts.retries = retriesDone
+        return facts
+    }
+
     // MARK: Server side
 
     var mayReadUpstream: Bool { context?.channel.isWritable ?? false }
