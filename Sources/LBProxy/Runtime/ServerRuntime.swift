@@ -93,7 +93,7 @@ final class BackendRuntime: Sendable {
     /// Cookie persistence, when the backend has `cookie NAME ...`.
     let cookies: CookiePersistence?
     /// The backend's own `stick-table`, when it declares one.
-    let stickTable: Mutex<StickTableStore>?
+    let stickTable: StickTableLock?
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
@@ -101,7 +101,7 @@ final class BackendRuntime: Sendable {
         self.servers = servers
         self.balancer = Mutex(BalancerFactory.make(for: plan))
         self.cookies = plan.cookie.map { CookiePersistence(settings: $0, serverValues: plan.servers.map(\.cookie)) }
-        self.stickTable = plan.stickTable.map { Mutex(StickTableStore($0)) }
+        self.stickTable = plan.stickTable.map { StickTableLock(StickTableStore($0)) }
     }
 
     /// Picks a server (nil when none is usable), optionally leaving one out.
