@@ -17,7 +17,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "LBConfig"),
-        .target(name: "LBCore", dependencies: ["LBConfig"]),
+        // crypt(3) from the system (Debian: libcrypt-dev): hashed passwords in `userlist` sections.
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(name: "LBCore", dependencies: ["LBConfig", "CCrypt"]),
         // zlib from the system (Debian: zlib1g-dev): gzip members for the rotating log file, and
         // decompression for lblog.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),

@@ -6,13 +6,15 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # Debian packages the tests drive for real (interoperability tests); installed only when missing.
-needed=(curl socat promtool haproxy halog wrk rsyslogd)
+needed=(curl socat promtool prometheus haproxy halog wrk rsyslogd)
 # The Debian package of a tool, where the names differ.
 package_for() { case "$1" in promtool) echo prometheus ;; halog) echo haproxy ;; rsyslogd) echo rsyslog ;; *) echo "$1" ;; esac; }
 missing=()
 for tool in "${needed[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_for "$tool")"); done
 # zlib's headers, for the CZlib module (gzip log files and lblog's reader).
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+# crypt(3)'s header, for the CCrypt module (hashed passwords in userlist sections).
+[ -f /usr/include/crypt.h ] || missing+=(libcrypt-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

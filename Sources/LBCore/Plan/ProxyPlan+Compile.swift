@@ -5,6 +5,7 @@ extension ProxyPlan {
     /// Returns the plan when there is no error, and every diagnostic found.
     public static func compile(_ configuration: Configuration) -> (plan: ProxyPlan?, diagnostics: [Diagnostic]) {
         var environment = CompileEnvironment()
+        for list in configuration.userlists { environment.userlists[list.name] = UserlistVerifier(list) }
         let backendProxies = configuration.proxies.filter(\.isBackend)
         for (index, proxy) in backendProxies.enumerated() {
             if environment.backendIndexes[proxy.name] == nil { environment.backendIndexes[proxy.name] = index }

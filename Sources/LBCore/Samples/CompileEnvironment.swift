@@ -7,6 +7,8 @@ struct CompileEnvironment {
     var backendIndexes: [String: Int] = [:]
     /// Servers per backend that are not `disabled` (the static answer for `nbsrv`).
     var staticServerCounts: [Int] = []
+    /// `userlist` sections by name, for `http_auth(LIST)`.
+    var userlists: [String: UserlistVerifier] = [:]
     var diagnostics: [Diagnostic] = []
 
     mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {

@@ -6,7 +6,6 @@ extension SampleFetch {
     static let knownButUnimplemented: Set<String> = [
         "ssl_fc_sni", "req.ssl_sni", "req_ssl_sni", "ssl_fc_alpn", "ssl_fc_protocol", "ssl_fc_cipher",
         "ssl_c_used", "ssl_c_verify", "ssl_c_s_dn", "ssl_c_i_dn", "ssl_fc_has_crt", "ssl_fc_has_sni",
-        "http_auth", "http_auth_group", "http_auth_pass", "http_auth_type", "http_auth_user",
         "req.body", "req.body_param", "req.body_len", "req.len", "req_len", "req.payload", "payload",
         "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
         "capture.req.hdr", "capture.req.uri", "var", "env", "date",
@@ -61,6 +60,15 @@ extension SampleFetch {
         case "res.hdr", "shdr": return .responseHeader(try requiredName(), occurrence: try occurrence())
         case "res.fhdr": return .responseFullHeader(try requiredName(), occurrence: try occurrence())
         case "res.hdr_cnt", "shdr_cnt", "res.fhdr_cnt": return .responseHeaderCount(arguments.first.flatMap { $0.isEmpty ? nil : $0 })
+        case "http_auth", "http_auth_group":
+            let list = try requiredName()
+            guard let userlist = environment.userlists[list] else {
+                throw SampleCompileError("\(call.name): no userlist named '\(list)'")
+            }
+            return call.name == "http_auth" ? .httpAuth(userlist) : .httpAuthGroup(userlist)
+        case "http_auth_user": return try noArguments(.httpAuthUser)
+        case "http_auth_pass": return try noArguments(.httpAuthPassword)
+        case "http_auth_type": return try noArguments(.httpAuthType)
         case "always_true": return try noArguments(.constant(true))
         case "always_false": return try noArguments(.constant(false))
         case "nbsrv":

@@ -34,6 +34,15 @@ enum SampleFetch: Sendable, Hashable {
     case responseFullHeader(String, occurrence: Int?)
     case responseHeaderCount(String?)
     case constant(Bool)
+    /// `http_auth(LIST)`: true when the request's Basic credentials are valid in the userlist.
+    case httpAuth(UserlistVerifier)
+    /// `http_auth_group(LIST)`: the groups of the user the credentials authenticate (no value otherwise).
+    case httpAuthGroup(UserlistVerifier)
+    /// `http_auth_user`, `http_auth_pass` and `http_auth_type`: what the `Authorization` header carries,
+    /// not verified.
+    case httpAuthUser
+    case httpAuthPassword
+    case httpAuthType
     /// A fetch HAProxy has and lb does not yet: it produces no value, so an ACL on it never matches.
     case unimplemented(String)
 
@@ -42,7 +51,7 @@ enum SampleFetch: Sendable, Hashable {
         case .headerCount, .fullHeaderCount, .cookieCount, .sourcePort, .destinationPort, .usableServers,
              .responseStatus, .responseHeaderCount: .integer
         case .source, .destination: .address
-        case .tls, .constant: .boolean
+        case .tls, .constant, .httpAuth: .boolean
         default: .string
         }
     }
@@ -148,6 +157,19 @@ enum SampleFetch: Sendable, Hashable {
             default: Substring("\(head.version.major).\(head.version.minor)")
             }
             _ = body(.string(version))
+        case .httpAuth(let userlist):
+            _ = body(.boolean(userlist.authenticatedGroups(head.headers.first("authorization")) != nil))
+        case .httpAuthGroup(let userlist):
+            for group in userlist.authenticatedGroups(head.headers.first("authorization")) ?? [] {
+                if body(.string(group[...])) { break }
+            }
+        case .httpAuthUser, .httpAuthPassword:
+            guard let (user, password) = BasicAuth.credentials(head.headers.first("authorization")) else { return }
+            let value = String(decoding: self == .httpAuthUser ? user : password, as: UTF8.self)
+            _ = body(.string(value[...]))
+        case .httpAuthType:
+            guard let header = head.headers.first("authorization") else { return }
+            _ = body(.string(header.prefix { $0 != " " }.lowercased()[...]))
         default:
             break
         }

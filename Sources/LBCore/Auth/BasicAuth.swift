@@ -1,7 +1,7 @@
 /// HTTP Basic credentials (RFC 7617) checked in constant time with respect to the password's content.
-enum BasicAuth {
+public enum BasicAuth {
     /// True when `header` (an `Authorization` value) carries one of `credentials`.
-    static func accepts(_ header: String?, credentials: [(user: String, password: String)]) -> Bool {
+    public static func accepts(_ header: String?, credentials: [(user: String, password: String)]) -> Bool {
         guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return false }
         guard let decoded = decodeBase64(header.dropFirst(6).trimmingASCIISpaces()) else { return false }
         var matched = false
@@ -13,7 +13,16 @@ enum BasicAuth {
         return matched
     }
 
-    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    /// The user and password a Basic `Authorization` value carries, nil when it is not Basic or not
+    /// well-formed (the password may contain colons; the user may not).
+    public static func credentials(_ header: String?) -> (user: [UInt8], password: [UInt8])? {
+        guard let header, header.utf8.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
+        guard let decoded = decodeBase64(header.dropFirst(6).trimmingASCIISpaces()),
+              let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        return (Array(decoded[..<colon]), Array(decoded[(colon + 1)...]))
+    }
+
+    public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
         for index in 0..<max(lhs.count, rhs.count) {
             let a = index < lhs.count ? lhs[index] : 0
@@ -23,7 +32,7 @@ enum BasicAuth {
         return difference == 0
     }
 
-    static func decodeBase64(_ text: Substring) -> [UInt8]? {
+    public static func decodeBase64(_ text: Substring) -> [UInt8]? {
         var output: [UInt8] = []
         var accumulator: UInt32 = 0
         var bits = 0
@@ -50,7 +59,7 @@ enum BasicAuth {
 }
 
 extension Substring {
-    func trimmingASCIISpaces() -> Substring {
+    public func trimmingASCIISpaces() -> Substring {
         var result = self
         while result.first == " " || result.first == "\t" { result.removeFirst() }
         while result.last == " " || result.last == "\t" { result.removeLast() }
