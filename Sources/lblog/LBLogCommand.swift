@@ -8,7 +8,7 @@ struct LBLogCommand: ParsableCommand {
         commandName: "lblog",
         abstract: "Latency percentiles, errors and traffic reports from lb and HAProxy logs.",
         discussion: """
-        Reads httplog, tcplog and JSON lines, with or without a syslog prefix, plain or gzip (detected by \
+        Reads httplog, tcplog, CLF and JSON lines, with or without a syslog prefix, plain or gzip (detected by \
         content), from files, directories, globs or stdin ('-'). Rotated sets are read in time order.
 
         Exit status: 0 success, 1 nothing could be read, 2 bad arguments.

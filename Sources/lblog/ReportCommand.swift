@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Service level objective: a Ta threshold and a target share, e.g. 300ms:99.9.")
     var slo: String?
 
-    @Option(name: .long, help: "Names of the request header captures in order (so --by header:NAME can find them).")
+    @Option(name: .long, help: "Names of the request header captures in order (so --by header:NAME can find them, and CLF lines tell request from response captures).")
     var captures: String?
 
     @Flag(name: .long, help: "Keep the query string in URL keys.")
@@ -87,6 +87,7 @@ struct ReportCommand: ParsableCommand {
         o.top = top
         o.keepQuery = keepQuery
         let captureNames = captures?.split(separator: ",").map(String.init) ?? []
+        if captures != nil { o.clfRequestCaptureCount = captureNames.count }
         do {
             o.filters = try filter.map(FilterClause.parse)
             o.groupBy = try by.flatMap { $0.split(separator: ",").map(String.init) }.map { try Dimension.parse($0, captures: captureNames) }

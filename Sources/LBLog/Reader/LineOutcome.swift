@@ -21,4 +21,5 @@ public enum LineError: String, Sendable, Equatable, CaseIterable {
     case badNumber = "malformed number"
     case truncated = "line ends before the last expected field"
     case badJSON = "malformed JSON object"
+    case badQuotedField = "CLF field is not a quoted string (or its closing quote is missing)"
 }

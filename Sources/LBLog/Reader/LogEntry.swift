@@ -88,6 +88,9 @@ public struct LogEntry {
     /// logged local time were UTC (HAProxy prints local time without an offset). -1 if unknown.
     public var dateMilliseconds: Int64 = -1
     public var client = ByteSlice.empty
+    /// The client port when the line logs it in a field of its own (CLF's `%cp`): `client` is then the
+    /// address alone. -1 when `client` is `address:port` (httplog, tcplog) or carries no port.
+    public var clientPort: Int32 = -1
     public var frontend = ByteSlice.empty
     public var backend = ByteSlice.empty
     public var server = ByteSlice.empty
@@ -135,6 +138,7 @@ public struct LogEntry {
     /// traffic parser overwrites everything else.
     @inline(__always)
     mutating func resetOptionalFields() {
+        clientPort = -1
         timeIsPartial = false
         redispatched = false
         requestCaptures = .empty
@@ -157,6 +161,18 @@ public struct LogEntry {
         var bytes: [UInt8] = []
         for i in 0..<Int(terminationLength) { bytes.append(UInt8(truncatingIfNeeded: terminationState >> (24 - 8 * i))) }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The client address without its port: `client` itself when the port was logged apart (CLF),
+    /// else `client` cut at its last colon (`1.2.3.4:5678` → `1.2.3.4`, `::1:80` → `::1`).
+    @inline(__always) public var clientAddress: ByteSlice {
+        if clientPort >= 0 { return client }
+        var i = client.count - 1
+        while i > 0 {
+            if client[i] == UInt8(ascii: ":") { return ByteSlice(base: client.base, count: i) }
+            i -= 1
+        }
+        return client
     }
 
     /// The path of the URI: before `?` or `;` (halog's URL key).

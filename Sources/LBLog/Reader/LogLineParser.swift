@@ -8,6 +8,10 @@ public final class LogLineParser {
     /// Consecutive lines mostly share their date up to the second: the last `dd/Mmm/yyyy:HH:MM:SS`
     /// seen and its value, so only the milliseconds are parsed again.
     var dateCache = DateCache()
+    /// How many of a CLF line's trailing capture values are request captures (the number of `capture
+    /// request header` lines in the configuration that wrote the log); the rest are response captures.
+    /// nil reads them all as request captures: the line itself does not say where the two lists meet.
+    public var clfRequestCaptureCount: Int?
 
     public init() {
         scratchCapacity = 4096
@@ -26,16 +30,15 @@ public final class LogLineParser {
         guard start < n else { return prefix.hadHeader ? .event : .invalid(.unknownFormat) }
         if p[start] == UInt8(ascii: "{") {
             entry = LogEntry()
-            if scratchCapacity < n * 2 + 16 {
-                scratch.deallocate()
-                scratchCapacity = n * 2 + 16
-                scratch = .allocate(capacity: scratchCapacity)
-            }
+            reserveScratch(n * 2 + 16)
             var json = JSONLineParser(p, count: n, start: start, scratch: scratch)
             return json.parse(into: &entry)
         }
         entry.resetOptionalFields()
+        reserveScratch(n)
         var traffic = TrafficLineParser(p, count: n, start: start)
+        traffic.scratch = scratch
+        traffic.clfRequestCaptureCount = clfRequestCaptureCount
         var dates = dateCache  // a local copy: no dynamic exclusivity check on the class property
         let outcome = traffic.parse(into: &entry, dates: &dates)
         dateCache = dates
@@ -44,6 +47,13 @@ public final class LogLineParser {
             return .event
         }
         return outcome
+    }
+
+    @inline(__always) private func reserveScratch(_ capacity: Int) {
+        guard scratchCapacity < capacity else { return }
+        scratch.deallocate()
+        scratchCapacity = capacity
+        scratch = .allocate(capacity: scratchCapacity)
     }
 
     /// Convenience for tests and small inputs.
@@ -55,11 +65,15 @@ public final class LogLineParser {
         }
     }
 
-    /// A traffic message has a `[` starting its second token (`client [date] ...`).
+    /// A traffic message has a `[` starting its second token (`client [date] ...`), or its fourth after
+    /// two `-` (CLF: `client - - [date] ...`).
     static func looksLikeTraffic(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Bool {
         var j = start
         while j < n, p[j] != 0x20 { j += 1 }
         while j < n, p[j] == 0x20 { j += 1 }
+        if j + 4 < n, p[j] == UInt8(ascii: "-"), p[j + 1] == 0x20, p[j + 2] == UInt8(ascii: "-"), p[j + 3] == 0x20 {
+            j += 4
+        }
         return j < n && p[j] == UInt8(ascii: "[")
     }
 }

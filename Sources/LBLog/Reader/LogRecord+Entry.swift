@@ -3,7 +3,7 @@ extension LogRecord {
     /// Th, Ti, bytes from the client) keep `LogRecord`'s defaults; the date goes to the request date for
     /// HTTP and the accept date for TCP, as the formats print them.
     public init(_ e: LogEntry) {
-        let (address, port) = Self.splitAddress(e.client.string)
+        let (address, port) = e.clientPort >= 0 ? (e.client.string, Int(e.clientPort)) : Self.splitAddress(e.client.string)
         var frontend = e.frontend.string
         var tls = false
         if frontend.hasSuffix("~") { frontend.removeLast(); tls = true }

@@ -6,6 +6,10 @@ struct TrafficLineParser {
     let p: UnsafePointer<UInt8>
     let n: Int
     var i: Int
+    /// Where CLF capture values are joined with `|` (at least `n` bytes), and how many of them are
+    /// request captures (see `LogLineParser.clfRequestCaptureCount`). Unused by httplog and tcplog.
+    var scratch: UnsafeMutablePointer<UInt8>?
+    var clfRequestCaptureCount: Int?
 
     init(_ p: UnsafePointer<UInt8>, count: Int, start: Int) {
         self.p = p
@@ -78,7 +82,11 @@ struct TrafficLineParser {
 
     mutating func parse(into e: inout LogEntry, dates: inout DateCache) -> LineOutcome {
         e.client = token()
-        guard i < n, p[i] == UInt8(ascii: "[") else { return .invalid(.missingDate) }
+        guard i < n, p[i] == UInt8(ascii: "[") else {
+            // `client - - [date]`: CLF's ident and user fields before the date.
+            if i < n, p[i] == UInt8(ascii: "-") { return parseCLF(into: &e) }
+            return .invalid(.missingDate)
+        }
         let date = token()
         guard date.count >= 3, date[date.count - 1] == UInt8(ascii: "]"),
               let ms = dates.parse(date.base! + 1, count: date.count - 2)
@@ -196,22 +204,27 @@ struct TrafficLineParser {
         let start = i + 1
         var j = start
         while j < n, p[j] != UInt8(ascii: "\"") { j += 1 }
-        let line = ByteSlice(base: p + start, count: j - start)
+        Self.splitRequestLine(ByteSlice(base: p + start, count: j - start), into: &e)
+        return .record
+    }
+
+    /// Keeps the request line (quotes excluded) and its method, URI and version, or marks `<BADREQ>`.
+    static func splitRequestLine(_ line: ByteSlice, into e: inout LogEntry) {
         e.requestLine = line
         if line.count == 8, line[0] == UInt8(ascii: "<"), line.equals("<BADREQ>") {
             e.isBadRequest = true
-            return .record
+            return
         }
+        guard let base = line.base else { return }
         // method SP uri SP version
         var k = 0
         while k < line.count, line[k] != Self.space { k += 1 }
-        e.method = ByteSlice(base: line.base, count: k)
+        e.method = ByteSlice(base: base, count: k)
         while k < line.count, line[k] == Self.space { k += 1 }
         let uriStart = k
         while k < line.count, line[k] != Self.space { k += 1 }
-        e.uri = ByteSlice(base: line.base! + uriStart, count: k - uriStart)
+        e.uri = ByteSlice(base: base + uriStart, count: k - uriStart)
         while k < line.count, line[k] == Self.space { k += 1 }
-        e.httpVersion = ByteSlice(base: line.base! + k, count: line.count - k)
-        return .record
+        e.httpVersion = ByteSlice(base: base + k, count: line.count - k)
     }
 }

@@ -250,7 +250,7 @@ public struct Aggregator: Sendable {
                 if Int(value) == urlStats.count { addURL() }
             case .status: value = Int64(e.status)
             case .method: value = Int64(methods.intern(e.method))
-            case .client: value = Int64(clients.intern(clientAddress(e.client)))
+            case .client: value = Int64(clients.intern(e.clientAddress))
             case .header(let index, _): value = Int64(headerValues.intern(Self.capture(e.requestCaptures, index: index)))
             }
             switch position {

@@ -117,7 +117,7 @@ public struct FilterClause: Sendable, Equatable, CustomStringConvertible {
         case .method: return matchText(e.method)
         case .path: return matchText(e.path)
         case .url: return matchText(e.uri)
-        case .client: return matchText(clientAddress(e.client))
+        case .client: return matchText(e.clientAddress)
         case .term:
             var term = [UInt8]()
             for i in 0..<Int(e.terminationLength) { term.append(UInt8(truncatingIfNeeded: e.terminationState >> (24 - 8 * UInt32(i)))) }
@@ -174,17 +174,6 @@ public struct FilterClause: Sendable, Equatable, CustomStringConvertible {
         default: return false
         }
     }
-}
-
-/// The client address without its port (`1.2.3.4:5678` → `1.2.3.4`, `::1:80` → `::1`).
-@inline(__always)
-func clientAddress(_ s: ByteSlice) -> ByteSlice {
-    var i = s.count - 1
-    while i > 0 {
-        if s[i] == UInt8(ascii: ":") { return ByteSlice(base: s.base, count: i) }
-        i -= 1
-    }
-    return s
 }
 
 extension String {

@@ -14,6 +14,8 @@ public struct ReportOptions: Sendable {
     public var keepQuery = false
     /// How many unparsable lines to quote.
     public var invalidSamples = 5
+    /// Request captures in each CLF line (see `LogLineParser.clfRequestCaptureCount`); nil = all.
+    public var clfRequestCaptureCount: Int?
 
     public init() {}
 }

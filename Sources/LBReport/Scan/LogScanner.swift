@@ -34,7 +34,9 @@ public enum LogScanner {
         let queue = ScanQueue(units: units)
         DispatchQueue.concurrentPerform(iterations: cores) { _ in
             var aggregate = Aggregator(options: options)
-            var batch = LineBatch(parser: LogLineParser())
+            let parser = LogLineParser()
+            parser.clfRequestCaptureCount = options.clfRequestCaptureCount
+            var batch = LineBatch(parser: parser)
             while let task = queue.next() {
                 switch task {
                 case .range(let unitIndex):
