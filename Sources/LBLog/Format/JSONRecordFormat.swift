@@ -51,6 +51,8 @@ public enum JSONRecordFormat {
         string("uri", parts.uri.map(String.init), &output)
         string("http_version", parts.version.map(String.init), &output)
         string("unique_id", record.uniqueID, &output)
+        // With `option logasap` the times and bytes above are the values when the record was sent.
+        output.appendASCII(record.logASAP ? ",\"log_asap\":true" : ",\"log_asap\":false")
         output.append(0x7D)
     }
 

@@ -89,8 +89,10 @@ extension LogFormat {
         self.init(nodes: nodes, isJSON: globalFlags.contains(.json), sampleExpressions: samples, source: source)
     }
 
+    /// Variable names are letters and digits only, as in HAProxy: `%cp_%fi` is `%cp`, `_`, `%fi` (the
+    /// documented unique-id format depends on it).
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F
+        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
     }
 
     /// The `]` closing a `%[`, skipping brackets inside parentheses and backslash-escaped bytes.

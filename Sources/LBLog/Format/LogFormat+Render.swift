@@ -22,8 +22,9 @@ extension LogFormat {
             case .item(let alias, let attributes):
                 let value = record.value(of: alias, context: &context)
                 if case .nothing = value { continue }
-                Self.writeText(value, flags: attributes.flags, context: &context, into: &output)
                 lastWasSpace = false
+                if attributes.flags.rawValue & 2 != 0, Self.writeFixedHex(alias, value, into: &output) { continue }
+                Self.writeText(value, flags: attributes.flags, context: &context, into: &output)
             case .sample(let index, let attributes):
                 let value: LogValue = index < samples.count ? samples[index].map { .text($0[...], .request) } ?? .absent : .absent
                 Self.writeText(value, flags: attributes.flags, context: &context, into: &output)

@@ -36,6 +36,15 @@ public struct LogFormat: Sendable, Hashable {
         self.source = source
     }
 
+    /// True when the format prints `alias`: the data plane keeps some values (the request counter) only
+    /// for formats that print them.
+    public func uses(_ alias: LogFormatAlias) -> Bool {
+        nodes.contains { node in
+            if case .item(let used, _) = node { return used == alias }
+            return false
+        }
+    }
+
     /// The built-in formats (`option httplog`, `option tcplog`, `option httplog clf`), compiled.
     public static let httplog = try! LogFormat(BuiltinLogFormats.httplog)
     public static let tcplog = try! LogFormat(BuiltinLogFormats.tcplog)

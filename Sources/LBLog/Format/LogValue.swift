@@ -113,11 +113,11 @@ extension LogRecord {
         case .timeConnect: return .number(Int64(timeConnect))
         case .timeResponse: return .number(Int64(timeResponse))
         case .timeData: return .number(Int64(timeData))
-        case .timeActive: return .number(Int64(timeActive))
-        case .timeTotal: return .number(Int64(timeTotal))
-        case .timeTotalActive: return .number(Int64(timeTotalActive))
+        case .timeActive: return .number(Int64(timeActive), plus: logASAP)
+        case .timeTotal: return .number(Int64(timeTotal), plus: logASAP)
+        case .timeTotalActive: return .number(Int64(timeTotalActive), plus: logASAP)
         case .status: return .number(Int64(status), nullIfNegative: true)
-        case .bytesToClient: return .number(bytesToClient)
+        case .bytesToClient: return .number(bytesToClient, plus: logASAP)
         case .bytesFromClient: return .number(bytesFromClient)
         case .requestCookie: return capturedRequestCookie.map { .text($0[...], .header) } ?? .absent
         case .responseCookie: return capturedResponseCookie.map { .text($0[...], .header) } ?? .absent
@@ -137,7 +137,7 @@ extension LogRecord {
         case .uniqueID: return uniqueID.map { .text($0[...], .request) } ?? .absent
         case .hostname: return .text(context.hostname[...], nil)
         case .pid: return .number(Int64(context.pid))
-        case .requestCounter: return .number(context.requestCounter)
+        case .requestCounter: return .number(requestCounter ?? context.requestCounter)
         case .logCounter: return .number(context.logCounter)
         case .sslVersion, .sslCipher: return .absent
         }

@@ -72,6 +72,12 @@ public struct LogRecord: Sendable, Hashable {
     public var uniqueID: String?
     /// HTTP (true) or TCP (false) record.
     public var isHTTP: Bool
+    /// `%rt`: the process-wide number of this request (HAProxy's request counter), when the data plane
+    /// keeps one; nil leaves `%rt` to ``LogRenderContext/requestCounter``.
+    public var requestCounter: Int64?
+    /// Logged with `option logasap`: the record may be sent before the end of the response, so Ta, Tt, Tu
+    /// and the bytes to the client are the values so far and print with a leading `+`.
+    public var logASAP: Bool
 
     public init(
         clientAddress: String = "-", clientPort: Int = 0, frontendAddress: String = "-", frontendPort: Int = 0,
@@ -86,7 +92,7 @@ public struct LogRecord: Sendable, Hashable {
         retries: Int = 0, redispatched: Bool = false, serverQueue: Int = 0, backendQueue: Int = 0,
         capturedRequestHeaders: [String]? = nil, capturedResponseHeaders: [String]? = nil,
         requestLine: String? = nil, method: String? = nil, uri: String? = nil, httpVersion: String? = nil,
-        uniqueID: String? = nil, isHTTP: Bool = true
+        uniqueID: String? = nil, isHTTP: Bool = true, requestCounter: Int64? = nil, logASAP: Bool = false
     ) {
         self.clientAddress = clientAddress
         self.clientPort = clientPort
@@ -131,5 +137,7 @@ public struct LogRecord: Sendable, Hashable {
         self.httpVersion = httpVersion
         self.uniqueID = uniqueID
         self.isHTTP = isHTTP
+        self.requestCounter = requestCounter
+        self.logASAP = logASAP
     }
 }
