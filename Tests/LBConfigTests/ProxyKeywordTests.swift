@@ -105,15 +105,15 @@ import Testing
             "    option abortonclose",
             "    option tcp-check",
             "    option http-buffer-request",
-            "    option logasap")
+            "    option originalto")
         let value = try #require(proxy, "\(result.diagnostics)")
         #expect(value.forwardFor == ForwardForSettings(except: IPNetwork("10.0.0.0/8"), header: "X-Client"))
         #expect(value.httpConnectionMode == .close)
         #expect(result.find(.warning, line: 10, "'option forceclose' is deprecated") != nil)
         #expect(value.logging.format == .httplogCLF && value.logging.dontLogNormal && value.logging.separateErrors)
         #expect(value.options == ["abortonclose": true, "tcp-check": true, "http-buffer-request": true])
-        #expect(result.find(.warning, line: 17, "'option logasap' is parsed but not yet applied by lb") != nil)
-        #expect(value.unappliedDirectives.map(\.keyword) == ["option logasap"])
+        #expect(result.find(.warning, line: 17, "'option originalto' is parsed but not yet applied by lb") != nil)
+        #expect(value.unappliedDirectives.map(\.keyword) == ["option originalto"])
     }
 
     @Test(arguments: [
@@ -183,6 +183,13 @@ import Testing
         #expect(logging.logTag == "web" && logging.format == .custom("%ci:%cp [%tr] %ft %b/%s"))
     }
 
+    @Test func httplogJSON() throws {
+        let (proxy, result) = listen("    mode http", "    option httplog json")
+        #expect(proxy?.logging.format == .httplogJSON, "\(result.diagnostics)")
+        let (negated, _) = listen("    mode http", "    option httplog json", "    no option httplog")
+        #expect(negated?.logging.format == ProxyLogging.Format.none)
+    }
+
     @Test func capturesAndUnappliedKeywords() throws {
         let (proxy, result) = listen(
             "    mode http",
@@ -192,7 +199,7 @@ import Testing
             "    cookie SERVERID insert indirect nocache",
             "    compression algo gzip",
             "    http-reuse safe",
-            "    unique-id-format %{+X}o\\ %ci",
+            "    error-log-format %{+X}o\\ %ci",
             "    tcp-request content accept",
             "    errorfile 503 /etc/lb/503.http",
             "    fullconn 1000",
@@ -206,7 +213,7 @@ import Testing
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
             "compression", "http-reuse",
-            "unique-id-format", "tcp-request", "errorfile", "fullconn", "description", "timeout tarpit",
+            "error-log-format", "tcp-request", "errorfile", "fullconn", "description", "timeout tarpit",
         ])
         #expect(value.unappliedDirectives[0].words == ["compression", "algo", "gzip"])
         // `cookie` and `capture` are applied: parsed, with no "not yet applied" warning.

@@ -214,6 +214,18 @@ public struct ProxyLogging: Sendable, Hashable {
     public var dontLogNormal: Bool = false
     public var separateErrors: Bool = false
     public var logTag: String?
+    /// Where `log-format` was written (possibly in a defaults section): errors found when the format is
+    /// compiled name this line.
+    public var formatLocation: SourceLocation?
+    /// `option logasap`: an HTTP request is logged as soon as its response headers are relayed, without
+    /// waiting for the body; Ta, Tt, Tu and the byte count then print with a leading `+`.
+    public var logASAP: Bool = false
+    /// `unique-id-format`: the log-format string computed once per request as its unique id (`%ID`,
+    /// the `unique-id` fetch), and where it was written.
+    public var uniqueIDFormat: String?
+    public var uniqueIDFormatLocation: SourceLocation?
+    /// `unique-id-header`: the request header that carries the unique id to the server.
+    public var uniqueIDHeader: String?
     public init() {}
 }
 

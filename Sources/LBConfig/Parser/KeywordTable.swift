@@ -23,6 +23,8 @@ enum ProxyKeywords {
         "log": .all,
         "log-tag": .all,
         "log-format": .all,
+        "unique-id-format": .frontSide,
+        "unique-id-header": .frontSide,
         "acl": .proxies,
         "http-request": .proxies,
         "http-response": .proxies,
@@ -100,6 +102,7 @@ enum ProxyOptions {
         "dontlognull": .frontSide,
         "dontlog-normal": .frontSide,
         "log-separate-errors": .frontSide,
+        "logasap": .frontSide,
         "httpchk": .backSide,
         "redispatch": .backSide,
     ]

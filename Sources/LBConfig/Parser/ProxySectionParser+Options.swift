@@ -51,12 +51,13 @@ extension ProxySectionParser {
                 proxy.forwardFor = settings
             }
         case "httplog", "httpslog":
-            let clf = line.text(1) == "clf"
-            context.noExtraArguments(line, after: clf ? 2 : 1, "option \(name)")
+            let variant = line.text(1)
+            let clf = variant == "clf", json = variant == "json"
+            context.noExtraArguments(line, after: clf || json ? 2 : 1, "option \(name)")
             if negated {
-                if proxy.logging.format == .httplog || proxy.logging.format == .httplogCLF { proxy.logging.format = .none }
+                if [.httplog, .httplogCLF, .httplogJSON].contains(proxy.logging.format) { proxy.logging.format = .none }
             } else {
-                proxy.logging.format = clf ? .httplogCLF : .httplog
+                proxy.logging.format = clf ? .httplogCLF : json ? .httplogJSON : .httplog
                 builder.logFormatLocation = original.location
                 if name == "httpslog" {
                     context.warning("'option httpslog' logs as 'option httplog': TLS is not supported yet", at: original.location)
@@ -80,6 +81,9 @@ extension ProxySectionParser {
         case "log-separate-errors":
             noArguments()
             proxy.logging.separateErrors = !negated
+        case "logasap":
+            noArguments()
+            proxy.logging.logASAP = !negated
         case "httpchk":
             if negated {
                 noArguments()

@@ -137,7 +137,10 @@ enum ProxySectionParser {
                 return
             }
             builder.proxy.logging.format = .custom(format)
+            builder.proxy.logging.formatLocation = directive.location
             builder.logFormatLocation = directive.location
+        case "unique-id-format", "unique-id-header":
+            parseUniqueID(directive, into: &builder, context: &context)
         case "acl":
             parseACL(directive, into: &builder, context: &context)
         case "http-request", "http-response":

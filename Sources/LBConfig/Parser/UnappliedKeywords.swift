@@ -6,8 +6,6 @@ enum UnappliedKeywords {
     /// Proxy keywords, keyed by phrase: a single keyword (`cookie`) or `keyword subkeyword`
     /// (`option logasap`, `timeout tarpit`), with the sections that accept them.
     static let proxy: [String: SectionKinds] = [
-        "unique-id-format": .all,
-        "unique-id-header": .all,
         "errorfile": .all,
         "errorfiles": .all,
         "errorloc": .all,
@@ -25,7 +23,6 @@ enum UnappliedKeywords {
         "guid": .proxies,
         "disabled": .all,
         "enabled": .all,
-        "option logasap": .frontSide,
         "option mysql-check": .backSide,
         "option pgsql-check": .backSide,
         "option redis-check": .backSide,

@@ -54,6 +54,11 @@ enum Validation {
                 context.warning("'option httpchk' has no effect: no server in \(builder.title) has 'check'", at: location)
             }
 
+            if proxy.isFrontend, proxy.logging.uniqueIDHeader != nil, proxy.logging.uniqueIDFormat == nil {
+                context.warning("'unique-id-header' has no effect in \(builder.title): it has no 'unique-id-format'",
+                                at: proxy.location, hint: "add one, such as 'unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid'")
+            }
+
             if proxy.isFrontend {
                 if let reference = proxy.defaultBackend {
                     check(reference, from: builder, at: builder.defaultBackendLocation ?? proxy.location, among: all,
