@@ -43,6 +43,9 @@ public final class LoadBalancer: Sendable {
         processFacts: @escaping @Sendable () -> [(String, String)] = { [] },
         reopenLogs: @escaping @Sendable () -> Bool = { true }
     ) throws {
+        if let error = LogFormatCheck.diagnostics(for: plan).first(where: { $0.severity == .error }) {
+            throw StartupError(message: error.description)
+        }
         self.processFacts = processFacts
         self.reopenLogs = reopenLogs
         let threads = plan.global.threads ?? System.coreCount

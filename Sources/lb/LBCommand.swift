@@ -62,6 +62,8 @@ struct LBCommand: AsyncParsableCommand {
         if let configuration = loaded.configuration {
             let compiled = ProxyPlan.compile(configuration)
             diagnostics += compiled.diagnostics
+            // log-format and unique-id-format strings compile in the logging module: checked here too.
+            if let compiledPlan = compiled.plan { diagnostics += LogFormatCheck.diagnostics(for: compiledPlan) }
             plan = compiled.plan
         }
         for diagnostic in diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }

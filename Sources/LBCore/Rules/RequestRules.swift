@@ -57,10 +57,12 @@ public struct RequestRules: Sendable {
         apply(to: &head, connection: connection, serverCounts: nil)
     }
 
-    /// As `apply(to:connection:)`, with live server counts for `nbsrv()`.
-    public func apply(to head: inout HTTPRequestHead, connection: ConnectionInfo, serverCounts: (any UsableServerCounts)?) -> RequestVerdict {
+    /// As `apply(to:connection:)`, with live server counts for `nbsrv()` and the request's unique id for
+    /// the `unique-id` fetch.
+    public func apply(to head: inout HTTPRequestHead, connection: ConnectionInfo, serverCounts: (any UsableServerCounts)?,
+                      uniqueID: String? = nil) -> RequestVerdict {
         for rule in rules {
-            let context = SampleContext(head: head, connection: connection, serverCounts: serverCounts)
+            let context = SampleContext(head: head, connection: connection, serverCounts: serverCounts, uniqueID: uniqueID)
             if let condition = rule.condition, !condition.matches(context) { continue }
             switch rule.action {
             case .setHeader(let name, let value):

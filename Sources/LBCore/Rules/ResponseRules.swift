@@ -24,9 +24,10 @@ public struct ResponseRules: Sendable {
     /// Runs the rules in order on `response`, rewriting its fields in place; stops at `allow` or `deny`.
     /// Conditions may read the request (`path`, `hdr()`...) as well as the response (`status`, `res.hdr()`).
     public func apply(to response: inout HTTPResponseFacts, request: HTTPRequestHead?, connection: ConnectionInfo,
-                      serverCounts: (any UsableServerCounts)? = nil) -> ResponseVerdict {
+                      serverCounts: (any UsableServerCounts)? = nil, uniqueID: String? = nil) -> ResponseVerdict {
         for rule in rules {
-            let context = SampleContext(head: request, connection: connection, serverCounts: serverCounts, response: response)
+            let context = SampleContext(head: request, connection: connection, serverCounts: serverCounts, response: response,
+                                        uniqueID: uniqueID)
             if let condition = rule.condition, !condition.matches(context) { continue }
             switch rule.action {
             case .setHeader(let name, let value):

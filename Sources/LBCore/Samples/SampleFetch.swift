@@ -34,6 +34,8 @@ enum SampleFetch: Sendable, Hashable {
     case responseFullHeader(String, occurrence: Int?)
     case responseHeaderCount(String?)
     case constant(Bool)
+    /// `unique-id`: the request's id from `unique-id-format` (no value when none is configured).
+    case uniqueID
     /// `http_auth(LIST)`: true when the request's Basic credentials are valid in the userlist.
     case httpAuth(UserlistVerifier)
     /// `http_auth_group(LIST)`: the groups of the user the credentials authenticate (no value otherwise).
@@ -59,7 +61,7 @@ enum SampleFetch: Sendable, Hashable {
     /// True when the fetch reads the HTTP request, so it has no value on a plain TCP connection.
     var needsHTTP: Bool {
         switch self {
-        case .source, .sourcePort, .destination, .destinationPort, .tls, .usableServers, .constant, .unimplemented: false
+        case .source, .sourcePort, .destination, .destinationPort, .tls, .usableServers, .constant, .uniqueID, .unimplemented: false
         default: true
         }
     }
@@ -92,6 +94,9 @@ enum SampleFetch: Sendable, Hashable {
             _ = body(.integer(context.serverCounts?.usableServers(inBackend: backend) ?? staticCount))
             return true
         case .constant(let value): _ = body(.boolean(value)); return true
+        case .uniqueID:
+            if let id = context.uniqueID { _ = body(.string(id[...])) }
+            return true
         case .unimplemented: return true
         case .responseStatus, .responseHeader, .responseFullHeader, .responseHeaderCount:
             guard let response = context.response else { return false }

@@ -13,16 +13,23 @@ extension HTTPSession {
             captured = CapturedValues()
             requestBytesIn = 0
             requestBytesOut = 0
+            uniqueID = nil
+            requestNumber = nil
+            recordSent = false
         }
         let end = monotonicNow()
         defer { idleSince = end }
         recordRequestMetrics(status: status, end: end)
-        guard let receiver = runtime.accessLog else { return }
-        receiver.record(buildRecord(status: status, termination: termination, serverName: serverName, end: end),
-                        frontend: frontend.index)
+        // With `option logasap` the record may have left when the response head did: one record per request.
+        guard let receiver = runtime.accessLog, !recordSent else { return }
+        numberRequestIfNeeded()
+        var record = buildRecord(status: status, termination: termination, serverName: serverName, end: end)
+        completeUniqueID(&record)
+        receiver.record(record, frontend: frontend.index)
     }
 
-    private func buildRecord(status: Int, termination: StaticString, serverName: String?, end: UInt64) -> LogRecord {
+    /// The record of the current request as it stands at `end`.
+    func buildRecord(status: Int, termination: StaticString, serverName: String?, end: UInt64) -> LogRecord {
         let current = exchange
         let start = requestStartedAt
         var record = LogRecord()
@@ -99,6 +106,9 @@ extension HTTPSession {
             record.httpVersion = head.version.description
             record.requestLine = "\(head.method) \(head.uri) \(head.version)"
         }
+        record.uniqueID = uniqueID
+        record.requestCounter = requestNumber
+        record.logASAP = frontend.plan.logging.logASAP
         return record
     }
 }

@@ -49,8 +49,11 @@ extension HTTPSession {
         headDoneAt = monotonicNow()
         loggedHead = parsed.head
         captureRequest(parsed.head)
+        if frontend.uniqueID != nil { assignUniqueID() }
         var head = parsed.head
-        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
+        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: uniqueID), parsed) {
+            return
+        }
 
         if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
             answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime, frontend: frontend,
@@ -64,7 +67,9 @@ extension HTTPSession {
         }
         let backend = runtime.backends[backendIndex]
         if backendIndex != frontend.plan.ownBackend {
-            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo), parsed) { return }
+            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: uniqueID), parsed) {
+                return
+            }
         }
         var persistence: CookiePersistence.RequestDecision?
         if let cookies = backend.cookies {
@@ -76,6 +81,7 @@ extension HTTPSession {
             }
             persistence = decision
         }
+        if let name = frontend.uniqueID?.header, let uniqueID { head.headers.add(name, uniqueID) }
         let mode = HTTPConnectionMode.effective(frontend: frontend.plan.connectionMode, backend: backend.plan.connectionMode)
         var upstreamHead = context.channel.allocator.buffer(capacity: 512)
         UpstreamRequestWriter.write(

@@ -13,7 +13,8 @@ extension HTTPSession {
     func applyResponseRules(_ response: ParsedResponse, in buffer: ByteBuffer, exchange: HTTPExchange) -> HTTPHeaderFields? {
         var facts = HTTPResponseFacts(status: response.status, headers: ClientResponseWriter.endToEndFields(response, from: buffer))
         for rules in [exchange.backend.plan.responseRules, frontend.plan.responseRules] where !rules.isEmpty {
-            if case .deny(let status) = rules.apply(to: &facts, request: exchange.request.head, connection: connectionInfo) {
+            if case .deny(let status) = rules.apply(to: &facts, request: exchange.request.head, connection: connectionInfo,
+                                                   uniqueID: uniqueID) {
                 frontend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 exchange.backend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 exchange.reuseServer = false

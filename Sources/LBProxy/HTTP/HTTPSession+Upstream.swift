@@ -231,6 +231,7 @@ extension HTTPSession {
                 current.responseBuffer = nil
                 current.responseHead = monotonicNow()
                 current.response = response
+                logAsSoonAsPossible(status: 101, headBytes: 0)
                 enterTunnel()
                 return
             }
@@ -278,6 +279,7 @@ extension HTTPSession {
             } else {
                 ClientResponseWriter.write(response, from: pending, passUpgrade: false, connection: connectionValue, into: &head)
             }
+            logAsSoonAsPossible(status: response.status, headBytes: head.readableBytes)
             pending.moveReaderIndex(forwardBy: response.raw.length)
             current.responseBuffer = nil
             relayResponseBody(&pending, after: head)

@@ -64,6 +64,12 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// Bytes of the current request, both ways, headers included.
     var requestBytesIn: Int64 = 0
     var requestBytesOut: Int64 = 0
+    /// The current request's unique id (`unique-id-format`), computed when its head arrived.
+    var uniqueID: String?
+    /// The current request's process-wide number (`%rt`), when the frontend's formats print it.
+    var requestNumber: Int64?
+    /// `option logasap` already sent the current request's record (when its response head was relayed).
+    var recordSent = false
 
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
         self.runtime = runtime
@@ -85,7 +91,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
             destination: context.channel.localAddress?.ipAddress, destinationPort: context.channel.localAddress?.port ?? 0)
         loop.sessions[ObjectIdentifier(self)] = self
         idleSince = acceptedAt
-        if runtime.accessLog != nil {
+        if runtime.accessLog != nil || frontend.uniqueID != nil {
             clientAddressText = connectionInfo.source?.description ?? "-"
             frontendAddressText = connectionInfo.destination?.description ?? "-"
         }

@@ -23,7 +23,7 @@ public enum LogSetup {
                 frontendLoggers.append(nil)
                 continue
             }
-            let format = try lineFormat(logging.format, mode: frontend.mode, frontend: frontend.name)
+            let format = try lineFormat(logging.format, mode: frontend.mode, frontend: frontend.name, at: logging.formatLocation)
             frontendLoggers.append(frontend.name)
             loggers.append(LoggerSpec(name: frontend.name, format: format, targets: try targets.map(spec), tag: logging.logTag))
         }
@@ -50,7 +50,8 @@ public enum LogSetup {
     /// The logger that carries process events (a name no proxy can have).
     private static let eventLogger = "<events>"
 
-    static func lineFormat(_ format: ProxyLogging.Format, mode: ProxyMode, frontend: String) throws -> LogLineFormat {
+    static func lineFormat(_ format: ProxyLogging.Format, mode: ProxyMode, frontend: String,
+                           at location: SourceLocation? = nil) throws -> LogLineFormat {
         switch format {
         case .httplog: return mode == .http ? .httplog : .tcplog
         case .httplogCLF: return .httplogCLF
@@ -60,7 +61,7 @@ public enum LogSetup {
             do {
                 return .custom(try LogFormat(text))
             } catch {
-                throw StartupError(message: "frontend '\(frontend)': log-format: \(error)")
+                throw StartupError(message: (location.map { "\($0): " } ?? "") + "frontend '\(frontend)': \(error)")
             }
         }
     }
@@ -83,7 +84,8 @@ public enum LogSetup {
             options: target.extraOptions)
     }
 
-    private static func systemHostname() -> String {
+    /// The machine's name, for `%H` when `log-send-hostname` names none.
+    static func systemHostname() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

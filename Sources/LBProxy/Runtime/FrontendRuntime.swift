@@ -1,6 +1,10 @@
 import Atomics
 import LBConfig
 import LBCore
+import LBLog
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One frontend's plan plus its live counters, shared by every event loop.
 final class FrontendRuntime: Sendable {
@@ -21,11 +25,22 @@ final class FrontendRuntime: Sendable {
     let responses = ResponseCounters()
     /// When the runtime was built (monotonic), the process start time the stats report.
     let createdAt = monotonicNow()
+    /// `unique-id-format` (nil when the frontend has none).
+    let uniqueID: UniqueIDGenerator?
+    /// Requests get a process-wide number (`%rt`): the unique id or the log format prints it.
+    let countsRequests: Bool
 
-    init(plan: FrontendPlan, index: Int, processMaxConnections: Int) {
+    init(plan: FrontendPlan, index: Int, processMaxConnections: Int, logHostname: String = "localhost") {
         self.plan = plan
         self.index = index
         self.maxConnections = plan.maxConnections ?? processMaxConnections
+        let uniqueID = UniqueIDGenerator(plan.logging, hostname: logHostname, pid: Int(getpid()))
+        self.uniqueID = uniqueID
+        var countsRequests = uniqueID?.usesRequestCounter ?? false
+        if case .custom(let text) = plan.logging.format, let format = try? LogFormat(text), format.uses(.requestCounter) {
+            countsRequests = true
+        }
+        self.countsRequests = countsRequests
     }
 }
 

@@ -21,6 +21,8 @@ final class ProxyRuntime: Sendable {
     let events: EventLog
     let clock = WallClock()
     let totalConnections = ManagedAtomic<Int>(0)
+    /// The next request number (`%rt`), taken only by frontends whose formats print it.
+    let requestCounter = ManagedAtomic<Int64>(0)
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {
@@ -30,7 +32,10 @@ final class ProxyRuntime: Sendable {
         self.backends = backends
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax
-        self.frontends = plan.frontends.enumerated().map { FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax) }
+        let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()
+        self.frontends = plan.frontends.enumerated().map {
+            FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax, logHostname: hostname)
+        }
         var timeouts: [Int] = []
         for frontend in plan.frontends {
             let t = frontend.timeouts

@@ -355,6 +355,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
         record.retries = retriesDone
         record.redispatched = redispatched
+        if frontend.countsRequests { record.requestCounter = runtime.requestCounter.loadThenWrappingIncrement(ordering: .relaxed) }
+        // A TCP session's unique id is computed when it is logged (HAProxy does the same).
+        record.uniqueID = frontend.uniqueID?.make(from: record)
         receiver.record(record, frontend: frontend.index)
     }
 }

@@ -1,0 +1,15 @@
+extension HTTPSession {
+    /// `option logasap`: sends the request's record as soon as its response head is on its way to the
+    /// client, instead of after the last body byte. Ta, Tt and the bytes to the client are then the values
+    /// so far (the record says so, and they print with a `+`); `headBytes` is the head being written, not
+    /// yet counted. The end of the exchange still updates the metrics but sends no second record.
+    func logAsSoonAsPossible(status: Int, headBytes: Int) {
+        guard frontend.plan.logging.logASAP, !recordSent, requestStartedAt != 0, let receiver = runtime.accessLog else { return }
+        numberRequestIfNeeded()
+        var record = buildRecord(status: status, termination: "--", serverName: nil, end: monotonicNow())
+        record.bytesToClient += Int64(headBytes)
+        completeUniqueID(&record)
+        recordSent = true
+        receiver.record(record, frontend: frontend.index)
+    }
+}

@@ -1,0 +1,28 @@
+import LBLog
+
+extension HTTPSession {
+    /// Gives the current request its process-wide number (`%rt`), once, when the frontend's formats print
+    /// it; other frontends never touch the shared counter.
+    func numberRequestIfNeeded() {
+        guard frontend.countsRequests, requestNumber == nil else { return }
+        requestNumber = runtime.requestCounter.loadThenWrappingIncrement(ordering: .relaxed)
+    }
+
+    /// Computes the request's unique id from what is known once its head is complete: before any rule
+    /// runs and before a backend is chosen (so `%b` prints the frontend, as in HAProxy), and so that the
+    /// rules can read it as `%[unique-id]`. Does nothing without `unique-id-format`.
+    func assignUniqueID() {
+        guard let generator = frontend.uniqueID, uniqueID == nil else { return }
+        numberRequestIfNeeded()
+        uniqueID = generator.make(from: buildRecord(status: -1, termination: "--", serverName: nil, end: monotonicNow()))
+    }
+
+    /// Fills the unique id of a record about to be sent. A request that ended before its head was complete
+    /// (a bad or cut request) has none yet: it is computed from the record itself, as HAProxy does when
+    /// it logs such a request.
+    func completeUniqueID(_ record: inout LogRecord) {
+        guard let generator = frontend.uniqueID else { return }
+        if uniqueID == nil { uniqueID = generator.make(from: record) }
+        record.uniqueID = uniqueID
+    }
+}

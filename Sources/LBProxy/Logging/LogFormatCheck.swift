@@ -1,0 +1,39 @@
+import LBConfig
+import LBCore
+import LBLog
+
+/// Compiles the log-format strings of a plan the way lb uses them (`log-format` and `unique-id-format`)
+/// and reports those that do not compile at the line that wrote them. The configuration modules cannot
+/// do it themselves: the compiler belongs to the logging module. `lb -c` prints these diagnostics, and
+/// `LoadBalancer` refuses to start on any error among them.
+public enum LogFormatCheck {
+    public static func diagnostics(for plan: ProxyPlan) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        // A defaults section's format is inherited by every frontend below it: report it once.
+        func add(_ diagnostic: Diagnostic) {
+            if !found.contains(diagnostic) { found.append(diagnostic) }
+        }
+        for frontend in plan.frontends {
+            let logging = frontend.logging
+            if case .custom(let text) = logging.format, let location = logging.formatLocation {
+                do {
+                    _ = try LogFormat(text)
+                } catch {
+                    add(.error(error.message, at: location))
+                }
+            }
+            if let text = logging.uniqueIDFormat, let location = logging.uniqueIDFormatLocation {
+                do {
+                    let format = try LogFormat(text)
+                    if !format.sampleExpressions.isEmpty {
+                        add(.warning("unique-id-format: %[...] samples are not evaluated in unique ids yet; they print '-'",
+                                     at: location, hint: "build the id from variables such as %ci %cp %fi %fp %Ts %ms %rt %pid"))
+                    }
+                } catch {
+                    add(.error("unique-id-format: \(error.message)", at: location))
+                }
+            }
+        }
+        return found
+    }
+}
