@@ -184,7 +184,7 @@ import Glibc
         }
     }
 
-    @Test func samplesInTheFormatAreAWarning() throws {
+    @Test func samplesInTheFormatAreCompiledAtStart() throws {
         let diagnostics = LogFormatCheck.diagnostics(for: try Self.plan("""
             defaults
                 mode http
@@ -193,11 +193,50 @@ import Glibc
                 timeout server 5s
             frontend a
                 bind 127.0.0.1:\(freePort())
-                unique-id-format %[src]-%rt
+                unique-id-format %[src]-%[uuid(7)]
+                default_backend be
+            frontend b
+                bind 127.0.0.1:\(freePort())
+                unique-id-format %[ssl_fc_sni]-%[nbsrv(be)]-%rt
                 default_backend be
             backend be
                 server s1 127.0.0.1:1
             """))
-        #expect(diagnostics.count == 1 && diagnostics[0].severity == .warning && diagnostics[0].location.line == 8)
+        #expect(diagnostics.map(\.description) == [
+            "test.cfg:8: error: unique-id-format: uuid: version '7' is not supported\n    hint: lb makes version 4 (random) UUIDs: write uuid or uuid(4)",
+            "test.cfg:12: warning: unique-id-format: fetch 'ssl_fc_sni' is not implemented yet; it prints '-'",
+        ])
+    }
+
+    @Test func samplesAreEvaluatedPerRequest() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start("""
+            defaults
+                mode http
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                unique-id-format %[uuid]_%[req.hdr(host),lower]_%[src]
+                unique-id-header X-Request-ID
+                default_backend be
+            backend be
+                server s1 127.0.0.1:\(backend.port)
+            """)
+        for _ in 0..<2 { _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: Example.COM\r\n\r\n") }
+        let ids = backend.requests.compactMap { $0.header("X-Request-ID") }
+        try #require(ids.count == 2)
+        for id in ids {
+            let parts = id.split(separator: "_")
+            #expect(parts.count == 3 && parts[1] == "example.com" && parts[2] == "127.0.0.1", "\(id)")
+            let uuid = Array(parts[0].utf8)
+            #expect(uuid.count == 36 && uuid[8] == UInt8(ascii: "-") && uuid[14] == UInt8(ascii: "4"), "\(id)")
+            #expect("89ab".utf8.contains(uuid[19]), "\(id)")
+        }
+        #expect(ids[0] != ids[1])
+        await lb.stop()
+        await backend.stop()
     }
 }

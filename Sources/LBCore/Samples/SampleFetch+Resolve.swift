@@ -10,7 +10,7 @@ extension SampleFetch {
         "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
         "capture.req.hdr", "capture.req.uri", "var", "env", "date",
         "fe_conn", "be_conn", "connslots", "avg_queue", "queue", "be_sess_rate", "fe_sess_rate",
-        "srv_is_up", "stopping", "url_ip", "url_port", "hdr_ip", "req.hdr_ip", "uuid", "rand",
+        "srv_is_up", "stopping", "url_ip", "url_port", "hdr_ip", "req.hdr_ip", "rand",
         "so_id", "fe_id", "fe_name", "be_id", "be_name", "srv_id", "srv_name",
     ]
 
@@ -70,6 +70,11 @@ extension SampleFetch {
         case "http_auth_pass": return try noArguments(.httpAuthPassword)
         case "http_auth_type": return try noArguments(.httpAuthType)
         case "unique-id": return try noArguments(.uniqueID)
+        case "uuid":
+            guard arguments.isEmpty || arguments == [""] || arguments == ["4"] else {
+                throw SampleCompileError("uuid: version '\(arguments[0])' is not supported", hint: "lb makes version 4 (random) UUIDs: write uuid or uuid(4)")
+            }
+            return .uuid
         case "always_true": return try noArguments(.constant(true))
         case "always_false": return try noArguments(.constant(false))
         case "nbsrv":

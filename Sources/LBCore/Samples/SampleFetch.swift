@@ -36,6 +36,8 @@ enum SampleFetch: Sendable, Hashable {
     case constant(Bool)
     /// `unique-id`: the request's id from `unique-id-format` (no value when none is configured).
     case uniqueID
+    /// `uuid([4])`: a new random UUID at each evaluation.
+    case uuid
     /// `http_auth(LIST)`: true when the request's Basic credentials are valid in the userlist.
     case httpAuth(UserlistVerifier)
     /// `http_auth_group(LIST)`: the groups of the user the credentials authenticate (no value otherwise).
@@ -61,7 +63,7 @@ enum SampleFetch: Sendable, Hashable {
     /// True when the fetch reads the HTTP request, so it has no value on a plain TCP connection.
     var needsHTTP: Bool {
         switch self {
-        case .source, .sourcePort, .destination, .destinationPort, .tls, .usableServers, .constant, .uniqueID, .unimplemented: false
+        case .source, .sourcePort, .destination, .destinationPort, .tls, .usableServers, .constant, .uniqueID, .uuid, .unimplemented: false
         default: true
         }
     }
@@ -94,6 +96,9 @@ enum SampleFetch: Sendable, Hashable {
             _ = body(.integer(context.serverCounts?.usableServers(inBackend: backend) ?? staticCount))
             return true
         case .constant(let value): _ = body(.boolean(value)); return true
+        case .uuid:
+            _ = body(.string(Self.randomUUID()[...]))
+            return true
         case .uniqueID:
             if let id = context.uniqueID { _ = body(.string(id[...])) }
             return true

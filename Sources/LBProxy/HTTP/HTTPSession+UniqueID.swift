@@ -14,7 +14,8 @@ extension HTTPSession {
     func assignUniqueID() {
         guard let generator = frontend.uniqueID, uniqueID == nil else { return }
         numberRequestIfNeeded()
-        uniqueID = generator.make(from: buildRecord(status: -1, termination: "--", serverName: nil, end: monotonicNow()))
+        uniqueID = generator.make(from: buildRecord(status: -1, termination: "--", serverName: nil, end: monotonicNow()),
+                                  request: loggedHead, connection: connectionInfo)
     }
 
     /// Fills the unique id of a record about to be sent. A request that ended before its head was complete
@@ -22,7 +23,7 @@ extension HTTPSession {
     /// it logs such a request.
     func completeUniqueID(_ record: inout LogRecord) {
         guard let generator = frontend.uniqueID else { return }
-        if uniqueID == nil { uniqueID = generator.make(from: record) }
+        if uniqueID == nil { uniqueID = generator.make(from: record, request: loggedHead, connection: connectionInfo) }
         record.uniqueID = uniqueID
     }
 }

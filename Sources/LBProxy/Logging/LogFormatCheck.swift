@@ -25,9 +25,8 @@ public enum LogFormatCheck {
             if let text = logging.uniqueIDFormat, let location = logging.uniqueIDFormatLocation {
                 do {
                     let format = try LogFormat(text)
-                    if !format.sampleExpressions.isEmpty {
-                        add(.warning("unique-id-format: %[...] samples are not evaluated in unique ids yet; they print '-'",
-                                     at: location, hint: "build the id from variables such as %ci %cp %fi %fp %Ts %ms %rt %pid"))
+                    for diagnostic in LogFormatSamples.compile(format.sampleExpressions, plan: plan, at: location).diagnostics {
+                        add(Diagnostic(diagnostic.severity, at: location, "unique-id-format: " + diagnostic.message, hint: diagnostic.hint))
                     }
                 } catch {
                     add(.error("unique-id-format: \(error.message)", at: location))

@@ -1,4 +1,5 @@
 import LBConfig
+import LBCore
 import LBLog
 
 /// A frontend's `unique-id-format` and `unique-id-header`, compiled once at start. The id is rendered
@@ -10,25 +11,32 @@ final class UniqueIDGenerator: Sendable {
     let header: String?
     /// The format prints `%rt`: requests then need their process-wide number.
     let usesRequestCounter: Bool
+    /// The format's `%[...]` expressions (`%[uuid]`), empty for most formats.
+    private let samples: LogFormatSamples
     /// `%H` and `%pid` for every id; copied per id, so that ids are rendered on any loop without sharing.
     private let renderContext: LogRenderContext
 
     /// Nil when the frontend has no `unique-id-format`, or one that does not compile (lb refuses to start
     /// with such a format before any frontend is built: see ``LogFormatCheck``).
-    init?(_ logging: ProxyLogging, hostname: String, pid: Int) {
+    init?(_ logging: ProxyLogging, plan: ProxyPlan, hostname: String, pid: Int) {
         guard let text = logging.uniqueIDFormat, let format = try? LogFormat(text) else { return nil }
+        let location = logging.uniqueIDFormatLocation ?? SourceLocation(file: "-", line: 0)
+        guard let samples = LogFormatSamples.compile(format.sampleExpressions, plan: plan, at: location).samples else { return nil }
         self.format = format
+        self.samples = samples
         self.header = logging.uniqueIDHeader
         self.usesRequestCounter = format.uses(.requestCounter)
         self.renderContext = LogRenderContext(hostname: hostname, pid: pid)
     }
 
-    /// The id for the request `record` describes.
-    func make(from record: LogRecord) -> String {
+    /// The id for the request `record` describes; `request` and `connection` feed the `%[...]` samples
+    /// (no request head: a request that could not be read).
+    func make(from record: LogRecord, request: HTTPRequestHead?, connection: ConnectionInfo) -> String {
         var context = renderContext
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)
-        format.render(record, context: &context, into: &bytes)
+        let values = samples.isEmpty ? [] : samples.values(request: request, connection: connection)
+        format.render(record, samples: values, context: &context, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -2,9 +2,6 @@ import Atomics
 import LBConfig
 import LBCore
 import LBLog
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One frontend's plan plus its live counters, shared by every event loop.
 final class FrontendRuntime: Sendable {
@@ -30,11 +27,10 @@ final class FrontendRuntime: Sendable {
     /// Requests get a process-wide number (`%rt`): the unique id or the log format prints it.
     let countsRequests: Bool
 
-    init(plan: FrontendPlan, index: Int, processMaxConnections: Int, logHostname: String = "localhost") {
+    init(plan: FrontendPlan, index: Int, processMaxConnections: Int, uniqueID: UniqueIDGenerator? = nil) {
         self.plan = plan
         self.index = index
         self.maxConnections = plan.maxConnections ?? processMaxConnections
-        let uniqueID = UniqueIDGenerator(plan.logging, hostname: logHostname, pid: Int(getpid()))
         self.uniqueID = uniqueID
         var countsRequests = uniqueID?.usesRequestCounter ?? false
         if case .custom(let text) = plan.logging.format, let format = try? LogFormat(text), format.uses(.requestCounter) {

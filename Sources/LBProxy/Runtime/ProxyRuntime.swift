@@ -2,6 +2,9 @@ import Atomics
 import LBConfig
 import LBCore
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The running configuration: plan, live frontends and backends, and the per-loop contexts. Immutable
 /// after start apart from its atomics, so every loop reads it freely.
@@ -34,7 +37,8 @@ final class ProxyRuntime: Sendable {
         self.processMaxConnections = processMax
         let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()
         self.frontends = plan.frontends.enumerated().map {
-            FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax, logHostname: hostname)
+            FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax,
+                            uniqueID: UniqueIDGenerator($1.logging, plan: plan, hostname: hostname, pid: Int(getpid())))
         }
         var timeouts: [Int] = []
         for frontend in plan.frontends {
