@@ -32,3 +32,46 @@ wait_port() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 # The mean of the numbers on standard input, printed with the awk format $1 (default %.2f).
 mean() { awk -v format="${1:-%.2f}" '{ s += $1; n++ } END { if (n) printf format, s / n; else print 0 }'; }
+
+# A temporary work directory in $WORK, and $pids (background processes) killed on exit.
+bench_workdir() {
+  WORK=$(mktemp -d)
+  chmod 755 "$WORK"   # nginx workers run unprivileged and must read files there
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+}
+
+# Starts nginx (one worker, unlimited keep-alive) answering 200 "hello" on port $1; further arguments
+# are extra server blocks. Needs $WORK and $pids (bench_workdir).
+start_nginx() {
+  local port=$1; shift
+  cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.err;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  server { listen 127.0.0.1:$port; location / { return 200 "hello from nginx\n"; } }
+  $*
+}
+NGINX
+  "$(command -v nginx)" -c "$WORK/nginx.conf" & pids+=($!)
+}
+
+# One wrk run of ${DURATION}s with ${CONNECTIONS} connections on one thread against URL $1 (further
+# arguments go to wrk); prints "requests_per_s p99_ms". Fails on any non-2xx answer.
+wrk_rps_p99() {
+  local url=$1; shift
+  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" > "$WORK/wrk.out" 2>&1 || true
+  mkdir -p bench/out && cp "$WORK/wrk.out" bench/out/wrk-last.txt
+  if grep -q "Non-2xx" "$WORK/wrk.out"; then echo "non-2xx answers from $url: see bench/out/wrk-last.txt" >&2; exit 1; fi
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +99%/ { p99 = ms($2) }
+    END { printf "%.0f %.2f\n", rps, p99 }' "$WORK/wrk.out"
+}

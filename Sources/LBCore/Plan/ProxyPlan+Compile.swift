@@ -5,6 +5,8 @@ extension ProxyPlan {
     /// Returns the plan when there is no error, and every diagnostic found.
     public static func compile(_ configuration: Configuration) -> (plan: ProxyPlan?, diagnostics: [Diagnostic]) {
         var environment = CompileEnvironment()
+        // Where each proxy name first appears: the stats list proxies in configuration order, as HAProxy does.
+        let positions = Dictionary(configuration.proxies.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         for list in configuration.userlists { environment.userlists[list.name] = UserlistVerifier(list) }
         let backendProxies = configuration.proxies.filter(\.isBackend)
         for (index, proxy) in backendProxies.enumerated() {
@@ -17,6 +19,7 @@ extension ProxyPlan {
         var backends: [BackendPlan] = []
         for (index, proxy) in backendProxies.enumerated() {
             var backend = compileBackend(proxy, environment: &environment)
+            backend.position = positions[proxy.name] ?? index
             backend.stickTable = proxy.stickTable
             if !proxy.stickRules.isEmpty {
                 // The ACLs were already compiled, and their problems reported, with the section's rules.
@@ -30,8 +33,10 @@ extension ProxyPlan {
         var frontends: [FrontendPlan] = []
         for proxy in configuration.proxies where proxy.isFrontend {
             let ownBackend = proxy.isBackend ? environment.backendIndexes[proxy.name] : nil
-            frontends.append(compileFrontend(proxy, ownBackend: ownBackend, backendModes: backendProxies.map(\.mode),
-                                             environment: &environment))
+            var frontend = compileFrontend(proxy, ownBackend: ownBackend, backendModes: backendProxies.map(\.mode),
+                                           environment: &environment)
+            frontend.position = positions[proxy.name] ?? 0
+            frontends.append(frontend)
         }
 
         let diagnostics = environment.diagnostics

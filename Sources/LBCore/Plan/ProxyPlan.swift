@@ -19,6 +19,8 @@ public struct ProxyPlan: Sendable {
 /// What the frontend side of a proxy does with a connection or request.
 public struct FrontendPlan: Sendable {
     public var name: String
+    /// Where the section stands among the configuration's proxies (0-based): the order of the stats.
+    public var position = 0
     public var mode: ProxyMode
     public var binds: [BindAddress]
     public var maxConnections: Int?
@@ -59,6 +61,8 @@ public struct FrontendPlan: Sendable {
 /// The backend side: servers and how to pick one.
 public struct BackendPlan: Sendable {
     public var name: String
+    /// Where the section stands among the configuration's proxies (0-based): the order of the stats.
+    public var position = 0
     public var mode: ProxyMode
     public var servers: [ServerPlan]
     public var balance: BalanceAlgorithm

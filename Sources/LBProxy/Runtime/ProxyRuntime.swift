@@ -26,6 +26,8 @@ final class ProxyRuntime: Sendable {
     let totalConnections = ManagedAtomic<Int>(0)
     /// The next request number (`%rt`), taken only by frontends whose formats print it.
     let requestCounter = ManagedAtomic<Int64>(0)
+    /// Per-second rates, sampled from the counters above.
+    let rates: RateBook
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {
@@ -58,6 +60,8 @@ final class ProxyRuntime: Sendable {
                 LoopContext(eventLoop: loop, backends: backends), eventLoop: loop)
         }
         self.loopContexts = contexts
+        self.rates = RateBook(frontends: plan.frontends.count, servers: backends.map(\.servers.count))
+        if let loop = loops.first { rates.start(on: loop, runtime: self) }
     }
 
     /// The context of the loop the caller runs on.

@@ -20,8 +20,17 @@ extension ProxyRuntime {
             totalConnections: totalConnections.load(ordering: .relaxed),
             totalRequests: frontends.reduce(0) { $0 + $1.totalRequests.load(ordering: .relaxed) },
             droppedLogs: (accessLog as? PipelineAccessLog).map { Int($0.pipeline.counters.dropped) })
-        return StatsSnapshot(process: process, frontends: frontends.map(Self.snapshot),
-                             backends: backends.map { Self.snapshot($0, now: now) })
+        var snapshot = StatsSnapshot(process: process, frontends: frontends.map(Self.snapshot),
+                                     backends: backends.map { Self.snapshot($0, now: now) })
+        rates.apply(to: &snapshot)
+        return snapshot
+    }
+
+    /// What the stats call a backend's sessions: its requests in HTTP mode, its connections in TCP mode.
+    static func sessionTotal(_ backend: BackendRuntime) -> Int {
+        backend.plan.mode == .http
+            ? backend.metrics.requests.load(ordering: .relaxed)
+            : backend.servers.reduce(0) { $0 + $1.totalSessions.load(ordering: .relaxed) }
     }
 
     static func snapshot(_ frontend: FrontendRuntime) -> FrontendSnapshot {
@@ -35,6 +44,7 @@ extension ProxyRuntime {
             bytesIn: frontend.bytesIn.load(ordering: .relaxed), bytesOut: frontend.bytesOut.load(ordering: .relaxed),
             responses: frontend.responses.snapshot())
         result.deniedResponses = frontend.deniedResponses.load(ordering: .relaxed)
+        result.position = frontend.plan.position
         return result
     }
 
@@ -43,12 +53,11 @@ extension ProxyRuntime {
         var result = BackendSnapshot(
             name: backend.plan.name, id: backend.index + 1, isHTTP: backend.plan.mode == .http,
             algorithm: algorithmName(backend.plan.balance), servers: servers,
-            totalSessions: backend.plan.mode == .http
-                ? backend.metrics.requests.load(ordering: .relaxed)
-                : backend.servers.reduce(0) { $0 + $1.totalSessions.load(ordering: .relaxed) },
+            totalSessions: sessionTotal(backend),
             totalRequests: backend.metrics.requests.load(ordering: .relaxed),
             responses: backend.metrics.responses.snapshot(), latency: backend.metrics.latency.snapshot())
         result.deniedResponses = backend.deniedResponses.load(ordering: .relaxed)
+        result.position = backend.plan.position
         return result
     }
 

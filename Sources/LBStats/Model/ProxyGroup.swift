@@ -7,6 +7,8 @@ public struct ProxyGroup: Sendable {
     public var frontend: FrontendSnapshot?
     public var backend: BackendSnapshot?
 
+    var position: Int { min(frontend?.position ?? .max, backend?.position ?? .max) }
+
     public static func groups(_ snapshot: StatsSnapshot) -> [ProxyGroup] {
         var groups: [ProxyGroup] = []
         var backendTaken = Array(repeating: false, count: snapshot.backends.count)
@@ -21,6 +23,15 @@ public struct ProxyGroup: Sendable {
         for (index, backend) in snapshot.backends.enumerated() where !backendTaken[index] {
             groups.append(ProxyGroup(name: backend.name, id: groups.count + 1, frontend: nil, backend: backend))
         }
-        return groups
+        // Configuration order (stable, so snapshots built without positions keep frontends first).
+        let ordered = groups.enumerated().sorted {
+            let (a, b) = ($0.element.position, $1.element.position)
+            return a != b ? a < b : $0.offset < $1.offset
+        }
+        return ordered.enumerated().map { index, entry in
+            var group = entry.element
+            group.id = index + 1
+            return group
+        }
     }
 }

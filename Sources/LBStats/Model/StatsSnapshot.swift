@@ -24,6 +24,8 @@ public struct ProcessSnapshot: Sendable {
     public var totalRequests: Int
     /// Log records dropped because a sink's queue was full; nil when no access log is configured.
     public var droppedLogs: Int?
+    /// Connections accepted per second by the whole process; nil until the first second is measured.
+    public var connectionRate: EventRate?
 
     public init(version: String, pid: Int, threads: Int, startTimeSeconds: Int, uptimeSeconds: Int,
                 currentConnections: Int, maxConnections: Int, totalConnections: Int, totalRequests: Int,
@@ -56,6 +58,11 @@ public struct FrontendSnapshot: Sendable {
     public var responses: ResponseCounts
     /// Responses refused by `http-response deny` (HTTP only).
     public var deniedResponses = 0
+    /// Sessions (accepted connections) and HTTP requests per second; nil until the first second is measured.
+    public var sessionRate: EventRate?
+    public var requestRate: EventRate?
+    /// Where the section stands in the configuration: the stats list proxies in that order.
+    public var position = 0
 
     public init(name: String, id: Int, isHTTP: Bool, currentSessions: Int, limitSessions: Int, totalSessions: Int,
                 totalRequests: Int, requestErrors: Int, deniedRequests: Int, bytesIn: Int, bytesOut: Int,
@@ -101,6 +108,8 @@ public struct ServerSnapshot: Sendable {
     public var lastChangeSeconds: Int?
     /// Health checks run (false after an operator disabled them).
     public var checksEnabled: Bool = true
+    /// Sessions sent to the server per second; nil until the first second is measured.
+    public var sessionRate: EventRate?
 
     public init(name: String, id: Int, address: String, status: ServerStatusInput, currentSessions: Int,
                 limitSessions: Int?, totalSessions: Int, bytesIn: Int, bytesOut: Int, connectionErrors: Int,
@@ -148,6 +157,10 @@ public struct BackendSnapshot: Sendable {
     public var latency: LatencySnapshot
     /// Responses refused by `http-response deny` (HTTP only).
     public var deniedResponses = 0
+    /// Sessions (HTTP requests, or TCP connections) per second; nil until the first second is measured.
+    public var sessionRate: EventRate?
+    /// Where the section stands in the configuration: the stats list proxies in that order.
+    public var position = 0
 
     public init(name: String, id: Int, isHTTP: Bool, algorithm: String, servers: [ServerSnapshot], totalSessions: Int,
                 totalRequests: Int, responses: ResponseCounts, latency: LatencySnapshot) {
@@ -162,7 +175,9 @@ public struct BackendSnapshot: Sendable {
         self.latency = latency
     }
 
-    public var isUp: Bool { servers.contains { $0.isServing } }
+    /// UP while a server serves, and always for a backend without servers (a stats or service-only
+    /// proxy), as HAProxy reports them.
+    public var isUp: Bool { servers.isEmpty || servers.contains { $0.isServing } }
     public var currentSessions: Int { servers.reduce(0) { $0 + $1.currentSessions } }
     public var bytesIn: Int { servers.reduce(0) { $0 + $1.bytesIn } }
     public var bytesOut: Int { servers.reduce(0) { $0 + $1.bytesOut } }

@@ -36,6 +36,7 @@ public enum HTMLRenderer {
         ("Warnings", ["Retr", "Redis"]),
         ("Server", ["Status", "LastChk", "Wght", "Act", "Bck", "Chk", "Dwn", "Dwntme", "Thrtle"]),
         ("Latency", ["p50", "p99"]),
+        ("Rate", ["Last 60s"]),
     ]
     static var columnCount: Int { groups.reduce(0) { $0 + $1.columns.count } }
 
@@ -96,11 +97,12 @@ public enum HTMLRenderer {
         page += "</tr>\n"
         if let frontend = group.frontend {
             row(kind: "frontend", proxy: name, name: "Frontend", css: "frontend", admin: admin ? "" : nil, cells: [
-                nil, nil, nil, nil, nil, nil,
+                nil, nil, nil, frontend.sessionRate.map { "\($0.current)" }, frontend.sessionRate.map { "\($0.maximum)" }, nil,
                 "\(frontend.currentSessions)", nil, "\(frontend.limitSessions)", "\(frontend.totalSessions)", nil, nil,
                 "\(frontend.bytesIn)", "\(frontend.bytesOut)", "\(frontend.deniedRequests)", nil,
                 "\(frontend.requestErrors)", nil, nil, nil, nil,
                 "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                Sparkline.svg(frontend.requestRate ?? frontend.sessionRate, unit: frontend.isHTTP ? "requests" : "sessions"),
             ], status: "OPEN", into: &page)
         }
         if let backend = group.backend {
@@ -109,7 +111,7 @@ public enum HTMLRenderer {
                 let check = server.status.checked ? server.checkStatus.map(HTMLEscape.escape) ?? "" : ""
                 row(kind: "server", proxy: name, name: serverName, css: server.status.cssClass,
                     admin: admin ? "<input type=\"checkbox\" name=\"s\" value=\"\(serverName)\">" : nil, cells: [
-                    nil, nil, nil, nil, nil, nil,
+                    nil, nil, nil, server.sessionRate.map { "\($0.current)" }, server.sessionRate.map { "\($0.maximum)" }, nil,
                     "\(server.currentSessions)", nil, server.limitSessions.map(String.init), "\(server.totalSessions)",
                     "\(server.totalSessions)", nil,
                     "\(server.bytesIn)", "\(server.bytesOut)", nil, nil,
@@ -119,25 +121,30 @@ public enum HTMLRenderer {
                     server.checksEnabled || !server.status.checked ? check : "(disabled) " + check, "\(server.weight)",
                     server.status.backup ? "-" : "Y", server.status.backup ? "Y" : "-", nil, nil, nil, nil,
                     percentile(server.latency.total, 0.5), percentile(server.latency.total, 0.99),
+                    Sparkline.svg(server.sessionRate, unit: "sessions"),
                 ], status: server.status.text, into: &page)
             }
             let status = backend.isUp ? "UP" : "DOWN"
             row(kind: "backend", proxy: name, name: "Backend", css: "backend", admin: admin ? "" : nil, cells: [
-                nil, nil, nil, nil, nil, nil,
+                nil, nil, nil, backend.sessionRate.map { "\($0.current)" }, backend.sessionRate.map { "\($0.maximum)" }, nil,
                 "\(backend.currentSessions)", nil, nil, "\(backend.totalSessions)", "\(backend.totalSessions)", nil,
                 "\(backend.bytesIn)", "\(backend.bytesOut)", nil, nil,
                 nil, "\(backend.connectionErrors)", "\(backend.responseErrors)", "\(backend.retries)", "\(backend.redispatches)",
                 status, nil, "\(backend.weight)", "\(backend.activeServers)", "\(backend.backupServers)", nil, nil, nil, nil,
                 percentile(backend.latency.total, 0.5), percentile(backend.latency.total, 0.99),
+                Sparkline.svg(backend.sessionRate, unit: "sessions"),
             ], status: status, into: &page)
         }
         page += "</table>\n"
         if admin {
             page += "Choose the action to perform on the checked servers: <select name=\"action\">"
-            for (value, label) in [("ready", "Set state to READY"), ("drain", "Set state to DRAIN"), ("maint", "Set state to MAINT")] {
+            for (value, label) in [("ready", "Set state to READY"), ("drain", "Set state to DRAIN"), ("maint", "Set state to MAINT"),
+                                   ("dhlth", "Health: disable checks"), ("ehlth", "Health: enable checks"),
+                                   ("weight", "Set weight to")] {
                 page += "<option value=\"\(value)\">\(label)</option>"
             }
-            page += "</select> <input type=\"submit\" value=\"Apply\"></form>\n"
+            page += "</select> <input type=\"number\" name=\"weight\" min=\"0\" max=\"256\" placeholder=\"weight\" "
+            page += "aria-label=\"weight\"> <input type=\"submit\" value=\"Apply\"></form>\n"
         }
     }
 

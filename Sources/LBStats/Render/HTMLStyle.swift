@@ -22,6 +22,7 @@ enum HTMLStyle {
     tr.maintain td{background:var(--maintain)}tr.draining td{background:var(--draining)}
     table.legend td{padding:1px 6px}table.legend td.swatch{width:24px;border:1px solid var(--line)}
     .msg{padding:4px;border:1px solid var(--line);display:inline-block;margin:4px 0}
-    form.admin{margin:0 0 12px 0}
+    form.admin{margin:0 0 12px 0}form.admin input[type=number]{width:6em}
+    svg.spark{vertical-align:middle}svg.spark polyline{fill:none;stroke:currentColor;stroke-width:1}
     """
 }

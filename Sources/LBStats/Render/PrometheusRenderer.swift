@@ -32,6 +32,10 @@ public enum PrometheusRenderer {
         }
         e.family("haproxy_process_connections_total", "Total number of created sessions", .counter)
         e.sample([], process.totalConnections)
+        if let rate = process.connectionRate {
+            e.family("haproxy_process_current_connection_rate", "Number of front connections created over the last second", .gauge)
+            e.sample([], rate.current)
+        }
         e.family("haproxy_process_requests_total", "Total number of requests (TCP or HTTP)", .counter)
         e.sample([], process.totalRequests)
         if let dropped = process.droppedLogs {
@@ -61,6 +65,12 @@ public enum PrometheusRenderer {
             ("haproxy_frontend_request_errors_total", "Total number of request errors", .counter, { $0.requestErrors }),
             ("haproxy_frontend_http_requests_total", "Total number of HTTP requests received", .counter,
              { $0.isHTTP ? $0.totalRequests : nil }),
+            ("haproxy_frontend_max_session_rate", "Maximum observed number of sessions per second", .gauge,
+             { $0.sessionRate?.maximum }),
+            ("haproxy_frontend_connections_rate_max", "Maximum observed number of connections per second", .gauge,
+             { $0.sessionRate?.maximum }),
+            ("haproxy_frontend_http_requests_rate_max", "Maximum observed number of HTTP requests per second", .gauge,
+             { $0.requestRate?.maximum }),
         ]
         for (name, help, kind, value) in table {
             guard e.family(name, help, kind) else { continue }
@@ -87,6 +97,8 @@ public enum PrometheusRenderer {
         let table: [(String, String, Exposition.Kind, (BackendSnapshot) -> Int?)] = [
             ("haproxy_backend_current_sessions", "Number of current sessions", .gauge, { $0.currentSessions }),
             ("haproxy_backend_sessions_total", "Total number of sessions", .counter, { $0.totalSessions }),
+            ("haproxy_backend_max_session_rate", "Maximum observed number of sessions per second", .gauge,
+             { $0.sessionRate?.maximum }),
             ("haproxy_backend_bytes_in_total", "Current total of incoming bytes", .counter, { $0.bytesIn }),
             ("haproxy_backend_bytes_out_total", "Current total of outgoing bytes", .counter, { $0.bytesOut }),
             ("haproxy_backend_responses_denied_total", "Total number of denied responses", .counter,
@@ -144,6 +156,8 @@ public enum PrometheusRenderer {
             ("haproxy_server_current_sessions", "Number of current sessions", .gauge, { $0.currentSessions }),
             ("haproxy_server_limit_sessions", "Configured session limit", .gauge, { $0.limitSessions }),
             ("haproxy_server_sessions_total", "Total number of sessions", .counter, { $0.totalSessions }),
+            ("haproxy_server_max_session_rate", "Maximum observed number of sessions per second", .gauge,
+             { $0.sessionRate?.maximum }),
             ("haproxy_server_bytes_in_total", "Current total of incoming bytes", .counter, { $0.bytesIn }),
             ("haproxy_server_bytes_out_total", "Current total of outgoing bytes", .counter, { $0.bytesOut }),
             ("haproxy_server_connection_errors_total", "Total number of connection errors", .counter, { $0.connectionErrors }),

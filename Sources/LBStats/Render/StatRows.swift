@@ -20,7 +20,7 @@ public enum StatRows {
         case dreq, dresp, ereq, econ, eresp, wretr, wredis, status, weight, act
         case bck, chkfail, chkdown, lastchg, downtime, qlimit, pid, iid, sid, throttle
         case lbtot, tracked, type, rate, rateLim, rateMax, checkStatus, checkCode, checkDuration, hrsp1xx
-        case reqTot = 48
+        case reqRate = 46, reqRateMax, reqTot
         case checkRise = 67, checkFall
         case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
         case uweight = 99
@@ -62,6 +62,11 @@ public enum StatRows {
                 }
                 row[.mode] = frontend.isHTTP ? "http" : "tcp"
                 row.set(.connTot, frontend.totalSessions)
+                rates(frontend.sessionRate, into: &row)
+                row.set(.connRate, frontend.sessionRate?.current)
+                row.set(.connRateMax, frontend.sessionRate?.maximum)
+                row.set(.reqRate, frontend.requestRate?.current)
+                row.set(.reqRateMax, frontend.requestRate?.maximum)
                 rows.append(row)
             }
             if let backend = group.backend {
@@ -100,6 +105,7 @@ public enum StatRows {
                     row[.addr] = server.address
                     row[.mode] = backend.isHTTP ? "http" : "tcp"
                     row.set(.uweight, server.configuredWeight)
+                    rates(server.sessionRate, into: &row)
                     rows.append(row)
                 }
                 var row = Row()
@@ -130,10 +136,17 @@ public enum StatRows {
                 row[.mode] = backend.isHTTP ? "http" : "tcp"
                 row[.algo] = backend.algorithm
                 row.set(.uweight, backend.configuredWeight)
+                rates(backend.sessionRate, into: &row)
                 rows.append(row)
             }
         }
         return rows
+    }
+
+    /// `rate` and `rate_max`: sessions in the last second and in the busiest one (empty until measured).
+    static func rates(_ rate: EventRate?, into row: inout Row) {
+        row.set(.rate, rate?.current)
+        row.set(.rateMax, rate?.maximum)
     }
 
     static func responses(_ counts: ResponseCounts, into row: inout Row) {
