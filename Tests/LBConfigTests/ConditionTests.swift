@@ -60,6 +60,20 @@ import Testing
         #expect(value.groups[1] == [Self.a])
     }
 
+    @Test func negatedAnonymousACLWithoutASpace() throws {
+        let (parsed, result) = condition("if a !{ path_beg /api } or !{ method POST }")
+        let value = try #require(parsed, "\(result.diagnostics)")
+        #expect(value.groups.count == 2)
+        #expect(value.groups[0].map(\.negated) == [false, true])
+        #expect(value.groups[1].map(\.negated) == [true])
+        guard case .anonymous(let api) = value.groups[0][1].acl else {
+            Issue.record("expected an anonymous ACL")
+            return
+        }
+        #expect(api.fetch == "path_beg" && api.patterns == ["/api"])
+        #expect(condition("if ! !{ path /x }").0 == nil)
+    }
+
     @Test func aclDeclarationParsing() throws {
         let result = parse(quietDefaults + config(
             "frontend fe",

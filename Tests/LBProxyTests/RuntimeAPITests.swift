@@ -51,6 +51,15 @@ import Testing
         #expect(rowA.split(separator: " ")[6] == "1")  // admin state: forced maintenance
         #expect(try Self.socat(socket, "enable server be/a\n") == "\n")
 
+        // A server without checks can be forced down, and up again, as in HAProxy.
+        #expect(try Self.socat(socket, "set server be/b health down\n") == "\n")
+        #expect(lb.balancer.runtime.statsSnapshot().backends[0].servers[1].status.text == "DOWN")
+        for _ in 0..<4 {
+            #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").bodyText == "a\n")
+        }
+        #expect(try Self.socat(socket, "set server be/b health up\n") == "\n")
+        #expect(lb.balancer.runtime.statsSnapshot().backends[0].servers[1].status.text == "no check")
+
         // Weights, in absolute and relative form, several commands on one line.
         #expect(try Self.socat(socket, "set weight be/a 5; get weight be/a\n") == "\n5 (initial 10)\n\n")
         #expect(try Self.socat(socket, "set weight be/a 50%; get weight be/a\n") == "\n5 (initial 10)\n\n")

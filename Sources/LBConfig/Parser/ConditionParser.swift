@@ -49,7 +49,15 @@ enum ConditionParser {
                 }
                 negated = true
                 index += 1
-            case "{":
+            case "{", "!{":
+                // `!{ ... }` negates an anonymous ACL, as `! { ... }` does.
+                if word.bare == "!{" {
+                    guard !negated else {
+                        context.error("'!' cannot follow another '!'", at: location)
+                        return nil
+                    }
+                    negated = true
+                }
                 guard let close = words[(index + 1)...].firstIndex(where: { $0.bare == "}" }) else {
                     context.error("'{' without a matching '}'", at: location,
                                   hint: "braces must be separate words: { path_beg /api }")

@@ -62,8 +62,9 @@ extension RuntimeAPI {
             case "weight":
                 return setWeight(rest.dropFirst().first, backend, index)
             case "health":
+                // As in HAProxy, a server without checks can be forced down too (it shows DOWN until forced up);
+                // a checked server's next checks override the forced state.
                 let server = backend.servers[index]
-                guard server.plan.check else { return "Health check is not enabled on this server.\n" }
                 switch rest.dropFirst().first {
                 case "up": server.healthy.store(true, ordering: .relaxed)
                 case "down", "stopping": server.healthy.store(false, ordering: .relaxed)

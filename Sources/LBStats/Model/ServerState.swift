@@ -37,7 +37,8 @@ public struct ServerStatusInput: Sendable, Equatable {
 
     public var state: ServerState {
         if admin == .maint || configuredDisabled { return .maint }
-        if checked && !healthy { return .down }
+        // Unchecked servers are healthy unless an operator forced them down (`set server ... health down`).
+        if !healthy { return .down }
         if admin == .drain { return .drain }
         return .up
     }
