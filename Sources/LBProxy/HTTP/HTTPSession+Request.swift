@@ -56,8 +56,10 @@ extension HTTPSession {
         }
 
         if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
-            answerLocally(StatsPage.respond(to: head, settings: stats, runtime: runtime, frontend: frontend,
-                                            connection: connectionInfo, body: inbound), parsed, server: "<STATS>")
+            let (head, runtime, frontend, connection, body) = (head, runtime, frontend, connectionInfo, inbound)
+            answerInBackground(parsed, server: "<STATS>") {
+                StatsPage.respond(to: head, settings: stats, runtime: runtime, frontend: frontend, connection: connection, body: body)
+            }
             return
         }
         guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo) ?? frontend.plan.ownBackend
@@ -125,8 +127,10 @@ extension HTTPSession {
             response.body = Array("<html><body><h1>401 Unauthorized</h1>\nThis resource needs valid credentials.\n</body></html>\n".utf8)
             answerLocally(response, parsed)
         case .useService(let name):
-            let (response, server) = LocalServices.answer(service: name, to: parsed.head, runtime: runtime)
-            answerLocally(response, parsed, server: server)
+            let (head, runtime) = (parsed.head, runtime)
+            answerInBackground(parsed, server: LocalServices.serverName(of: name)) {
+                LocalServices.answer(service: name, to: head, runtime: runtime)
+            }
         }
         return false
     }
