@@ -51,7 +51,7 @@ import Testing
         ] {
             #expect(MetricsSupport.value(series, in: text) == n, "\(series)")
         }
-        let csv = StatsPage.csv(lb.balancer.runtime).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let csv = StatsPage.csv(lb.balancer.runtime.statsSnapshot()).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let reqTot = csv[0].firstIndex(of: "req_tot")!
         #expect(csv.first { $0[0] == "fe" && $0[1] == "FRONTEND" }?[reqTot] == "\(requests)")
         #expect(csv.first { $0[0] == "be" && $0[1] == "BACKEND" }?[reqTot] == "\(requests)")

@@ -68,7 +68,7 @@ import Testing
         let records = await log.waitFor(3)
         let deniedRecord = try #require(records.first { $0.status == 502 })
         #expect(deniedRecord.terminationState.hasPrefix("PH"))
-        let csv = StatsPage.csv(lb.balancer.runtime)
+        let csv = StatsPage.csv(lb.balancer.runtime.statsSnapshot())
         let header = csv.split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false)
         let dresp = try #require(header.firstIndex(of: "dresp"))
         let backendRow = try #require(csv.split(separator: "\n").first { $0.hasPrefix("be,BACKEND,") })

@@ -53,6 +53,9 @@ import Testing
         #expect(csv.header("content-type") == "text/plain")
         #expect(csv.bodyText.hasPrefix("# pxname,svname,"))
         #expect(csv.bodyText.contains("\napp,web1,"))
+        // The same columns as haproxy 2.6's page and `show stat`: lb's, then the statistics modules'.
+        let header = csv.bodyText.split(separator: "\n")[0]
+        #expect(header.hasSuffix(",agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,h1_spliced_bytes_in,h1_spliced_bytes_out,"), "\(header)")
         let json = try fetch(port: port, "GET /stats;json HTTP/1.1\r\nHost: x\r\n\(Self.auth)\r\n")
         #expect(json.header("content-type") == "application/json")
         #expect(json.bodyText.contains("\"svname\":\"web1\""))
