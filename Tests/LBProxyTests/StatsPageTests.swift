@@ -25,6 +25,22 @@ import Testing
         """
     }
 
+    @Test func scopeLimitsTheProxiesShown() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let config = Self.config(port: port, backendPort: backend.port).replacingOccurrences(of: "    stats refresh 5s",
+                                                                                             with: "    stats scope .\n    stats scope other")
+            + "\nbackend other\n    server o1 127.0.0.1:\(backend.port)\nbackend hidden\n    server h1 127.0.0.1:\(backend.port)\n"
+        let lb = try await LBHarness.start(config)
+        let csv = try fetch(port: port, "GET /stats;csv HTTP/1.1\r\nHost: x\r\n\(Self.auth)\r\n").bodyText
+        let proxies = Set(csv.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) })
+        #expect(proxies == ["app", "other"])
+        let page = try fetch(port: port, "GET /stats HTTP/1.1\r\nHost: x\r\n\(Self.auth)\r\n").bodyText
+        #expect(page.contains("data-proxy=\"other\"") && !page.contains("data-proxy=\"hidden\""))
+        await lb.stop()
+        await backend.stop()
+    }
+
     static let auth = "Authorization: Basic \(MetricsSupport.basic("admin", "s3cret"))\r\n"
 
     @Test(arguments: [("", 401), ("Authorization: Basic \(MetricsSupport.basic("admin", "wrong"))\r\n", 401),

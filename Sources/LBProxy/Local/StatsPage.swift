@@ -29,6 +29,12 @@ enum StatsPage {
             return response
         }
         var snapshot = runtime.statsSnapshot()
+        if !settings.scopes.isEmpty {
+            // `stats scope NAME` (repeatable; `.` is this proxy): only those proxies are shown.
+            let shown = Set(settings.scopes.map { $0 == "." ? frontend.plan.name : $0 })
+            snapshot.frontends.removeAll { !shown.contains($0.name) }
+            snapshot.backends.removeAll { !shown.contains($0.name) }
+        }
         if modifiers.upOnly {
             for index in snapshot.backends.indices { snapshot.backends[index].servers.removeAll { !$0.isServing } }
         }
