@@ -11,9 +11,13 @@ struct LBLogCommand: ParsableCommand {
         Reads httplog, tcplog, CLF and JSON lines, with or without a syslog prefix, plain or gzip (detected by \
         content), from files, directories, globs or stdin ('-'). Rotated sets are read in time order.
 
+        Examples:
+          lblog report /var/log/haproxy.log --since 1h --by backend
+          lblog tail --filter 'status>=500' /var/log/lb/access.log.gz
+
         Exit status: 0 success, 1 nothing could be read, 2 bad arguments.
         """,
-        subcommands: [ReportCommand.self, HalogCommand.self, GenerateCommand.self],
+        subcommands: [ReportCommand.self, TailCommand.self, HalogCommand.self, GenerateCommand.self],
         defaultSubcommand: ReportCommand.self
     )
 
@@ -24,6 +28,7 @@ struct LBLogCommand: ParsableCommand {
         // after the first free and keeps the freed blocks in the heap, inflating the resident size.
         _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 10)
         #endif
+        unblockTerminationSignals()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -57,6 +62,16 @@ struct UsageFailure: Error, CustomStringConvertible {
 
 func writeStandardError(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// A child inherits its parent's blocked signals; a parent that blocks SIGTERM (a thread pool that
+/// handles signals on one thread, say) would otherwise start a `tail` or `serve` that cannot be stopped
+/// politely. Called first, before any thread exists.
+func unblockTerminationSignals() {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&signals, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
 }
 
 /// The process exit, out of reach of `ParsableCommand.exit(withError:)` name lookup.
