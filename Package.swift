@@ -48,6 +48,11 @@ let package = Package(
             dependencies: [
                 "LBLog", "LBReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `lblog serve`: the /metrics HTTP listener.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),

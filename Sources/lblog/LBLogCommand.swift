@@ -14,10 +14,11 @@ struct LBLogCommand: ParsableCommand {
         Examples:
           lblog report /var/log/haproxy.log --since 1h --by backend
           lblog tail --filter 'status>=500' /var/log/lb/access.log.gz
+          lblog serve --listen 127.0.0.1:9900 /var/log/haproxy.log
 
         Exit status: 0 success, 1 nothing could be read, 2 bad arguments.
         """,
-        subcommands: [ReportCommand.self, TailCommand.self, HalogCommand.self, GenerateCommand.self],
+        subcommands: [ReportCommand.self, TailCommand.self, ServeCommand.self, HalogCommand.self, GenerateCommand.self],
         defaultSubcommand: ReportCommand.self
     )
 
