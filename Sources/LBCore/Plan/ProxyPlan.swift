@@ -121,6 +121,9 @@ public struct ServerPlan: Sendable, Hashable {
     public var port: Int?
     public var weight: Int
     public var maxConnections: Int?
+    /// `maxqueue`: requests that may wait for this server when it is full (nil or 0: no limit). Past it,
+    /// requests bound to the server by persistence go to another server.
+    public var maxQueue: Int?
     public var backup: Bool
     public var disabled: Bool
     public var check: Bool
@@ -141,6 +144,7 @@ public struct ServerPlan: Sendable, Hashable {
         port = declaration.port
         weight = declaration.weight
         maxConnections = declaration.maxConnections
+        maxQueue = declaration.maxQueue
         backup = declaration.backup
         disabled = declaration.disabled
         check = declaration.check

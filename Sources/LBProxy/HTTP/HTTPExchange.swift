@@ -26,6 +26,8 @@ final class HTTPExchange {
     var queued = false
     /// Requests that waited before this one when it was queued (the log's backend_queue).
     var queuePosition = 0
+    /// The server this request waits for in particular (counted in its `waiting`), if any.
+    var waitingForServer: Int?
     /// Retries done after failed connects (`retries`).
     var retriesDone = 0
     var redispatched = false

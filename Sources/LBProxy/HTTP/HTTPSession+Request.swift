@@ -76,7 +76,7 @@ extension HTTPSession {
         var persistence: CookiePersistence.RequestDecision?
         if let cookies = backend.cookies {
             let decision = cookies.decide(cookieHeaders: head.headers.values("cookie"),
-                                          usable: { backend.servers[$0].isUsable }, persist: backend.plan.persist)
+                                          usable: { backend.servers[$0].acceptsPersistentRequests }, persist: backend.plan.persist)
             if let rewritten = decision.rewrittenCookieHeaders {
                 head.headers.remove("cookie")
                 for value in rewritten { head.headers.add("Cookie", value) }
@@ -157,6 +157,7 @@ extension HTTPSession {
     /// Answers with one of lb's error pages, logs the request with `termination` (its first two
     /// termination-state characters) and closes the connection.
     func respondError(_ status: Int, _ termination: StaticString) {
+        stopWaitingForServer()
         releaseServerSlot()
         upstream?.close()
         upstream = nil

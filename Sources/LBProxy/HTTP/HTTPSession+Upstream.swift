@@ -21,10 +21,15 @@ extension HTTPSession {
         if !current.holdsServerSlot {
             // Another loop may have taken the last slot since the pick: then wait like everyone else.
             guard server.tryAcquireSlot() else {
-                waitForSlotOrFail(atFront: wokenFromQueue)
+                if serverIndex == persistent {
+                    waitForPersistentServer(serverIndex, wokenFromQueue: wokenFromQueue)
+                } else {
+                    waitForSlotOrFail(atFront: wokenFromQueue)
+                }
                 return
             }
             current.holdsServerSlot = true
+            stopWaitingForServer()
         }
         current.serverIndex = serverIndex
         if current.serverChosen == 0 { current.serverChosen = monotonicNow() }
@@ -57,9 +62,42 @@ extension HTTPSession {
 
     /// Leaves the backend queue (timeout, client gone).
     func leaveQueue() {
+        stopWaitingForServer()
         guard let current = exchange, current.queued else { return }
         current.queued = false
         current.backend.queue.remove(ObjectIdentifier(self))
+    }
+
+    /// Persistence names a full server: wait for it, unless its `maxqueue` requests already do; then the
+    /// request goes to another server, as in HAProxy (persistence is broken, the redispatch counted).
+    private func waitForPersistentServer(_ serverIndex: Int, wokenFromQueue: Bool) {
+        guard let current = exchange else { return }
+        let server = current.backend.servers[serverIndex]
+        if current.waitingForServer == nil {
+            if let limit = server.plan.maxQueue, limit > 0, server.waiting.load(ordering: .relaxed) >= limit {
+                current.persistentServer = nil
+                current.redispatched = true
+                server.redispatches.wrappingIncrement(ordering: .relaxed)
+                dispatch(wokenFromQueue: wokenFromQueue)
+                return
+            }
+            let now = server.waiting.wrappingIncrementThenLoad(ordering: .relaxed)
+            var seen = server.waitingMaximum.load(ordering: .relaxed)
+            while now > seen {
+                let (exchanged, original) = server.waitingMaximum.compareExchange(expected: seen, desired: now, ordering: .relaxed)
+                if exchanged { break }
+                seen = original
+            }
+            current.waitingForServer = serverIndex
+        }
+        waitForSlotOrFail(atFront: wokenFromQueue)
+    }
+
+    /// The request no longer waits for a server in particular (it got a slot, or gave up).
+    func stopWaitingForServer() {
+        guard let current = exchange, let index = current.waitingForServer else { return }
+        current.waitingForServer = nil
+        current.backend.servers[index].waiting.wrappingDecrement(ordering: .relaxed)
     }
 
     private func connect(to server: ServerRuntime, serverIndex: Int) {

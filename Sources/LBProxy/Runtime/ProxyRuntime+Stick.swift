@@ -17,7 +17,7 @@ extension ProxyRuntime {
                   let server = backends[rule.table].stickTable?.withLock({ $0.lookup(key, now: now) }),
                   server < backend.servers.count
             else { continue }
-            if backend.servers[server].isUsable || backend.plan.persist { return server }
+            if backend.servers[server].acceptsPersistentRequests || backend.plan.persist { return server }
         }
         return nil
     }

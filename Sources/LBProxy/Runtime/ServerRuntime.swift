@@ -20,6 +20,10 @@ final class ServerRuntime: Sendable {
     let healthy: ManagedAtomic<Bool>
     /// Requests currently being served by this server (for leastconn, random and maxconn).
     let activeConnections = ManagedAtomic<Int>(0)
+    /// Requests waiting for this server in particular (persistence named it and it is full), and the most
+    /// that ever waited at once: the server's queue in the stats.
+    let waiting = ManagedAtomic<Int>(0)
+    let waitingMaximum = ManagedAtomic<Int>(0)
     /// Requests or TCP sessions ever sent to this server.
     let totalSessions = ManagedAtomic<Int>(0)
     let connectionErrors = ManagedAtomic<Int>(0)
@@ -66,6 +70,12 @@ final class ServerRuntime: Sendable {
     var isUpButFull: Bool {
         guard admin.mode == .ready, healthy.load(ordering: .relaxed), let limit = plan.maxConnections, limit > 0 else { return false }
         return activeConnections.load(ordering: .relaxed) >= limit
+    }
+
+    /// May serve a request that persistence (a cookie, a stick table) binds to it: ready and healthy. A
+    /// full server still qualifies: the request waits for it, up to the server's `maxqueue`.
+    var acceptsPersistentRequests: Bool {
+        admin.mode == .ready && healthy.load(ordering: .relaxed)
     }
 
     /// May take a new request now: not disabled, healthy, weight above zero, below maxconn.

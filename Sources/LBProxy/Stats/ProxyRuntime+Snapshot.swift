@@ -58,6 +58,8 @@ extension ProxyRuntime {
             responses: backend.metrics.responses.snapshot(), latency: backend.metrics.latency.snapshot())
         result.deniedResponses = backend.deniedResponses.load(ordering: .relaxed)
         result.position = backend.plan.position
+        result.queueCurrent = backend.queue.count
+        result.queueMaximum = backend.queue.maximum
         return result
     }
 
@@ -79,7 +81,7 @@ extension ProxyRuntime {
                                        healthy: healthy, backup: plan.backup, progress: progress)
         let changed = server.admin.lastChange.load(ordering: .relaxed)
         let address = plan.port.map { "\(server.resolvedHost):\($0)" } ?? server.resolvedHost
-        return ServerSnapshot(
+        var result = ServerSnapshot(
             name: plan.name, id: id, address: address, status: status,
             currentSessions: server.activeConnections.load(ordering: .relaxed), limitSessions: plan.maxConnections,
             totalSessions: server.totalSessions.load(ordering: .relaxed),
@@ -92,6 +94,10 @@ extension ProxyRuntime {
             responses: server.metrics.responses.snapshot(), latency: server.metrics.latency.snapshot(),
             lastChangeSeconds: changed == 0 ? nil : Int((now &- changed) / 1_000_000_000),
             checksEnabled: server.admin.checksEnabled.load(ordering: .relaxed))
+        result.queueCurrent = server.waiting.load(ordering: .relaxed)
+        result.queueMaximum = server.waitingMaximum.load(ordering: .relaxed)
+        result.queueLimit = plan.maxQueue.flatMap { $0 > 0 ? $0 : nil }
+        return result
     }
 
     static func algorithmName(_ algorithm: BalanceAlgorithm) -> String {

@@ -94,6 +94,12 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         let server = backend.servers[index]
         if !holdsServerSlot {
             guard server.tryAcquireSlot() else {
+                // TCP mode has no queue: a connection stuck to a full server is placed by the balancer.
+                if index == stickyServer, failed == nil {
+                    stickyServer = nil
+                    dispatch(info: info, excluding: nil)
+                    return
+                }
                 end("SC")
                 return
             }

@@ -110,6 +110,10 @@ public struct ServerSnapshot: Sendable {
     public var checksEnabled: Bool = true
     /// Sessions sent to the server per second; nil until the first second is measured.
     public var sessionRate: EventRate?
+    /// Requests waiting for this server in particular (persistence), now and at most; `maxqueue`.
+    public var queueCurrent = 0
+    public var queueMaximum = 0
+    public var queueLimit: Int?
 
     public init(name: String, id: Int, address: String, status: ServerStatusInput, currentSessions: Int,
                 limitSessions: Int?, totalSessions: Int, bytesIn: Int, bytesOut: Int, connectionErrors: Int,
@@ -161,6 +165,9 @@ public struct BackendSnapshot: Sendable {
     public var sessionRate: EventRate?
     /// Where the section stands in the configuration: the stats list proxies in that order.
     public var position = 0
+    /// Requests waiting for any server of the backend (all full), now and at most.
+    public var queueCurrent = 0
+    public var queueMaximum = 0
 
     public init(name: String, id: Int, isHTTP: Bool, algorithm: String, servers: [ServerSnapshot], totalSessions: Int,
                 totalRequests: Int, responses: ResponseCounts, latency: LatencySnapshot) {

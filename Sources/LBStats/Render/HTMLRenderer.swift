@@ -111,7 +111,7 @@ public enum HTMLRenderer {
                 let check = server.status.checked ? server.checkStatus.map(HTMLEscape.escape) ?? "" : ""
                 row(kind: "server", proxy: name, name: serverName, css: server.status.cssClass,
                     admin: admin ? "<input type=\"checkbox\" name=\"s\" value=\"\(serverName)\">" : nil, cells: [
-                    nil, nil, nil, server.sessionRate.map { "\($0.current)" }, server.sessionRate.map { "\($0.maximum)" }, nil,
+                    "\(server.queueCurrent)", "\(server.queueMaximum)", server.queueLimit.map(String.init), server.sessionRate.map { "\($0.current)" }, server.sessionRate.map { "\($0.maximum)" }, nil,
                     "\(server.currentSessions)", nil, server.limitSessions.map(String.init), "\(server.totalSessions)",
                     "\(server.totalSessions)", nil,
                     "\(server.bytesIn)", "\(server.bytesOut)", nil, nil,
@@ -126,7 +126,7 @@ public enum HTMLRenderer {
             }
             let status = backend.isUp ? "UP" : "DOWN"
             row(kind: "backend", proxy: name, name: "Backend", css: "backend", admin: admin ? "" : nil, cells: [
-                nil, nil, nil, backend.sessionRate.map { "\($0.current)" }, backend.sessionRate.map { "\($0.maximum)" }, nil,
+                "\(backend.queueCurrent)", "\(backend.queueMaximum)", nil, backend.sessionRate.map { "\($0.current)" }, backend.sessionRate.map { "\($0.maximum)" }, nil,
                 "\(backend.currentSessions)", nil, nil, "\(backend.totalSessions)", "\(backend.totalSessions)", nil,
                 "\(backend.bytesIn)", "\(backend.bytesOut)", nil, nil,
                 nil, "\(backend.connectionErrors)", "\(backend.responseErrors)", "\(backend.retries)", "\(backend.redispatches)",

@@ -106,6 +106,9 @@ public enum StatRows {
                     row[.mode] = backend.isHTTP ? "http" : "tcp"
                     row.set(.uweight, server.configuredWeight)
                     rates(server.sessionRate, into: &row)
+                    row.set(.qcur, server.queueCurrent)
+                    row.set(.qmax, server.queueMaximum)
+                    row.set(.qlimit, server.queueLimit)
                     rows.append(row)
                 }
                 var row = Row()
@@ -137,6 +140,8 @@ public enum StatRows {
                 row[.algo] = backend.algorithm
                 row.set(.uweight, backend.configuredWeight)
                 rates(backend.sessionRate, into: &row)
+                row.set(.qcur, backend.queueCurrent)
+                row.set(.qmax, backend.queueMaximum)
                 rows.append(row)
             }
         }
