@@ -26,7 +26,7 @@ struct PrometheusRendererTests {
         #expect(text.split(separator: "\n").contains(Substring(line)), "missing: \(line)")
     }
 
-    @Test(arguments: ["queue", "haproxy_server_up", "haproxy_backend_up", "rate", "average"])
+    @Test(arguments: ["queue_time", "haproxy_server_up", "haproxy_backend_up", "rate", "average"])
     func leavesOutWhatLbDoesNotMeasure(fragment: String) {
         #expect(!text.contains(fragment))
     }
