@@ -50,14 +50,6 @@ public struct LogMetrics: Sendable {
         }
     }
 
-    /// Requests counted for one label set (tests and diagnostics).
-    public func requests(frontend: String, backend: String, server: String, code: String) -> Int {
-        requests.first { key, _ in
-            names.name(key.frontend) == frontend && names.name(key.backend) == backend && names.name(key.server) == server
-                && Self.codes[Int(key.code)] == code
-        }?.value ?? 0
-    }
-
     /// The text exposition (format 0.0.4), series sorted by their labels.
     public func render() -> [UInt8] {
         var out = ExpositionText()
