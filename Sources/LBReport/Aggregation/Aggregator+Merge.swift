@@ -41,16 +41,10 @@ extension Aggregator {
         }
         for i in 0..<4 { halogTimers[i].merge(o.halogTimers[i]) }
         for (v, n) in o.halogNegativeDataTimes { halogNegativeDataTimes[v, default: 0] += n }
+        if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
+        urlTable.merge(o.urlTable)
         var urlMap = [Int32](repeating: 0, count: o.urls.count)
-        for id in 0..<o.urls.count {
-            let mine = Int(urls.intern(o.urls.name(Int32(id))))
-            if mine == urlStats.count { addURL() }
-            if id < o.urlStats.count {
-                urlStats[mine].merge(o.urlStats[id])
-                urlLatencies.merge(o.urlLatencies, theirs: id, mine: mine)
-            }
-            urlMap[id] = Int32(mine)
-        }
+        for id in 0..<o.urls.count { urlMap[id] = urls.intern(o.urls.name(Int32(id))) }
         timeline.merge(o.timeline)
         slowest.merge(o.slowest)
         sloGood += o.sloGood

@@ -4,33 +4,6 @@ import LBLog
 /// of distinct names (frontends, servers, URLs, `--by` keys) and by the timeline's slot cap, never by the
 /// number of lines. Workers each fill one and `merge` them at the end.
 public struct Aggregator: Sendable {
-    public struct URLStats: Sendable {
-        public var requests = 0
-        public var errors = 0
-        /// Σ Ta over requests that have one.
-        public var totalTime = 0
-        /// halog `-u` total: Σ Tr, or Ta when Tr is -1.
-        public var halogTotalTime = 0
-        public var bytes: Int64 = 0
-
-        @inline(__always)
-        mutating func add(latency: Int, response: Int, bytes: Int64, isError: Bool) {
-            requests += 1
-            if isError { errors += 1 }
-            if latency >= 0 { totalTime += latency }
-            halogTotalTime += response >= 0 ? response : latency
-            self.bytes += bytes
-        }
-
-        mutating func merge(_ o: URLStats) {
-            requests += o.requests
-            errors += o.errors
-            totalTime += o.totalTime
-            halogTotalTime += o.halogTotalTime
-            bytes += o.bytes
-        }
-    }
-
     struct GroupKey: Hashable, Sendable {
         var a: Int64 = 0, b: Int64 = 0, c: Int64 = 0
     }
@@ -49,6 +22,7 @@ public struct Aggregator: Sendable {
     var backends = ByteInterner()
     /// Keyed by the `backend/server` text, as halog `-srv` names them.
     var servers = ByteInterner()
+    /// URL ids for `--by url` only; the top-URL tables live in `urlTable`.
     var urls = ByteInterner()
     var methods = ByteInterner()
     var clients = ByteInterner()
@@ -93,8 +67,8 @@ public struct Aggregator: Sendable {
     /// the rare negative Td values are kept apart, by value).
     var halogTimers = [LogHistogram(), LogHistogram(), LogHistogram(), LogHistogram()]
     var halogNegativeDataTimes: [Int: Int] = [:]
-    var urlStats: [URLStats] = []
-    var urlLatencies = URLLatencies()
+    /// Requests, errors, Σ Ta and Ta distribution per URL key (see `urlKey`).
+    var urlTable = URLTable()
     public internal(set) var timeline: Timeline
     public internal(set) var slowest: SlowestRequests
     var groupIndex: [GroupKey: Int] = [:]
@@ -142,34 +116,39 @@ public struct Aggregator: Sendable {
         options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)
     }
 
-    /// Interns the URLs of a batch of parsed lines ahead of `add` (ids in `ids`, -1 = not done) and
-    /// touches their counters. Only when no filter applies: a filtered-out line must not add a URL.
+    /// Finds the URL cells of a batch of parsed lines ahead of `add` (cell indexes in `ids`, -1 = not
+    /// done), in three passes so the cache misses of the batch overlap: hash and load each first probe,
+    /// look up (cells are in cache by then), load the Ta counter each request will update. Only when
+    /// no filter applies: a filtered-out line must not add a URL.
     public mutating func prepareURLs(_ entries: [LogEntry], _ outcomes: [LineOutcome], _ n: Int, into ids: inout [Int32]) {
         let unfiltered = options.filters.isEmpty && options.since == nil && options.until == nil
+        let limit = Swift.min(n, 16)
+        guard unfiltered else {
+            for k in 0..<n { ids[k] = -1 }
+            return
+        }
+        if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
+        let table = urlTable
+        table.reserve(limit)
         var touched = 0
         var hashes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         withUnsafeMutableBytes(of: &hashes) { raw in
             let h = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
-            let limit = Swift.min(n, 16)
             for k in 0..<limit {
                 ids[k] = -1
-                guard unfiltered, outcomes[k] == .record, entries[k].kind == .http else { continue }
+                guard outcomes[k] == .record, entries[k].kind == .http else { continue }
                 let key = urlKey(entries[k])
-                h[k] = ByteInterner.hash(key.base, key.count)
+                h[k] = URLTable.hash(key)
                 ids[k] = 0
             }
-            // Independent loads first (they overlap), then the lookups find their lines in cache.
-            for k in 0..<limit where ids[k] == 0 { touched &+= urls.warm(hash: h[k]) }
+            // Each pass is short, so the loads of all 16 lines are in flight together.
+            for k in 0..<limit where ids[k] == 0 { touched &+= table.warm(hash: h[k]) }
             for k in 0..<limit where ids[k] == 0 {
-                let id = urls.intern(urlKey(entries[k]), hash: h[k])
-                if Int(id) == urlStats.count { addURL() }
-                ids[k] = id
+                ids[k] = Int32(truncatingIfNeeded: table.index(of: urlKey(entries[k]), hash: h[k]))
             }
+            for k in 0..<limit where ids[k] >= 0 { touched &+= table.warm(cell: Int(ids[k]), latency: Int(entries[k].timeActive)) }
             for k in limit..<n { ids[k] = -1 }
-        }
-        for k in 0..<n where ids[k] >= 0 {
-            touched &+= urlStats[Int(ids[k])].requests &+ urlLatencies.touch(Int(ids[k]), value: Int(entries[k].timeActive))
         }
         prefetchSink &+= touched
     }
@@ -217,10 +196,14 @@ public struct Aggregator: Sendable {
 
         let latency = Int(e.timeActive)
         if isHTTP {
-            let url = urlID >= 0 ? Int(urlID) : Int(urls.intern(urlKey(e)))
-            if url == urlStats.count { addURL() }
-            urlStats[url].add(latency: latency, response: Int(e.timeResponse), bytes: e.bytesRead, isError: isError)
-            urlLatencies.record(url: url, value: latency)
+            let cell: Int
+            if urlID >= 0 {
+                cell = Int(urlID)
+            } else {
+                if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
+                cell = urlTable.index(of: urlKey(e))
+            }
+            urlTable.add(cell: cell, latency: latency, isError: isError)
         }
 
         if date >= 0 {
@@ -246,8 +229,7 @@ public struct Aggregator: Sendable {
             case .backend: value = Int64(backends.intern(e.backend))
             case .server: value = Int64(internServer(e))
             case .url:
-                value = Int64(urls.intern(options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)))
-                if Int(value) == urlStats.count { addURL() }
+                value = Int64(urls.intern(urlKey(e)))
             case .status: value = Int64(e.status)
             case .method: value = Int64(methods.intern(e.method))
             case .client: value = Int64(clients.intern(e.clientAddress))
@@ -267,12 +249,6 @@ public struct Aggregator: Sendable {
             groupStats.append(GroupStats(precisionBits: groupPrecision))
         }
         groupStats[index].add(e, isError: isError, aborted: wasAborted)
-    }
-
-    @inline(never)
-    mutating func addURL() {
-        urlStats.append(URLStats())
-        urlLatencies.addURL()
     }
 
     /// The route of a record: `frontend backend/server`, which in a text line is one run of bytes.

@@ -27,7 +27,9 @@ public struct ByteInterner: Sendable {
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>?, _ n: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-        guard let p else { return h }
+        // An empty key hashes the same with or without a base address: `ByteSlice.empty` and an empty
+        // slice of a line (or of the arena, when a table grows) are the same key.
+        guard let p, n > 0 else { return (h &* 0xC4CE_B9FE_1A85_EC53) ^ ((h &* 0xC4CE_B9FE_1A85_EC53) >> 29) }
         let raw = UnsafeRawPointer(p)
         var i = 0
         while i + 8 <= n {

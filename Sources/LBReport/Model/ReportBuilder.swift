@@ -43,26 +43,7 @@ extension Report {
             overall: Self.timerRows(a.overall, pcts, metrics),
             frontends: rows(a.frontends, a.frontendStats), backends: rows(a.backends, a.backendStats),
             servers: rows(a.servers, a.serverStats))
-        var urlRows: [URLRow] = []
-        let urlNames = a.urls
-        for id in 0..<min(urlNames.count, a.urlStats.count) where a.urlStats[id].requests > 0 {
-            let u = a.urlStats[id]
-            urlRows.append(URLRow(url: urlNames.name(Int32(id)), requests: u.requests, errors: u.errors, totalTime: u.totalTime,
-                                  mean: u.requests == 0 ? 0 : Double(u.totalTime) / Double(u.requests),
-                                  p99: a.urlLatencies.percentile(id, 99)))
-        }
-        let top = options.top
-        // Ties broken by request count, then by URL, so the lists do not depend on reading order.
-        func best(_ key: (URLRow) -> Int) -> [URLRow] {
-            urlRows.topK(top) { a, b in
-                let ka = key(a), kb = key(b)
-                if ka != kb { return ka > kb }
-                if a.requests != b.requests { return a.requests > b.requests }
-                return a.url < b.url
-            }
-        }
-        urls = URLs(distinct: urlRows.count, byCount: best { $0.requests }, byTotalTime: best { $0.totalTime },
-                    byP99: best { $0.p99 ?? -1 }, byErrors: best { $0.errors }.filter { $0.errors > 0 })
+        urls = Self.topURLs(a.urlTable, top: options.top)
         slowest = a.slowest.sorted.map { Slow(ta: $0.milliseconds, date: $0.date >= 0 ? LogDate.format(milliseconds: $0.date) : nil, line: $0.line) }
         timeline = Self.timeline(a.timeline, options: options, first: a.firstDate, last: a.lastDate)
         if let slo = options.slo {

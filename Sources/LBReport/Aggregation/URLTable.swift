@@ -1,0 +1,377 @@
+import LBLog
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The per-URL state of a report (requests, errors, Σ Ta, p99), for hundreds of thousands of URLs:
+/// open addressing over 64-byte `URLCell`s, so a request usually costs one cache miss for its URL
+/// (keys of up to 24 bytes live in the cell; longer ones in `arena`). Cells move when the table grows:
+/// a cell index is valid until the next insertion that grows it (`reserve` first to insert several).
+///
+/// A reference type so the hot loop pays no copy-on-write check per access; `Aggregator` copies it
+/// (`copy()`) before mutating a shared one. One per worker; `merge` folds another worker's table in.
+final class URLTable: @unchecked Sendable {
+    private(set) var cells: UnsafeMutablePointer<URLCell>
+    /// Cells allocated, a power of two; `count` is kept at or under 5/8 of it.
+    private(set) var capacity: Int
+    private(set) var count = 0
+    /// Keys longer than `URLCell.inlineKeyCapacity`.
+    private var arena: [UInt8] = []
+    /// Blocks of `URLCell.buckets` counters for URLs seen more than a dozen times.
+    private(set) var dense: UnsafeMutablePointer<UInt16>?
+    private(set) var denseBlocks = 0
+    private var denseCapacity = 0
+    /// Dense blocks with a bucket that would overflow 16 bits, marked by `UInt16.max` in their first
+    /// counter, keep a full histogram here instead.
+    private var heavy: [Int: LogHistogram] = [:]
+
+    init(capacity: Int = 64) {
+        var size = 64
+        while size < capacity { size <<= 1 }
+        self.capacity = size
+        cells = Self.allocateCells(size)
+    }
+
+    deinit {
+        Self.freeCells(cells, capacity)
+        dense?.deallocate()
+    }
+
+    /// Anonymous memory: 64-byte aligned, zero (= empty cells) and only backed once touched.
+    private static func allocateCells(_ n: Int) -> UnsafeMutablePointer<URLCell> {
+        precondition(MemoryLayout<URLCell>.stride == 64 && MemoryLayout<URLCell>.offset(of: \.key) == URLCell.keyOffset)
+        let raw = mmap(nil, n * 64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let raw, raw != MAP_FAILED else { fatalError("URLTable: cannot allocate \(n * 64) bytes") }
+        return raw.bindMemory(to: URLCell.self, capacity: n)
+    }
+
+    private static func freeCells(_ cells: UnsafeMutablePointer<URLCell>, _ n: Int) {
+        munmap(UnsafeMutableRawPointer(cells), n * 64)
+    }
+
+    func copy() -> URLTable {
+        let other = URLTable(capacity: capacity)
+        other.cells.update(from: cells, count: capacity)
+        other.count = count
+        other.arena = arena
+        if denseBlocks > 0, let dense {
+            other.growDense(to: denseBlocks)
+            other.dense!.update(from: dense, count: denseBlocks * URLCell.buckets)
+            other.denseBlocks = denseBlocks
+        }
+        other.heavy = heavy
+        return other
+    }
+
+    // MARK: lookup
+
+    @inline(__always)
+    static func hash(_ key: ByteSlice) -> UInt64 { ByteInterner.hash(key.base, key.count) }
+
+    /// Makes room for `extra` insertions without the table growing (so indexes stay valid).
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        if (count + extra) * 8 > capacity * 5 { grow(for: count + extra) }
+    }
+
+    /// Loads the first cell a key with this hash probes, so a batch of lookups overlaps its misses.
+    @inline(__always)
+    func warm(hash h: UInt64) -> Int {
+        Int(cells[Int(truncatingIfNeeded: h) & (capacity - 1)].tag)
+    }
+
+    /// The cell of `key`, a new empty one (state `.list`, no requests) if it was not there. Call
+    /// `reserve` first.
+    @inline(__always)
+    func index(of key: ByteSlice, hash h: UInt64) -> Int {
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
+        let short = UInt16(truncatingIfNeeded: Swift.min(key.count, Int(UInt16.max)))
+        let mask = capacity - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let c = cells + i
+            if c.pointee.state == .empty { break }
+            if c.pointee.tag == tag, c.pointee.keyLength == short, matches(c, key) { return i }
+            i = (i + 1) & mask
+        }
+        insert(key, tag: tag, at: i)
+        return i
+    }
+
+    func index(of key: ByteSlice) -> Int {
+        reserve(1)
+        return index(of: key, hash: Self.hash(key))
+    }
+
+    @inline(__always)
+    private func matches(_ c: UnsafeMutablePointer<URLCell>, _ key: ByteSlice) -> Bool {
+        if key.count == 0 { return true }
+        if key.count <= URLCell.inlineKeyCapacity {
+            return ByteInterner.same(UnsafeRawPointer(c) + URLCell.keyOffset, UnsafeRawPointer(key.base!), key.count)
+        }
+        guard Int(c.pointee.key.1) == key.count else { return false }
+        return arena.withUnsafeBufferPointer {
+            ByteInterner.same(UnsafeRawPointer($0.baseAddress! + Int(c.pointee.key.0)), UnsafeRawPointer(key.base!), key.count)
+        }
+    }
+
+    @inline(never)
+    private func insert(_ key: ByteSlice, tag: UInt32, at i: Int) {
+        var cell = URLCell()
+        cell.tag = tag
+        cell.keyLength = UInt16(truncatingIfNeeded: Swift.min(key.count, Int(UInt16.max)))
+        cell.state = .list
+        if key.count <= URLCell.inlineKeyCapacity {
+            if key.count > 0 {
+                withUnsafeMutableBytes(of: &cell.key) { $0.baseAddress!.copyMemory(from: key.base!, byteCount: key.count) }
+            }
+        } else {
+            cell.key = (UInt64(arena.count), UInt64(key.count), 0)
+            arena.append(contentsOf: key.buffer)
+        }
+        cells[i] = cell
+        count += 1
+    }
+
+    /// The key of an occupied cell.
+    func withKey<R>(_ i: Int, _ body: (ByteSlice) -> R) -> R {
+        let c = cells + i
+        if c.pointee.isInline {
+            let p = (UnsafeRawPointer(c) + URLCell.keyOffset).assumingMemoryBound(to: UInt8.self)
+            return body(ByteSlice(base: p, count: Int(c.pointee.keyLength)))
+        }
+        return arena.withUnsafeBufferPointer {
+            body(ByteSlice(base: $0.baseAddress! + Int(c.pointee.key.0), count: Int(c.pointee.key.1)))
+        }
+    }
+
+    func name(_ i: Int) -> String { withKey(i) { $0.string } }
+
+    private func grow(for needed: Int) {
+        var size = capacity * 2
+        while needed * 8 > size * 5 { size *= 2 }
+        let old = cells, oldCapacity = capacity
+        cells = Self.allocateCells(size)
+        capacity = size
+        let mask = size - 1
+        for j in 0..<oldCapacity where old[j].state != .empty {
+            let h = withKeyOf(old + j) { Self.hash($0) }
+            var i = Int(truncatingIfNeeded: h) & mask
+            while cells[i].state != .empty { i = (i + 1) & mask }
+            cells[i] = old[j]
+        }
+        Self.freeCells(old, oldCapacity)
+    }
+
+    private func withKeyOf<R>(_ c: UnsafeMutablePointer<URLCell>, _ body: (ByteSlice) -> R) -> R {
+        if c.pointee.isInline {
+            let p = (UnsafeRawPointer(c) + URLCell.keyOffset).assumingMemoryBound(to: UInt8.self)
+            return body(ByteSlice(base: p, count: Int(c.pointee.keyLength)))
+        }
+        return arena.withUnsafeBufferPointer {
+            body(ByteSlice(base: $0.baseAddress! + Int(c.pointee.key.0), count: Int(c.pointee.key.1)))
+        }
+    }
+
+    /// Occupied cells, in table order.
+    func forEachCell(_ body: (Int, URLCell) -> Void) {
+        for i in 0..<capacity where cells[i].state != .empty { body(i, cells[i]) }
+    }
+
+    // MARK: recording
+
+    /// Reads the counter `add` will update for this latency (a cache warm-up).
+    @inline(__always)
+    func warm(cell i: Int, latency: Int) -> Int {
+        guard latency >= 0, cells[i].state == .dense, let dense else { return 0 }
+        return Int(dense[cells[i].denseBlock &* URLCell.buckets &+ URLCell.bucket(latency)])
+    }
+
+    /// One request for the URL in cell `i`; `latency` (Ta) -1 when unknown.
+    @inline(__always)
+    func add(cell i: Int, latency: Int, isError: Bool) {
+        let c = cells + i
+        c.pointee.requests &+= 1
+        if isError { c.pointee.errors &+= 1 }
+        guard latency >= 0 else { return }
+        c.pointee.totalTime &+= UInt64(latency)
+        if latency > c.pointee.maximum { c.pointee.maximum = Int32(clamping: latency) }
+        let b = URLCell.bucket(latency)
+        if c.pointee.state == .list && Int(c.pointee.listCount) < URLCell.listCapacity {
+            c.pointee.appendToList(b)
+            return
+        }
+        addDense(i, bucket: b, value: latency)
+    }
+
+    @inline(never)
+    private func addDense(_ i: Int, bucket b: Int, value: Int) {
+        if cells[i].state == .list { makeDense(i) }
+        let block = cells[i].denseBlock
+        let base = block * URLCell.buckets
+        if dense![base] == UInt16.max || dense![base + b] >= UInt16.max - 1 {
+            var h = histogram(i)
+            h.record(value)
+            makeHeavy(block, h)
+            return
+        }
+        dense![base + b] += 1
+    }
+
+    /// Moves a listed URL's values to a dense block of its own.
+    private func makeDense(_ i: Int) {
+        if denseBlocks == denseCapacity { growDense(to: Swift.max(64, denseCapacity * 2)) }
+        let block = denseBlocks
+        denseBlocks += 1
+        let base = dense! + block * URLCell.buckets
+        base.initialize(repeating: 0, count: URLCell.buckets)
+        for k in 0..<Int(cells[i].listCount) { base[cells[i].listBucket(k)] += 1 }
+        cells[i].state = .dense
+        cells[i].listCount = 0
+        cells[i].list = (UInt32(block), 0, 0)
+    }
+
+    private func growDense(to blocks: Int) {
+        let bigger = UnsafeMutablePointer<UInt16>.allocate(capacity: blocks * URLCell.buckets)
+        if let dense {
+            bigger.update(from: dense, count: denseBlocks * URLCell.buckets)
+            dense.deallocate()
+        }
+        dense = bigger
+        denseCapacity = blocks
+    }
+
+    private func makeHeavy(_ block: Int, _ h: LogHistogram) {
+        heavy[block] = h
+        let base = dense! + block * URLCell.buckets
+        base.update(repeating: 0, count: URLCell.buckets)
+        base[0] = UInt16.max
+    }
+
+    /// The cell's bucket counts (`URLCell.buckets` of them), or nil for a heavy URL.
+    private func counts(_ i: Int) -> [UInt16]? {
+        var out = [UInt16](repeating: 0, count: URLCell.buckets)
+        switch cells[i].state {
+        case .empty: break
+        case .list:
+            for k in 0..<Int(cells[i].listCount) { out[cells[i].listBucket(k)] += 1 }
+        case .dense:
+            let base = dense! + cells[i].denseBlock * URLCell.buckets
+            if base[0] == UInt16.max { return nil }
+            for b in 0..<URLCell.buckets { out[b] = base[b] }
+        }
+        return out
+    }
+
+    /// The URL's values as a histogram: each at its bucket's low end, the largest at the true maximum.
+    func histogram(_ i: Int) -> LogHistogram {
+        guard let counts = counts(i) else { return heavy[cells[i].denseBlock]! }
+        var h = LogHistogram(precisionBits: URLCell.precision)
+        let maximum = Int(cells[i].maximum)
+        var highest = -1
+        for b in 0..<URLCell.buckets where counts[b] != 0 { highest = b }
+        for b in 0...Swift.max(highest, 0) where highest >= 0 {
+            let n = Int(counts[b])
+            if n == 0 { continue }
+            let low = Swift.min(LogHistogram.range(of: b, precisionBits: URLCell.precision).low, maximum)
+            if b == highest {
+                h.record(low, times: n - 1)
+                h.record(maximum)
+            } else {
+                h.record(low, times: n)
+            }
+        }
+        return h
+    }
+
+    /// Nearest-rank percentile of the URL's Ta: the high end of the bucket holding that rank, never
+    /// above the maximum. nil when no request had a Ta.
+    func percentile(_ i: Int, _ p: Double) -> Int? {
+        let cell = cells[i]
+        let maximum = Int(cell.maximum)
+        if cell.state == .list {
+            let total = Int(cell.listCount)
+            guard total > 0 else { return nil }
+            let rank = Self.rank(p, total)
+            // The rank-th smallest of at most 12 bucket indexes.
+            var sorted = (UInt64(0), UInt64(0))
+            let n = withUnsafeMutableBytes(of: &sorted) { out -> Int in
+                for k in 0..<total {
+                    let v = UInt8(truncatingIfNeeded: cell.listBucket(k))
+                    var j = k
+                    while j > 0 && out[j - 1] > v {
+                        out[j] = out[j - 1]
+                        j -= 1
+                    }
+                    out[j] = v
+                }
+                return Int(out[rank - 1])
+            }
+            return Swift.min(LogHistogram.range(of: n, precisionBits: URLCell.precision).high, maximum)
+        }
+        let block = cell.denseBlock
+        let base = dense! + block * URLCell.buckets
+        if base[0] == UInt16.max { return heavy[block]!.percentile(p) }
+        var total = 0
+        for b in 0..<URLCell.buckets { total += Int(base[b]) }
+        guard total > 0 else { return nil }
+        let rank = Self.rank(p, total)
+        var cumulative = 0
+        for b in 0..<URLCell.buckets {
+            cumulative += Int(base[b])
+            if cumulative >= rank { return Swift.min(LogHistogram.range(of: b, precisionBits: URLCell.precision).high, maximum) }
+        }
+        return maximum
+    }
+
+    @inline(__always)
+    private static func rank(_ p: Double, _ total: Int) -> Int {
+        Swift.max(1, Swift.min(total, Int((p / 100 * Double(total) - 1e-9).rounded(.up))))
+    }
+
+    // MARK: merging
+
+    /// Adds every URL of `other` into this table.
+    func merge(_ other: URLTable) {
+        for j in 0..<other.capacity where other.cells[j].state != .empty {
+            let i = other.withKeyOf(other.cells + j) { index(of: $0) }
+            merge(cell: i, from: other, j)
+        }
+    }
+
+    /// Adds `other`'s cell `j` into my cell `i` (the same URL).
+    private func merge(cell i: Int, from other: URLTable, _ j: Int) {
+        let theirs = other.cells[j]
+        cells[i].requests &+= theirs.requests
+        cells[i].errors &+= theirs.errors
+        cells[i].totalTime &+= theirs.totalTime
+        cells[i].maximum = Swift.max(cells[i].maximum, theirs.maximum)
+        if theirs.state == .list {
+            if theirs.listCount == 0 { return }
+            if cells[i].state == .list && Int(cells[i].listCount) + Int(theirs.listCount) <= URLCell.listCapacity {
+                for k in 0..<Int(theirs.listCount) { cells[i].appendToList(theirs.listBucket(k)) }
+                return
+            }
+        }
+        if cells[i].state == .list { makeDense(i) }
+        let block = cells[i].denseBlock
+        let mine = dense! + block * URLCell.buckets
+        if mine[0] != UInt16.max, let add = other.counts(j) {
+            var fits = true
+            for b in 0..<URLCell.buckets where Int(mine[b]) + Int(add[b]) >= Int(UInt16.max) - 1 {
+                fits = false
+                break
+            }
+            if fits {
+                for b in 0..<URLCell.buckets { mine[b] &+= add[b] }
+                return
+            }
+        }
+        var combined = histogram(i)
+        combined.merge(other.histogram(j))
+        makeHeavy(block, combined)
+    }
+}
