@@ -67,13 +67,7 @@ public struct ByteSlice: Equatable, @unchecked Sendable {
     /// The prefix up to (not including) the first byte in `stops`, e.g. the path of a URI (`?`, `;`).
     public func prefix(upToAnyOf stop1: UInt8, _ stop2: UInt8) -> ByteSlice {
         guard let base else { return self }
-        var i = 0
-        while i < count {
-            let c = base[i]
-            if c == stop1 || c == stop2 { return ByteSlice(base: base, count: i) }
-            i += 1
-        }
-        return self
+        return ByteSlice(base: base, count: ByteScan.find(stop1, or: stop2, base, from: 0, end: count))
     }
 }
 

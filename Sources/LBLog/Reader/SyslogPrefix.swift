@@ -78,9 +78,7 @@ public enum SyslogPrefix {
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c &- 48 < 10 }
 
     @inline(__always) static func endOfToken(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
-        var j = start
-        while j < n, p[j] != UInt8(ascii: " ") { j += 1 }
-        return j
+        ByteScan.find(UInt8(ascii: " "), p, from: start, end: n)
     }
 
     @inline(__always) static func skipSpaces(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {

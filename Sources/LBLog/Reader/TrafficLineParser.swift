@@ -22,7 +22,7 @@ struct TrafficLineParser {
 
     @inline(__always) mutating func token() -> ByteSlice {
         let start = i
-        while i < n, p[i] != Self.space { i += 1 }
+        i = ByteScan.find(Self.space, p, from: i, end: n)
         let slice = ByteSlice(base: p + start, count: i - start)
         while i < n, p[i] == Self.space { i += 1 }
         return slice
@@ -188,8 +188,7 @@ struct TrafficLineParser {
         var blocks = 0
         while i < n, p[i] == UInt8(ascii: "{"), blocks < 2 {
             let start = i + 1
-            var j = start
-            while j < n, p[j] != UInt8(ascii: "}") { j += 1 }
+            let j = ByteScan.find(UInt8(ascii: "}"), p, from: start, end: n)
             let slice = ByteSlice(base: p + start, count: j - start)
             if blocks == 0 { e.requestCaptures = slice; e.hasRequestCaptures = true } else {
                 e.responseCaptures = slice; e.hasResponseCaptures = true
@@ -202,8 +201,7 @@ struct TrafficLineParser {
         // The request line: quotes inside it are escaped (#22), so the next quote closes it; a line cut at
         // `len` may have none.
         let start = i + 1
-        var j = start
-        while j < n, p[j] != UInt8(ascii: "\"") { j += 1 }
+        let j = ByteScan.find(UInt8(ascii: "\""), p, from: start, end: n)
         Self.splitRequestLine(ByteSlice(base: p + start, count: j - start), into: &e)
         return .record
     }
@@ -217,12 +215,11 @@ struct TrafficLineParser {
         }
         guard let base = line.base else { return }
         // method SP uri SP version
-        var k = 0
-        while k < line.count, line[k] != Self.space { k += 1 }
+        var k = ByteScan.find(Self.space, base, from: 0, end: line.count)
         e.method = ByteSlice(base: base, count: k)
         while k < line.count, line[k] == Self.space { k += 1 }
         let uriStart = k
-        while k < line.count, line[k] != Self.space { k += 1 }
+        k = ByteScan.find(Self.space, base, from: k, end: line.count)
         e.uri = ByteSlice(base: base + uriStart, count: k - uriStart)
         while k < line.count, line[k] == Self.space { k += 1 }
         e.httpVersion = ByteSlice(base: base + k, count: line.count - k)

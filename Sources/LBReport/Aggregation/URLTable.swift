@@ -40,10 +40,17 @@ final class URLTable: @unchecked Sendable {
         dense?.deallocate()
     }
 
-    /// Anonymous memory: 64-byte aligned, zero (= empty cells) and only backed once touched.
+    /// Anonymous memory: page aligned and zero (= empty cells). Populated up front: probes read cells
+    /// before any is written, and a page first read maps the shared zero page, so its first write would
+    /// fault again and flush the TLB of every core running another worker (an IPI per page).
     private static func allocateCells(_ n: Int) -> UnsafeMutablePointer<URLCell> {
         precondition(MemoryLayout<URLCell>.stride == 64 && MemoryLayout<URLCell>.offset(of: \.key) == URLCell.keyOffset)
-        let raw = mmap(nil, n * 64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        #endif
+        let raw = mmap(nil, n * 64, PROT_READ | PROT_WRITE, flags, -1, 0)
         guard let raw, raw != MAP_FAILED else { fatalError("URLTable: cannot allocate \(n * 64) bytes") }
         return raw.bindMemory(to: URLCell.self, capacity: n)
     }
