@@ -2,18 +2,19 @@
 /// where they match, and `(x - 0x01…) & ~x & 0x80…` flags the first zero byte exactly). Log fields are
 /// 10–40 bytes, too short for a `memchr` call to pay off and too long to walk one byte at a time.
 /// Never reads outside `p[from..<end]`.
+@usableFromInline
 enum ByteScan {
-    @inline(__always)
+    @inlinable @inline(__always)
     static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
 
     /// Bit 7 of each byte of `x` that is zero, exact for the lowest one.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func zeroBytes(_ x: UInt64) -> UInt64 {
         (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     /// The index of the first `byte` in `p[from..<end]`, or `end`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
         var i = from
         let pattern = repeated(byte)
@@ -28,7 +29,7 @@ enum ByteScan {
     }
 
     /// The index of the first `a` or `b` in `p[from..<end]`, or `end`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func find(_ a: UInt8, or b: UInt8, _ p: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
         var i = from
         let pa = repeated(a), pb = repeated(b)

@@ -65,6 +65,7 @@ public struct ByteSlice: Equatable, @unchecked Sendable {
     }
 
     /// The prefix up to (not including) the first byte in `stops`, e.g. the path of a URI (`?`, `;`).
+    @inlinable
     public func prefix(upToAnyOf stop1: UInt8, _ stop2: UInt8) -> ByteSlice {
         guard let base else { return self }
         return ByteSlice(base: base, count: ByteScan.find(stop1, or: stop2, base, from: 0, end: count))
@@ -170,7 +171,7 @@ public struct LogEntry {
     }
 
     /// The path of the URI: before `?` or `;` (halog's URL key).
-    public var path: ByteSlice { uri.prefix(upToAnyOf: UInt8(ascii: "?"), UInt8(ascii: ";")) }
+    @inlinable public var path: ByteSlice { uri.prefix(upToAnyOf: UInt8(ascii: "?"), UInt8(ascii: ";")) }
 
     /// Any of the five timers is -1 (halog's notion of an error line / "not ok").
     @inlinable public var hasAbortedTimer: Bool {

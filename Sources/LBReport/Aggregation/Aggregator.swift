@@ -116,43 +116,6 @@ public struct Aggregator: Sendable {
         options.keepQuery ? e.uri : (e.isBadRequest ? e.requestLine : e.path)
     }
 
-    /// Finds the URL cells of a batch of parsed lines ahead of `add` (cell indexes in `ids`, -1 = not
-    /// done), in three passes so the cache misses of the batch overlap: hash and load each first probe,
-    /// look up (cells are in cache by then), load the Ta counter each request will update. Only when
-    /// no filter applies: a filtered-out line must not add a URL.
-    public mutating func prepareURLs(_ entries: [LogEntry], _ outcomes: [LineOutcome], _ n: Int, into ids: inout [Int32]) {
-        let unfiltered = options.filters.isEmpty && options.since == nil && options.until == nil
-        let limit = Swift.min(n, 16)
-        guard unfiltered else {
-            for k in 0..<n { ids[k] = -1 }
-            return
-        }
-        if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
-        let table = urlTable
-        table.reserve(limit)
-        var touched = 0
-        var hashes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                      UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &hashes) { raw in
-            let h = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
-            for k in 0..<limit {
-                ids[k] = -1
-                guard outcomes[k] == .record, entries[k].kind == .http else { continue }
-                let key = urlKey(entries[k])
-                h[k] = URLTable.hash(key)
-                ids[k] = 0
-            }
-            // Each pass is short, so the loads of all 16 lines are in flight together.
-            for k in 0..<limit where ids[k] == 0 { touched &+= table.warm(hash: h[k]) }
-            for k in 0..<limit where ids[k] == 0 {
-                ids[k] = Int32(truncatingIfNeeded: table.index(of: urlKey(entries[k]), hash: h[k]))
-            }
-            for k in 0..<limit where ids[k] >= 0 { touched &+= table.warm(cell: Int(ids[k]), latency: Int(entries[k].timeActive)) }
-            for k in limit..<n { ids[k] = -1 }
-        }
-        prefetchSink &+= touched
-    }
-
     @inline(__always)
     mutating func add(_ e: LogEntry, line: UnsafePointer<UInt8>, count: Int, urlID: Int32 = -1) {
         if let since = options.since, e.dateMilliseconds < since { filteredOut += 1; return }

@@ -20,7 +20,7 @@ final class URLTable: @unchecked Sendable {
     private(set) var count = 0
     /// Keys longer than `URLCell.inlineKeyCapacity`.
     private var arena: [UInt8] = []
-    /// Blocks of `URLCell.buckets` counters for URLs seen more than a dozen times.
+    /// Blocks of `URLCell.buckets` counters for URLs seen more than a dozen times (`PageMemory`).
     private(set) var dense: UnsafeMutablePointer<UInt16>?
     private(set) var denseBlocks = 0
     private var denseCapacity = 0
@@ -37,26 +37,16 @@ final class URLTable: @unchecked Sendable {
 
     deinit {
         Self.freeCells(cells, capacity)
-        dense?.deallocate()
+        if let dense { PageMemory.unmap(dense, denseCapacity * URLCell.buckets * 2) }
     }
 
-    /// Anonymous memory: page aligned and zero (= empty cells). Populated up front: probes read cells
-    /// before any is written, and a page first read maps the shared zero page, so its first write would
-    /// fault again and flush the TLB of every core running another worker (an IPI per page).
     private static func allocateCells(_ n: Int) -> UnsafeMutablePointer<URLCell> {
         precondition(MemoryLayout<URLCell>.stride == 64 && MemoryLayout<URLCell>.offset(of: \.key) == URLCell.keyOffset)
-        #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE | MAP_ANONYMOUS
-        #endif
-        let raw = mmap(nil, n * 64, PROT_READ | PROT_WRITE, flags, -1, 0)
-        guard let raw, raw != MAP_FAILED else { fatalError("URLTable: cannot allocate \(n * 64) bytes") }
-        return raw.bindMemory(to: URLCell.self, capacity: n)
+        return PageMemory.map(n * 64).bindMemory(to: URLCell.self, capacity: n)
     }
 
     private static func freeCells(_ cells: UnsafeMutablePointer<URLCell>, _ n: Int) {
-        munmap(UnsafeMutableRawPointer(cells), n * 64)
+        PageMemory.unmap(UnsafeMutableRawPointer(cells), n * 64)
     }
 
     func copy() -> URLTable {
@@ -84,10 +74,13 @@ final class URLTable: @unchecked Sendable {
         if (count + extra) * 8 > capacity * 5 { grow(for: count + extra) }
     }
 
-    /// Loads the first cell a key with this hash probes, so a batch of lookups overlaps its misses.
+    /// Loads the first two cells a key with this hash probes (at the loads it runs at, half the
+    /// lookups go on to the next cell), so a batch of lookups overlaps its misses.
     @inline(__always)
     func warm(hash h: UInt64) -> Int {
-        Int(cells[Int(truncatingIfNeeded: h) & (capacity - 1)].tag)
+        let mask = capacity &- 1
+        let i = Int(truncatingIfNeeded: h) & mask
+        return Int(cells[i].tag) &+ Int(cells[(i &+ 1) & mask].tag)
     }
 
     /// The cell of `key`, a new empty one (state `.list`, no requests) if it was not there. Call
@@ -242,10 +235,10 @@ final class URLTable: @unchecked Sendable {
     }
 
     private func growDense(to blocks: Int) {
-        let bigger = UnsafeMutablePointer<UInt16>.allocate(capacity: blocks * URLCell.buckets)
+        let bigger = PageMemory.map(blocks * URLCell.buckets * 2).bindMemory(to: UInt16.self, capacity: blocks * URLCell.buckets)
         if let dense {
             bigger.update(from: dense, count: denseBlocks * URLCell.buckets)
-            dense.deallocate()
+            PageMemory.unmap(dense, denseCapacity * URLCell.buckets * 2)
         }
         dense = bigger
         denseCapacity = blocks
