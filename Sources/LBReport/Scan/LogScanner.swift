@@ -36,14 +36,14 @@ public enum LogScanner {
             var aggregate = Aggregator(options: options)
             let parser = LogLineParser()
             parser.clfRequestCaptureCount = options.clfRequestCaptureCount
-            var batch = LineBatch(parser: parser)
+            let batch = LineBatch(parser: parser)
             while let task = queue.next() {
                 switch task {
                 case .range(let unitIndex):
                     let unit = units[unitIndex]
                     let input = inputs[unit.inputIndex]
                     do {
-                        let lines = try readRange(unit, input: input, task: unitIndex, batch: &batch, into: &aggregate, progress: progress)
+                        let lines = try readRange(unit, input: input, task: unitIndex, batch: batch, into: &aggregate, progress: progress)
                         queue.finished(task: unitIndex, lines: lines)
                     } catch {
                         queue.failed("\(error)")
@@ -88,7 +88,7 @@ public enum LogScanner {
     }
 
     /// Parses a byte range of a plain file; returns its line count.
-    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: inout LineBatch,
+    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: LineBatch,
                           into aggregate: inout Aggregator, progress: ProgressCounter?) throws -> Int {
         let descriptor = open(input.path, O_RDONLY)
         guard descriptor >= 0 else { throw ReaderError.cannotOpen(path: input.path, reason: String(cString: strerror(errno))) }
@@ -103,68 +103,6 @@ public enum LogScanner {
             return true
         }, blockEnd: { batch.flush(into: &aggregate) })
         return lines
-    }
-}
-
-/// Lines are parsed in batches, then their URLs interned together, so the cache misses of the (large)
-/// URL tables overlap instead of stalling one line at a time.
-struct LineBatch {
-    static let size = 16
-    let parser: LogLineParser
-    var entries = [LogEntry](repeating: LogEntry(), count: LineBatch.size)
-    var outcomes = [LineOutcome](repeating: .blank, count: LineBatch.size)
-    var starts = [UnsafePointer<UInt8>?](repeating: nil, count: LineBatch.size)
-    var lengths = [Int](repeating: 0, count: LineBatch.size)
-    var urlIDs = [Int32](repeating: -1, count: LineBatch.size)
-    var pending = 0
-    var task = 0
-    var lineNumber = 0
-
-    init(parser: LogLineParser) { self.parser = parser }
-
-    mutating func begin(task: Int) {
-        self.task = task
-        lineNumber = 0
-        pending = 0
-    }
-
-    @inline(__always)
-    mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int, into aggregate: inout Aggregator) {
-        lineNumber += 1
-        outcomes[pending] = parser.parse(p, count: n, into: &entries[pending])
-        starts[pending] = p
-        lengths[pending] = n
-        pending += 1
-        if pending == Self.size { flush(into: &aggregate) }
-    }
-
-    mutating func flush(into aggregate: inout Aggregator) {
-        guard pending > 0 else { return }
-        aggregate.prepareURLs(entries, outcomes, pending, into: &urlIDs)
-        for k in 0..<pending {
-            aggregate.add(outcome: outcomes[k], entry: entries[k], line: starts[k]!, count: lengths[k], unit: task,
-                          lineNumber: lineNumber - pending + 1 + k, urlID: urlIDs[k])
-        }
-        pending = 0
-    }
-
-    /// Parses a block of whole lines (the last one may lack its newline); returns the line count.
-    mutating func run(_ base: UnsafePointer<UInt8>, count: Int, task: Int, into aggregate: inout Aggregator) -> Int {
-        begin(task: task)
-        var start = 0
-        while start < count {
-            let rest = count - start
-            if let nl = memchr(base + start, 0x0A, rest) {
-                let at = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
-                add(base + start, at - start, into: &aggregate)
-                start = at + 1
-            } else {
-                add(base + start, rest, into: &aggregate)
-                start = count
-            }
-        }
-        flush(into: &aggregate)
-        return lineNumber
     }
 }
 
