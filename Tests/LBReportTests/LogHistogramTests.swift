@@ -73,3 +73,28 @@ func nearestRank(_ c: PercentileCase) {
     #expect(h.isEmpty)
     #expect(h.percentile(50) == nil)
 }
+
+@Test func exactTimerCountsFoldIntoTheSameHistograms() {
+    let exact = ExactTimerCounts()
+    exact.ensure(slots: 2)
+    var recorded = [GroupStats(), GroupStats()]
+    var folded = [GroupStats(), GroupStats()]
+    var halogRecorded = [LogHistogram(), LogHistogram(), LogHistogram(), LogHistogram()]
+    var halogFolded = halogRecorded
+    for i in 0..<20_000 {
+        let value = Int32((i * 7919) % 5000) - 10
+        let slot = i % 2, timer = i % 5
+        recorded[slot].timers[timer].record(Int(value))
+        if !exact.count(slot: slot, timer: timer, value) { folded[slot].timers[timer].record(Int(value)) }
+        halogRecorded[i % 4].record(Int(value))
+        if !exact.countHalog(timer: i % 4, Int(value)) { halogFolded[i % 4].record(Int(value)) }
+    }
+    exact.fold(into: &folded, halogTimers: &halogFolded)
+    for slot in 0..<2 {
+        for timer in 0..<5 { #expect(folded[slot].timers[timer] == recorded[slot].timers[timer]) }
+    }
+    #expect(halogFolded == halogRecorded)
+    // Folding clears: a second fold adds nothing.
+    exact.fold(into: &folded, halogTimers: &halogFolded)
+    #expect(halogFolded == halogRecorded)
+}

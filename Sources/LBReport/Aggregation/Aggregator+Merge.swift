@@ -4,6 +4,9 @@ extension Aggregator {
     /// Folds another worker's results into this one. Names are reconciled through the interners, so the
     /// two may have met frontends, servers and URLs in any order.
     public mutating func merge(_ o: Aggregator) {
+        var o = o
+        o.foldExactTimers()
+        foldExactTimers()
         lines += o.lines
         records += o.records
         httpRecords += o.httpRecords
@@ -35,6 +38,7 @@ extension Aggregator {
                 routeParts.append((feMap[Int(parts.frontend)], beMap[Int(parts.backend)], srvMap[Int(parts.server)]))
                 routeStats.append(GroupStats())
                 routeStats.append(GroupStats())
+                exactTimers.ensure(slots: routeStats.count)
             }
             routeStats[mine * 2].merge(o.routeStats[route * 2])
             routeStats[mine * 2 + 1].merge(o.routeStats[route * 2 + 1])

@@ -10,6 +10,7 @@ extension Aggregator {
     mutating func hashURLs(_ entries: UnsafePointer<LogEntry>, _ outcomes: UnsafePointer<LineOutcome>, _ n: Int,
                            keys: UnsafeMutablePointer<ByteSlice>, hashes: UnsafeMutablePointer<UInt64>,
                            ids: UnsafeMutablePointer<Int32>) {
+        ownExactTimers()
         guard options.filters.isEmpty && options.since == nil && options.until == nil else {
             ids.update(repeating: -1, count: n)
             return

@@ -67,6 +67,8 @@ public struct Aggregator: Sendable {
     /// the rare negative Td values are kept apart, by value).
     var halogTimers = [LogHistogram(), LogHistogram(), LogHistogram(), LogHistogram()]
     var halogNegativeDataTimes: [Int: Int] = [:]
+    /// Route and halog timer values below 2048 ms, counted apart until `foldExactTimers`.
+    var exactTimers = ExactTimerCounts()
     /// Requests, errors, Σ Ta and Ta distribution per URL key (see `urlKey`).
     var urlTable = URLTable()
     public internal(set) var timeline: Timeline
@@ -147,14 +149,28 @@ public struct Aggregator: Sendable {
         if isError { terminationErrors[pair] += 1 }
 
         let route = Int(internRoute(e))
-        routeStats[route &* 2 &+ (isHTTP ? 0 : 1)].add(e, isError: isError, aborted: wasAborted)
+        let slot = route &* 2 &+ (isHTTP ? 0 : 1)
+        routeStats[slot].addCounts(e, isError: isError, aborted: wasAborted)
+        if e.timerCount > 0 {
+            let exact = exactTimers
+            if !exact.count(slot: slot, timer: 0, e.timeActive) { routeStats[slot].timers[0].record(Int(e.timeActive)) }
+            if !exact.count(slot: slot, timer: 1, e.timeResponse) { routeStats[slot].timers[1].record(Int(e.timeResponse)) }
+            if !exact.count(slot: slot, timer: 2, e.timeConnect) { routeStats[slot].timers[2].record(Int(e.timeConnect)) }
+            if !exact.count(slot: slot, timer: 3, e.timeQueue) { routeStats[slot].timers[3].record(Int(e.timeQueue)) }
+            if !exact.count(slot: slot, timer: 4, e.timeRequest) { routeStats[slot].timers[4].record(Int(e.timeRequest)) }
+        }
 
         if isHTTP && e.timerCount == 5 && !wasAborted {
-            halogTimers[0].record(Int(e.timeRequest))
-            halogTimers[1].record(Int(e.timeConnect))
-            halogTimers[2].record(Int(e.timeResponse))
+            let exact = exactTimers
+            if !exact.countHalog(timer: 0, Int(e.timeRequest)) { halogTimers[0].record(Int(e.timeRequest)) }
+            if !exact.countHalog(timer: 1, Int(e.timeConnect)) { halogTimers[1].record(Int(e.timeConnect)) }
+            if !exact.countHalog(timer: 2, Int(e.timeResponse)) { halogTimers[2].record(Int(e.timeResponse)) }
             let td = Int(e.timeActive) - Int(e.timeRequest) - Int(e.timeQueue) - Int(e.timeConnect) - Int(e.timeResponse)
-            if td >= 0 { halogTimers[3].record(td) } else { halogNegativeDataTimes[td, default: 0] += 1 }
+            if td >= 0 {
+                if !exact.countHalog(timer: 3, td) { halogTimers[3].record(td) }
+            } else {
+                halogNegativeDataTimes[td, default: 0] += 1
+            }
         }
 
         let latency = Int(e.timeActive)
@@ -239,10 +255,24 @@ public struct Aggregator: Sendable {
         routeParts.append((frontends.intern(e.frontend), backends.intern(e.backend), internServer(e)))
         routeStats.append(GroupStats())
         routeStats.append(GroupStats())
+        exactTimers.ensure(slots: routeStats.count)
+    }
+
+    /// Makes the exact timer counters this aggregate's own before the hot loop writes to them.
+    @inline(__always)
+    mutating func ownExactTimers() {
+        if !isKnownUniquelyReferenced(&exactTimers) { exactTimers = exactTimers.copy() }
+    }
+
+    /// Moves the counts of `exactTimers` into the route and halog histograms.
+    mutating func foldExactTimers() {
+        ownExactTimers()
+        exactTimers.fold(into: &routeStats, halogTimers: &halogTimers)
     }
 
     /// Builds the overall, frontend, backend and server views from the routes. Call once, after merging.
     public mutating func finish() {
+        foldExactTimers()
         overall = GroupStats()
         tcpOverall = GroupStats()
         frontendStats = Array(repeating: GroupStats(), count: frontends.count)

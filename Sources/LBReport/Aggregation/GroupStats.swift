@@ -23,6 +23,19 @@ public struct GroupStats: Sendable {
 
     @inline(__always)
     public mutating func add(_ e: LogEntry, isError: Bool, aborted wasAborted: Bool) {
+        addCounts(e, isError: isError, aborted: wasAborted)
+        if e.timerCount > 0 {
+            timers[0].record(Int(e.timeActive))
+            timers[1].record(Int(e.timeResponse))
+            timers[2].record(Int(e.timeConnect))
+            timers[3].record(Int(e.timeQueue))
+            timers[4].record(Int(e.timeRequest))
+        }
+    }
+
+    /// Everything `add` does but the timer histograms.
+    @inline(__always)
+    mutating func addCounts(_ e: LogEntry, isError: Bool, aborted wasAborted: Bool) {
         requests += 1
         if isError { errors += 1 }
         if wasAborted { aborted += 1 }
@@ -31,13 +44,6 @@ public struct GroupStats: Sendable {
         let statusClass = status >= 100 && status < 600 ? status / 100 : 0
         statusClasses[statusClass] += 1
         bytes += e.bytesRead
-        if e.timerCount > 0 {
-            timers[0].record(Int(e.timeActive))
-            timers[1].record(Int(e.timeResponse))
-            timers[2].record(Int(e.timeConnect))
-            timers[3].record(Int(e.timeQueue))
-            timers[4].record(Int(e.timeRequest))
-        }
         if e.timerCount == 5 {
             if !wasAborted { completeLines += 1 }
             if e.timeConnect >= 0 { connectSum += Int(e.timeConnect); connectCount += 1 }
