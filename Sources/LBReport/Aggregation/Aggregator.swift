@@ -90,9 +90,16 @@ public struct Aggregator: Sendable {
     }
 
     /// Accounts for one line. `unit`/`lineNumber` locate it for the unparsable-line report.
-    @inline(__always)
     public mutating func add(outcome: LineOutcome, entry e: LogEntry, line: UnsafePointer<UInt8>, count: Int,
                              unit: Int, lineNumber: Int, urlID: Int32 = -1) {
+        withUnsafePointer(to: e) { add(outcome: outcome, entryAt: $0, line: line, count: count, unit: unit, lineNumber: lineNumber, urlID: urlID) }
+    }
+
+    /// `add(outcome:entry:...)` reading the entry where it lies: a `LogEntry` is 300 bytes, and passed
+    /// by value from the batch it was copied for every line.
+    @inline(__always)
+    mutating func add(outcome: LineOutcome, entryAt e: UnsafePointer<LogEntry>, line: UnsafePointer<UInt8>, count: Int,
+                      unit: Int, lineNumber: Int, urlID: Int32 = -1) {
         lines += 1
         switch outcome {
         case .record:
@@ -119,53 +126,57 @@ public struct Aggregator: Sendable {
     }
 
     @inline(__always)
-    mutating func add(_ e: LogEntry, line: UnsafePointer<UInt8>, count: Int, urlID: Int32 = -1) {
-        if let since = options.since, e.dateMilliseconds < since { filteredOut += 1; return }
-        if let until = options.until, e.dateMilliseconds >= until { filteredOut += 1; return }
+    mutating func add(_ e: UnsafePointer<LogEntry>, line: UnsafePointer<UInt8>, count: Int, urlID: Int32 = -1) {
+        if let since = options.since, e.pointee.dateMilliseconds < since { filteredOut += 1; return }
+        if let until = options.until, e.pointee.dateMilliseconds >= until { filteredOut += 1; return }
         if !options.filters.isEmpty {
-            for clause in options.filters where !clause.matches(e) {
-                filteredOut += 1
-                return
+            for clause in options.filters {
+                if !clause.matches(e.pointee) {
+                    filteredOut += 1
+                    return
+                }
             }
         }
         records += 1
-        let isHTTP = e.kind == .http
+        let isHTTP = e.pointee.kind == .http
         if isHTTP { httpRecords += 1 } else { tcpRecords += 1 }
-        let date = e.dateMilliseconds
+        let date = e.pointee.dateMilliseconds
         if date >= 0 {
             if date < firstDate { firstDate = date }
             if date > lastDate { lastDate = date }
         }
-        let status = Int(e.status)
+        let status = Int(e.pointee.status)
         if status >= 0 && status < 600 { statusCounts[status] += 1 } else { statusOther += 1 }
-        let wasAborted = e.isAborted
+        let wasAborted = e.pointee.isAborted
         let isServerError = status >= 500 && status < 600
         let isError = isServerError || wasAborted
         if isError { errors += 1 }
         if isServerError { serverErrors += 1 }
         if wasAborted { aborted += 1 }
-        let pair = Int(e.terminationPair)
+        let pair = Int(e.pointee.terminationPair)
         terminationCounts[pair] += 1
         if isError { terminationErrors[pair] += 1 }
 
         let route = Int(internRoute(e))
         let slot = route &* 2 &+ (isHTTP ? 0 : 1)
-        routeStats[slot].addCounts(e, isError: isError, aborted: wasAborted)
-        if e.timerCount > 0 {
+        routeStats[slot].addCounts(e.pointee, isError: isError, aborted: wasAborted)
+        if e.pointee.timerCount > 0 {
             let exact = exactTimers
-            if !exact.count(slot: slot, timer: 0, e.timeActive) { routeStats[slot].timers[0].record(Int(e.timeActive)) }
-            if !exact.count(slot: slot, timer: 1, e.timeResponse) { routeStats[slot].timers[1].record(Int(e.timeResponse)) }
-            if !exact.count(slot: slot, timer: 2, e.timeConnect) { routeStats[slot].timers[2].record(Int(e.timeConnect)) }
-            if !exact.count(slot: slot, timer: 3, e.timeQueue) { routeStats[slot].timers[3].record(Int(e.timeQueue)) }
-            if !exact.count(slot: slot, timer: 4, e.timeRequest) { routeStats[slot].timers[4].record(Int(e.timeRequest)) }
+            if !exact.count(slot: slot, timer: 0, e.pointee.timeActive) { routeStats[slot].timers[0].record(Int(e.pointee.timeActive)) }
+            if !exact.count(slot: slot, timer: 1, e.pointee.timeResponse) { routeStats[slot].timers[1].record(Int(e.pointee.timeResponse)) }
+            if !exact.count(slot: slot, timer: 2, e.pointee.timeConnect) { routeStats[slot].timers[2].record(Int(e.pointee.timeConnect)) }
+            if !exact.count(slot: slot, timer: 3, e.pointee.timeQueue) { routeStats[slot].timers[3].record(Int(e.pointee.timeQueue)) }
+            if !exact.count(slot: slot, timer: 4, e.pointee.timeRequest) { routeStats[slot].timers[4].record(Int(e.pointee.timeRequest)) }
         }
 
-        if isHTTP && e.timerCount == 5 && !wasAborted {
+        // `&&` would capture the borrowed entry in an autoclosure.
+        let complete = e.pointee.timerCount == 5
+        if isHTTP, complete, !wasAborted {
             let exact = exactTimers
-            if !exact.countHalog(timer: 0, Int(e.timeRequest)) { halogTimers[0].record(Int(e.timeRequest)) }
-            if !exact.countHalog(timer: 1, Int(e.timeConnect)) { halogTimers[1].record(Int(e.timeConnect)) }
-            if !exact.countHalog(timer: 2, Int(e.timeResponse)) { halogTimers[2].record(Int(e.timeResponse)) }
-            let td = Int(e.timeActive) - Int(e.timeRequest) - Int(e.timeQueue) - Int(e.timeConnect) - Int(e.timeResponse)
+            if !exact.countHalog(timer: 0, Int(e.pointee.timeRequest)) { halogTimers[0].record(Int(e.pointee.timeRequest)) }
+            if !exact.countHalog(timer: 1, Int(e.pointee.timeConnect)) { halogTimers[1].record(Int(e.pointee.timeConnect)) }
+            if !exact.countHalog(timer: 2, Int(e.pointee.timeResponse)) { halogTimers[2].record(Int(e.pointee.timeResponse)) }
+            let td = Int(e.pointee.timeActive) - Int(e.pointee.timeRequest) - Int(e.pointee.timeQueue) - Int(e.pointee.timeConnect) - Int(e.pointee.timeResponse)
             if td >= 0 {
                 if !exact.countHalog(timer: 3, td) { halogTimers[3].record(td) }
             } else {
@@ -173,14 +184,14 @@ public struct Aggregator: Sendable {
             }
         }
 
-        let latency = Int(e.timeActive)
+        let latency = Int(e.pointee.timeActive)
         if isHTTP {
             let cell: Int
             if urlID >= 0 {
                 cell = Int(urlID)
             } else {
                 if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
-                cell = urlTable.index(of: urlKey(e))
+                cell = urlTable.index(of: urlKey(e.pointee))
             }
             urlTable.add(cell: cell, latency: latency, isError: isError)
         }
@@ -196,7 +207,7 @@ public struct Aggregator: Sendable {
             sloTotal += 1
             if !wasAborted && latency >= 0 && latency <= slo.thresholdMilliseconds { sloGood += 1 }
         }
-        if !options.groupBy.isEmpty { addToGroup(e, isError: isError, aborted: wasAborted) }
+        if !options.groupBy.isEmpty { addToGroup(e.pointee, isError: isError, aborted: wasAborted) }
     }
 
     mutating func addToGroup(_ e: LogEntry, isError: Bool, aborted wasAborted: Bool) {
@@ -232,21 +243,21 @@ public struct Aggregator: Sendable {
 
     /// The route of a record: `frontend backend/server`, which in a text line is one run of bytes.
     @inline(__always)
-    mutating func internRoute(_ e: LogEntry) -> Int32 {
+    mutating func internRoute(_ e: UnsafePointer<LogEntry>) -> Int32 {
         let id: Int32
-        if let f = e.frontend.base, let b = e.backend.base, let s = e.server.base,
-           f + e.frontend.count + 1 == b, f[e.frontend.count] == UInt8(ascii: " "),
-           b + e.backend.count + 1 == s, b[e.backend.count] == UInt8(ascii: "/") {
-            id = routes.intern(ByteSlice(base: f, count: e.frontend.count + 1 + e.backend.count + 1 + e.server.count))
+        if let f = e.pointee.frontend.base, let b = e.pointee.backend.base, let s = e.pointee.server.base,
+           f + e.pointee.frontend.count + 1 == b, f[e.pointee.frontend.count] == UInt8(ascii: " "),
+           b + e.pointee.backend.count + 1 == s, b[e.pointee.backend.count] == UInt8(ascii: "/") {
+            id = routes.intern(ByteSlice(base: f, count: e.pointee.frontend.count + 1 + e.pointee.backend.count + 1 + e.pointee.server.count))
         } else {
-            var joined = Array(e.frontend.buffer)
+            var joined = Array(e.pointee.frontend.buffer)
             joined.append(UInt8(ascii: " "))
-            joined.append(contentsOf: e.backend.buffer)
+            joined.append(contentsOf: e.pointee.backend.buffer)
             joined.append(UInt8(ascii: "/"))
-            joined.append(contentsOf: e.server.buffer)
+            joined.append(contentsOf: e.pointee.server.buffer)
             id = joined.withUnsafeBufferPointer { routes.intern(ByteSlice(base: $0.baseAddress, count: $0.count)) }
         }
-        if Int(id) == routeParts.count { addRoute(e) }
+        if Int(id) == routeParts.count { addRoute(e.pointee) }
         return id
     }
 

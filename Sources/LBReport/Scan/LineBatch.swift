@@ -110,7 +110,7 @@ final class LineBatch {
         let base = slot * Self.size
         for k in base..<(base + counts[slot]) {
             addedLines += 1
-            aggregate.add(outcome: outcomes[k], entry: entries[k], line: starts[k], count: lengths[k], unit: task,
+            aggregate.add(outcome: outcomes[k], entryAt: entries + k, line: starts[k], count: lengths[k], unit: task,
                           lineNumber: addedLines, urlID: ids[k])
         }
         counts[slot] = 0
