@@ -14,14 +14,36 @@ import Darwin
 /// A reference type so the hot loop pays no copy-on-write check per access; `Aggregator` copies it
 /// (`copy()`) before mutating a shared one. One per worker; `merge` folds another worker's table in.
 final class URLTable: @unchecked Sendable {
-    private(set) var cells: UnsafeMutablePointer<URLCell>
+    /// What every lookup reads, kept behind a pointer: a class's stored `var`s pay a dynamic
+    /// exclusivity check on each access.
+    private struct Hot {
+        var cells: UnsafeMutablePointer<URLCell>
+        var capacity: Int
+        var count = 0
+        var dense: UnsafeMutablePointer<UInt16>?
+    }
+    private let hot: UnsafeMutablePointer<Hot>
+
+    private(set) var cells: UnsafeMutablePointer<URLCell> {
+        @inline(__always) get { hot.pointee.cells }
+        set { hot.pointee.cells = newValue }
+    }
     /// Cells allocated, a power of two; `count` is kept at or under 5/8 of it.
-    private(set) var capacity: Int
-    private(set) var count = 0
+    private(set) var capacity: Int {
+        @inline(__always) get { hot.pointee.capacity }
+        set { hot.pointee.capacity = newValue }
+    }
+    private(set) var count: Int {
+        @inline(__always) get { hot.pointee.count }
+        set { hot.pointee.count = newValue }
+    }
     /// Keys longer than `URLCell.inlineKeyCapacity`.
     private var arena: [UInt8] = []
     /// Blocks of `URLCell.buckets` counters for URLs seen more than a dozen times (`PageMemory`).
-    private(set) var dense: UnsafeMutablePointer<UInt16>?
+    private(set) var dense: UnsafeMutablePointer<UInt16>? {
+        @inline(__always) get { hot.pointee.dense }
+        set { hot.pointee.dense = newValue }
+    }
     private(set) var denseBlocks = 0
     private var denseCapacity = 0
     /// Dense blocks with a bucket that would overflow 16 bits, marked by `UInt16.max` in their first
@@ -31,13 +53,14 @@ final class URLTable: @unchecked Sendable {
     init(capacity: Int = 64) {
         var size = 64
         while size < capacity { size <<= 1 }
-        self.capacity = size
-        cells = Self.allocateCells(size)
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: Hot(cells: Self.allocateCells(size), capacity: size))
     }
 
     deinit {
         Self.freeCells(cells, capacity)
         if let dense { PageMemory.unmap(dense, denseCapacity * URLCell.buckets * 2) }
+        hot.deallocate()
     }
 
     private static func allocateCells(_ n: Int) -> UnsafeMutablePointer<URLCell> {

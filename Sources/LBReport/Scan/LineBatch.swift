@@ -11,10 +11,61 @@ import Darwin
 /// middle one looks up its URL cells, and the new one hashes its URLs and loads their first cells.
 /// Lines are added in reading order. `flush` finishes every batch in flight: call it before the lines'
 /// bytes go away.
-final class LineBatch {
+///
+/// A struct used `inout`, over buffers owned by `Storage`: its per-line counters are then plain stored
+/// properties, without the dynamic exclusivity checks a class's properties pay on every access.
+struct LineBatch {
     static let size = 16
     static let depth = 3
+
+    /// The batch buffers (freed with it).
+    final class Storage {
+        let entries: UnsafeMutablePointer<LogEntry>
+        let outcomes: UnsafeMutablePointer<LineOutcome>
+        let starts: UnsafeMutablePointer<UnsafePointer<UInt8>>
+        let lengths: UnsafeMutablePointer<Int>
+        let keys: UnsafeMutablePointer<ByteSlice>
+        let hashes: UnsafeMutablePointer<UInt64>
+        let ids: UnsafeMutablePointer<Int32>
+        /// Lines in each slot, then how far each has gone (0 parsing, 1 hashed, 2 looked up).
+        let counts: UnsafeMutablePointer<Int>
+
+        init() {
+            let n = LineBatch.size * LineBatch.depth
+            entries = .allocate(capacity: n)
+            entries.initialize(repeating: LogEntry(), count: n)
+            outcomes = .allocate(capacity: n)
+            outcomes.initialize(repeating: .blank, count: n)
+            starts = .allocate(capacity: n)
+            lengths = .allocate(capacity: n)
+            lengths.initialize(repeating: 0, count: n)
+            keys = .allocate(capacity: n)
+            keys.initialize(repeating: .empty, count: n)
+            hashes = .allocate(capacity: n)
+            hashes.initialize(repeating: 0, count: n)
+            ids = .allocate(capacity: n)
+            ids.initialize(repeating: -1, count: n)
+            counts = .allocate(capacity: 2 * LineBatch.depth)
+            counts.initialize(repeating: 0, count: 2 * LineBatch.depth)
+        }
+
+        deinit {
+            let n = LineBatch.size * LineBatch.depth
+            entries.deinitialize(count: n)
+            entries.deallocate()
+            outcomes.deinitialize(count: n)
+            outcomes.deallocate()
+            starts.deallocate()
+            lengths.deallocate()
+            keys.deallocate()
+            hashes.deallocate()
+            ids.deallocate()
+            counts.deallocate()
+        }
+    }
+
     let parser: LogLineParser
+    private let storage: Storage
     private let entries: UnsafeMutablePointer<LogEntry>
     private let outcomes: UnsafeMutablePointer<LineOutcome>
     private let starts: UnsafeMutablePointer<UnsafePointer<UInt8>>
@@ -22,9 +73,8 @@ final class LineBatch {
     private let keys: UnsafeMutablePointer<ByteSlice>
     private let hashes: UnsafeMutablePointer<UInt64>
     private let ids: UnsafeMutablePointer<Int32>
-    /// Lines in each batch slot, and how far each has gone: 0 parsing, 1 hashed, 2 looked up.
-    private var counts = [0, 0, 0]
-    private var stages = [0, 0, 0]
+    private let counts: UnsafeMutablePointer<Int>
+    private let stages: UnsafeMutablePointer<Int>
     /// The slot being filled; the next one is the oldest.
     private var current = 0
     private var task = 0
@@ -34,46 +84,28 @@ final class LineBatch {
 
     init(parser: LogLineParser) {
         self.parser = parser
-        let n = Self.size * Self.depth
-        entries = .allocate(capacity: n)
-        entries.initialize(repeating: LogEntry(), count: n)
-        outcomes = .allocate(capacity: n)
-        outcomes.initialize(repeating: .blank, count: n)
-        starts = .allocate(capacity: n)
-        lengths = .allocate(capacity: n)
-        lengths.initialize(repeating: 0, count: n)
-        keys = .allocate(capacity: n)
-        keys.initialize(repeating: .empty, count: n)
-        hashes = .allocate(capacity: n)
-        hashes.initialize(repeating: 0, count: n)
-        ids = .allocate(capacity: n)
-        ids.initialize(repeating: -1, count: n)
+        storage = Storage()
+        entries = storage.entries
+        outcomes = storage.outcomes
+        starts = storage.starts
+        lengths = storage.lengths
+        keys = storage.keys
+        hashes = storage.hashes
+        ids = storage.ids
+        counts = storage.counts
+        stages = storage.counts + LineBatch.depth
     }
 
-    deinit {
-        let n = Self.size * Self.depth
-        entries.deinitialize(count: n)
-        entries.deallocate()
-        outcomes.deinitialize(count: n)
-        outcomes.deallocate()
-        starts.deallocate()
-        lengths.deallocate()
-        keys.deallocate()
-        hashes.deallocate()
-        ids.deallocate()
-    }
-
-    func begin(task: Int) {
+    mutating func begin(task: Int) {
         self.task = task
         lineNumber = 0
         addedLines = 0
-        counts = [0, 0, 0]
-        stages = [0, 0, 0]
+        counts.update(repeating: 0, count: 2 * Self.depth)
         current = 0
     }
 
     @inline(__always)
-    func add(_ p: UnsafePointer<UInt8>, _ n: Int, into aggregate: inout Aggregator) {
+    mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int, into aggregate: inout Aggregator) {
         let k = current &* Self.size &+ counts[current]
         outcomes[k] = parser.parse(p, count: n, into: &entries[k])
         starts[k] = p
@@ -84,7 +116,7 @@ final class LineBatch {
     }
 
     /// Moves every batch one stage on and starts filling the slot the oldest batch leaves.
-    private func advance(into aggregate: inout Aggregator) {
+    private mutating func advance(into aggregate: inout Aggregator) {
         let oldest = (current + 1) % Self.depth, middle = (current + 2) % Self.depth
         if counts[oldest] > 0 { account(oldest, into: &aggregate) }
         if counts[middle] > 0 && stages[middle] == 1 { lookUp(middle, into: &aggregate) }
@@ -104,7 +136,7 @@ final class LineBatch {
         stages[slot] = 2
     }
 
-    private func account(_ slot: Int, into aggregate: inout Aggregator) {
+    private mutating func account(_ slot: Int, into aggregate: inout Aggregator) {
         if stages[slot] < 1 { hash(slot, into: &aggregate) }
         if stages[slot] < 2 { lookUp(slot, into: &aggregate) }
         let base = slot * Self.size
@@ -118,7 +150,7 @@ final class LineBatch {
     }
 
     /// Adds every line parsed so far, oldest batch first.
-    func flush(into aggregate: inout Aggregator) {
+    mutating func flush(into aggregate: inout Aggregator) {
         for step in 1...Self.depth {
             let slot = (current + step) % Self.depth
             if counts[slot] > 0 { account(slot, into: &aggregate) }
@@ -127,7 +159,7 @@ final class LineBatch {
     }
 
     /// Parses a block of whole lines (the last one may lack its newline); returns the line count.
-    func run(_ base: UnsafePointer<UInt8>, count: Int, task: Int, into aggregate: inout Aggregator) -> Int {
+    mutating func run(_ base: UnsafePointer<UInt8>, count: Int, task: Int, into aggregate: inout Aggregator) -> Int {
         begin(task: task)
         var start = 0
         while start < count {

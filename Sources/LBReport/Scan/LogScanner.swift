@@ -36,14 +36,14 @@ public enum LogScanner {
             var aggregate = Aggregator(options: options)
             let parser = LogLineParser()
             parser.clfRequestCaptureCount = options.clfRequestCaptureCount
-            let batch = LineBatch(parser: parser)
+            var batch = LineBatch(parser: parser)
             while let task = queue.next() {
                 switch task {
                 case .range(let unitIndex):
                     let unit = units[unitIndex]
                     let input = inputs[unit.inputIndex]
                     do {
-                        let lines = try readRange(unit, input: input, task: unitIndex, batch: batch, into: &aggregate, progress: progress)
+                        let lines = try readRange(unit, input: input, task: unitIndex, batch: &batch, into: &aggregate, progress: progress)
                         queue.finished(task: unitIndex, lines: lines)
                     } catch {
                         queue.failed("\(error)")
@@ -64,10 +64,13 @@ public enum LogScanner {
             }
             queue.add(aggregate)
         }
+        let tScan = DispatchTime.now().uptimeNanoseconds
         var parts = queue.takeAggregates()
         var merged = parts.popLast() ?? Aggregator(options: options)
         while let next = parts.popLast() { merged.merge(next) }
+        let tMerge = DispatchTime.now().uptimeNanoseconds
         merged.finish()
+        if ProcessInfo.processInfo.environment["LBLOG_TIMING"] != nil { FileHandle.standardError.write("TIMING scan \(Double(tScan - started)/1e9) merge \(Double(tMerge - tScan)/1e9) finish \(Double(DispatchTime.now().uptimeNanoseconds - tMerge)/1e9)\n".data(using: .utf8)!) }
         // Task-relative line numbers → file line numbers: tasks of one input, in order, follow each other.
         let tasks = queue.taskTable()
         var base = [Int](repeating: 0, count: tasks.count)
@@ -88,7 +91,7 @@ public enum LogScanner {
     }
 
     /// Parses a byte range of a plain file; returns its line count.
-    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: LineBatch,
+    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: inout LineBatch,
                           into aggregate: inout Aggregator, progress: ProgressCounter?) throws -> Int {
         let descriptor = open(input.path, O_RDONLY)
         guard descriptor >= 0 else { throw ReaderError.cannotOpen(path: input.path, reason: String(cString: strerror(errno))) }
