@@ -64,13 +64,10 @@ public enum LogScanner {
             }
             queue.add(aggregate)
         }
-        let tScan = DispatchTime.now().uptimeNanoseconds
         var parts = queue.takeAggregates()
         var merged = parts.popLast() ?? Aggregator(options: options)
         while let next = parts.popLast() { merged.merge(next) }
-        let tMerge = DispatchTime.now().uptimeNanoseconds
         merged.finish()
-        if ProcessInfo.processInfo.environment["LBLOG_TIMING"] != nil { FileHandle.standardError.write("TIMING scan \(Double(tScan - started)/1e9) merge \(Double(tMerge - tScan)/1e9) finish \(Double(DispatchTime.now().uptimeNanoseconds - tMerge)/1e9)\n".data(using: .utf8)!) }
         // Task-relative line numbers → file line numbers: tasks of one input, in order, follow each other.
         let tasks = queue.taskTable()
         var base = [Int](repeating: 0, count: tasks.count)
