@@ -319,6 +319,8 @@ final class URLTable: @unchecked Sendable {
             let total = Int(cell.listCount)
             guard total > 0 else { return nil }
             let rank = Self.rank(p, total)
+            // The largest value's bucket holds the top rank (buckets grow with values): p99 of up to 12.
+            if rank == total { return Swift.min(LogHistogram.range(of: URLCell.bucket(maximum), precisionBits: URLCell.precision).high, maximum) }
             // The rank-th smallest of at most 12 bucket indexes.
             var sorted = (UInt64(0), UInt64(0))
             let n = withUnsafeMutableBytes(of: &sorted) { out -> Int in

@@ -14,14 +14,19 @@ struct WorkUnit: Sendable {
     /// `LogInput.open` by a producer thread.
     var range: Range<Int>?
 
-    /// Cuts plain files larger than `minimumSplit` into `pieces` ranges ending on newlines.
-    static func plan(_ inputs: [LogInput], pieces: Int, minimumSplit: Int = 8 << 20) -> [WorkUnit] {
+    /// Cuts plain files larger than `minimumSplit` into ranges ending on newlines: `pieces` (the
+    /// workers) or more, up to 8 per worker for large files (pieces of at least `pieceSize`), which the
+    /// workers take in turn. Smaller pieces end the workers together when one of them runs slower (a
+    /// core shared with other work), so the merge does not wait for the slowest half of the file.
+    static func plan(_ inputs: [LogInput], pieces workers: Int, minimumSplit: Int = 8 << 20,
+                     pieceSize: Int = 32 << 20) -> [WorkUnit] {
         var units: [WorkUnit] = []
         for (index, input) in inputs.enumerated() {
             if input.isStandardInput || input.isGzip {
                 units.append(WorkUnit(inputIndex: index, range: nil))
                 continue
             }
+            let pieces = Swift.max(workers, Swift.min(workers * 8, input.size / Swift.max(1, pieceSize)))
             guard pieces > 1, input.size >= minimumSplit else {
                 units.append(WorkUnit(inputIndex: index, range: 0..<Int.max))
                 continue
