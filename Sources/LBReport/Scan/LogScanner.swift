@@ -32,8 +32,10 @@ public enum LogScanner {
         let cores = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let units = WorkUnit.plan(inputs, pieces: cores)
         let queue = ScanQueue(units: units)
+        let urlCells = urlTableCapacity(inputs, workers: cores)
         DispatchQueue.concurrentPerform(iterations: cores) { _ in
             var aggregate = Aggregator(options: options)
+            aggregate.urlTable = URLTable(capacity: urlCells)
             let parser = LogLineParser()
             parser.clfRequestCaptureCount = options.clfRequestCaptureCount
             var batch = LineBatch(parser: parser)
@@ -85,6 +87,14 @@ public enum LogScanner {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return ScanResult(aggregate: merged, inputs: inputs, invalidSamples: Array(samples),
                           failures: queue.failures, truncatedGzip: queue.truncated, elapsedSeconds: elapsed)
+    }
+
+    /// A starting size for each worker's URL table: a cell per 640 bytes of its share of the input
+    /// (gzip counted 5 times its size), at most 2^19 cells (32 MiB). A big log then fills a table that
+    /// never grows, instead of zeroing and rehashing every size on the way up (~2x the final size).
+    static func urlTableCapacity(_ inputs: [LogInput], workers: Int) -> Int {
+        let bytes = inputs.reduce(0) { $0 + ($1.isGzip ? $1.size * 5 : $1.size) }
+        return Swift.min(1 << 19, Swift.max(64, bytes / Swift.max(1, workers) / 640))
     }
 
     /// Parses a byte range of a plain file; returns its line count.
