@@ -8,7 +8,9 @@ import Darwin
 /// of a block carried to the front of the next. A line longer than the buffer grows it. The final line
 /// needs no newline.
 public final class LineReader {
-    let source: ByteSource
+    /// What `forEachLine` reads. May be replaced between calls to read another source with the same
+    /// buffer (a fresh 4 MiB buffer is 1024 pages to fault in and zero).
+    public var source: ByteSource
     var buffer: UnsafeMutableRawBufferPointer
 
     public init(source: ByteSource, bufferSize: Int = 4 << 20) {

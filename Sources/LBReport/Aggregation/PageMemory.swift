@@ -4,17 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// Zeroed anonymous memory for the large per-worker tables, mapped in full at once. Lookups land on
-/// random pages of tens of megabytes: on Linux the mapping asks for transparent huge pages (2 MiB), so
-/// the TLB covers the table, and it is populated up front — a page first read maps the shared zero page,
-/// and its first write would then fault again and flush the TLB of every core running another worker.
+/// Zeroed anonymous memory for the large per-worker tables, mapped and populated at once: lookups read
+/// cells before any is written, and a page first read maps the shared zero page, so its first write
+/// would fault again and flush the TLB of every core running another worker (an IPI per page).
+/// (Transparent huge pages were tried: a little less user time, but zeroing fresh 2 MiB pages made the
+/// system time vary from run to run by more than that on the virtual machines measured.)
 enum PageMemory {
     static func map(_ bytes: Int) -> UnsafeMutableRawPointer {
         let size = Swift.max(bytes, 1)
         let raw = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let raw, raw != MAP_FAILED else { fatalError("cannot map \(size) bytes") }
         #if os(Linux)
-        if size >= 2 << 20 { _ = madvise(raw, size, 14 /* MADV_HUGEPAGE */) }
         // MADV_POPULATE_WRITE (Linux 5.14); else touch every page.
         if madvise(raw, size, 23) != 0 {
             var offset = 0

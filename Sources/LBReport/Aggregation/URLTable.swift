@@ -20,7 +20,8 @@ final class URLTable: @unchecked Sendable {
         var cells: UnsafeMutablePointer<URLCell>
         var capacity: Int
         var count = 0
-        var dense: UnsafeMutablePointer<UInt16>?
+        /// Dense blocks live in chunks of `chunkBlocks`, never moved: growing copies nothing.
+        var chunks: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>?
     }
     private let hot: UnsafeMutablePointer<Hot>
 
@@ -40,12 +41,17 @@ final class URLTable: @unchecked Sendable {
     /// Keys longer than `URLCell.inlineKeyCapacity`.
     private var arena: [UInt8] = []
     /// Blocks of `URLCell.buckets` counters for URLs seen more than a dozen times (`PageMemory`).
-    private(set) var dense: UnsafeMutablePointer<UInt16>? {
-        @inline(__always) get { hot.pointee.dense }
-        set { hot.pointee.dense = newValue }
-    }
+    /// 8192 blocks of 256 bytes: 2 MiB a chunk.
+    static let chunkShift = 13
     private(set) var denseBlocks = 0
-    private var denseCapacity = 0
+    private var chunkCount = 0
+    private var chunkCapacity = 0
+
+    /// The counters of dense block `block`.
+    @inline(__always)
+    func dense(_ block: Int) -> UnsafeMutablePointer<UInt16> {
+        hot.pointee.chunks.unsafelyUnwrapped[block &>> Self.chunkShift] + (block & ((1 << Self.chunkShift) - 1)) &* URLCell.buckets
+    }
     /// Dense blocks with a bucket that would overflow 16 bits, marked by `UInt16.max` in their first
     /// counter, keep a full histogram here instead.
     private var heavy: [Int: LogHistogram] = [:]
@@ -59,7 +65,10 @@ final class URLTable: @unchecked Sendable {
 
     deinit {
         Self.freeCells(cells, capacity)
-        if let dense { PageMemory.unmap(dense, denseCapacity * URLCell.buckets * 2) }
+        if let chunks = hot.pointee.chunks {
+            for c in 0..<chunkCount { PageMemory.unmap(chunks[c], Self.chunkBytes) }
+            chunks.deallocate()
+        }
         hot.deallocate()
     }
 
@@ -77,10 +86,8 @@ final class URLTable: @unchecked Sendable {
         other.cells.update(from: cells, count: capacity)
         other.count = count
         other.arena = arena
-        if denseBlocks > 0, let dense {
-            other.growDense(to: denseBlocks)
-            other.dense!.update(from: dense, count: denseBlocks * URLCell.buckets)
-            other.denseBlocks = denseBlocks
+        for block in 0..<denseBlocks {
+            other.appendDenseBlock().update(from: dense(block), count: URLCell.buckets)
         }
         other.heavy = heavy
         return other
@@ -209,8 +216,8 @@ final class URLTable: @unchecked Sendable {
     /// Reads the counter `add` will update for this latency (a cache warm-up).
     @inline(__always)
     func warm(cell i: Int, latency: Int) -> Int {
-        guard latency >= 0, cells[i].state == .dense, let dense else { return 0 }
-        return Int(dense[cells[i].denseBlock &* URLCell.buckets &+ URLCell.bucket(latency)])
+        guard latency >= 0, cells[i].state == .dense else { return 0 }
+        return Int(dense(cells[i].denseBlock)[URLCell.bucket(latency)])
     }
 
     /// One request for the URL in cell `i`; `latency` (Ta) -1 when unknown.
@@ -234,42 +241,52 @@ final class URLTable: @unchecked Sendable {
     private func addDense(_ i: Int, bucket b: Int, value: Int) {
         if cells[i].state == .list { makeDense(i) }
         let block = cells[i].denseBlock
-        let base = block * URLCell.buckets
-        if dense![base] == UInt16.max || dense![base + b] >= UInt16.max - 1 {
+        let base = dense(block)
+        if base[0] == UInt16.max || base[b] >= UInt16.max - 1 {
             var h = histogram(i)
             h.record(value)
             makeHeavy(block, h)
             return
         }
-        dense![base + b] += 1
+        base[b] += 1
     }
 
     /// Moves a listed URL's values to a dense block of its own.
     private func makeDense(_ i: Int) {
-        if denseBlocks == denseCapacity { growDense(to: Swift.max(64, denseCapacity * 2)) }
         let block = denseBlocks
-        denseBlocks += 1
-        let base = dense! + block * URLCell.buckets
-        base.initialize(repeating: 0, count: URLCell.buckets)
+        let base = appendDenseBlock()
         for k in 0..<Int(cells[i].listCount) { base[cells[i].listBucket(k)] += 1 }
         cells[i].state = .dense
         cells[i].listCount = 0
         cells[i].list = (UInt32(block), 0, 0)
     }
 
-    private func growDense(to blocks: Int) {
-        let bigger = PageMemory.map(blocks * URLCell.buckets * 2).bindMemory(to: UInt16.self, capacity: blocks * URLCell.buckets)
-        if let dense {
-            bigger.update(from: dense, count: denseBlocks * URLCell.buckets)
-            PageMemory.unmap(dense, denseCapacity * URLCell.buckets * 2)
+    static let chunkBytes = (1 << chunkShift) * URLCell.buckets * 2
+
+    /// A new zeroed dense block (its index is the old `denseBlocks`).
+    private func appendDenseBlock() -> UnsafeMutablePointer<UInt16> {
+        let block = denseBlocks
+        if block >> Self.chunkShift == chunkCount {
+            if chunkCount == chunkCapacity {
+                chunkCapacity = Swift.max(16, chunkCapacity * 2)
+                let bigger = UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>.allocate(capacity: chunkCapacity)
+                if let chunks = hot.pointee.chunks {
+                    bigger.moveInitialize(from: chunks, count: chunkCount)
+                    chunks.deallocate()
+                }
+                hot.pointee.chunks = bigger
+            }
+            let chunk = PageMemory.map(Self.chunkBytes).bindMemory(to: UInt16.self, capacity: Self.chunkBytes / 2)
+            (hot.pointee.chunks! + chunkCount).initialize(to: chunk)
+            chunkCount += 1
         }
-        dense = bigger
-        denseCapacity = blocks
+        denseBlocks += 1
+        return dense(block)
     }
 
     private func makeHeavy(_ block: Int, _ h: LogHistogram) {
         heavy[block] = h
-        let base = dense! + block * URLCell.buckets
+        let base = dense(block)
         base.update(repeating: 0, count: URLCell.buckets)
         base[0] = UInt16.max
     }
@@ -282,7 +299,7 @@ final class URLTable: @unchecked Sendable {
         case .list:
             for k in 0..<Int(cells[i].listCount) { out[cells[i].listBucket(k)] += 1 }
         case .dense:
-            let base = dense! + cells[i].denseBlock * URLCell.buckets
+            let base = dense(cells[i].denseBlock)
             if base[0] == UInt16.max { return nil }
             for b in 0..<URLCell.buckets { out[b] = base[b] }
         }
@@ -338,7 +355,7 @@ final class URLTable: @unchecked Sendable {
             return Swift.min(LogHistogram.range(of: n, precisionBits: URLCell.precision).high, maximum)
         }
         let block = cell.denseBlock
-        let base = dense! + block * URLCell.buckets
+        let base = dense(block)
         if base[0] == UInt16.max { return heavy[block]!.percentile(p) }
         var total = 0
         for b in 0..<URLCell.buckets { total += Int(base[b]) }
@@ -360,12 +377,31 @@ final class URLTable: @unchecked Sendable {
     // MARK: merging
 
     /// Adds every URL of `other` into this table.
+    /// Works through `other` 16 URLs at a time, loading their cells here before looking them up, so
+    /// the misses overlap (this runs on one core after the scan).
     func merge(_ other: URLTable) {
-        for j in 0..<other.capacity where other.cells[j].state != .empty {
-            let i = other.withKeyOf(other.cells + j) { index(of: $0) }
-            merge(cell: i, from: other, j)
+        var batch = [(cell: Int, hash: UInt64)]()
+        batch.reserveCapacity(16)
+        func run() {
+            reserve(batch.count)
+            var touched = 0
+            for b in batch { touched &+= warm(hash: b.hash) }
+            for b in batch {
+                let i = other.withKeyOf(other.cells + b.cell) { index(of: $0, hash: b.hash) }
+                merge(cell: i, from: other, b.cell)
+            }
+            sink &+= touched
+            batch.removeAll(keepingCapacity: true)
         }
+        for j in 0..<other.capacity where other.cells[j].state != .empty {
+            batch.append((j, other.withKeyOf(other.cells + j) { Self.hash($0) }))
+            if batch.count == 16 { run() }
+        }
+        run()
     }
+
+    /// Receives the loads `merge` makes to warm the caches, so they are not optimised away.
+    private var sink = 0
 
     /// Adds `other`'s cell `j` into my cell `i` (the same URL).
     private func merge(cell i: Int, from other: URLTable, _ j: Int) {
@@ -383,7 +419,7 @@ final class URLTable: @unchecked Sendable {
         }
         if cells[i].state == .list { makeDense(i) }
         let block = cells[i].denseBlock
-        let mine = dense! + block * URLCell.buckets
+        let mine = dense(block)
         if mine[0] != UInt16.max, let add = other.counts(j) {
             var fits = true
             for b in 0..<URLCell.buckets where Int(mine[b]) + Int(add[b]) >= Int(UInt16.max) - 1 {

@@ -39,13 +39,15 @@ public enum LogScanner {
             let parser = LogLineParser()
             parser.clfRequestCaptureCount = options.clfRequestCaptureCount
             var batch = LineBatch(parser: parser)
+            var reader: LineReader?
             while let task = queue.next() {
                 switch task {
                 case .range(let unitIndex):
                     let unit = units[unitIndex]
                     let input = inputs[unit.inputIndex]
                     do {
-                        let lines = try readRange(unit, input: input, task: unitIndex, batch: &batch, into: &aggregate, progress: progress)
+                        let lines = try readRange(unit, input: input, task: unitIndex, batch: &batch, reader: &reader,
+                                                  into: &aggregate, progress: progress)
                         queue.finished(task: unitIndex, lines: lines)
                     } catch {
                         queue.failed("\(error)")
@@ -98,7 +100,8 @@ public enum LogScanner {
     }
 
     /// Parses a byte range of a plain file; returns its line count.
-    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: inout LineBatch,
+    /// `reader` is the worker's, reused from one range to the next.
+    static func readRange(_ unit: WorkUnit, input: LogInput, task: Int, batch: inout LineBatch, reader: inout LineReader?,
                           into aggregate: inout Aggregator, progress: ProgressCounter?) throws -> Int {
         let descriptor = open(input.path, O_RDONLY)
         guard descriptor >= 0 else { throw ReaderError.cannotOpen(path: input.path, reason: String(cString: strerror(errno))) }
@@ -107,7 +110,15 @@ public enum LogScanner {
         let source = FileRangeSource(fd: descriptor, start: range.lowerBound, end: range.upperBound, path: input.path, progress: progress)
         var lines = 0
         batch.begin(task: task)
-        try LineReader(source: source).forEachLine({ p, n in
+        let lineReader: LineReader
+        if let reader {
+            reader.source = source
+            lineReader = reader
+        } else {
+            lineReader = LineReader(source: source)
+            reader = lineReader
+        }
+        try lineReader.forEachLine({ p, n in
             batch.add(p, n, into: &aggregate)
             lines += 1
             return true
