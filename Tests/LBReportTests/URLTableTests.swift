@@ -127,3 +127,36 @@ private extension URLTable {
     #expect(interner.intern(.empty) == firstID)
     #expect(interner.intern(emptyWithBase) == firstID)
 }
+
+@Test func topURLListsFromTwoHalvesMatchASortOfEverything() {
+    let table = URLTable(capacity: 1 << 15)
+    var expected: [(url: String, requests: Int, errors: Int, total: Int, p99: Int)] = []
+    for u in 0..<12_000 {
+        let url = "/t/\(u % 97)/\(u)"
+        let n = 1 + (u * 7919) % 23
+        var errors = 0, total = 0, maximum = -1
+        for k in 0..<n {
+            let latency = (u * 31 + k * 17) % 500
+            let isError = (u + k) % 11 == 0
+            table.record(url, latency, isError: isError)
+            if isError { errors += 1 }
+            total += latency
+            maximum = max(maximum, latency)
+        }
+        expected.append((url, n, errors, total, maximum))  // n < 100: p99 is the maximum
+    }
+    let lists = Report.topURLs(table, top: 15)
+    func best(_ key: ((url: String, requests: Int, errors: Int, total: Int, p99: Int)) -> Int) -> [String] {
+        expected.sorted { a, b in
+            if key(a) != key(b) { return key(a) > key(b) }
+            if a.requests != b.requests { return a.requests > b.requests }
+            return a.url < b.url
+        }.prefix(15).map(\.url)
+    }
+    #expect(lists.distinct == expected.count)
+    #expect(lists.byCount.map(\.url) == best { $0.requests })
+    #expect(lists.byTotalTime.map(\.url) == best { $0.total })
+    #expect(lists.byP99.map(\.url) == best { $0.p99 })
+    #expect(lists.byErrors.map(\.url) == best { $0.errors })
+    #expect(lists.byP99.map { $0.p99 ?? -1 } == lists.byP99.map { row in expected.first { $0.url == row.url }!.p99 })
+}

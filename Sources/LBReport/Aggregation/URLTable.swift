@@ -208,7 +208,13 @@ final class URLTable: @unchecked Sendable {
 
     /// Occupied cells, in table order.
     func forEachCell(_ body: (Int, URLCell) -> Void) {
-        for i in 0..<capacity where cells[i].state != .empty { body(i, cells[i]) }
+        forEachCell(in: 0..<capacity, body)
+    }
+
+    /// Occupied cells among `range` (cell indexes), in table order.
+    func forEachCell(in range: Range<Int>, _ body: (Int, URLCell) -> Void) {
+        let cells = self.cells
+        for i in range where cells[i].state != .empty { body(i, cells[i]) }
     }
 
     // MARK: recording

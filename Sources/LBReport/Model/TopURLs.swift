@@ -1,37 +1,83 @@
+import Dispatch
 import LBLog
 
 extension Report {
     /// The top-URL lists, built from the URL table without a `String` per URL: only the rows that make a
     /// list get their name. Orders as `URLRow` sorting always did: by the list's key, then requests, then
-    /// URL (byte order, which is `String` order for ASCII; other keys compare as `String`s).
+    /// URL (byte order, which is `String` order for ASCII; other keys compare as `String`s). Two halves
+    /// of the table are ranked on two threads; the best of a union is the best of each half's best.
     static func topURLs(_ table: URLTable, top: Int) -> URLs {
-        struct Summary {
-            var cell: Int
-            var requests: Int
-            var errors: Int
-            var totalTime: Int
-            var p99: Int?
+        let halves = table.capacity >= 1 << 14 ? 2 : 1
+        let results = UnsafeMutableBufferPointer<TopURLLists>.allocate(capacity: halves)
+        defer { results.deallocate() }
+        let output = ResultSlots(results)
+        DispatchQueue.concurrentPerform(iterations: halves) { half in
+            let range = (table.capacity * half / halves)..<(table.capacity * (half + 1) / halves)
+            var all: [TopURLLists.Summary] = []
+            all.reserveCapacity(table.count / halves + 16)
+            table.forEachCell(in: range) { i, c in
+                guard c.requests > 0 else { return }
+                all.append(.init(cell: i, requests: Int(c.requests), errors: Int(c.errors), totalTime: Int(c.totalTime),
+                                 p99: table.percentile(i, 99)))
+            }
+            (output.base + half).initialize(to: TopURLLists(all, top: top, table: table))
         }
-        var all: [Summary] = []
-        all.reserveCapacity(table.count)
-        table.forEachCell { i, c in
-            guard c.requests > 0 else { return }
-            all.append(Summary(cell: i, requests: Int(c.requests), errors: Int(c.errors), totalTime: Int(c.totalTime),
-                               p99: table.percentile(i, 99)))
-        }
-        func best(_ key: (Summary) -> Int) -> [URLRow] {
-            all.topK(top) { a, b in
-                let ka = key(a), kb = key(b)
-                if ka != kb { return ka > kb }
-                if a.requests != b.requests { return a.requests > b.requests }
-                return table.keyPrecedes(a.cell, b.cell)
-            }.map { s in
+        var merged = results[0]
+        for half in 1..<halves { merged = TopURLLists(merging: merged, results[half], top: top, table: table) }
+        results.baseAddress!.deinitialize(count: halves)
+        func rows(_ list: [TopURLLists.Summary]) -> [URLRow] {
+            list.map { s in
                 URLRow(url: table.name(s.cell), requests: s.requests, errors: s.errors, totalTime: s.totalTime,
                        mean: s.requests == 0 ? 0 : Double(s.totalTime) / Double(s.requests), p99: s.p99)
             }
         }
-        return URLs(distinct: all.count, byCount: best { $0.requests }, byTotalTime: best { $0.totalTime },
-                    byP99: best { $0.p99 ?? -1 }, byErrors: best { $0.errors }.filter { $0.errors > 0 })
+        return URLs(distinct: merged.distinct, byCount: rows(merged.byCount), byTotalTime: rows(merged.byTotalTime),
+                    byP99: rows(merged.byP99), byErrors: rows(merged.byErrors).filter { $0.errors > 0 })
+    }
+}
+
+/// Where each thread of `topURLs` leaves its half's lists (each writes its own slot).
+private struct ResultSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<TopURLLists>
+    init(_ buffer: UnsafeMutableBufferPointer<TopURLLists>) { base = buffer.baseAddress! }
+}
+
+/// The four top-URL lists of some URLs, and how many URLs there were.
+struct TopURLLists {
+    struct Summary {
+        var cell: Int
+        var requests: Int
+        var errors: Int
+        var totalTime: Int
+        var p99: Int?
+    }
+
+    var distinct: Int
+    var byCount: [Summary], byTotalTime: [Summary], byP99: [Summary], byErrors: [Summary]
+
+    init(_ all: [Summary], top: Int, table: URLTable) {
+        distinct = all.count
+        byCount = Self.best(all, top, table) { $0.requests }
+        byTotalTime = Self.best(all, top, table) { $0.totalTime }
+        byP99 = Self.best(all, top, table) { $0.p99 ?? -1 }
+        byErrors = Self.best(all, top, table) { $0.errors }
+    }
+
+    init(merging a: TopURLLists, _ b: TopURLLists, top: Int, table: URLTable) {
+        distinct = a.distinct + b.distinct
+        byCount = Self.best(a.byCount + b.byCount, top, table) { $0.requests }
+        byTotalTime = Self.best(a.byTotalTime + b.byTotalTime, top, table) { $0.totalTime }
+        byP99 = Self.best(a.byP99 + b.byP99, top, table) { $0.p99 ?? -1 }
+        byErrors = Self.best(a.byErrors + b.byErrors, top, table) { $0.errors }
+    }
+
+    static func best(_ all: [Summary], _ top: Int, _ table: URLTable, _ key: (Summary) -> Int) -> [Summary] {
+        all.topK(top) { a, b in
+            let ka = key(a), kb = key(b)
+            if ka != kb { return ka > kb }
+            if a.requests != b.requests { return a.requests > b.requests }
+            return table.keyPrecedes(a.cell, b.cell)
+        }
     }
 }
 
