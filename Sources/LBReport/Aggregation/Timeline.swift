@@ -27,6 +27,8 @@ public struct Timeline: Sendable {
     public private(set) var data: [Slot] = []
     private var lastKey: Int64 = .min
     private var lastIndex = 0
+    /// Where the last slot used starts (ms); `.max` = none.
+    private var lastStart: Int64 = .max
 
     /// - Parameter width: slot width in milliseconds.
     public init(width: Int64 = 1000, maxSlots: Int = 4096) {
@@ -36,6 +38,24 @@ public struct Timeline: Sendable {
 
     @inline(__always)
     public mutating func add(date: Int64, latency: Int, isError: Bool, isServerError: Bool) {
+        // Most lines fall in the slot of the line before: no division then.
+        let index: Int
+        if date >= lastStart && date < lastStart &+ width {
+            index = lastIndex
+        } else {
+            index = slotIndex(date: date, latency: latency, isError: isError, isServerError: isServerError)
+            if index < 0 { return }
+        }
+        data[index].requests += 1
+        if isError { data[index].errors += 1 }
+        if isServerError { data[index].serverErrors += 1 }
+        if latency >= 0 { data[index].latency.record(latency) }
+    }
+
+    /// The slot of `date` (made the last one used), or -1 after re-bucketing, when the value was added
+    /// by the call it made.
+    @inline(never)
+    private mutating func slotIndex(date: Int64, latency: Int, isError: Bool, isServerError: Bool) -> Int {
         let key = date >= 0 ? date / width : (date - width + 1) / width
         let index: Int
         if key == lastKey {
@@ -48,7 +68,7 @@ public struct Timeline: Sendable {
             if data.count >= maxSlots {
                 coarsen()
                 add(date: date, latency: latency, isError: isError, isServerError: isServerError)
-                return
+                return -1
             }
             index = data.count
             data.append(Slot())
@@ -56,10 +76,8 @@ public struct Timeline: Sendable {
             lastKey = key
             lastIndex = index
         }
-        data[index].requests += 1
-        if isError { data[index].errors += 1 }
-        if isServerError { data[index].serverErrors += 1 }
-        if latency >= 0 { data[index].latency.record(latency) }
+        lastStart = key &* width
+        return index
     }
 
     /// Re-buckets into the next wider round width.
@@ -78,6 +96,7 @@ public struct Timeline: Sendable {
         slots = [:]
         data = []
         lastKey = .min
+        lastStart = .max
         for (key, slot) in old { insert(slot, atMilliseconds: key * oldWidth) }
     }
 
