@@ -104,3 +104,24 @@ func writeTemp(_ text: String, name: String = "scan.log") -> String {
     // 10 lines per second; 2 of every 50 are not records.
     #expect(windowed.aggregate.records == 96)
 }
+
+@Test func largeFilesAreCutIntoSmallerPiecesAtTheEnd() throws {
+    let text = scanFixture(lines: 20_000)
+    let path = writeTemp(text)
+    let inputs = try LogInputResolver.resolve([path])
+    // 2 workers, pieces of at least 1 byte: 16 pieces, the last 4 a quarter of the size of the others.
+    let units = WorkUnit.plan(inputs, pieces: 2, minimumSplit: 1, pieceSize: 1)
+    #expect(units.count == 16)
+    let bytes = Array(text.utf8)
+    var next = 0
+    for unit in units {
+        let range = try #require(unit.range)
+        #expect(range.lowerBound == next)
+        #expect(range.lowerBound == 0 || bytes[range.lowerBound - 1] == UInt8(ascii: "\n"))
+        next = range.upperBound
+    }
+    #expect(next == bytes.count)
+    let sizes = units.map { $0.range!.count }
+    #expect(sizes.suffix(4).allSatisfy { Double($0) < Double(sizes[0]) * 0.4 })
+    #expect(WorkUnit.cutPoints(size: 1000, pieces: 4, workers: 2) == [250, 500, 750])
+}

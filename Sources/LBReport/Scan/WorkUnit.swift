@@ -38,8 +38,7 @@ struct WorkUnit: Sendable {
             }
             defer { close(fd) }
             var cuts = [0]
-            for k in 1..<pieces {
-                let guess = input.size * k / pieces
+            for guess in Self.cutPoints(size: input.size, pieces: pieces, workers: workers) {
                 if let cut = nextLineStart(fd: fd, from: guess, size: input.size), cut > cuts.last! {
                     cuts.append(cut)
                 }
@@ -50,6 +49,22 @@ struct WorkUnit: Sendable {
             }
         }
         return units
+    }
+
+    /// Where to cut `size` bytes into `pieces` (before moving to line boundaries): equal pieces, except
+    /// that when there are enough, the last two per worker are a quarter of the others' size, so that
+    /// the workers run out of work closer together (one idles while another finishes its last piece).
+    static func cutPoints(size: Int, pieces: Int, workers: Int) -> [Int] {
+        let small = pieces >= workers * 4 ? workers * 2 : 0
+        // (pieces - small) pieces of 4 units and `small` of 1.
+        let units = (pieces - small) * 4 + small
+        var points: [Int] = []
+        var at = 0
+        for k in 0..<(pieces - 1) {
+            at += k < pieces - small ? 4 : 1
+            points.append(Int((Double(size) * Double(at) / Double(units)).rounded(.down)))
+        }
+        return points
     }
 
     /// The offset just after the first newline at or after `from`.
