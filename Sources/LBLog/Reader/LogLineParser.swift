@@ -3,22 +3,36 @@
 /// thread. The entry's slices point into the line or into that scratch buffer and are valid until the
 /// next call.
 public final class LogLineParser {
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity: Int
-    /// Consecutive lines mostly share their date up to the second: the last `dd/Mmm/yyyy:HH:MM:SS`
-    /// seen and its value, so only the milliseconds are parsed again.
-    var dateCache = DateCache()
+    /// The parser's mutable state, behind a pointer: a class's stored `var`s pay a dynamic exclusivity
+    /// check on every access, several times a line.
+    private struct State {
+        var scratch: UnsafeMutablePointer<UInt8>
+        var scratchCapacity: Int
+        /// Consecutive lines mostly share their date up to the second: the last `dd/Mmm/yyyy:HH:MM:SS`
+        /// seen and its value, so only the milliseconds are parsed again.
+        var dateCache = DateCache()
+        var clfRequestCaptureCount: Int?
+    }
+    private let state: UnsafeMutablePointer<State>
+
     /// How many of a CLF line's trailing capture values are request captures (the number of `capture
     /// request header` lines in the configuration that wrote the log); the rest are response captures.
     /// nil reads them all as request captures: the line itself does not say where the two lists meet.
-    public var clfRequestCaptureCount: Int?
-
-    public init() {
-        scratchCapacity = 4096
-        scratch = .allocate(capacity: scratchCapacity)
+    public var clfRequestCaptureCount: Int? {
+        get { state.pointee.clfRequestCaptureCount }
+        set { state.pointee.clfRequestCaptureCount = newValue }
     }
 
-    deinit { scratch.deallocate() }
+    public init() {
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(scratch: .allocate(capacity: 4096), scratchCapacity: 4096))
+    }
+
+    deinit {
+        state.pointee.scratch.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
 
     /// Parses `count` bytes at `p` (without the newline).
     public func parse(_ p: UnsafePointer<UInt8>, count: Int, into entry: inout LogEntry) -> LineOutcome {
@@ -31,17 +45,15 @@ public final class LogLineParser {
         if p[start] == UInt8(ascii: "{") {
             entry = LogEntry()
             reserveScratch(n * 2 + 16)
-            var json = JSONLineParser(p, count: n, start: start, scratch: scratch)
+            var json = JSONLineParser(p, count: n, start: start, scratch: state.pointee.scratch)
             return json.parse(into: &entry)
         }
         entry.resetOptionalFields()
         reserveScratch(n)
         var traffic = TrafficLineParser(p, count: n, start: start)
-        traffic.scratch = scratch
-        traffic.clfRequestCaptureCount = clfRequestCaptureCount
-        var dates = dateCache  // a local copy: no dynamic exclusivity check on the class property
-        let outcome = traffic.parse(into: &entry, dates: &dates)
-        dateCache = dates
+        traffic.scratch = state.pointee.scratch
+        traffic.clfRequestCaptureCount = state.pointee.clfRequestCaptureCount
+        let outcome = traffic.parse(into: &entry, dates: &state.pointee.dateCache)
         if case .invalid = outcome, prefix.hadHeader, !Self.looksLikeTraffic(p, n, start) {
             // "Server be/web1 is DOWN ...", "Proxy fe started.": a syslog message, not a request.
             return .event
@@ -50,10 +62,10 @@ public final class LogLineParser {
     }
 
     @inline(__always) private func reserveScratch(_ capacity: Int) {
-        guard scratchCapacity < capacity else { return }
-        scratch.deallocate()
-        scratchCapacity = capacity
-        scratch = .allocate(capacity: scratchCapacity)
+        guard state.pointee.scratchCapacity < capacity else { return }
+        state.pointee.scratch.deallocate()
+        state.pointee.scratchCapacity = capacity
+        state.pointee.scratch = .allocate(capacity: capacity)
     }
 
     /// Convenience for tests and small inputs.
@@ -78,7 +90,7 @@ public final class LogLineParser {
     }
 }
 
-/// The last request date seen, to the second (see `LogLineParser.dateCache`).
+/// The last request date seen, to the second (see `LogLineParser.State.dateCache`).
 struct DateCache {
     var key: (UInt64, UInt64, UInt32) = (0, 0, 0)
     var secondsMilliseconds: Int64 = -1
