@@ -7,24 +7,6 @@ enum ACLResult: Sendable, Hashable {
     case fail
     case miss
 
-    /// The result as kept in an `ACLMemo` (0 means not evaluated yet).
-    var memoValue: UInt8 {
-        switch self {
-        case .pass: 1
-        case .fail: 2
-        case .miss: 3
-        }
-    }
-
-    init?(memo: UInt8) {
-        switch memo {
-        case 1: self = .pass
-        case 2: self = .fail
-        case 3: self = .miss
-        default: return nil
-        }
-    }
-
     var negated: ACLResult {
         switch self {
         case .pass: .fail
@@ -51,9 +33,9 @@ final class ACLTest: Sendable, Hashable {
     let kind: Kind
     /// The payload of `.sample`, unpacked once into non-optional `let`s so that evaluation borrows them
     /// (an optional would be copied out on each use). Other kinds hold unused placeholders.
-    private let isSample: Bool
-    private let expression: SampleExpression
-    private let matcher: Matcher
+    let isSample: Bool
+    let expression: SampleExpression
+    let matcher: Matcher
 
     init(kind: Kind) {
         self.kind = kind
@@ -104,8 +86,8 @@ final class ACLTest: Sendable, Hashable {
 /// A named ACL: the OR of every line that declared that name.
 struct CompiledACL: Sendable, Hashable {
     var tests: [ACLTest]
-    /// For a named ACL, its index among the proxy's ACLs: where its result is remembered while one
-    /// request runs through the `use_backend` rules (rules often share ACLs). nil for anonymous ACLs.
+    /// For a named ACL, its index among the proxy's ACLs, by which `SelectionProgram` recognises the rules
+    /// that share it. nil for anonymous and predefined ACLs.
     var slot: Int? = nil
 
     func evaluate(_ context: SampleContext) -> ACLResult {
@@ -119,11 +101,4 @@ struct CompiledACL: Sendable, Hashable {
         }
         return sawMiss ? .miss : .fail
     }
-}
-
-/// Results of a proxy's named ACLs for one request, so that rules sharing an ACL evaluate it once. Only
-/// valid while the request head does not change: `use_backend` selection uses it, rewriting rules do not.
-final class ACLMemo {
-    var results: [UInt8]
-    init(count: Int) { results = Array(repeating: 0, count: count) }
 }

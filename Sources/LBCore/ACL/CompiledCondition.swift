@@ -26,17 +26,7 @@ public struct CompiledCondition: Sendable {
         for group in groups {
             var groupResult = ACLResult.pass
             for term in group {
-                var result: ACLResult
-                if let memo = context.memo, let slot = term.acl.slot, slot < memo.results.count {
-                    if let known = ACLResult(memo: memo.results[slot]) {
-                        result = known
-                    } else {
-                        result = term.acl.evaluate(context)
-                        memo.results[slot] = result.memoValue
-                    }
-                } else {
-                    result = term.acl.evaluate(context)
-                }
+                var result = term.acl.evaluate(context)
                 if term.negated { result = result.negated }
                 if result == .fail { groupResult = .fail; break }
                 if result == .miss { groupResult = .miss }

@@ -36,8 +36,6 @@ final class Matcher: Sendable, Hashable {
         hasher.combine(strings)
     }
 
-    private static let dirDelimiters: [UInt8] = Array("/?".utf8)
-    private static let domDelimiters: [UInt8] = Array("/?.:".utf8)
 
     /// True when `value` matches any pattern.
     func matches(_ value: SampleValue) -> Bool {
@@ -66,15 +64,7 @@ final class Matcher: Sendable, Hashable {
 
     @inline(__always)
     private func matchString(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8]) -> Bool {
-        switch method {
-        case .str: ByteMatching.isEqual(bytes, pattern, foldCase: ignoreCase)
-        case .sub: ByteMatching.contains(bytes, pattern, foldCase: ignoreCase)
-        case .beg: ByteMatching.hasPrefix(bytes, pattern, foldCase: ignoreCase)
-        case .end: ByteMatching.hasSuffix(bytes, pattern, foldCase: ignoreCase)
-        case .dir: ByteMatching.containsWord(bytes, pattern, delimiters: Self.dirDelimiters, foldCase: ignoreCase)
-        case .dom: ByteMatching.containsWord(bytes, pattern, delimiters: Self.domDelimiters, foldCase: ignoreCase)
-        default: false
-        }
+        pattern.withUnsafeBufferPointer { ByteMatching.matches(method, bytes, $0, foldCase: ignoreCase) }
     }
 
     /// Builds the matcher, or returns a message naming the first bad pattern.
@@ -109,9 +99,9 @@ final class Matcher: Sendable, Hashable {
                 if ignoreCase { bytes = bytes.map(ByteMatching.fold) }
                 if method == .dir || method == .dom {
                     // A word pattern's own leading and trailing delimiters do not take part in the match.
-                    let delimiters = method == .dir ? dirDelimiters : domDelimiters
-                    while let first = bytes.first, delimiters.contains(first) { bytes.removeFirst() }
-                    while let last = bytes.last, delimiters.contains(last) { bytes.removeLast() }
+                    let isDelimiter = method == .dir ? ByteMatching.isPathDelimiter : ByteMatching.isDomainDelimiter
+                    while let first = bytes.first, isDelimiter(first) { bytes.removeFirst() }
+                    while let last = bytes.last, isDelimiter(last) { bytes.removeLast() }
                 }
                 strings.append(bytes)
             }

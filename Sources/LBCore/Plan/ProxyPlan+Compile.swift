@@ -84,9 +84,8 @@ extension ProxyPlan {
             defaultBackend = .index(ownBackend)
         }
 
-        var rules = RequestRules(rules: httpRules, backendRules: backendRules, defaultBackend: defaultBackend,
+        let rules = RequestRules(rules: httpRules, backendRules: backendRules, defaultBackend: defaultBackend,
                                  backendIndexes: environment.backendIndexes)
-        rules.aclSlots = acls.count
         var plan = FrontendPlan(name: proxy.name, mode: proxy.mode, binds: proxy.binds, maxConnections: proxy.maxConnections,
                                 timeouts: proxy.timeouts, connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                                 stats: proxy.stats, rules: rules, logging: proxy.logging, ownBackend: ownBackend)

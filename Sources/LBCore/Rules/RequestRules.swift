@@ -33,8 +33,8 @@ public struct RequestRules: Sendable {
     var defaultBackend: BackendTarget?
     /// Backend name to index, for names computed at request time.
     var backendIndexes: [String: Int]
-    /// Named ACLs of the proxy (the size of a per-request `ACLMemo`).
-    var aclSlots = 0
+    /// The `use_backend` conditions in the form evaluated per request.
+    let selection: SelectionProgram
 
     /// An empty rule set: every request proceeds and no backend is selected.
     public init() {
@@ -46,6 +46,7 @@ public struct RequestRules: Sendable {
         self.backendRules = backendRules
         self.defaultBackend = defaultBackend
         self.backendIndexes = backendIndexes
+        selection = SelectionProgram(backendRules)
     }
 
     /// True when there are `http-request` rules to run.
@@ -134,11 +135,8 @@ public struct RequestRules: Sendable {
     /// First matching rule whose target resolves; a dynamic name that names no backend moves on to the
     /// next rule, then to the default.
     private func select(_ context: SampleContext) -> Int? {
-        var context = context
-        if backendRules.count > 1, aclSlots > 0 { context.memo = ACLMemo(count: aclSlots) }
-        for rule in backendRules {
-            if let condition = rule.condition, !condition.matches(context) { continue }
-            if let index = resolve(rule.target, context) { return index }
+        if let chosen = selection.firstResolvedRule(in: context, { resolve(backendRules[$0].target, context) }) {
+            return chosen
         }
         return defaultBackend.flatMap { resolve($0, context) }
     }

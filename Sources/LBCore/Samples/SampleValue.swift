@@ -76,8 +76,6 @@ struct SampleContext {
     var connection: ConnectionInfo
     var serverCounts: (any UsableServerCounts)?
     var response: HTTPResponseFacts? = nil
-    /// Named-ACL results already known for this request (see `ACLMemo`).
-    var memo: ACLMemo? = nil
     /// The request's unique id (`unique-id-format`), for the `unique-id` fetch.
     var uniqueID: String? = nil
 }
