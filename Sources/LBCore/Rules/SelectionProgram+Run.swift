@@ -6,11 +6,15 @@ extension SelectionProgram {
             results.initialize(repeating: 0)
             return withUnsafeTemporaryAllocation(of: FetchValues.self, capacity: max(fetches.count, 1)) { values in
                 values.initialize(repeating: FetchValues())
-                var run = SelectionRun(program: self, context: context, results: results, values: values)
-                for index in rules.indices where run.matches(rule: index) {
-                    if let backend = resolve(index) { return backend }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(tests.count, 1)) { testResults in
+                    testResults.initialize(repeating: 0)
+                    var run = SelectionRun(program: self, context: context, results: results, values: values,
+                                           testResults: testResults)
+                    for index in rules.indices where run.matches(rule: index) {
+                        if let backend = resolve(index) { return backend }
+                    }
+                    return nil
                 }
-                return nil
             }
         }
     }
@@ -33,17 +37,20 @@ struct SelectionRun {
     /// Per ACL: 0 not evaluated yet, else `ACLResult.runValue`.
     let results: UnsafeMutableBufferPointer<UInt8>
     let values: UnsafeMutableBufferPointer<FetchValues>
+    /// Per test: the result its batch decided (0 while the batch has not run), else `ACLResult.runValue`.
+    let testResults: UnsafeMutableBufferPointer<UInt8>
     /// The fetched values' bytes (and lowercase copies), back to back; `ranges` slices it.
     var bytes: [UInt8] = []
     var ranges: [Range<Int>] = []
 
     init(program: SelectionProgram, context: SampleContext, results: UnsafeMutableBufferPointer<UInt8>,
-         values: UnsafeMutableBufferPointer<FetchValues>) {
+         values: UnsafeMutableBufferPointer<FetchValues>, testResults: UnsafeMutableBufferPointer<UInt8>) {
         self.program = program
         self.context = context
         head = context.head
         self.results = results
         self.values = values
+        self.testResults = testResults
     }
 
     /// A rule's condition, as `CompiledCondition.matches` decides it.
@@ -74,7 +81,7 @@ struct SelectionRun {
         if let known = ACLResult(runValue: results[index]) { return known }
         var result = ACLResult.fail
         for testIndex in program.acls[index].tests {
-            let outcome = evaluate(test: program.tests[testIndex])
+            let outcome = evaluate(test: program.tests[testIndex], at: testIndex)
             if outcome == .pass { result = .pass; break }
             if outcome == .miss { result = .miss }
         }
@@ -82,7 +89,7 @@ struct SelectionRun {
         return result
     }
 
-    private mutating func evaluate(test: SelectionProgram.Test) -> ACLResult {
+    private mutating func evaluate(test: SelectionProgram.Test, at testIndex: Int) -> ACLResult {
         switch test.kind {
         case .generic:
             return program.generic[test.generic].evaluate(context)
@@ -100,6 +107,10 @@ struct SelectionRun {
         let valueRanges = test.folded ? fetched.folded : fetched.raw
         if test.kind == .regex { return matchesRegex(program.generic[test.generic].matcher, valueRanges) ? .pass : .fail }
         if test.method == .found { return valueRanges.isEmpty ? .fail : .pass }
+        if test.batch >= 0 {
+            if testResults[testIndex] == 0 { run(batch: program.batches[test.batch], on: valueRanges) }
+            return ACLResult(runValue: testResults[testIndex]) ?? .fail
+        }
         let patternBytes = program.patternBytes
         let matched = bytes.withUnsafeBufferPointer { bytes in
             for rangeIndex in valueRanges {
@@ -113,6 +124,33 @@ struct SelectionRun {
             return false
         }
         return matched ? .pass : .fail
+    }
+
+    /// Decides every test of `batch` at once: fail, unless a value (whole, or one of its prefixes or
+    /// suffixes of a pattern's length) is one of the batch's patterns.
+    private func run(batch: SelectionProgram.Batch, on valueRanges: Range<Int>) {
+        for member in batch.tests { testResults[program.batchTests[member]] = ACLResult.fail.runValue }
+        let program = program
+        bytes.withUnsafeBufferPointer { bytes in
+            for rangeIndex in valueRanges {
+                let value = UnsafeBufferPointer(rebasing: bytes[ranges[rangeIndex]])
+                if batch.method == .str {
+                    if let entry = program.lookup(batch, value) { markPassed(entry) }
+                    continue
+                }
+                for lengthIndex in batch.lengths {
+                    let length = program.batchLengths[lengthIndex]
+                    if length > value.count { break }
+                    let key = batch.method == .beg ? value[0..<length] : value[(value.count - length)...]
+                    if let entry = program.lookup(batch, UnsafeBufferPointer(rebasing: key)) { markPassed(entry) }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func markPassed(_ entry: SelectionProgram.BatchEntry) {
+        for index in entry.tests { testResults[program.entryTests[index]] = ACLResult.pass.runValue }
     }
 
     /// `-m reg` on fetched values: a regex whose required prefix a value lacks is not run on it.

@@ -49,6 +49,8 @@ final class SelectionProgram: @unchecked Sendable {
         var folded: Bool
         /// Indexes into `patterns`.
         var patterns: Range<Int>
+        /// Index into `batches` when the test is decided together with others on the same fetch, else -1.
+        var batch = -1
     }
 
     let rules: UnsafeBufferPointer<Rule>
@@ -63,10 +65,17 @@ final class SelectionProgram: @unchecked Sendable {
     let fetchIsFolded: UnsafeBufferPointer<Bool>
     let fetches: [CachedFetch]
     let generic: [ACLTest]
+    let batches: UnsafeBufferPointer<Batch>
+    let batchLengths: UnsafeBufferPointer<Int>
+    let batchSlots: UnsafeBufferPointer<Int>
+    let batchEntries: UnsafeBufferPointer<BatchEntry>
+    let entryTests: UnsafeBufferPointer<Int>
+    let batchTests: UnsafeBufferPointer<Int>
 
     init(_ selectionRules: [BackendSelectionRule]) {
-        var builder = Builder()
+        var builder = SelectionProgramBuilder()
         builder.add(selectionRules)
+        builder.makeBatches()
         rules = Self.freeze(builder.rules)
         groups = Self.freeze(builder.groups)
         terms = Self.freeze(builder.terms)
@@ -77,6 +86,12 @@ final class SelectionProgram: @unchecked Sendable {
         fetchIsFolded = Self.freeze(builder.fetchIsFolded)
         fetches = builder.fetches
         generic = builder.generic
+        batches = Self.freeze(builder.batches)
+        batchLengths = Self.freeze(builder.batchLengths)
+        batchSlots = Self.freeze(builder.batchSlots)
+        batchEntries = Self.freeze(builder.batchEntries)
+        entryTests = Self.freeze(builder.entryTests)
+        batchTests = Self.freeze(builder.batchTests)
     }
 
     deinit {
@@ -88,6 +103,12 @@ final class SelectionProgram: @unchecked Sendable {
         patternBytes.deallocate()
         patterns.deallocate()
         fetchIsFolded.deallocate()
+        batches.deallocate()
+        batchLengths.deallocate()
+        batchSlots.deallocate()
+        batchEntries.deallocate()
+        entryTests.deallocate()
+        batchTests.deallocate()
     }
 
     /// A copy of `array` in memory the program owns (the element types are plain values: nothing to
@@ -100,7 +121,7 @@ final class SelectionProgram: @unchecked Sendable {
 }
 
 /// Compiles the rules into the arrays a `SelectionProgram` freezes.
-private struct Builder {
+struct SelectionProgramBuilder {
     typealias Rule = SelectionProgram.Rule
     typealias Group = SelectionProgram.Group
     typealias Term = SelectionProgram.Term
@@ -117,6 +138,12 @@ private struct Builder {
     var fetches: [CachedFetch] = []
     var fetchIsFolded: [Bool] = []
     var generic: [ACLTest] = []
+    var batches: [SelectionProgram.Batch] = []
+    var batchLengths: [Int] = []
+    var batchSlots: [Int] = []
+    var batchEntries: [SelectionProgram.BatchEntry] = []
+    var entryTests: [Int] = []
+    var batchTests: [Int] = []
 
     mutating func add(_ selectionRules: [BackendSelectionRule]) {
         var namedACLs: [Int: Int] = [:]  // CompiledACL.slot → index in `acls`
