@@ -111,7 +111,7 @@ struct SelectionRun: ~Copyable {
             fetched = computeValues(of: test.pointee.fetch)
         }
         let valueRanges = test.pointee.folded ? fetched.folded : fetched.raw
-        if kind == .regex { return matchesRegex(program.generic[test.pointee.generic].matcher, valueRanges) ? .pass : .fail }
+        if kind == .regex { return matchesRegex(test, valueRanges) ? .pass : .fail }
         if test.pointee.method == .found { return valueRanges.isEmpty ? .fail : .pass }
         if test.pointee.batch >= 0 {
             if testResults[testIndex] == 0 { run(batch: program.batches[test.pointee.batch], on: valueRanges) }
@@ -154,19 +154,18 @@ struct SelectionRun: ~Copyable {
     }
 
     /// `-m reg` on fetched values: a regex whose required prefix a value lacks is not run on it.
-    private func matchesRegex(_ matcher: Matcher, _ valueRanges: Range<Int>) -> Bool {
+    private func matchesRegex(_ test: UnsafePointer<SelectionProgram.Test>, _ valueRanges: Range<Int>) -> Bool {
+        let prefixes = test.pointee.patterns
         for rangeIndex in valueRanges {
             let value = bytes.elements(ranges[rangeIndex])
             var text: Substring?
-            for box in matcher.regexes {
-                let regex = box.regex
-                if !regex.requiredPrefix.isEmpty, !regex.requiredPrefix.withUnsafeBufferPointer({
-                    ByteMatching.equal(value, at: 0, $0, foldCase: regex.ignoreCase)
-                }) {
+            for (number, patternIndex) in prefixes.enumerated() {
+                let prefix = UnsafeBufferPointer(rebasing: program.patternBytes[program.patterns[patternIndex]])
+                if !prefix.isEmpty, !ByteMatching.equal(value, at: 0, prefix, foldCase: test.pointee.prefixIgnoresCase) {
                     continue
                 }
                 if text == nil { text = Substring(decoding: value, as: UTF8.self) }
-                if regex.matches(text!) { return true }
+                if program.generic[test.pointee.generic].matcher.regexes[number].regex.matches(text!) { return true }
             }
         }
         return false
@@ -186,8 +185,11 @@ struct SelectionRun: ~Copyable {
         if program.fetchIsFolded[fetchIndex] {
             let firstFolded = ranges.count
             for rangeIndex in fetched.raw {
+                let source = ranges[rangeIndex]
                 let start = bytes.count
-                for offset in ranges[rangeIndex] { bytes.append(ByteMatching.fold(bytes[offset])) }
+                let target = bytes.appendUninitialized(count: source.count)
+                let from = bytes.base + source.lowerBound  // read after growing: the buffer may have moved
+                for offset in 0..<source.count { (target + offset).initialize(to: ByteMatching.fold(from[offset])) }
                 ranges.append(start..<bytes.count)
             }
             fetched.folded = firstFolded..<ranges.count

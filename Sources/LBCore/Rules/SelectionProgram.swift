@@ -51,6 +51,9 @@ final class SelectionProgram: @unchecked Sendable {
         var patterns: Range<Int>
         /// Index into `batches` when the test is decided together with others on the same fetch, else -1.
         var batch = -1
+        /// For `.regex`: the regexes' required prefixes (`patterns`, one per regex, possibly empty) are
+        /// compared without case.
+        var prefixIgnoresCase = false
     }
 
     let rules: UnsafeBufferPointer<Rule>
@@ -196,7 +199,13 @@ struct SelectionProgramBuilder {
         let fetchIndex = index(of: fetch, fetchIndexes: &fetchIndexes)
         if matcher.method == .reg {
             generic.append(test)
-            return Test(kind: .regex, fetch: fetchIndex, generic: generic.count - 1, method: .reg, folded: false, patterns: 0..<0)
+            let firstPattern = patterns.count
+            for box in matcher.regexes {
+                patterns.append(patternBytes.count..<patternBytes.count + box.regex.requiredPrefix.count)
+                patternBytes.append(contentsOf: box.regex.requiredPrefix)
+            }
+            return Test(kind: .regex, fetch: fetchIndex, generic: generic.count - 1, method: .reg, folded: false,
+                        patterns: firstPattern..<patterns.count, prefixIgnoresCase: matcher.ignoreCase)
         }
         let folded = matcher.ignoreCase && matcher.method != .found
         if folded { fetchIsFolded[fetchIndex] = true }

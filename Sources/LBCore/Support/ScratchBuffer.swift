@@ -39,6 +39,14 @@ struct ScratchBuffer<Element>: ~Copyable {
         count += elements.count
     }
 
+    /// Makes room for `count` more elements and returns where they go; the caller initializes all of them.
+    mutating func appendUninitialized(count added: Int) -> UnsafeMutablePointer<Element> {
+        if count + added > capacity { grow(toHold: count + added) }
+        let start = base + count
+        count += added
+        return start
+    }
+
     private mutating func grow(toHold needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
