@@ -23,7 +23,9 @@ let package = Package(
         // zlib from the system (Debian: zlib1g-dev): gzip members for the rotating log file, and
         // decompression for lblog.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LBLog", dependencies: ["CZlib"]),
+        // sendmmsg(2) for UDP and unix-datagram syslog: a writer batch leaves in one system call.
+        .systemLibrary(name: "CSocketBatch"),
+        .target(name: "LBLog", dependencies: ["CZlib", "CSocketBatch"]),
         .target(name: "LBStats", dependencies: ["LBCore"]),
         .target(
             name: "LBProxy",
@@ -57,7 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
-        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib"]),
+        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib", "CSocketBatch"]),
         .testTarget(name: "LBStatsTests", dependencies: ["LBStats", "LBCore"]),
         .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib"]),
         .testTarget(

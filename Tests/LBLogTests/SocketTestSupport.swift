@@ -52,6 +52,12 @@ final class DatagramReceiver {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Asks for a receive buffer of `bytes` (the kernel may grant less), so that a burst is not dropped.
+    func setReceiveBuffer(_ bytes: Int32) {
+        var size = bytes
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// The next datagram, or nil after the 5 s receive timeout.
     func receive() -> String? {
         var buffer = [UInt8](repeating: 0, count: 65_536)

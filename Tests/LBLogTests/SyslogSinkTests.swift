@@ -34,6 +34,40 @@ import Testing
         #expect(datagram.hasSuffix("] " + Self.line + "\n"))
     }
 
+    /// Records gathered during one writer batch leave in `sendmmsg` calls of up to `maxBatch` datagrams:
+    /// more than one call's worth must arrive one datagram each, in order, and be counted. Over UDP all of
+    /// them arrive. A unix datagram socket queues only `net.unix.max_dgram_qlen` datagrams (10 on some
+    /// machines) before the sender gets EAGAIN: what did not fit is dropped and counted, never waited for.
+    @Test(arguments: [false, true])
+    func burstLeavesInOrderOneDatagramPerRecord(unix: Bool) throws {
+        let path = makeTemporaryDirectory() + "/burst.sock"
+        let receiver = unix ? DatagramReceiver(unixPath: path) : DatagramReceiver()
+        receiver.setReceiveBuffer(4 << 20)
+        let target = unix ? path : "127.0.0.1:\(receiver.port)"
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec(target, format: .raw)])]))
+        defer { pipeline.shutdown() }
+        let count = DatagramSink.maxBatch + 44
+        for index in 0..<count { pipeline.log(sampleRecord(port: 20_000 + index, time: (2, 40, 29, 39)), logger: LogHandle(index: 0)) }
+        #expect(eventually {
+            let sink = pipeline.counters.sinks[0]
+            return sink.recordsWritten + sink.recordsDropped == UInt64(count)
+        })
+        let sink = pipeline.counters.sinks[0]
+        if !unix { #expect(sink.recordsDropped == 0) }
+        var bytes = 0, previousPort = 19_999
+        for index in 0..<Int(sink.recordsWritten) {
+            let datagram = try #require(receiver.receive(), "datagram \(index)")
+            let port = Int(datagram.prefix { $0 != " " }.split(separator: ":").last ?? "") ?? -1
+            #expect(port > previousPort && port < 20_000 + count, "datagram \(index): \(datagram.prefix(40))")
+            if !unix { #expect(port == 20_000 + index) }
+            previousPort = port
+            #expect(datagram.hasSuffix("HTTP/1.1\"\n"))
+            bytes += datagram.utf8.count
+        }
+        #expect(sink.bytesWritten == UInt64(bytes))
+    }
+
     @Test func lenTruncatesToLenMinusOneThenNewline() throws {
         let receiver = DatagramReceiver()
         let pipeline = try LogPipeline(LogPipelineConfiguration(
@@ -103,3 +137,16 @@ import Testing
         #expect(pipeline.counters.sinks[0].errors >= 1)
     }
 }
+
+#if os(Linux)
+import CSocketBatch
+
+/// `lb_mmsghdr` is declared by hand (glibc hides `struct mmsghdr` without _GNU_SOURCE): its layout must be
+/// the kernel's, or `sendmmsg` would read garbage.
+@Test func sendmmsgHeaderHasTheLinuxLayout() {
+    #expect(MemoryLayout<lb_msghdr>.size == MemoryLayout<msghdr>.size)
+    #expect(MemoryLayout<lb_msghdr>.offset(of: \.msg_iov) == MemoryLayout<msghdr>.offset(of: \.msg_iov))
+    #expect(MemoryLayout<lb_msghdr>.offset(of: \.msg_flags) == MemoryLayout<msghdr>.offset(of: \.msg_flags))
+    #expect(MemoryLayout<lb_mmsghdr>.offset(of: \.msg_len) == MemoryLayout<msghdr>.size)
+}
+#endif
