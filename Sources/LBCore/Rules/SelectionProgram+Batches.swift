@@ -2,6 +2,10 @@
 /// handling) is answered by looking the value (or its prefixes, or its suffixes, one per distinct pattern
 /// length) up in one hash table of all their patterns. With many ACLs on the same header or path, a
 /// handful of lookups replaces comparing the value with every pattern of every ACL.
+///
+/// `sub` tests (patterns of two bytes or more) are decided together too: one pass over the value checks
+/// each pair of adjacent bytes against a bitmap of the patterns' first two bytes, and only at those
+/// positions compares the patterns starting with that pair (the table then maps pairs to candidates).
 extension SelectionProgram {
     struct Batch: Sendable {
         var method: MatchMethod
@@ -12,13 +16,22 @@ extension SelectionProgram {
         var slots: Range<Int>
         /// The tests it decides (indexes into `batchTests`).
         var tests: Range<Int>
+        /// For `sub`: the bitmap of first byte pairs (1024 words of `bigramBits`).
+        var bigrams: Range<Int> = 0..<0
     }
 
-    /// One distinct pattern of a batch and the tests it belongs to.
+    /// For a `sub` batch: a pattern and the test it belongs to.
+    struct SubCandidate: Sendable {
+        var pattern: Range<Int>
+        var test: Int
+    }
+
+    /// One distinct pattern of a batch and the tests it belongs to; in a `sub` batch, one distinct pair
+    /// of first bytes and the patterns that start with it.
     struct BatchEntry: Sendable {
         /// Indexes into `patternBytes`.
         var pattern: Range<Int>
-        /// Indexes into `entryTests`.
+        /// Indexes into `entryTests`; in a `sub` batch, into `subCandidates`.
         var tests: Range<Int>
     }
 
@@ -59,15 +72,46 @@ extension SelectionProgramBuilder {
         var groups: [BatchKey: [Int]] = [:]
         var order: [BatchKey] = []
         for (index, test) in tests.enumerated() where test.kind == .bytes && !test.patterns.isEmpty {
-            guard test.method == .str || test.method == .beg || test.method == .end else { continue }
+            switch test.method {
+            case .str, .beg, .end: break
+            case .sub: guard test.patterns.allSatisfy({ patterns[$0].count >= 2 }) else { continue }
+            default: continue
+            }
             let key = BatchKey(fetch: test.fetch, method: test.method, folded: test.folded)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }
         for key in order {
             guard let members = groups[key], members.count > 1 else { continue }
-            addBatch(method: key.method, members: members)
+            if key.method == .sub { addSubBatch(members: members) } else { addBatch(method: key.method, members: members) }
         }
+    }
+
+    private mutating func addSubBatch(members: [Int]) {
+        // Patterns grouped by their first two bytes, in first-seen order.
+        var candidatesByPair: [[UInt8]: [SelectionProgram.SubCandidate]] = [:]
+        var pairOrder: [[UInt8]] = []
+        for testIndex in members {
+            for patternIndex in tests[testIndex].patterns {
+                let range = patterns[patternIndex]
+                let pair = Array(patternBytes[range.lowerBound..<range.lowerBound + 2])
+                if candidatesByPair[pair] == nil { pairOrder.append(pair) }
+                candidatesByPair[pair, default: []].append(SelectionProgram.SubCandidate(pattern: range, test: testIndex))
+            }
+        }
+        let firstWord = bigramBits.count
+        bigramBits += Array(repeating: 0, count: 1024)
+        var keys: [[UInt8]] = []
+        var entryRanges: [Range<Int>] = []
+        for pair in pairOrder {
+            let bigram = Int(pair[0]) << 8 | Int(pair[1])
+            bigramBits[firstWord + bigram >> 6] |= 1 << UInt64(bigram & 63)
+            let first = subCandidates.count
+            subCandidates += candidatesByPair[pair]!
+            keys.append(pair)
+            entryRanges.append(first..<subCandidates.count)
+        }
+        addTable(method: .sub, keys: keys, entryRanges: entryRanges, members: members, bigrams: firstWord..<bigramBits.count)
     }
 
     private mutating func addBatch(method: MatchMethod, members: [Int]) {
@@ -81,21 +125,30 @@ extension SelectionProgramBuilder {
                 if testsByPattern[pattern]?.last != testIndex { testsByPattern[pattern, default: []].append(testIndex) }
             }
         }
+        var entryRanges: [Range<Int>] = []
+        for pattern in patternOrder {
+            let first = entryTests.count
+            entryTests += testsByPattern[pattern]!
+            entryRanges.append(first..<entryTests.count)
+        }
+        addTable(method: method, keys: patternOrder, entryRanges: entryRanges, members: members, bigrams: 0..<0)
+    }
+
+    /// Adds a batch whose hash table maps each of `keys` to the matching range of `entryRanges`.
+    private mutating func addTable(method: MatchMethod, keys: [[UInt8]], entryRanges: [Range<Int>], members: [Int],
+                                   bigrams: Range<Int>) {
         let batchIndex = batches.count
         let firstLength = batchLengths.count
-        batchLengths += Set(patternOrder.map(\.count)).sorted()
+        batchLengths += Set(keys.map(\.count)).sorted()
         var slotCount = 4
-        while slotCount < patternOrder.count * 2 { slotCount *= 2 }
+        while slotCount < keys.count * 2 { slotCount *= 2 }
         let firstSlot = batchSlots.count
         batchSlots += Array(repeating: -1, count: slotCount)
-        for pattern in patternOrder {
-            let firstEntryTest = entryTests.count
-            entryTests += testsByPattern[pattern]!
+        for (key, entryRange) in zip(keys, entryRanges) {
             let start = patternBytes.count
-            patternBytes += pattern
-            batchEntries.append(SelectionProgram.BatchEntry(pattern: start..<patternBytes.count,
-                                                            tests: firstEntryTest..<entryTests.count))
-            var slot = pattern.withUnsafeBufferPointer(SelectionProgram.hash) & (slotCount - 1)
+            patternBytes += key
+            batchEntries.append(SelectionProgram.BatchEntry(pattern: start..<patternBytes.count, tests: entryRange))
+            var slot = key.withUnsafeBufferPointer(SelectionProgram.hash) & (slotCount - 1)
             while batchSlots[firstSlot + slot] >= 0 { slot = (slot + 1) & (slotCount - 1) }
             batchSlots[firstSlot + slot] = batchEntries.count - 1
         }
@@ -103,6 +156,7 @@ extension SelectionProgramBuilder {
         batchTests += members
         for testIndex in members { tests[testIndex].batch = batchIndex }
         batches.append(SelectionProgram.Batch(method: method, lengths: firstLength..<batchLengths.count,
-                                              slots: firstSlot..<batchSlots.count, tests: firstTest..<batchTests.count))
+                                              slots: firstSlot..<batchSlots.count, tests: firstTest..<batchTests.count,
+                                              bigrams: bigrams))
     }
 }

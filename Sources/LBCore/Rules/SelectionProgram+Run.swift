@@ -133,6 +133,10 @@ struct SelectionRun: ~Copyable {
     /// suffixes of a pattern's length) is one of the batch's patterns.
     private func run(batch: SelectionProgram.Batch, on valueRanges: Range<Int>) {
         for member in batch.tests { testResults[program.batchTests[member]] = ACLResult.fail.runValue }
+        if batch.method == .sub {
+            runSubstrings(batch, on: valueRanges)
+            return
+        }
         for rangeIndex in valueRanges {
             let value = bytes.elements(ranges[rangeIndex])
             if batch.method == .str {
@@ -144,6 +148,28 @@ struct SelectionRun: ~Copyable {
                 if length > value.count { break }
                 let key = batch.method == .beg ? value[0..<length] : value[(value.count - length)...]
                 if let entry = program.lookup(batch, UnsafeBufferPointer(rebasing: key)) { markPassed(entry) }
+            }
+        }
+    }
+
+    /// A `sub` batch: at each position whose two bytes start some pattern, the patterns starting with them.
+    private func runSubstrings(_ batch: SelectionProgram.Batch, on valueRanges: Range<Int>) {
+        let bits = program.bigramBits.baseAddress.unsafelyUnwrapped + batch.bigrams.lowerBound
+        for rangeIndex in valueRanges {
+            let value = bytes.elements(ranges[rangeIndex])
+            guard value.count >= 2, let base = value.baseAddress else { continue }
+            for position in 0..<(value.count - 1) {
+                let bigram = Int(base[position]) << 8 | Int(base[position + 1])
+                guard bits[bigram >> 6] & (1 << UInt64(bigram & 63)) != 0,
+                      let entry = program.lookup(batch, UnsafeBufferPointer(start: base + position, count: 2)) else { continue }
+                for candidateIndex in entry.tests {
+                    let candidate = program.subCandidates[candidateIndex]
+                    if testResults[candidate.test] == ACLResult.pass.runValue { continue }
+                    let pattern = UnsafeBufferPointer(rebasing: program.patternBytes[candidate.pattern])
+                    if ByteMatching.equal(value, at: position, pattern, foldCase: false) {
+                        testResults[candidate.test] = ACLResult.pass.runValue
+                    }
+                }
             }
         }
     }

@@ -74,6 +74,8 @@ final class SelectionProgram: @unchecked Sendable {
     let batchEntries: UnsafeBufferPointer<BatchEntry>
     let entryTests: UnsafeBufferPointer<Int>
     let batchTests: UnsafeBufferPointer<Int>
+    let subCandidates: UnsafeBufferPointer<SubCandidate>
+    let bigramBits: UnsafeBufferPointer<UInt64>
 
     init(_ selectionRules: [BackendSelectionRule]) {
         var builder = SelectionProgramBuilder()
@@ -95,6 +97,8 @@ final class SelectionProgram: @unchecked Sendable {
         batchEntries = Self.freeze(builder.batchEntries)
         entryTests = Self.freeze(builder.entryTests)
         batchTests = Self.freeze(builder.batchTests)
+        subCandidates = Self.freeze(builder.subCandidates)
+        bigramBits = Self.freeze(builder.bigramBits)
     }
 
     deinit {
@@ -112,6 +116,8 @@ final class SelectionProgram: @unchecked Sendable {
         batchEntries.deallocate()
         entryTests.deallocate()
         batchTests.deallocate()
+        subCandidates.deallocate()
+        bigramBits.deallocate()
     }
 
     /// A copy of `array` in memory the program owns (the element types are plain values: nothing to
@@ -147,6 +153,8 @@ struct SelectionProgramBuilder {
     var batchEntries: [SelectionProgram.BatchEntry] = []
     var entryTests: [Int] = []
     var batchTests: [Int] = []
+    var subCandidates: [SelectionProgram.SubCandidate] = []
+    var bigramBits: [UInt64] = []
 
     mutating func add(_ selectionRules: [BackendSelectionRule]) {
         var namedACLs: [Int: Int] = [:]  // CompiledACL.slot → index in `acls`
