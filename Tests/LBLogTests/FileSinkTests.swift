@@ -162,12 +162,13 @@ import Testing
     }
 
     @Test func optionsParseAndRefuseUnknownKeys() throws {
-        let options = try FileSinkOptions(["rotate-size": "10m", "rotate-age": "6h", "keep": "7", "level": "1",
+        let options = try FileSinkOptions(["rotate-size": "10m", "rotate-age": "6h", "keep": "7", "level": "9",
                                            "flush-interval": "250ms", "flush-size": "128k"])
         #expect(options.rotateSize == 10 << 20)
         #expect(options.rotateAgeSeconds == 6 * 3600)
         #expect(options.keep == 7)
-        #expect(options.level == 1)
+        #expect(options.level == 9)
+        #expect(try FileSinkOptions([:]).level == 1)
         #expect(options.flushIntervalMilliseconds == 250)
         #expect(options.flushSize == 128 << 10)
         #expect(throws: LogPipelineError.self) { try FileSinkOptions(["rotate": "1"]) }

