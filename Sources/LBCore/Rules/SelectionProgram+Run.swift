@@ -42,6 +42,9 @@ struct SelectionRun: ~Copyable {
     /// The fetched values' bytes (and lowercase copies), back to back; `ranges` slices it.
     var bytes = ScratchBuffer<UInt8>(capacity: 1024)
     var ranges = ScratchBuffer<Range<Int>>(capacity: 32)
+    /// The request copied into `bytes` (see `copyRequest`).
+    var layout = RequestLayout()
+    var fields = ScratchBuffer<HeaderSpan>(capacity: 16)
 
     init(program: SelectionProgram, context: SampleContext, results: UnsafeMutableBufferPointer<UInt8>,
          values: UnsafeMutableBufferPointer<FetchValues>, testResults: UnsafeMutableBufferPointer<UInt8>) {
@@ -200,13 +203,10 @@ struct SelectionRun: ~Copyable {
     /// Computes a fetch's values (and their lowercase copies when a test needs them) on first use.
     private mutating func computeValues(of fetchIndex: Int) -> FetchValues {
         guard let head else { return FetchValues() }
+        if !layout.isCopied { copyRequest(head) }
         var fetched = FetchValues(isComputed: true)
         let firstRaw = ranges.count
-        program.fetches[fetchIndex].forEachValue(in: head) { value in
-            let start = bytes.count
-            bytes.append(contentsOf: value)
-            ranges.append(start..<bytes.count)
-        }
+        appendValues(of: program.fetches[fetchIndex])
         fetched.raw = firstRaw..<ranges.count
         if program.fetchIsFolded[fetchIndex] {
             let firstFolded = ranges.count

@@ -1,6 +1,6 @@
 /// A fetch whose values a request computes once however many ACLs read them: the parts of a request that
 /// content switching reads over and over (path, URL, query, method, a header's values, a query
-/// parameter's values). `SelectionProgram` keeps these values per request.
+/// parameter's values). `SelectionProgram` keeps these values per request (`SelectionRun+Fetch`).
 struct CachedFetch: Sendable, Hashable {
     enum Kind: UInt8, Sendable {
         case path, url, query, method, header, urlParameter
@@ -20,46 +20,6 @@ struct CachedFetch: Sendable, Hashable {
         case .urlParameter(let parameter): (kind, name) = (.urlParameter, parameter)
         default: return nil
         }
-    }
-
-    /// Each value of the fetch for `head`, in order, as UTF-8 bytes: what `SampleFetch.forEachValue`
-    /// yields, found on bytes (the `?` with `memchr`) rather than through `String` indexes.
-    func forEachValue(in head: HTTPRequestHead, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        switch kind {
-        case .method: head.method.withUTF8Buffer(body)
-        case .url: head.uri.withUTF8Buffer(body)
-        case .path, .query, .urlParameter:
-            head.uri.withUTF8Buffer { uri in
-                let parts = URIParts(uri)
-                switch kind {
-                case .path: if let path = parts.path { body(path) }
-                case .query: if let query = parts.query { body(query) }
-                default: parts.forEachParameter(named: name, body)
-                }
-            }
-        case .header:
-            name.withUTF8Buffer { wanted in
-                for field in head.headers.fields {
-                    let sameName = field.name.withUTF8Buffer { ByteMatching.isEqual($0, wanted, foldCase: true) }
-                    guard sameName else { continue }
-                    field.value.withUTF8Buffer { value in
-                        var start = 0
-                        for index in 0..<value.count where value[index] == UInt8(ascii: ",") {
-                            body(Self.trimmingBlanks(value, start..<index))
-                            start = index + 1
-                        }
-                        body(Self.trimmingBlanks(value, start..<value.count))
-                    }
-                }
-            }
-        }
-    }
-
-    static func trimmingBlanks(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
-        var start = range.lowerBound, end = range.upperBound
-        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
-        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 }
 
@@ -91,22 +51,6 @@ struct URIParts {
             return index + 3
         }
         return nil
-    }
-
-    /// The values of the query parameters called `name` (`name=value` parts separated by `&`), in order.
-    func forEachParameter(named name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        guard let query else { return }
-        name.withUTF8Buffer { wanted in
-            var start = 0
-            while start < query.count {
-                let end = query[start...].firstIndex(of: UInt8(ascii: "&")) ?? query.count
-                if let equals = query[start..<end].firstIndex(of: UInt8(ascii: "=")),
-                   ByteMatching.isEqual(UnsafeBufferPointer(rebasing: query[start..<equals]), wanted, foldCase: false) {
-                    body(UnsafeBufferPointer(rebasing: query[(equals + 1)..<end]))
-                }
-                start = end + 1
-            }
-        }
     }
 }
 
