@@ -10,6 +10,6 @@ extension HTTPSession {
         record.bytesToClient += Int64(headBytes)
         completeUniqueID(&record)
         recordSent = true
-        receiver.record(record, frontend: frontend.index)
+        receiver.record(record, frontend: frontend.index, request: loggedHead, connection: connectionInfo)
     }
 }

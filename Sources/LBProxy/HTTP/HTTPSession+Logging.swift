@@ -25,7 +25,7 @@ extension HTTPSession {
         numberRequestIfNeeded()
         var record = buildRecord(status: status, termination: termination, serverName: serverName, end: end)
         completeUniqueID(&record)
-        receiver.record(record, frontend: frontend.index)
+        receiver.record(record, frontend: frontend.index, request: loggedHead, connection: connectionInfo)
     }
 
     /// The record of the current request as it stands at `end`.

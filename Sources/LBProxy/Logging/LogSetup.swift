@@ -11,6 +11,8 @@ public enum LogSetup {
         var loggers: [LoggerSpec] = []
         /// The logger name of each frontend (nil: it does not log).
         var frontendLoggers: [String?] = []
+        /// The compiled `%[...]` expressions of each frontend's log-format (nil: none).
+        var frontendSamples: [LogFormatSamples?] = []
         let global = plan.global
         for frontend in plan.frontends {
             let logging = frontend.logging
@@ -21,10 +23,12 @@ public enum LogSetup {
             }
             guard !targets.isEmpty else {
                 frontendLoggers.append(nil)
+                frontendSamples.append(nil)
                 continue
             }
             let format = try lineFormat(logging.format, mode: frontend.mode, frontend: frontend.name, at: logging.formatLocation)
             frontendLoggers.append(frontend.name)
+            frontendSamples.append(try samples(of: format, plan: plan, at: logging.formatLocation ?? SourceLocation(file: "log-format of \(frontend.name)", line: 0)))
             loggers.append(LoggerSpec(name: frontend.name, format: format, targets: try targets.map(spec), tag: logging.logTag))
         }
         if !global.logTargets.isEmpty {
@@ -44,7 +48,18 @@ public enum LogSetup {
         }
         return PipelineAccessLog(
             pipeline: pipeline, frontendLoggers: frontendLoggers.map { $0.flatMap(pipeline.handle(named:)) },
-            options: options, events: pipeline.handle(named: eventLogger))
+            options: options, events: pipeline.handle(named: eventLogger), samples: frontendSamples)
+    }
+
+    /// The `%[...]` expressions of a custom format, compiled against the plan (`lb -c` reported their
+    /// problems already; a startup that gets this far and fails here says why).
+    private static func samples(of format: LogLineFormat, plan: ProxyPlan, at location: SourceLocation) throws -> LogFormatSamples? {
+        guard case .custom(let custom) = format, !custom.sampleExpressions.isEmpty else { return nil }
+        let compiled = LogFormatSamples.compile(custom.sampleExpressions, plan: plan, at: location)
+        guard let samples = compiled.samples else {
+            throw StartupError(message: compiled.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        return samples
     }
 
     /// The logger that carries process events (a name no proxy can have).

@@ -1,3 +1,4 @@
+import LBCore
 import LBLog
 
 /// The access log of a running lb: routes each record to its frontend's logger (with the frontend's
@@ -12,19 +13,32 @@ public final class PipelineAccessLog: AccessLogReceiver, Sendable {
     private let frontendLoggers: [LogHandle?]
     private let options: [Options]
     private let events: LogHandle?
+    /// Per frontend, the `%[...]` expressions of its log-format, evaluated for each record.
+    private let samples: [LogFormatSamples?]
 
-    init(pipeline: LogPipeline, frontendLoggers: [LogHandle?], options: [Options], events: LogHandle?) {
+    init(pipeline: LogPipeline, frontendLoggers: [LogHandle?], options: [Options], events: LogHandle?,
+         samples: [LogFormatSamples?] = []) {
         self.pipeline = pipeline
         self.frontendLoggers = frontendLoggers
         self.options = options
         self.events = events
+        self.samples = samples
     }
 
     public func record(_ record: LogRecord, frontend: Int) {
+        self.record(record, frontend: frontend, request: nil, connection: nil)
+    }
+
+    public func record(_ record: LogRecord, frontend: Int, request: HTTPRequestHead?, connection: ConnectionInfo?) {
         guard frontend < frontendLoggers.count, let logger = frontendLoggers[frontend] else { return }
         let settings = options[frontend]
         if settings.dontLogNormal && !record.isError { return }
-        pipeline.log(record, logger: logger, level: LogPipeline.level(for: record, separateErrors: settings.separateErrors))
+        var values: [String?] = []
+        if frontend < samples.count, let expressions = samples[frontend], let connection {
+            values = expressions.values(request: request, connection: connection, uniqueID: record.uniqueID)
+        }
+        pipeline.log(record, logger: logger, level: LogPipeline.level(for: record, separateErrors: settings.separateErrors),
+                     samples: values)
     }
 
     /// Sends a process event (server state change...) to the global log targets.

@@ -1,3 +1,4 @@
+import LBCore
 import LBLog
 
 /// Takes the one record each finished HTTP request or TCP session produces. Called on the session's
@@ -5,4 +6,13 @@ import LBLog
 public protocol AccessLogReceiver: Sendable {
     /// `frontend` is the index of the frontend in the plan (for per-proxy log settings).
     func record(_ record: LogRecord, frontend: Int)
+    /// As `record(_:frontend:)`, with what the log-format's `%[...]` expressions read: the request head
+    /// (nil for a TCP session or a request that could not be parsed) and the client connection.
+    func record(_ record: LogRecord, frontend: Int, request: HTTPRequestHead?, connection: ConnectionInfo?)
+}
+
+extension AccessLogReceiver {
+    public func record(_ record: LogRecord, frontend: Int, request: HTTPRequestHead?, connection: ConnectionInfo?) {
+        self.record(record, frontend: frontend)
+    }
 }

@@ -364,6 +364,6 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         if frontend.countsRequests { record.requestCounter = runtime.requestCounter.loadThenWrappingIncrement(ordering: .relaxed) }
         // A TCP session's unique id is computed when it is logged (HAProxy does the same).
         record.uniqueID = frontend.uniqueID?.make(from: record, request: nil, connection: connectionInfo)
-        receiver.record(record, frontend: frontend.index)
+        receiver.record(record, frontend: frontend.index, request: nil, connection: connectionInfo)
     }
 }
