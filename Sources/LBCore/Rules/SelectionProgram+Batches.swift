@@ -87,6 +87,14 @@ extension SelectionProgramBuilder {
         }
     }
 
+    /// Points each term whose ACL is one batched test at that test.
+    mutating func linkBatchedTerms() {
+        for index in terms.indices {
+            let testRange = acls[terms[index].acl].tests
+            if testRange.count == 1, tests[testRange.lowerBound].batch >= 0 { terms[index].batchedTest = testRange.lowerBound }
+        }
+    }
+
     private mutating func addSubBatch(members: [Int]) {
         // Patterns grouped by their first two bytes, in first-seen order.
         var candidatesByPair: [[UInt8]: [SelectionProgram.SubCandidate]] = [:]

@@ -65,7 +65,14 @@ struct SelectionRun: ~Copyable {
             var groupResult = ACLResult.pass
             for termIndex in program.groups[groupIndex].terms {
                 let term = program.terms[termIndex]
-                var result = evaluate(acl: term.acl)
+                var result: ACLResult
+                if term.batchedTest >= 0 {
+                    // Decided with its batch: read the test's result (running the batch the first time).
+                    let known = testResults[term.batchedTest]
+                    result = known != 0 ? ACLResult(runValue: known) ?? .fail : evaluate(test: term.batchedTest)
+                } else {
+                    result = evaluate(acl: term.acl)
+                }
                 if term.negated { result = result.negated }
                 if result == .fail { groupResult = .fail; break }
                 if result == .miss { groupResult = .miss }

@@ -24,6 +24,9 @@ final class SelectionProgram: @unchecked Sendable {
     struct Term: Sendable {
         var acl: Int
         var negated: Bool
+        /// When the ACL is a single test decided by a batch: that test, whose result the term reads
+        /// directly (no per-ACL bookkeeping); else -1.
+        var batchedTest = -1
     }
     /// OR of tests.
     struct ACL: Sendable {
@@ -81,6 +84,7 @@ final class SelectionProgram: @unchecked Sendable {
         var builder = SelectionProgramBuilder()
         builder.add(selectionRules)
         builder.makeBatches()
+        builder.linkBatchedTerms()
         rules = Self.freeze(builder.rules)
         groups = Self.freeze(builder.groups)
         terms = Self.freeze(builder.terms)
