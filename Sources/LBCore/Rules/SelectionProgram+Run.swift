@@ -1,3 +1,5 @@
+import LBConfig
+
 extension SelectionProgram {
     /// The result of the first rule whose condition holds and for which `resolve` (given the rule's index)
     /// returns a backend; nil when none does.
@@ -34,6 +36,8 @@ struct SelectionRun: ~Copyable {
     let context: SampleContext
     /// `context.head`, copied out once (each copy retains its strings).
     let head: HTTPRequestHead?
+    /// `context.connection.source`, for `src` tests.
+    let source: IPAddress?
     /// Per ACL: 0 not evaluated yet, else `ACLResult.runValue`.
     let results: UnsafeMutableBufferPointer<UInt8>
     let values: UnsafeMutableBufferPointer<FetchValues>
@@ -51,6 +55,7 @@ struct SelectionRun: ~Copyable {
         self.program = program
         self.context = context
         head = context.head
+        source = context.connection.source
         self.results = results
         self.values = values
         self.testResults = testResults
@@ -112,8 +117,9 @@ struct SelectionRun: ~Copyable {
             return program.generic[test.pointee.generic].evaluate(context)
         }
         if kind == .sourceAddress {
-            guard let source = context.connection.source else { return .fail }
-            return program.generic[test.pointee.generic].matcher.networks.contains { $0.contains(source) } ? .pass : .fail
+            guard let source else { return .fail }
+            for index in test.pointee.patterns where program.networks[index].contains(source) { return .pass }
+            return .fail
         }
         var fetched = values[test.pointee.fetch]
         if !fetched.isComputed {

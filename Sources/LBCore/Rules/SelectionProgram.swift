@@ -1,3 +1,5 @@
+import LBConfig
+
 /// A proxy's `use_backend` conditions compiled into flat arrays of plain values.
 ///
 /// Evaluated as a tree of classes and arrays (`CompiledCondition` → `CompiledACL` → `ACLTest` →
@@ -36,7 +38,7 @@ final class SelectionProgram: @unchecked Sendable {
         enum Kind: Sendable {
             /// A string match (or `-m found`) on the values of `fetches[fetch]`.
             case bytes
-            /// `src` against the networks of `generic[generic]`'s matcher.
+            /// `src` against the networks `patterns` (indexes into `networks`).
             case sourceAddress
             /// A regex match on the values of `fetches[fetch]` with the regexes of `generic[generic]`'s
             /// matcher: each regex's required prefix is checked on the bytes before the engine runs.
@@ -78,6 +80,8 @@ final class SelectionProgram: @unchecked Sendable {
     let entryTests: UnsafeBufferPointer<Int>
     let batchTests: UnsafeBufferPointer<Int>
     let subCandidates: UnsafeBufferPointer<SubCandidate>
+    /// The networks of `src` tests.
+    let networks: UnsafeBufferPointer<IPNetwork>
     let bigramBits: UnsafeBufferPointer<UInt64>
 
     init(_ selectionRules: [BackendSelectionRule]) {
@@ -102,6 +106,7 @@ final class SelectionProgram: @unchecked Sendable {
         entryTests = Self.freeze(builder.entryTests)
         batchTests = Self.freeze(builder.batchTests)
         subCandidates = Self.freeze(builder.subCandidates)
+        networks = Self.freeze(builder.networks)
         bigramBits = Self.freeze(builder.bigramBits)
     }
 
@@ -121,6 +126,7 @@ final class SelectionProgram: @unchecked Sendable {
         entryTests.deallocate()
         batchTests.deallocate()
         subCandidates.deallocate()
+        networks.deallocate()
         bigramBits.deallocate()
     }
 
@@ -158,6 +164,7 @@ struct SelectionProgramBuilder {
     var entryTests: [Int] = []
     var batchTests: [Int] = []
     var subCandidates: [SelectionProgram.SubCandidate] = []
+    var networks: [IPNetwork] = []
     var bigramBits: [UInt64] = []
 
     mutating func add(_ selectionRules: [BackendSelectionRule]) {
@@ -200,8 +207,9 @@ struct SelectionProgramBuilder {
         let matcher = test.matcher
         let plainFetch = test.isSample && test.expression.converters.isEmpty
         if plainFetch, test.expression.fetch == .source, matcher.method == .ip {
-            generic.append(test)
-            return Test(kind: .sourceAddress, fetch: -1, generic: generic.count - 1, method: .ip, folded: false, patterns: 0..<0)
+            let first = networks.count
+            networks += matcher.networks
+            return Test(kind: .sourceAddress, fetch: -1, generic: -1, method: .ip, folded: false, patterns: first..<networks.count)
         }
         guard plainFetch, let fetch = CachedFetch(test.expression.fetch),
               Self.runsOnBytes(matcher.method) || matcher.method == .reg else {
