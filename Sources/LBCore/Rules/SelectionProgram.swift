@@ -84,57 +84,47 @@ final class SelectionProgram: @unchecked Sendable {
     let networks: UnsafeBufferPointer<IPNetwork>
     let bigramBits: UnsafeBufferPointer<UInt64>
 
+    /// Every table's memory, freed together.
+    private let allocations: [UnsafeMutableRawPointer]
+
     init(_ selectionRules: [BackendSelectionRule]) {
         var builder = SelectionProgramBuilder()
         builder.add(selectionRules)
         builder.makeBatches()
         builder.linkBatchedTerms()
-        rules = Self.freeze(builder.rules)
-        groups = Self.freeze(builder.groups)
-        terms = Self.freeze(builder.terms)
-        acls = Self.freeze(builder.acls)
-        tests = Self.freeze(builder.tests)
-        patternBytes = Self.freeze(builder.patternBytes)
-        patterns = Self.freeze(builder.patterns)
-        fetchIsFolded = Self.freeze(builder.fetchIsFolded)
+        var owned: [UnsafeMutableRawPointer] = []
+        rules = Self.freeze(builder.rules, &owned)
+        groups = Self.freeze(builder.groups, &owned)
+        terms = Self.freeze(builder.terms, &owned)
+        acls = Self.freeze(builder.acls, &owned)
+        tests = Self.freeze(builder.tests, &owned)
+        patternBytes = Self.freeze(builder.patternBytes, &owned)
+        patterns = Self.freeze(builder.patterns, &owned)
+        fetchIsFolded = Self.freeze(builder.fetchIsFolded, &owned)
+        batches = Self.freeze(builder.batches, &owned)
+        batchLengths = Self.freeze(builder.batchLengths, &owned)
+        batchSlots = Self.freeze(builder.batchSlots, &owned)
+        batchEntries = Self.freeze(builder.batchEntries, &owned)
+        entryTests = Self.freeze(builder.entryTests, &owned)
+        batchTests = Self.freeze(builder.batchTests, &owned)
+        subCandidates = Self.freeze(builder.subCandidates, &owned)
+        networks = Self.freeze(builder.networks, &owned)
+        bigramBits = Self.freeze(builder.bigramBits, &owned)
         fetches = builder.fetches
         generic = builder.generic
-        batches = Self.freeze(builder.batches)
-        batchLengths = Self.freeze(builder.batchLengths)
-        batchSlots = Self.freeze(builder.batchSlots)
-        batchEntries = Self.freeze(builder.batchEntries)
-        entryTests = Self.freeze(builder.entryTests)
-        batchTests = Self.freeze(builder.batchTests)
-        subCandidates = Self.freeze(builder.subCandidates)
-        networks = Self.freeze(builder.networks)
-        bigramBits = Self.freeze(builder.bigramBits)
+        allocations = owned
     }
 
     deinit {
-        rules.deallocate()
-        groups.deallocate()
-        terms.deallocate()
-        acls.deallocate()
-        tests.deallocate()
-        patternBytes.deallocate()
-        patterns.deallocate()
-        fetchIsFolded.deallocate()
-        batches.deallocate()
-        batchLengths.deallocate()
-        batchSlots.deallocate()
-        batchEntries.deallocate()
-        entryTests.deallocate()
-        batchTests.deallocate()
-        subCandidates.deallocate()
-        networks.deallocate()
-        bigramBits.deallocate()
+        for allocation in allocations { allocation.deallocate() }
     }
 
     /// A copy of `array` in memory the program owns (the element types are plain values: nothing to
-    /// deinitialize).
-    private static func freeze<Element>(_ array: [Element]) -> UnsafeBufferPointer<Element> {
+    /// deinitialize); its allocation is added to `owned`.
+    private static func freeze<Element>(_ array: [Element], _ owned: inout [UnsafeMutableRawPointer]) -> UnsafeBufferPointer<Element> {
         let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(array.count, 1))
         _ = buffer.initialize(from: array)
+        owned.append(UnsafeMutableRawPointer(buffer.baseAddress!))
         return UnsafeBufferPointer(rebasing: buffer[0..<array.count])
     }
 }
