@@ -15,29 +15,11 @@ mkdir -p "$OUT"
 source bench/lib.sh
 ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light python3:python3
 HAPROXY=$(command -v haproxy)
-NGINX=$(command -v nginx)
 LB=$(build_lb)
 
 NGINX_PORT=18200; LB_LOG=18201; LB_NOLOG=18202; HA_LOG=18203; SYSLOG_PORT=18214
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx.err;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "hello from nginx\n"; } }
-}
-NGINX
-"$NGINX" -c "$WORK/nginx.conf" & pids+=($!)
+bench_workdir
+start_nginx "$NGINX_PORT"
 
 # A UDP sink that counts datagrams (as a syslog server would receive them) without writing them.
 python3 - "$SYSLOG_PORT" "$WORK/udp.count" <<'PY' & pids+=($!)

@@ -24,15 +24,10 @@ mkdir -p "$OUT"
 source bench/lib.sh
 ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light curl:curl
 HAPROXY=$(command -v haproxy)
-NGINX=$(command -v nginx)
 LB=$(build_lb)
 
 NGINX_PORT=18300; NGINX_RULES=18301; LB_PLAIN=18302; LB_ROUTED=18303; HA_PLAIN=18304; HA_ROUTED=18305
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_workdir
 
 # The request every run sends.
 REQ_PATH='/shop/catalog/item/12345?id=12345&ref=home&lang=en'
@@ -44,21 +39,7 @@ REQ_HEADERS=(
 )
 
 # The backend: nginx, one worker; the default backend's port answers 200, the rule backends' port 404.
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx.err;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "hello from nginx\n"; } }
-  server { listen 127.0.0.1:$NGINX_RULES; location / { return 404 "routed by a use_backend rule\n"; } }
-}
-NGINX
-"$NGINX" -c "$WORK/nginx.conf" & pids+=($!)
+start_nginx "$NGINX_PORT" "server { listen 127.0.0.1:$NGINX_RULES; location / { return 404 \"routed by a use_backend rule\\n\"; } }"
 
 # The 100 ACLs (a0..a99), ten kinds in turn; none matches the benchmark request.
 acls() {
@@ -162,18 +143,8 @@ for p in $LB_PLAIN $LB_ROUTED $HA_PLAIN $HA_ROUTED; do
   [ "$code" = "$want" ] || { echo "rule check through port $p: HTTP $code, expected $want" >&2; exit 1; }
 done
 
-# Prints "requests_per_s p99_ms" for one wrk run.
-run_wrk() {
-  local port=$1
-  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${REQ_HEADERS[@]}" "http://127.0.0.1:$port$REQ_PATH" > "$WORK/wrk.out" 2>&1 || true
-  cp "$WORK/wrk.out" "$OUT/wrk-last.txt"
-  if grep -q "Non-2xx" "$WORK/wrk.out"; then echo "non-2xx answers through port $port: see $OUT/wrk-last.txt" >&2; exit 1; fi
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    /^ +99%/ { p99 = ms($2) }
-    END { printf "%.0f %.2f\n", rps, p99 }' "$WORK/wrk.out"
-}
+# Prints "requests_per_s p99_ms" for one wrk run (stops on any non-2xx answer: a rule matched).
+run_wrk() { wrk_rps_p99 "http://127.0.0.1:$1$REQ_PATH" "${REQ_HEADERS[@]}"; }
 port_of() { case $1 in lb-plain) echo $LB_PLAIN ;; lb-routed) echo $LB_ROUTED ;; haproxy-plain) echo $HA_PLAIN ;; haproxy-routed) echo $HA_ROUTED ;; esac; }
 CASES=(lb-plain lb-routed haproxy-plain haproxy-routed)
 
