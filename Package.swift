@@ -57,15 +57,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Helpers every test target shares: bounded runs of peer programs and child processes.
+        .target(name: "LBTestSupport", path: "Tests/LBTestSupport"),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
-        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib", "CSocketBatch"]),
+        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib", "CSocketBatch", "LBTestSupport"]),
         .testTarget(name: "LBStatsTests", dependencies: ["LBStats", "LBCore"]),
-        .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib"]),
+        .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib", "LBTestSupport"]),
         .testTarget(
             name: "LBProxyTests",
             dependencies: [
-                "LBProxy", "LBConfig", "LBCore",
+                "LBProxy", "LBConfig", "LBCore", "LBTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

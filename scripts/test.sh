@@ -26,4 +26,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 swift build --build-tests
-swift test --skip-build "$@"
+# The whole run takes well under a minute here; a run still going after 15 minutes is hung. The bounded
+# runner then prints which tests never finished and where the test process waits, and fails.
+scripts/run-bounded.sh 900 swift test --skip-build "$@"

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 @testable import LBLog
 
@@ -35,20 +36,8 @@ struct HalogInteropTests {
     }
 
     static func halog(_ arguments: [String], input: Data) throws -> (output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: halogPath!)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        let outcome = try ExternalTool.run(halogPath!, arguments, input: input)
+        return (outcome.output, outcome.errors)
     }
 
     @Test func halogReadsTheFileWithoutErrors() throws {

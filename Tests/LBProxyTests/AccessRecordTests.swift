@@ -1,4 +1,5 @@
 import LBLog
+import LBTestSupport
 import Testing
 
 /// The record each request produces: names, timers with HAProxy's -1 rules, status, bytes and the
@@ -129,7 +130,7 @@ import Testing
         #expect(try slow.readResponse().status == 408)
         let leaving = try RawClient(port: port)
         try leaving.send("GET /hang HTTP/1.1\r\nHost: h\r\n\r\n")
-        while backend.requests.isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await waitUntil("the server to receive the request") { !backend.requests.isEmpty }
         leaving.reset()
         let records = await log.waitFor(2)
         #expect(records.contains { $0.status == 408 && $0.terminationState == "cR--" })

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 
 /// The `lb` executable itself: configuration check, demo configuration, version.
@@ -75,36 +76,23 @@ import Testing
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // A watchdog: should lb never print its banner, stop it so the read below ends instead of hanging.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: watchdog)
-        defer { watchdog.cancel() }
-        // The banner is printed once every listener is bound.
-        var banner = ""
-        while !banner.contains("Stop with") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            banner += String(decoding: data, as: UTF8.self)
-        }
+        defer { process.stop() }
+        // The banner is printed once every listener is bound (lb is killed should it not come in 20 s).
+        let banner = process.read(out, until: "Stop with", within: 20)
         #expect(banner.contains("http://127.0.0.1:8080/"))
         #expect(banner.contains("http://127.0.0.1:8404/stats"))
 
         var answers: [String] = []
         for _ in 0..<2 {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            curl.arguments = ["curl", "-sS", "http://127.0.0.1:8080/"]
-            let curlOut = Pipe()
-            curl.standardOutput = curlOut
-            try curl.run()
-            answers.append(String(decoding: curlOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-            curl.waitUntilExit()
-            #expect(curl.terminationStatus == 0)
+            let curl = try ExternalTool.run("curl", ["-sS", "--max-time", "10", "http://127.0.0.1:8080/"])
+            #expect(curl.status == 0, "\(curl.errors)")
+            answers.append(curl.output)
         }
         #expect(Set(answers) == ["Hello from app1\n", "Hello from app2\n"])
 
         process.terminate()  // SIGTERM: graceful stop
-        process.waitUntilExit()
+        #expect(process.waitUntilExit(within: 15), "lb still running 15 s after SIGTERM")
+        process.stop()
         #expect(process.terminationStatus == 0)
     }
 }

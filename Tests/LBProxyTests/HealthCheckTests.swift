@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -22,7 +23,7 @@ import Testing
                 server alive 127.0.0.1:\(alive.port) check inter 50ms fall 1 rise 1
             """)
         let dead = lb.balancer.runtime.backends[0].servers[0]
-        while dead.healthy.load(ordering: .relaxed) { try await Task.sleep(nanoseconds: 10_000_000) }
+        try await waitUntil("checks to mark the dead server DOWN") { !dead.healthy.load(ordering: .relaxed) }
         for _ in 0..<6 {
             #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").bodyText == "alive\n")
         }
@@ -54,11 +55,11 @@ import Testing
                 server s1 127.0.0.1:\(backend.port) check inter 50ms fall 2 rise 2
             """)
         let server = lb.balancer.runtime.backends[0].servers[0]
-        while server.healthy.load(ordering: .relaxed) { try await Task.sleep(nanoseconds: 10_000_000) }
+        try await waitUntil("checks to mark the server DOWN") { !server.healthy.load(ordering: .relaxed) }
         #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 503)
         #expect(server.lastCheck.load(ordering: .relaxed) == CheckResult.Status.layer7WrongStatus.rawValue)
         failing.withLockedValue { $0 = false }
-        while !server.healthy.load(ordering: .relaxed) { try await Task.sleep(nanoseconds: 10_000_000) }
+        try await waitUntil("rise checks to bring the server back UP") { server.healthy.load(ordering: .relaxed) }
         #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").bodyText == "s1\n")
         #expect(backend.requests.contains { $0.requestLine == "GET /health HTTP/1.0" })
         await lb.stop()

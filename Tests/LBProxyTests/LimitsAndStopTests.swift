@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -70,7 +71,7 @@ import Testing
         let busy = try RawClient(port: port)
         try busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         // Wait until the slow request reached the server, then stop lb while it is in flight.
-        while slow.requests.count < 2 { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await waitUntil("the slow server to receive both requests") { slow.requests.count >= 2 }
         stopped.withLockedValue { $0 = lb.balancer }
         let stopping = Task { await lb.balancer.shutdown(grace: .seconds(5)) }
         let response = try await offloaded { try busy.readResponse() }

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import NIOConcurrencyHelpers
 import Testing
 #if canImport(Glibc)
@@ -38,13 +39,9 @@ import Glibc
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // The banner says lb is listening; end of output (lb exited) ends the wait too.
-        var banner = ""
-        while !banner.contains("Stop with") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            banner += String(decoding: data, as: UTF8.self)
-        }
+        defer { process.stop() }
+        // The banner says lb is listening; end of output (lb exited, or was killed after 20 s) ends the wait too.
+        let banner = process.read(out, until: "Stop with", within: 20)
         #expect(banner.contains("Stop with"))
 
         // One client, one request after another, each with its own path; the count of answered ones is
@@ -52,10 +49,11 @@ import Glibc
         let answered = NIOLockedValueBox(0)
         // When each request was answered (index: its number - 1), to tell how old the lost ones were.
         let answeredAt = NIOLockedValueBox<[ContinuousClock.Instant]>([])
-        let stop = NIOLockedValueBox(false)
+        let stop = NIOLockedValueBox(false), loadEnded = NIOLockedValueBox(false)
         let client = try RawClient(port: port)
         let load = Task {
             try await offloaded {
+                defer { loadEnded.withLockedValue { $0 = true } }
                 var number = 0
                 while !stop.withLockedValue({ $0 }) {
                     number += 1
@@ -66,7 +64,12 @@ import Glibc
                 }
             }
         }
-        while answered.withLockedValue({ $0 }) < 2000 { try await Task.sleep(nanoseconds: 10_000_000) }
+        // The client stops at the first request lb does not answer: then the wait ends too, and fails.
+        try await waitUntil("2000 answered requests") {
+            try #require(answered.withLockedValue({ $0 }) >= 2000 || !loadEnded.withLockedValue({ $0 }),
+                         "the client stopped after \(answered.withLockedValue { $0 }) answers")
+            return answered.withLockedValue({ $0 }) >= 2000
+        }
         kill(process.processIdentifier, SIGKILL)
         let killedAt = ContinuousClock.now
         stop.withLockedValue { $0 = true }
@@ -75,15 +78,7 @@ import Glibc
         let done = answered.withLockedValue { $0 }
 
         // zcat prints every complete member and stops at a member the kill cut short.
-        let unzip = Process()
-        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        unzip.arguments = ["zcat", directory + "/access.log"]
-        let unzipped = Pipe()
-        unzip.standardOutput = unzipped
-        unzip.standardError = FileHandle.nullDevice
-        try unzip.run()
-        let text = String(decoding: unzipped.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        unzip.waitUntilExit()
+        let text = try ExternalTool.run("zcat", [directory + "/access.log"]).output
         let logged = text.split(separator: "\n").compactMap { line -> Int? in
             guard let range = line.range(of: "\"GET /c/") else { return nil }
             return Int(line[range.upperBound...].prefix { $0.isNumber })

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 
 /// Under load from a real client (wrk) while the gzip log file rotates again and again, every request

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 
 /// lb's access logs read by the real halog: a varied workload through lb is logged over UDP syslog and

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -37,10 +38,10 @@ import Testing
         // The first request holds a's only slot; the second waits for a (its queue is then full).
         let first = try RawClient(port: port)
         try first.send("GET /1 HTTP/1.1\r\nHost: x\r\nCookie: SRV=a\r\n\r\n")
-        while a.requests.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await waitUntil("server a to receive the first request") { !a.requests.isEmpty }
         let second = try RawClient(port: port)
         try second.send("GET /2 HTTP/1.1\r\nHost: x\r\nCookie: SRV=a\r\n\r\n")
-        while server.waiting.load(ordering: .relaxed) < 1 { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await waitUntil("a request waiting for server a") { server.waiting.load(ordering: .relaxed) >= 1 }
 
         // The third cannot wait for a: b answers it at once, while a still holds the first.
         let third = try await offloaded { try fetch(port: port, "GET /3 HTTP/1.1\r\nHost: x\r\nCookie: SRV=a\r\n\r\n") }

@@ -1,5 +1,6 @@
 import Atomics
 import Foundation
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -136,7 +137,7 @@ import Testing
         #expect(sent.load(ordering: .relaxed) > 0)
 
         stop.store(true, ordering: .relaxed)
-        while !traffic.isFinished { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil("the traffic thread to end") { traffic.isFinished }
         await lb.stop()
         await backend.stop()
     }

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -37,9 +38,9 @@ import Testing
             try client.send("GET /\(number) HTTP/1.1\r\nHost: x\r\n\r\n")
             clients.append(client)
             // Only one request at a time may reach the server; the others wait in lb's queue.
-            if number == 1 { while backend.requests.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) } }
+            if number == 1 { try await waitUntil("the server to receive the first request") { !backend.requests.isEmpty } }
         }
-        while lb.balancer.runtime.backends[0].queue.count < 2 { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await waitUntil("two requests in the queue") { lb.balancer.runtime.backends[0].queue.count >= 2 }
         #expect(backend.requests.count == 1)
         for number in 1...3 {
             release.withLockedValue { $0 = number }
@@ -63,7 +64,7 @@ import Testing
         let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, queueTimeout: "200ms"), accessLog: log)
         let holder = try RawClient(port: port)
         try holder.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")
-        while backend.requests.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await waitUntil("the server to receive the held request") { !backend.requests.isEmpty }
         let waiting = try await offloaded { try fetch(port: port, "GET /late HTTP/1.1\r\nHost: x\r\n\r\n") }
         #expect(waiting.status == 503)
         let record = try #require(await log.waitFor(1).first { $0.requestLine == "GET /late HTTP/1.1" })

@@ -1,5 +1,6 @@
 import Atomics
 import Foundation
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -33,10 +34,7 @@ struct RuntimeAPIInteropTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // haproxy goes away however the test ends (a failed #require throws through here).
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        defer { process.stop() }
         let harness = try await LBHarness.start(RuntimeAPIInterop.config(lb, s1: s1.port, s2: s2.port))
         try await RuntimeAPIInterop.waitFor("haproxy's stats socket") {
             FileManager.default.fileExists(atPath: haproxy.admin) && (try? haproxy.ask("show info"))?.hasPrefix("Name: HAProxy") == true

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 @testable import LBLog
 @testable import LBReport
@@ -84,10 +85,7 @@ enum HalogInterop {
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice
         try haproxy.run()
-        defer {
-            haproxy.terminate()
-            haproxy.waitUntilExit()
-        }
+        defer { haproxy.stop() }
         try waitUntilListening(front)
 
         var requests: [String] = []
@@ -107,16 +105,7 @@ enum HalogInterop {
     }
 
     static func halog(_ flag: String, _ file: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: halogPath!)
-        process.arguments = [flag, "-q"]
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ExternalTool.run(halogPath!, [flag, "-q"], input: try Data(contentsOf: URL(fileURLWithPath: file))).output
     }
 
     static func freePort() throws -> Int {

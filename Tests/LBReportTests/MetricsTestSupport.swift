@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -16,19 +17,8 @@ enum Promtool {
 
     /// `promtool check metrics` on `text`: its exit status and what it said.
     static func checkMetrics(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let said = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: said, as: UTF8.self))
+        let outcome = try ExternalTool.run(path!, ["check", "metrics"], input: text)
+        return (outcome.status, outcome.output + outcome.errors)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 
 /// Helpers for the metrics and stats-page tests: reading a sample from an exposition, running a tool.
 enum MetricsSupport {

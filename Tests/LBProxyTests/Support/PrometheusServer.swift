@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 
 /// A real Prometheus server (the Debian package) on loopback, with its own storage in a temporary folder,
 /// queried through its HTTP API with curl.
@@ -28,8 +29,7 @@ final class PrometheusServer {
     }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        process.stop()
     }
 
     /// The body of a GET on the API, as text.

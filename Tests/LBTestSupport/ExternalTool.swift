@@ -1,0 +1,64 @@
+import Foundation
+
+/// Runs a program to completion (found on PATH unless `executable` is a path), feeding it `input` and
+/// collecting its output: the one way tests drive real peers (halog, promtool, socat, zcat, curl,
+/// chromium, lb itself).
+///
+/// Every run is bounded: the program runs under coreutils' `timeout`, which after `limit` seconds kills
+/// its whole process group (chromium's helpers too, which would otherwise hold the output pipes open),
+/// and the run throws. A peer that hangs then fails its test, naming the peer, instead of hanging the
+/// test run.
+public enum ExternalTool {
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var output: String
+        public var errors: String
+    }
+
+    public struct TimedOut: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], input: String? = nil,
+                           limit: Int = 60) throws -> Outcome {
+        try run(executable, arguments, input: input.map { Data($0.utf8) }, limit: limit)
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], input: Data?, limit: Int = 60) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        // `--kill-after`: a program that ignores SIGTERM gets SIGKILL 5 s later.
+        process.arguments = ["--kill-after=5", "\(limit)", executable] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let started = ContinuousClock.now
+        try process.run()
+        // Input, output and errors move concurrently, so that no pipe filling up can stall the program.
+        let writer = Thread {
+            if let input { try? stdin.fileHandleForWriting.write(contentsOf: input) }
+            try? stdin.fileHandleForWriting.close()
+        }
+        let errorsBox = DataBox()
+        let reader = Thread { errorsBox.data = stderr.fileHandleForReading.readDataToEndOfFile() }
+        writer.start()
+        reader.start()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished || !writer.isFinished { usleep(1000) }
+        let outcome = Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                              errors: String(decoding: errorsBox.data, as: UTF8.self))
+        // Told by the time taken, not the status: with SIGTERM blocked (a mask inherited from the test
+        // process) only the SIGKILL that follows works, and it ends `timeout` itself too.
+        if started.duration(to: .now) >= .seconds(limit) {
+            throw TimedOut(description: "\(executable) \(arguments.joined(separator: " ")) did not finish within \(limit) s;"
+                           + " it printed: \(outcome.output.suffix(300)) \(outcome.errors.suffix(300))")
+        }
+        return outcome
+    }
+
+    private final class DataBox: @unchecked Sendable {
+        var data = Data()
+    }
+}
