@@ -50,6 +50,8 @@ import Glibc
         // When each request was answered (index: its number - 1), to tell how old the lost ones were.
         let answeredAt = NIOLockedValueBox<[ContinuousClock.Instant]>([])
         let stop = NIOLockedValueBox(false), loadEnded = NIOLockedValueBox(false)
+        // Why the client stopped before it was told to, for the failure message.
+        let stopReason = NIOLockedValueBox("")
         let client = try RawClient(port: port)
         let load = Task {
             try await offloaded {
@@ -57,8 +59,13 @@ import Glibc
                 var number = 0
                 while !stop.withLockedValue({ $0 }) {
                     number += 1
-                    try client.send("GET /c/\(number) HTTP/1.1\r\nHost: x\r\n\r\n")
-                    guard (try? client.readResponse()) != nil else { break }
+                    do {
+                        try client.send("GET /c/\(number) HTTP/1.1\r\nHost: x\r\n\r\n")
+                        _ = try client.readResponse()
+                    } catch {
+                        stopReason.withLockedValue { $0 = "request \(number): \(error)" }
+                        break
+                    }
                     answeredAt.withLockedValue { $0.append(.now) }
                     answered.withLockedValue { $0 = number }
                 }
@@ -67,7 +74,7 @@ import Glibc
         // The client stops at the first request lb does not answer: then the wait ends too, and fails.
         try await waitUntil("2000 answered requests") {
             try #require(answered.withLockedValue({ $0 }) >= 2000 || !loadEnded.withLockedValue({ $0 }),
-                         "the client stopped after \(answered.withLockedValue { $0 }) answers")
+                         "the client stopped after \(answered.withLockedValue { $0 }) answers: \(stopReason.withLockedValue { $0 })")
             return answered.withLockedValue({ $0 }) >= 2000
         }
         kill(process.processIdentifier, SIGKILL)

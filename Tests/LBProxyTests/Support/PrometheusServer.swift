@@ -23,8 +23,14 @@ final class PrometheusServer {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await RuntimeAPIInterop.waitFor("prometheus to be ready") {
-            (try? self.get("/-/ready"))?.contains("Ready") == true
+        do {
+            try await RuntimeAPIInterop.waitFor("prometheus to be ready") {
+                (try? self.get("/-/ready"))?.contains("Ready") == true
+            }
+        } catch {
+            // The caller gets no server to stop: stop it here, or it would outlive the test run.
+            process.stop()
+            throw error
         }
     }
 

@@ -64,6 +64,7 @@ final class RawClient: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             offset += written
         }
@@ -80,11 +81,15 @@ final class RawClient: @unchecked Sendable {
     /// Half-closes the sending side (the peer sees a FIN).
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
-    /// Reads more bytes into `pending`; false on close or timeout.
+    /// Reads more bytes into `pending`; false on close or timeout. A signal that interrupts the wait is
+    /// not a timeout: the wait goes on.
     @discardableResult
     func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        var count: Int
+        repeat {
+            count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        } while count < 0 && errno == EINTR
         if count > 0 {
             pending += chunk[0..<count]
             return true
