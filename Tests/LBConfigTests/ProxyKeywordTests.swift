@@ -311,6 +311,21 @@ struct CookieKeywordTests {
         #expect(proxy.servers.first?.cookie == "s1")
     }
 
+    /// `maxidle`/`maxlife` count seconds when no unit is given (as in haproxy), and reach past the
+    /// 24.8 days of millisecond timers; they are applied, so no warning.
+    @Test(arguments: [
+        ("cookie SRV insert maxidle 60", Optional(60), Optional<Int>.none),
+        ("cookie SRV insert maxidle 30m maxlife 90d", 1800, 7_776_000),
+        ("cookie SRV insert maxlife 1500ms", nil, 2),
+    ])
+    func dates(line: String, maxIdle: Int?, maxLife: Int?) throws {
+        let result = ConfigurationLoader.parse("backend be\n    \(line)\n    server s 127.0.0.1:80 cookie s1\n", name: "t.cfg")
+        let proxy = try #require(result.configuration?.proxy(named: "be"), "\(result.diagnostics)")
+        #expect(proxy.cookie?.maxIdle == maxIdle)
+        #expect(proxy.cookie?.maxLife == maxLife)
+        #expect(!result.diagnostics.contains { $0.message.contains("cookie") }, "\(result.diagnostics)")
+    }
+
     @Test(arguments: [
         ("cookie", "expects"),
         ("cookie SRV insert rewrite", "only one of insert, rewrite and prefix"),

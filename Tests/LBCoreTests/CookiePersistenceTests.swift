@@ -48,8 +48,9 @@ struct CookiePersistenceTests {
 
     @Test func insertionFollowsTheOptions() {
         let cookies = Self.persistence(.insert) { $0.httpOnly = true; $0.secure = true; $0.domains = ["example.com"] }
-        #expect(cookies.insertion(server: 0, clientCookie: .none, clientServer: nil, method: "GET", serverSetItsOwn: false)
-            == "SRV=s1; path=/; domain=example.com; HttpOnly; Secure")
+        let inserted = cookies.insertion(server: 0, clientCookie: .none, clientServer: nil, method: "GET", serverSetItsOwn: false)
+        #expect(inserted?.value == "SRV=s1; path=/; domain=example.com; HttpOnly; Secure")
+        #expect(inserted?.action == .inserted)
         // A valid cookie for the same server needs no new one; a server without a value gets none.
         #expect(cookies.insertion(server: 0, clientCookie: .valid, clientServer: 0, method: "GET", serverSetItsOwn: false) == nil)
         #expect(cookies.insertion(server: 2, clientCookie: .none, clientServer: nil, method: "GET", serverSetItsOwn: false) == nil)

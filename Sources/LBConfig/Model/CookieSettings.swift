@@ -23,7 +23,8 @@ public struct CookieSettings: Sendable, Hashable {
     public var httpOnly = false
     public var secure = false
     public var domains: [String] = []
-    /// Milliseconds of inactivity / of age after which a cookie no longer counts (inserted cookies carry dates).
+    /// Seconds of inactivity / of age after which a cookie no longer counts (inserted cookies then carry
+    /// their last-seen and first-seen dates).
     public var maxIdle: Int?
     public var maxLife: Int?
     public var attributes: [String] = []

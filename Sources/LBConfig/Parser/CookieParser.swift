@@ -25,10 +25,8 @@ enum CookieParser {
                 settings.attributes.append(attribute)
                 index += 1
             case "maxidle", "maxlife":
-                guard let value = context.duration(directive, index + 1, "cookie \(word)") else { return nil }
+                guard let value = context.durationInSeconds(directive, index + 1, "cookie \(word)") else { return nil }
                 if word == "maxidle" { settings.maxIdle = value } else { settings.maxLife = value }
-                context.warning("'cookie ... \(word)' is parsed but not yet applied by lb (cookies carry no dates)",
-                                at: directive.location(of: index))
                 index += 1
             case "dynamic":
                 context.warning("'cookie ... dynamic' is parsed but not yet applied by lb", at: directive.location(of: index))

@@ -21,6 +21,23 @@ enum DurationParsing {
         }
         return result <= maximum ? result : nil
     }
+
+    static let secondsHint = "expected a duration such as 30m or 3600 (units: us, ms, s, m, h, d; no unit means s)"
+
+    /// Whole seconds, rounded up; no unit means seconds.
+    static func seconds(_ text: String) -> Int? {
+        let digits = text.prefix { $0.isASCIIDigit }
+        guard !digits.isEmpty, digits.count <= 12, let value = Int(digits) else { return nil }
+        switch text.dropFirst(digits.count) {
+        case "", "s": return value
+        case "us": return (value + 999_999) / 1_000_000
+        case "ms": return (value + 999) / 1000
+        case "m": return value * 60
+        case "h": return value * 3600
+        case "d": return value * 86_400
+        default: return nil
+        }
+    }
 }
 
 /// Sizes as HAProxy writes them: an unsigned integer with an optional `k`, `m` or `g` suffix (1024-based).

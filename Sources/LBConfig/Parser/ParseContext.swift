@@ -48,6 +48,20 @@ struct ParseContext {
         return value
     }
 
+    /// The word at `index` as a duration in whole seconds, where a bare number means seconds (as for
+    /// `cookie ... maxidle`); rounded up, and not capped at the millisecond timers' 24.8 days.
+    mutating func durationInSeconds(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
+        guard let word = directive[index] else {
+            error("'\(what)' expects a duration", at: directive.location, hint: DurationParsing.secondsHint)
+            return nil
+        }
+        guard let value = DurationParsing.seconds(word.text) else {
+            error("invalid duration '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: DurationParsing.secondsHint)
+            return nil
+        }
+        return value
+    }
+
     /// The word at `index` as a size in bytes.
     mutating func size(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
         guard let word = directive[index] else {

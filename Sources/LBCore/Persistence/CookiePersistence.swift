@@ -23,7 +23,14 @@ public struct CookiePersistence: Sendable {
         case down = 68  // D
         /// It names a usable server (the request went there).
         case valid = 86  // V
+        /// Its last-seen date is older than `maxidle` (or more than a day ahead): ignored.
+        case expired = 69  // E
+        /// Its first-seen date is older than `maxlife` (or more than a day ahead): ignored.
+        case old = 79  // O
     }
+
+    /// True when inserted cookies carry dates (`maxidle` or `maxlife`).
+    public var carriesDates: Bool { settings.mode == .insert && (settings.maxIdle != nil || settings.maxLife != nil) }
 
     /// The request side: the server the cookie names (if any) and the `Cookie` header values to send on.
     public struct RequestDecision: Sendable {
@@ -32,12 +39,15 @@ public struct CookiePersistence: Sendable {
         /// The request's `Cookie` field values rewritten (cookie removed for `indirect`, prefix stripped
         /// for `prefix`); nil when they go on unchanged.
         public var rewrittenCookieHeaders: [String]?
+        /// The cookie's dates (Unix seconds) when it carries them and was not ignored for its age.
+        public var lastSeen: Int? = nil
+        public var firstSeen: Int? = nil
     }
 
     /// Looks for the persistence cookie in the request's `Cookie` values.
     /// `usable(index)` says whether a server may take the request now; `persist` keeps a cookie's
-    /// server even when it is down (`option persist`).
-    public func decide(cookieHeaders: [String], usable: (Int) -> Bool, persist: Bool) -> RequestDecision {
+    /// server even when it is down (`option persist`). `now` (Unix seconds) judges the cookie's dates.
+    public func decide(cookieHeaders: [String], usable: (Int) -> Bool, persist: Bool, now: Int = 0) -> RequestDecision {
         var decision = RequestDecision(server: nil, clientCookie: .none, rewrittenCookieHeaders: nil)
         var rewritten: [String] = []
         var changed = false
@@ -57,16 +67,7 @@ public struct CookiePersistence: Sendable {
                     original = value[value.index(after: tilde)...]
                 }
                 if decision.server == nil && decision.clientCookie != .valid {
-                    if let index = serverValues.firstIndex(where: { $0 != nil && $0! == serverPart }) {
-                        if usable(index) || persist {
-                            decision.server = index
-                            decision.clientCookie = .valid
-                        } else {
-                            decision.clientCookie = .down
-                        }
-                    } else {
-                        decision.clientCookie = .invalid
-                    }
+                    judge(serverPart, value: value, now: now, usable: usable, persist: persist, into: &decision)
                 }
                 switch settings.mode {
                 case .prefix:
@@ -89,29 +90,86 @@ public struct CookiePersistence: Sendable {
         return decision
     }
 
+    /// Decides from one occurrence of the cookie: its dates first (a stale cookie is ignored, whatever
+    /// server it names), then the server it names.
+    private func judge(_ serverPart: Substring, value: Substring, now: Int, usable: (Int) -> Bool, persist: Bool,
+                       into decision: inout RequestDecision) {
+        var serverPart = serverPart
+        if carriesDates, let delimiter = value.firstIndex(of: CookieDate.delimiter) {
+            serverPart = value[..<delimiter]
+            let dates = value[value.index(after: delimiter)...].split(separator: CookieDate.delimiter, maxSplits: 1,
+                                                                       omittingEmptySubsequences: false)
+            // A date that does not decode counts as absent, as a cookie without dates is accepted.
+            let last = dates.first.flatMap(CookieDate.decode), first = dates.count > 1 ? CookieDate.decode(dates[1]) : nil
+            // More than a day ahead is as stale as too old (a clock fixed after a bad setting). When both
+            // limits are passed the cookie is reported too old, as haproxy reports it.
+            func passed(_ date: Int?, _ limit: Int?) -> Bool {
+                guard let date, let limit else { return false }
+                return date > now + 86_400 || now - date > limit
+            }
+            let stale: ClientCookie? = passed(first, settings.maxLife) ? .old : passed(last, settings.maxIdle) ? .expired : nil
+            if let stale {
+                decision.clientCookie = stale
+                decision.lastSeen = nil
+                decision.firstSeen = nil
+                return
+            }
+            decision.lastSeen = last
+            decision.firstSeen = first
+        }
+        if let index = serverValues.firstIndex(where: { $0 != nil && $0! == serverPart }) {
+            if usable(index) || persist {
+                decision.server = index
+                decision.clientCookie = .valid
+            } else {
+                decision.clientCookie = .down
+            }
+        } else {
+            decision.clientCookie = .invalid
+        }
+    }
+
     /// What lb did with the response's cookie.
     public enum ServerCookieAction: UInt8, Sendable {
         case none = 78  // N
         case inserted = 73  // I
+        /// A valid cookie's dates refreshed (`maxidle`, `maxlife`).
+        case updated = 85  // U
         case rewritten = 82  // R
         case passed = 80  // P
         case deleted = 68  // D
     }
 
-    /// The `Set-Cookie` value to add for `insert` mode, or nil when none is due.
+    /// The `Set-Cookie` value to add for `insert` mode and whether it is a new cookie or a refresh of
+    /// the client's dates, or nil when none is due. `lastSeen`/`firstSeen` are the request's cookie dates
+    /// (`RequestDecision`), `now` Unix seconds.
     public func insertion(server: Int, clientCookie: ClientCookie, clientServer: Int?, method: String,
-                          serverSetItsOwn: Bool) -> String? {
-        guard settings.mode == .insert, let value = serverValues[server] ?? nil else { return nil }
+                          serverSetItsOwn: Bool, lastSeen: Int? = nil, firstSeen: Int? = nil,
+                          now: Int = 0) -> (value: String, action: ServerCookieAction)? {
+        guard settings.mode == .insert, let serverValue = serverValues[server] ?? nil else { return nil }
         if settings.postOnly && method != "POST" { return nil }
         if settings.preserve && serverSetItsOwn { return nil }
-        // A client that already holds a valid cookie for this very server needs nothing new.
-        if clientCookie == .valid && clientServer == server { return nil }
+        var action = ServerCookieAction.inserted
+        // A client that already holds a valid cookie for this very server needs nothing new, unless its
+        // dates are due: the last-seen date once it is in the past (so at most every 4 s, the dates'
+        // unit), the first-seen date when missing.
+        if clientCookie == .valid && clientServer == server {
+            let idleDue = settings.maxIdle != nil && (lastSeen ?? Int.min) < now
+            let lifeDue = settings.maxLife != nil && firstSeen == nil
+            guard carriesDates && (idleDue || lifeDue || lastSeen == nil) else { return nil }
+            action = .updated
+        }
+        var value = serverValue
+        if carriesDates {
+            value += "\(CookieDate.delimiter)\(CookieDate.encode(seconds: now))"
+            if settings.maxLife != nil { value += "\(CookieDate.delimiter)\(CookieDate.encode(seconds: firstSeen ?? now))" }
+        }
         var text = "\(settings.name)=\(value); path=/"
         for domain in settings.domains { text += "; domain=\(domain)" }
         if settings.httpOnly { text += "; HttpOnly" }
         if settings.secure { text += "; Secure" }
         for attribute in settings.attributes { text += "; \(attribute)" }
-        return text
+        return (text, action)
     }
 
     /// For `rewrite` and `prefix` modes: the new value of a server's `Set-Cookie` for our cookie name,

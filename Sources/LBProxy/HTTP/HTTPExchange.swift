@@ -20,6 +20,8 @@ final class HTTPExchange {
     var persistentServer: Int?
     /// Termination-state characters 3 and 4: the client's cookie, and what lb did with the response's.
     var cookieFlags: (UInt8, UInt8) = (UInt8(ascii: "-"), UInt8(ascii: "-"))
+    /// The request cookie's last-seen and first-seen dates (Unix seconds), for refreshing them.
+    var cookieDates: (last: Int?, first: Int?) = (nil, nil)
     /// Keys `stick on` / `stick store-request` remember once a server took the request.
     var stickKeys: [StickKey] = []
     /// Waiting in the backend queue for a server slot.

@@ -33,11 +33,15 @@ extension HTTPSession {
         var extra: [String] = []
         if settings.mode == .insert {
             let clientCookie = CookiePersistence.ClientCookie(rawValue: exchange.cookieFlags.0) ?? .none
-            if let inserted = cookies.insertion(server: server, clientCookie: clientCookie, clientServer: exchange.persistentServer,
-                                                method: exchange.request.head.method, serverSetItsOwn: serverSetItsOwn) {
-                extra.append("set-cookie: \(inserted)")
+            if let inserted = cookies.insertion(
+                server: server, clientCookie: clientCookie, clientServer: exchange.persistentServer,
+                method: exchange.request.head.method, serverSetItsOwn: serverSetItsOwn,
+                lastSeen: exchange.cookieDates.last, firstSeen: exchange.cookieDates.first,
+                now: cookies.carriesDates ? runtime.clock.unixSeconds(at: monotonicNow()) : 0
+            ) {
+                extra.append("set-cookie: \(inserted.value)")
                 if settings.nocache { extra.append("cache-control: private") }
-                action = .inserted
+                action = inserted.action
             } else if serverSetItsOwn && settings.preserve {
                 action = .passed
             } else if serverSetItsOwn {

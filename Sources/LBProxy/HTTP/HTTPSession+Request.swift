@@ -76,7 +76,8 @@ extension HTTPSession {
         var persistence: CookiePersistence.RequestDecision?
         if let cookies = backend.cookies {
             let decision = cookies.decide(cookieHeaders: head.headers.values("cookie"),
-                                          usable: { backend.servers[$0].acceptsPersistentRequests }, persist: backend.plan.persist)
+                                          usable: { backend.servers[$0].acceptsPersistentRequests }, persist: backend.plan.persist,
+                                          now: cookies.carriesDates ? runtime.clock.unixSeconds(at: requestStartedAt) : 0)
             if let rewritten = decision.rewrittenCookieHeaders {
                 head.headers.remove("cookie")
                 for value in rewritten { head.headers.add("Cookie", value) }
@@ -98,6 +99,7 @@ extension HTTPSession {
         if let persistence {
             created.persistentServer = persistence.server
             created.cookieFlags = (persistence.clientCookie.rawValue, UInt8(ascii: "N"))
+            created.cookieDates = (persistence.lastSeen, persistence.firstSeen)
         }
         if !backend.plan.stickRules.isEmpty {
             if created.persistentServer == nil {

@@ -26,6 +26,11 @@ struct WallClock: Sendable {
     func milliseconds(at uptimeNanoseconds: UInt64) -> Int64 {
         wallAtStart + Int64(bitPattern: uptimeNanoseconds &- monotonicAtStart) / 1_000_000
     }
+
+    /// Whole seconds since the Unix epoch at monotonic instant `uptimeNanoseconds`.
+    func unixSeconds(at uptimeNanoseconds: UInt64) -> Int {
+        Int(milliseconds(at: uptimeNanoseconds) / 1000)
+    }
 }
 
 /// Monotonic now in nanoseconds.
