@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What logging costs: lb with full logging (gzip file target + UDP syslog) against lb without logging,
-# and against haproxy logging over UDP syslog, alternated in one run behind the same nginx backend.
+# and against haproxy with and without logging over UDP syslog, alternated in one run behind the same nginx backend.
 # Also reports the compressed size per record of lb's gzip file.
 #
 # Environment: PAIRS (default 3), DURATION seconds per run (default 10), CONNECTIONS (default 50).
@@ -17,23 +17,14 @@ ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light python3:python3
 HAPROXY=$(command -v haproxy)
 LB=$(build_lb)
 
-NGINX_PORT=18200; LB_LOG=18201; LB_NOLOG=18202; HA_LOG=18203; SYSLOG_PORT=18214
+NGINX_PORT=18200; LB_LOG=18201; LB_NOLOG=18202; HA_LOG=18203; HA_NOLOG=18204; SYSLOG_PORT=18214
 bench_workdir
 start_nginx "$NGINX_PORT"
 
-# A UDP sink that counts datagrams (as a syslog server would receive them) without writing them.
-python3 - "$SYSLOG_PORT" "$WORK/udp.count" <<'PY' & pids+=($!)
-import socket, sys, signal
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-sock.bind(("127.0.0.1", int(sys.argv[1])))
-count = 0
-def done(*_):
-    open(sys.argv[2], "w").write(str(count)); sys.exit(0)
-signal.signal(signal.SIGTERM, done)
-while True:
-    sock.recv(65536); count += 1
-PY
+# The syslog receiver: counts datagrams (bench/udp-sink.c, batched receives) without writing them.
+ensure_tools cc:gcc
+cc -O2 -o "$WORK/udp-sink" bench/udp-sink.c
+"$WORK/udp-sink" "$SYSLOG_PORT" "$WORK/udp.count" & SINK_PID=$!; pids+=($SINK_PID)
 
 common() {
   cat <<CFG
@@ -54,12 +45,17 @@ CFG
 { printf 'global\n    nbthread 1\n    maxconn 4000\n    log 127.0.0.1:%s local0\n' "$SYSLOG_PORT"; common
   printf '    log global\n    option httplog\nfrontend fe\n    bind 127.0.0.1:%s\n    default_backend be\nbackend be\n    http-reuse always\n    server s1 127.0.0.1:%s\n' "$HA_LOG" "$NGINX_PORT"
 } > "$WORK/haproxy.cfg"
+# The same haproxy without logging: what logging costs the peer on this machine.
+{ printf 'global\n    nbthread 1\n    maxconn 4000\n'; common
+  printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend be\nbackend be\n    http-reuse always\n    server s1 127.0.0.1:%s\n' "$HA_NOLOG" "$NGINX_PORT"
+} > "$WORK/haproxy-nolog.cfg"
 
 "$LB" -f "$WORK/lb-log.cfg" -q 2>"$WORK/lb-log.err" & LB_LOG_PID=$!; pids+=($LB_LOG_PID)
 "$LB" -f "$WORK/lb-nolog.cfg" -q 2>"$WORK/lb-nolog.err" & pids+=($!)
 "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
+"$HAPROXY" -f "$WORK/haproxy-nolog.cfg" -db >/dev/null 2>&1 & pids+=($!)
 
-for p in $NGINX_PORT $LB_LOG $LB_NOLOG $HA_LOG; do wait_port "$p"; done
+for p in $NGINX_PORT $LB_LOG $LB_NOLOG $HA_LOG $HA_NOLOG; do wait_port "$p"; done
 
 run_wrk() {
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$1" > "$WORK/wrk.out" 2>&1 || true
@@ -68,15 +64,16 @@ run_wrk() {
 }
 
 echo "warming up..." >&2
-for p in $LB_LOG $LB_NOLOG $HA_LOG; do DURATION=2 run_wrk "http://127.0.0.1:$p/" >/dev/null 2>&1; done
+for p in $LB_LOG $LB_NOLOG $HA_LOG $HA_NOLOG; do DURATION=2 run_wrk "http://127.0.0.1:$p/" >/dev/null 2>&1; done
 
 : > "$OUT/logging.txt"
-lb_log_requests=0
+lb_log_requests=0; ha_log_requests=0
 for pair in $(seq 1 "$PAIRS"); do
-  for who in lb-logging lb-nolog haproxy-logging; do
-    case $who in lb-logging) port=$LB_LOG;; lb-nolog) port=$LB_NOLOG;; haproxy-logging) port=$HA_LOG;; esac
+  for who in lb-logging lb-nolog haproxy-logging haproxy-nolog; do
+    case $who in lb-logging) port=$LB_LOG;; lb-nolog) port=$LB_NOLOG;; haproxy-logging) port=$HA_LOG;; haproxy-nolog) port=$HA_NOLOG;; esac
     rps=$(run_wrk "http://127.0.0.1:$port/" 2>"$WORK/count")
     [ "$who" = lb-logging ] && lb_log_requests=$((lb_log_requests + $(cat "$WORK/count")))
+    [ "$who" = haproxy-logging ] && ha_log_requests=$((ha_log_requests + $(cat "$WORK/count")))
     echo "$who $rps" >> "$OUT/logging.txt"
     printf 'pair %d  %-16s %9s req/s\n' "$pair" "$who" "$rps"
   done
@@ -85,15 +82,21 @@ done
 # Stop lb (logging) cleanly so its last gzip member is written, then measure the file.
 kill -TERM "$LB_LOG_PID"; wait "$LB_LOG_PID" 2>/dev/null || true
 records=$(zcat "$WORK"/access.log* | wc -l)
+kill -TERM "$SINK_PID"; wait "$SINK_PID" 2>/dev/null || true
+datagrams=$(cat "$WORK/udp.count" 2>/dev/null || echo 0)
 bytes=$(cat "$WORK"/access.log* | wc -c)
 
 lb_log=$(awk '$1=="lb-logging"{print $2}' "$OUT/logging.txt" | mean %.0f)
 lb_nolog=$(awk '$1=="lb-nolog"{print $2}' "$OUT/logging.txt" | mean %.0f)
 ha_log=$(awk '$1=="haproxy-logging"{print $2}' "$OUT/logging.txt" | mean %.0f)
+ha_nolog=$(awk '$1=="haproxy-nolog"{print $2}' "$OUT/logging.txt" | mean %.0f)
 echo
 echo "summary ($PAIRS rounds x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores)"
 printf 'lb with gzip file + UDP syslog  %9s req/s\n' "$lb_log"
 printf 'lb without logging              %9s req/s   logging keeps %s of throughput\n' "$lb_nolog" "$(ratio "$lb_log" "$lb_nolog")"
 printf 'haproxy with UDP syslog         %9s req/s   lb(logging)/haproxy(logging) %s\n' "$ha_log" "$(ratio "$lb_log" "$ha_log")"
+printf 'haproxy without logging         %9s req/s   logging keeps %s of haproxy'"'"'s throughput\n' "$ha_nolog" "$(ratio "$ha_log" "$ha_nolog")"
 printf 'gzip file: %s records (wrk completed %s, incl. warm-up %s more), %s bytes, %.1f bytes/record\n' \
   "$records" "$lb_log_requests" "$((records - lb_log_requests))" "$bytes" "$(awk -v b="$bytes" -v r="$records" 'BEGIN{ if (r) print b/r; else print 0 }')"
+printf 'syslog receiver: %s datagrams from lb and haproxy together (lb'"'"'s file holds %s records, haproxy answered %s requests in the measured runs; both also logged their warm-up)\n' \
+  "$datagrams" "$records" "$ha_log_requests"
