@@ -37,39 +37,29 @@ struct ParseContext {
 
     /// The word at `index` as a duration in milliseconds.
     mutating func duration(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
-        guard let word = directive[index] else {
-            error("'\(what)' expects a duration", at: directive.location, hint: DurationParsing.hint)
-            return nil
-        }
-        guard let value = DurationParsing.milliseconds(word.text) else {
-            error("invalid duration '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: DurationParsing.hint)
-            return nil
-        }
-        return value
+        quantity(directive, index, what, "duration", hint: DurationParsing.hint, DurationParsing.milliseconds)
     }
 
     /// The word at `index` as a duration in whole seconds, where a bare number means seconds (as for
     /// `cookie ... maxidle`); rounded up, and not capped at the millisecond timers' 24.8 days.
     mutating func durationInSeconds(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
-        guard let word = directive[index] else {
-            error("'\(what)' expects a duration", at: directive.location, hint: DurationParsing.secondsHint)
-            return nil
-        }
-        guard let value = DurationParsing.seconds(word.text) else {
-            error("invalid duration '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: DurationParsing.secondsHint)
-            return nil
-        }
-        return value
+        quantity(directive, index, what, "duration", hint: DurationParsing.secondsHint, DurationParsing.seconds)
     }
 
     /// The word at `index` as a size in bytes.
     mutating func size(_ directive: Directive, _ index: Int, _ what: String) -> Int? {
+        quantity(directive, index, what, "size", hint: SizeParsing.hint, SizeParsing.bytes)
+    }
+
+    /// The word at `index` read by `parse`; a missing or unreadable word is an error at its place.
+    private mutating func quantity(_ directive: Directive, _ index: Int, _ what: String, _ kind: String, hint: String,
+                                   _ parse: (String) -> Int?) -> Int? {
         guard let word = directive[index] else {
-            error("'\(what)' expects a size", at: directive.location, hint: SizeParsing.hint)
+            error("'\(what)' expects a \(kind)", at: directive.location, hint: hint)
             return nil
         }
-        guard let value = SizeParsing.bytes(word.text) else {
-            error("invalid size '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: SizeParsing.hint)
+        guard let value = parse(word.text) else {
+            error("invalid \(kind) '\(word.text)' for '\(what)'", at: directive.location(of: index), hint: hint)
             return nil
         }
         return value
