@@ -46,7 +46,8 @@ public struct CookiePersistence: Sendable {
 
     /// Looks for the persistence cookie in the request's `Cookie` values.
     /// `usable(index)` says whether a server may take the request now; `persist` keeps a cookie's
-    /// server even when it is down (`option persist`). `now` (Unix seconds) judges the cookie's dates.
+    /// server even when it is down (`option persist`). `now` (Unix seconds) judges the cookie's dates; it
+    /// matters only when `carriesDates`, and must then be the real time.
     public func decide(cookieHeaders: [String], usable: (Int) -> Bool, persist: Bool, now: Int = 0) -> RequestDecision {
         var decision = RequestDecision(server: nil, clientCookie: .none, rewrittenCookieHeaders: nil)
         var rewritten: [String] = []
