@@ -1,5 +1,6 @@
 @testable import LBProxy
 import LBLog
+import LBTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -122,5 +123,42 @@ import Glibc
         // As in HAProxy, the frontend's setting marks its lines, early or not.
         #expect(LogFormat.httplog.string(record).contains(" 503 +\(record.bytesToClient) "))
         await lb.stop()
+    }
+
+    /// In TCP mode the record leaves once the server connection is up (as haproxy does): the session is
+    /// still open, the times and bytes are those so far, marked `+`; closing it adds no second record.
+    @Test func tcpSessionsAreLoggedWhenTheServerConnectionIsUp() async throws {
+        let echo = try await EchoServer.start()
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start("""
+            defaults
+                mode tcp
+                option tcplog
+                option logasap
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            listen tcp_echo
+                bind 127.0.0.1:\(port)
+                server echo 127.0.0.1:\(echo.port)
+            """, accessLog: log)
+        let client = try RawClient(port: port)
+        try client.send("12345")
+        while client.pending.count < 5, client.fill() {}
+        // The connection is open, and its record is already there.
+        let early = await log.waitFor(1)
+        let record = try #require(early.first)
+        #expect(record.logASAP)
+        #expect(record.terminationState == "----")
+        #expect(record.timeConnect >= 0 && record.timeTotal >= record.timeConnect)
+        #expect(LogFormat.tcplog.string(record).contains("/+\(record.timeTotal) +\(record.bytesToClient) -- "),
+                "\(LogFormat.tcplog.string(record))")
+        client.shutdownWrite()
+        _ = client.readToEnd()
+        try await waitUntil("lb to see the session end") { lb.balancer.currentConnections == 0 }
+        #expect(log.records.count == 1)
+        await lb.stop()
+        await echo.stop()
     }
 }

@@ -168,6 +168,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         pending = nil
         if clientInputClosed { connection.shutdownOutput() }
         resumeClientRead()
+        // `option logasap`: the session is logged once its server connection is up, with the time and
+        // bytes so far (printed with `+`), as haproxy does; its end sends no second record.
+        if frontend.plan.logging.logASAP { logSession(early: true) }
     }
 
     // MARK: Client side
@@ -326,8 +329,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         close()
     }
 
-    /// Emits the session's tcplog record once, when the client connection goes away.
-    private func logSession() {
+    /// Emits the session's tcplog record once: when the client connection goes away, or under `logasap`
+    /// when the server connection is established.
+    private func logSession(early: Bool = false) {
         guard !logged, let receiver = runtime.accessLog else { return }
         logged = true
         let end = monotonicNow()
@@ -357,6 +361,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         record.bytesToClient = bytesToClient
         record.bytesFromClient = bytesFromClient
         record.terminationState = String(decoding: [termination.0, termination.1, UInt8(ascii: "-"), UInt8(ascii: "-")], as: UTF8.self)
+        record.logASAP = early
         record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
         record.retries = retriesDone
