@@ -21,15 +21,20 @@ public final class LogEmitter {
         if pipeline.wantsStructuredData[logger.index] { LBStructuredData.render(record, into: &buffer) }
         let structuredDataLength = buffer.count
         context.logCounter &+= 1
+        var isJSON = false
         switch pipeline.formats[logger.index] {
         case .httplog: LogFormat.httplog.render(record, samples: samples, context: &context, into: &buffer)
         case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &buffer)
         case .httplogCLF: LogFormat.httplogCLF.render(record, samples: samples, context: &context, into: &buffer)
-        case .json: JSONRecordFormat.render(record, into: &buffer)
-        case .custom(let format): format.render(record, samples: samples, context: &context, into: &buffer)
+        case .json:
+            JSONRecordFormat.render(record, into: &buffer)
+            isJSON = true
+        case .custom(let format):
+            format.render(record, samples: samples, context: &context, into: &buffer)
+            isJSON = format.isJSON
         }
         pipeline.queue.enqueue(QueuedLogMessage(
             logger: logger.index, level: level, microseconds: SystemClock.microseconds(),
-            bytes: Array(buffer), structuredDataLength: structuredDataLength))
+            bytes: Array(buffer), structuredDataLength: structuredDataLength, isJSON: isJSON))
     }
 }

@@ -15,6 +15,10 @@ import Darwin
 /// loop (`makeEmitter()`). Neither ever blocks on I/O; a full queue drops the record and counts it.
 /// Call ``shutdown(timeout:)`` before exit: it delivers what is queued and closes the files.
 public final class LogPipeline: @unchecked Sendable {
+    /// The default `len` of socket targets for JSON loggers: a JSON record's keys alone take about 900
+    /// of HAProxy's 1024 bytes; 8 KiB is what rsyslog accepts by default.
+    static let jsonSocketLength = 8192
+
     let configuration: LogPipelineConfiguration
     let queue: LogQueue
     /// Per logger: its line format and whether a target wants RFC 5424 structured data.
@@ -57,7 +61,7 @@ public final class LogPipeline: @unchecked Sendable {
                     format = configuration.hostname == nil ? .local : .rfc3164
                 }
                 let sink = sinks[sinkIndex]
-                let length = target.length ?? (sink.framing == .lines ? nil : 1024)
+                let length = target.length ?? (sink.framing == .lines ? nil : spec.format.isJSON ? Self.jsonSocketLength : 1024)
                 targets.append(LogWriter.Target(
                     sink: sinkIndex,
                     header: SyslogHeader(format: format, facility: target.facility, tag: spec.tag ?? configuration.tag,

@@ -12,8 +12,9 @@ public struct LogTargetSpec: Sendable, Equatable {
     public var facility: SyslogFacility
     /// nil: `file` for file@ targets, `rfc3164` when a hostname is sent, else `local` (HAProxy's default).
     public var format: SyslogFormat?
-    /// `len`: a message (header included) is cut to `len - 1` bytes plus `\n`. nil: 1024 for sockets,
-    /// no limit for stdout, stderr and files.
+    /// `len`: a message (header included) is cut to `len - 1` bytes plus `\n` (a JSON one keeps its shape:
+    /// see `JSONLineFitter`). nil: 1024 for sockets (8192 for JSON loggers, whose every key alone takes
+    /// about 900 bytes), no limit for stdout, stderr and files.
     public var length: Int?
     /// Messages less important than `maxLevel` are not sent; more important than `minLevel` are sent
     /// at `minLevel`.
@@ -41,6 +42,15 @@ public enum LogLineFormat: Sendable, Hashable {
     case json
     /// A compiled `log-format` string.
     case custom(LogFormat)
+
+    /// Lines are JSON objects (`option httplog json`, or a `log-format` with the JSON modifier).
+    public var isJSON: Bool {
+        switch self {
+        case .json: true
+        case .custom(let format): format.isJSON
+        case .httplog, .tcplog, .httplogCLF: false
+        }
+    }
 }
 
 /// A set of targets with one line format: a proxy's `log` lines (after `log global` was expanded) and

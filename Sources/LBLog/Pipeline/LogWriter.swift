@@ -115,8 +115,17 @@ final class LogWriter: @unchecked Sendable {
             loggers[message.logger].targets[index].header.write(
                 level: level, microseconds: message.microseconds, utcOffset: utcOffset,
                 structuredData: message.structuredData, into: &frame)
+            let headerBytes = frame.count
             frame.append(contentsOf: message.message)
-            if let length = target.length, length > 0, frame.count > length - 1 { frame.removeLast(frame.count - (length - 1)) }
+            if let length = target.length, length > 0, frame.count > length - 1 {
+                // JSON keeps its shape (values shortened, marked truncated) when it can; else the end is cut.
+                if message.isJSON, let fitted = JSONLineFitter.fit(message.message, budget: length - 1 - headerBytes) {
+                    frame.removeLast(frame.count - headerBytes)
+                    frame.append(contentsOf: fitted)
+                } else {
+                    frame.removeLast(frame.count - (length - 1))
+                }
+            }
             switch target.framing {
             case .datagram, .lines:
                 frame.append(0x0A)

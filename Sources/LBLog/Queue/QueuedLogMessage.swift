@@ -9,6 +9,8 @@ struct QueuedLogMessage: Sendable {
     /// `structuredDataLength` bytes of SD element, then the message itself.
     var bytes: [UInt8]
     var structuredDataLength: Int
+    /// The message is one JSON object: a `len` limit shortens its values instead of cutting its end.
+    var isJSON = false
 
     var structuredData: ArraySlice<UInt8>? {
         structuredDataLength == 0 ? nil : bytes[0..<structuredDataLength]
