@@ -10,7 +10,14 @@ public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
     }
     public static let http1_0 = HTTPVersion(major: 1, minor: 0)
     public static let http1_1 = HTTPVersion(major: 1, minor: 1)
-    public var description: String { "HTTP/\(major).\(minor)" }
+    /// `HTTP/1.1`; the common versions without formatting, as every logged request asks for it.
+    public var description: String {
+        switch (major, minor) {
+        case (1, 1): "HTTP/1.1"
+        case (1, 0): "HTTP/1.0"
+        default: "HTTP/\(major).\(minor)"
+        }
+    }
 }
 
 /// Header fields in wire order. Names keep their case; lookups ignore ASCII case.

@@ -23,7 +23,7 @@ public final class LogEmitter {
         context.logCounter &+= 1
         var isJSON = false
         switch pipeline.formats[logger.index] {
-        case .httplog: LogFormat.httplog.render(record, samples: samples, context: &context, into: &buffer)
+        case .httplog: HTTPLogLine.render(record, context: &context, into: &buffer)
         case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &buffer)
         case .httplogCLF: LogFormat.httplogCLF.render(record, samples: samples, context: &context, into: &buffer)
         case .json:

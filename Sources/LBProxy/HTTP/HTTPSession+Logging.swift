@@ -81,16 +81,16 @@ extension HTTPSession {
         record.status = status
         record.bytesToClient = requestBytesOut
         record.bytesFromClient = requestBytesIn
-        var state = [UInt8](repeating: UInt8(ascii: "-"), count: 4)
-        termination.withUTF8Buffer { bytes in
-            state[0] = bytes[0]
-            state[1] = bytes[1]
+        let cookieFlags = current?.cookieFlags ?? (UInt8(ascii: "-"), UInt8(ascii: "-"))
+        record.terminationState = String(unsafeUninitializedCapacity: 4) { state in
+            termination.withUTF8Buffer { bytes in
+                state[0] = bytes[0]
+                state[1] = bytes[1]
+            }
+            state[2] = cookieFlags.0
+            state[3] = cookieFlags.1
+            return 4
         }
-        if let current {
-            state[2] = current.cookieFlags.0
-            state[3] = current.cookieFlags.1
-        }
-        record.terminationState = String(decoding: state, as: UTF8.self)
         record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
         record.serverQueue = 0
@@ -103,8 +103,15 @@ extension HTTPSession {
         if let head = loggedHead {
             record.method = head.method
             record.uri = head.uri
-            record.httpVersion = head.version.description
-            record.requestLine = "\(head.method) \(head.uri) \(head.version)"
+            let version = head.version.description
+            record.httpVersion = version
+            var line = head.method
+            line.reserveCapacity(head.method.utf8.count + head.uri.utf8.count + version.utf8.count + 2)
+            line += " "
+            line += head.uri
+            line += " "
+            line += version
+            record.requestLine = line
         }
         record.uniqueID = uniqueID
         record.requestCounter = requestNumber
