@@ -68,6 +68,25 @@ import Testing
         #expect(sink.bytesWritten == UInt64(bytes))
     }
 
+    /// Nobody listens on the port: the kernel refuses datagrams to a connected UDP socket, which is not
+    /// worth an error report (an unconnected socket would not even know); every record is accounted for.
+    @Test func anAbsentReceiverIsNotAnError() throws {
+        let port = DatagramReceiver().port  // bound, then closed when the receiver goes away
+        let reported = ReportedErrors()
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("127.0.0.1:\(port)", format: .raw)])],
+            onError: { reported.add($0) }))
+        defer { pipeline.shutdown() }
+        for round in 0..<5 {
+            for index in 0..<10 { pipeline.log(sampleRecord(port: 20_000 + round * 10 + index, time: (2, 40, 29, 39)), logger: LogHandle(index: 0)) }
+            #expect(pipeline.flush())
+        }
+        let sink = pipeline.counters.sinks[0]
+        #expect(sink.recordsWritten + sink.recordsDropped == 50)
+        #expect(sink.errors == 0)
+        #expect(reported.messages.isEmpty)
+    }
+
     @Test func lenTruncatesToLenMinusOneThenNewline() throws {
         let receiver = DatagramReceiver()
         let pipeline = try LogPipeline(LogPipelineConfiguration(
@@ -150,3 +169,11 @@ import CSocketBatch
     #expect(MemoryLayout<lb_mmsghdr>.offset(of: \.msg_len) == MemoryLayout<msghdr>.size)
 }
 #endif
+
+/// Error reports of a pipeline, gathered from its writer thread.
+final class ReportedErrors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ message: String) { lock.withLock { stored.append(message) } }
+    var messages: [String] { lock.withLock { stored } }
+}

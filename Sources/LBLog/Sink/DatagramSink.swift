@@ -20,6 +20,11 @@ final class DatagramSink: LogSink {
     let framing = SinkFraming.datagram
     private let destination: SocketAddress
     private var socketDescriptor: Int32 = -1
+    /// A UDP socket is connected to its destination, so each datagram goes without an address and the
+    /// kernel reuses the cached route instead of looking it up per datagram. (A unix socket is not: a
+    /// receiver that re-creates its socket, as syslog daemons do on restart, would leave it connected
+    /// to the old one.)
+    private var connected = false
     private let onError: @Sendable (String) -> Void
 
     init(name: String, destination: SocketAddress, onError: @escaping @Sendable (String) -> Void) {
@@ -35,8 +40,23 @@ final class DatagramSink: LogSink {
         #else
         let type = SOCK_DGRAM
         #endif
+        connected = false
         socketDescriptor = socket(destination.family, type, 0)
-        if socketDescriptor < 0 { report("socket: \(errnoDescription(errno))") }
+        if socketDescriptor < 0 {
+            report("socket: \(errnoDescription(errno))")
+            return
+        }
+        if destination.family == AF_INET || destination.family == AF_INET6 {
+            connected = destination.withSockaddr { connect(socketDescriptor, $0, $1) } == 0
+        }
+    }
+
+    /// A datagram that could not leave: dropped and counted. Only real faults are reported: a full
+    /// socket buffer is not one, nor the refusal a connected UDP socket hears back from a receiver that
+    /// is not listening (an unconnected one would have sent into the void without a word).
+    private func droppedOne(_ code: Int32, _ call: StaticString) {
+        counters.dropped(1)
+        if code != EAGAIN && code != EWOULDBLOCK && code != ECONNREFUSED { report("\(call): \(errnoDescription(code))") }
     }
 
     func write(_ message: ArraySlice<UInt8>) {
@@ -82,8 +102,8 @@ final class DatagramSink: LogSink {
                 }
                 vectors.withUnsafeMutableBufferPointer { vectors in
                     for index in 0..<count {
-                        headers[index].msg_hdr.msg_name = UnsafeMutableRawPointer(mutating: address)
-                        headers[index].msg_hdr.msg_namelen = length
+                        headers[index].msg_hdr.msg_name = connected ? nil : UnsafeMutableRawPointer(mutating: address)
+                        headers[index].msg_hdr.msg_namelen = connected ? 0 : length
                         headers[index].msg_hdr.msg_iov = UnsafeMutableRawPointer(vectors.baseAddress! + index)
                         headers[index].msg_hdr.msg_iovlen = 1
                     }
@@ -100,9 +120,7 @@ final class DatagramSink: LogSink {
                             next += Int(sent)
                         } else {
                             // The datagram at `next` could not leave: drop it, as a single sendto would.
-                            let code = errno
-                            counters.dropped(1)
-                            if code != EAGAIN && code != EWOULDBLOCK { report("sendmmsg: \(errnoDescription(code))") }
+                            droppedOne(errno, "sendmmsg")
                             next += 1
                         }
                     }
@@ -115,13 +133,12 @@ final class DatagramSink: LogSink {
     private func sendOne(_ range: Range<Int>) {
         let sent = pending[range].withUnsafeBytes { bytes in
             destination.withSockaddr { address, length in
-                sendto(socketDescriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), address, length)
+                sendto(socketDescriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), connected ? nil : address,
+                       connected ? 0 : length)
             }
         }
         if sent < 0 {
-            counters.dropped(1)
-            let code = errno
-            if code != EAGAIN && code != EWOULDBLOCK { report("sendto: \(errnoDescription(code))") }
+            droppedOne(errno, "sendto")
         } else {
             counters.written(records: 1, bytes: sent)
             counters.recovered()
