@@ -15,19 +15,18 @@ public enum JSONLineFitter {
         guard json.count > budget else { return Array(json) }
         guard json.last == UInt8(ascii: "}") else { return nil }
         let values = stringValues(json)
-        guard let longest = values.map(\.count).max() else { return nil }
-        // The common length: the longest one whose cuts save enough; lowered further when character
-        // boundaries make a cut shorter than asked for less often than needed.
-        var cap = longest
-        while cap >= 0 {
-            let saved = values.reduce(0) { $0 + max(0, $1.count - cap) }
-            if json.count - saved + marker.count <= budget {
-                let output = rebuild(json, values: values, cap: cap)
-                if output.count <= budget { return output }
-            }
-            cap -= 1
+        // Cut to `cap` bytes, the values take `json.count - saved(cap)`; a cut at a character boundary
+        // is never longer than asked, so the line is never longer than that estimate.
+        func size(cap: Int) -> Int { json.count - values.reduce(0) { $0 + max(0, $1.count - cap) } + marker.count }
+        guard size(cap: 0) <= budget else { return nil }
+        // The longest common length that fits, by bisection (the writer thread does this per record).
+        var low = 0, high = values.map(\.count).max() ?? 0
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if size(cap: middle) <= budget { low = middle } else { high = middle - 1 }
         }
-        return nil
+        let output = rebuild(json, values: values, cap: low)
+        return output.count <= budget ? output : nil
     }
 
     /// The byte ranges of the contents (between the quotes) of every string that is a value, not a key.
