@@ -78,6 +78,7 @@ final class TCPCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [UInt8] = []
     private var clients: [Int32] = []
+    private var listenerClosed = false
 
     init(port requested: Int = 0) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -100,10 +101,19 @@ final class TCPCollector: @unchecked Sendable {
         Thread { [self] in acceptLoop() }.start()
     }
 
+    /// Each descriptor is closed once, by the thread that uses it, after its last use, under the lock
+    /// that `stop` takes: a number closed while another thread still uses it could meanwhile belong to
+    /// another test's socket (NIO traps on EBADF from its own).
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
-            if client < 0 { return }
+            if client < 0 {
+                lock.withLock {
+                    listenerClosed = true
+                    close(listener)
+                }
+                return
+            }
             lock.withLock { clients.append(client) }
             Thread { [self] in
                 var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -111,6 +121,10 @@ final class TCPCollector: @unchecked Sendable {
                     let count = recv(client, &buffer, buffer.count, 0)
                     if count <= 0 { break }
                     lock.withLock { received += buffer[0..<count] }
+                }
+                lock.withLock {
+                    clients.removeAll { $0 == client }
+                    close(client)
                 }
             }.start()
         }
@@ -133,16 +147,13 @@ final class TCPCollector: @unchecked Sendable {
         return result
     }
 
-    /// Closes the listener and every accepted connection (the peer going down).
+    /// Shuts the listener and every accepted connection down (the peer going down); their threads then
+    /// see the end and close them. Returns once the listener is closed, so its port can be bound again.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         lock.withLock {
-            for client in clients {
-                shutdown(client, Int32(SHUT_RDWR))
-                close(client)
-            }
-            clients.removeAll()
+            if !listenerClosed { shutdown(listener, Int32(SHUT_RDWR)) }
+            for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
         }
+        _ = eventually { lock.withLock { listenerClosed } }
     }
 }

@@ -43,8 +43,12 @@ final class RawClient: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
+            let code = errno
             close(fd)
-            throw Failure(description: "connect to port \(port) failed: errno \(errno)")
+            // deinit runs even though init throws: it must not close the number again, which by then
+            // may belong to another thread's socket (NIO traps on EBADF from an accepted one).
+            fd = -1
+            throw Failure(description: "connect to port \(port) failed: errno \(code)")
         }
         setTimeout(milliseconds: timeoutMilliseconds)
         var one: Int32 = 1
