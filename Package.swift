@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "LBTestSupport", path: "Tests/LBTestSupport"),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
-        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib", "CSocketBatch", "LBTestSupport"]),
+        .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib", "CSocketBatch", "LBTestSupport", "LBCore"]),
         .testTarget(name: "LBStatsTests", dependencies: ["LBStats", "LBCore"]),
         .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib", "LBTestSupport"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import LBCore
 import Testing
 @testable import LBLog
 
@@ -6,7 +7,7 @@ import Testing
 /// `logasap`, redispatches, TLS frontends, empty names.
 struct HTTPLogLineTests {
     @Test func writesWhatTheFormatStringDescribes() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         func pick<T>(_ choices: [T]) -> T { choices[Int(generator.next() % UInt64(choices.count))] }
         let texts = ["", "web1", "é\"x", "a b", "\u{1}#%", "{|}", "127.0.0.1", "::1", "x\\y]"]
         var context = LogRenderContext(hostname: "lbhost", pid: 7)

@@ -1,4 +1,5 @@
 import Foundation
+import LBCore
 import Testing
 @testable import LBLog
 
@@ -7,7 +8,7 @@ import Testing
 @Suite struct JSONLineFitterTests {
     /// A record whose strings are long and full of bytes that need escapes or several UTF-8 bytes.
     static func longRecord(seed: UInt64) -> LogRecord {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         func text(_ count: Int) -> String {
             let pieces = ["a", "é", "😀", "\"", "\\", "\u{1}", "\n", "/", "%20", "\u{FFFD}"]
             return (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
@@ -86,18 +87,5 @@ import Testing
         let fullObject = try Self.object(Array(try #require(full.firstIndex(of: "{").map { full[$0...].dropLast() }).utf8))
         #expect(fullObject["truncated"] == nil)
         #expect(fullObject["frontend"] as? String == "fe_main")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so each seed gives the same record.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -38,11 +38,12 @@ struct RandomBalancer: Balancer {
     }
 }
 
-/// A small, fast, seedable generator; each balancer owns one, so no locking.
-struct SplitMix64: RandomNumberGenerator {
+/// A small, fast, seedable generator (SplitMix64); each balancer owns one, so no locking. Public so that
+/// tests draw reproducible inputs from a seed with the same generator.
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
