@@ -37,7 +37,9 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
-        .target(name: "LBReport", dependencies: ["LBLog", "CZlib"]),
+        // __builtin_prefetch, which Swift lacks: lblog's URL table overlaps its cache misses.
+        .systemLibrary(name: "CPrefetch"),
+        .target(name: "LBReport", dependencies: ["LBLog", "CZlib", "CPrefetch"]),
         .executableTarget(
             name: "lb",
             dependencies: [

@@ -165,3 +165,47 @@ extension Int {
     #expect(dates[2] - dates[1] == 2)
     #expect(dates[3] - dates[2] == 86_400_000)
 }
+
+/// Each line after the first is parsed with the previous line's syslog header cached: the outcome
+/// and fields must be those a fresh parser finds, whatever changed (host, tag, padding, spaces, digits,
+/// a different format altogether).
+@Test func cachedSyslogHeaderAgreesWithAFreshParser() {
+    let headers = [
+        "Nov 25 02:40:29 lbhost haproxy[8293]: ",
+        "Nov 25 02:40:30 lbhost haproxy[8293]: ",
+        "Nov 25 02:40:30 lbhost haproxy[8294]: ",
+        "Nov 25 02:40:30 lbhosT haproxy[8294]: ",
+        "Nov 25 02:40:30 lbhost haproxy[8294]:  ",
+        "Nov 25 02:40:30 lbhost haproxy[8294]:",
+        "Nov  5 02:40:30 lbhost haproxy[8294]: ",
+        "Nov 15 02:40:30 lbhost haproxy[8294]: ",
+        "Dec 15 02:40:30 lbhost haproxy[8294]: ",
+        "Dec 15 02:4x:30 lbhost haproxy[8294]: ",
+        "Dec 15 02:40:30 haproxy[8294]: ",
+        "Dec 15 02:40:30 lbhost haproxy: ",
+        "Dec 15 02:40:30 lbhost haproxy ",
+        "Dec 15 02:40:30 lbhost-with-a-much-longer-name.example.com haproxy[8294]: ",
+        "<134>Dec 15 02:40:30 lbhost haproxy[8294]: ",
+        "",
+        "Dec 15 02:40:30 lbhost haproxy[8294]: ",
+    ]
+    let cached = LogLineParser()
+    var previous = "nothing"
+    var records = 0
+    for header in headers + headers.reversed() {
+        let text = header + sampleMessage
+        var line = text
+        line.withUTF8 { buffer in
+            var fresh = LogEntry(), entry = LogEntry()
+            let expected = LogLineParser().parse(buffer.baseAddress!, count: buffer.count, into: &fresh)
+            let outcome = cached.parse(buffer.baseAddress!, count: buffer.count, into: &entry)
+            #expect(outcome == expected, "after \(previous): \(text)")
+            #expect(entry.client.string == fresh.client.string, "after \(previous): \(text)")
+            #expect(entry.uri.string == fresh.uri.string, "after \(previous): \(text)")
+            if outcome == .record { records += 1 }
+        }
+        previous = header
+    }
+    // Most of them are records (the cache is used), not all (it must also be refused).
+    #expect(records > headers.count && records < 2 * headers.count)
+}

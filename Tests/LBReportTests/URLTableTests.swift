@@ -160,3 +160,38 @@ private extension URLTable {
     #expect(lists.byErrors.map(\.url) == best { $0.errors })
     #expect(lists.byP99.map { $0.p99 ?? -1 } == lists.byP99.map { row in expected.first { $0.url == row.url }!.p99 })
 }
+
+/// Every pairing of forms a URL can have in two workers' tables (empty, a short list, a full list, a
+/// dense block, a block whose counters pass 16 bits when added, a heavy histogram) merges into what
+/// one table recording all the values holds.
+@Test func mergingEveryPairOfCellFormsEqualsRecordingInOneTable() {
+    let forms: [(name: String, values: [Int])] = [
+        ("none", []),
+        ("short", [3, 40, 700]),
+        ("full", Array(0..<12).map { $0 * 9 }),
+        ("dense", Array(0..<300).map { $0 % 250 }),
+        ("near16bits", Array(repeating: 5, count: 40_000) + [6]),
+        ("heavy", Array(repeating: 5, count: 70_000) + [1, 900]),
+    ]
+    let a = URLTable(), b = URLTable(), everything = URLTable()
+    var urls: [String] = []
+    for left in forms {
+        for right in forms {
+            let url = "/\(left.name)/\(right.name)"
+            urls.append(url)
+            for (k, v) in left.values.enumerated() { a.record(url, v, isError: k % 7 == 0); everything.record(url, v, isError: k % 7 == 0) }
+            for (k, v) in right.values.enumerated() { b.record(url, v, isError: k % 5 == 0); everything.record(url, v, isError: k % 5 == 0) }
+        }
+    }
+    a.merge(b)
+    for url in urls where url != "/none/none" {
+        let mine = a.cell(url), theirs = everything.cell(url)
+        #expect(a.cells[mine].requests == everything.cells[theirs].requests, "\(url)")
+        #expect(a.cells[mine].errors == everything.cells[theirs].errors, "\(url)")
+        #expect(a.cells[mine].totalTime == everything.cells[theirs].totalTime, "\(url)")
+        #expect(a.histogram(mine).count == everything.histogram(theirs).count, "\(url)")
+        for p in [50.0, 90, 99, 99.9, 100] {
+            #expect(a.percentile(mine, p) == everything.percentile(theirs, p), "\(url) p\(p)")
+        }
+    }
+}

@@ -12,6 +12,7 @@ public final class LogLineParser {
         /// seen and its value, so only the milliseconds are parsed again.
         var dateCache = DateCache()
         var clfRequestCaptureCount: Int?
+        var headerCache = SyslogHeaderCache()
     }
     private let state: UnsafeMutablePointer<State>
 
@@ -39,9 +40,18 @@ public final class LogLineParser {
         var n = count
         while n > 0, p[n - 1] == 0x0D || p[n - 1] == 0x20 { n -= 1 }
         if n == 0 { return .blank }
-        let prefix = SyslogPrefix.locate(p, count: n)
-        let start = prefix.messageStart
-        guard start < n else { return prefix.hadHeader ? .event : .invalid(.unknownFormat) }
+        let start: Int
+        let hadHeader: Bool
+        if let cached = state.pointee.headerCache.messageStart(p, count: n) {
+            start = cached
+            hadHeader = true
+        } else {
+            let prefix = SyslogPrefix.locate(p, count: n)
+            start = prefix.messageStart
+            hadHeader = prefix.hadHeader
+            if hadHeader { state.pointee.headerCache.remember(p, count: n, messageStart: start) }
+        }
+        guard start < n else { return hadHeader ? .event : .invalid(.unknownFormat) }
         if p[start] == UInt8(ascii: "{") {
             entry = LogEntry()
             reserveScratch(n * 2 + 16)
@@ -54,7 +64,7 @@ public final class LogLineParser {
         traffic.scratch = state.pointee.scratch
         traffic.clfRequestCaptureCount = state.pointee.clfRequestCaptureCount
         let outcome = traffic.parse(into: &entry, dates: &state.pointee.dateCache)
-        if case .invalid = outcome, prefix.hadHeader, !Self.looksLikeTraffic(p, n, start) {
+        if case .invalid = outcome, hadHeader, !Self.looksLikeTraffic(p, n, start) {
             // "Server be/web1 is DOWN ...", "Proxy fe started.": a syslog message, not a request.
             return .event
         }

@@ -77,8 +77,6 @@ public struct Aggregator: Sendable {
     var groupKeys: [GroupKey] = []
     var groupStats: [GroupStats] = []
     var groupPrecision: Int
-    /// Receives the loads `prepareURLs` makes to warm the caches, so they are not optimised away.
-    var prefetchSink = 0
     public internal(set) var sloGood = 0
     public internal(set) var sloTotal = 0
 

@@ -62,15 +62,6 @@ public struct ByteInterner: Sendable {
         intern(s, hash: Self.hash(s.base, s.count))
     }
 
-    /// Loads the first slot a key with this hash probes and the first bytes it points to, so that a
-    /// batch of lookups can bring their cache lines in together (the loads overlap) before interning.
-    @inline(__always)
-    func warm(hash h: UInt64) -> Int {
-        let slot = slots[Int(truncatingIfNeeded: h) & (slots.count - 1)]
-        guard slot.idPlusOne != 0, Int(slot.offset) < arena.count else { return 0 }
-        return Int(arena[Int(slot.offset)])
-    }
-
     @inline(__always)
     mutating func intern(_ s: ByteSlice, hash h: UInt64) -> Int32 {
         let tag = UInt32(truncatingIfNeeded: h >> 32)

@@ -1,3 +1,4 @@
+import CPrefetch
 import LBLog
 
 #if canImport(Glibc)
@@ -104,13 +105,14 @@ final class URLTable: @unchecked Sendable {
         if (count + extra) * 8 > capacity * 5 { grow(for: count + extra) }
     }
 
-    /// Loads the first two cells a key with this hash probes (at the loads it runs at, half the
+    /// Prefetches the first two cells a key with this hash probes (at the loads it runs at, half the
     /// lookups go on to the next cell), so a batch of lookups overlaps its misses.
     @inline(__always)
-    func warm(hash h: UInt64) -> Int {
+    func prefetch(hash h: UInt64) {
         let mask = capacity &- 1
         let i = Int(truncatingIfNeeded: h) & mask
-        return Int(cells[i].tag) &+ Int(cells[(i &+ 1) & mask].tag)
+        lb_prefetch(cells + i)
+        lb_prefetch(cells + ((i &+ 1) & mask))
     }
 
     /// The cell of `key`, a new empty one (state `.list`, no requests) if it was not there. Call
@@ -219,11 +221,11 @@ final class URLTable: @unchecked Sendable {
 
     // MARK: recording
 
-    /// Reads the counter `add` will update for this latency (a cache warm-up).
+    /// Prefetches the counter `add` will update for this latency.
     @inline(__always)
-    func warm(cell i: Int, latency: Int) -> Int {
-        guard latency >= 0, cells[i].state == .dense else { return 0 }
-        return Int(dense(cells[i].denseBlock)[URLCell.bucket(latency)])
+    func prefetch(cell i: Int, latency: Int) {
+        guard latency >= 0, cells[i].state == .dense else { return }
+        lb_prefetch_for_write(dense(cells[i].denseBlock) + URLCell.bucket(latency))
     }
 
     /// One request for the URL in cell `i`; `latency` (Ta) -1 when unknown.
@@ -383,33 +385,38 @@ final class URLTable: @unchecked Sendable {
     // MARK: merging
 
     /// Adds every URL of `other` into this table.
-    /// Works through `other` 16 URLs at a time, loading their cells here before looking them up, so
-    /// the misses overlap (this runs on one core after the scan).
+    /// Works through `other` 64 URLs at a time: prefetches their cells here and their counter blocks
+    /// there, looks them all up, prefetches the counter blocks found here, then adds; so the misses of
+    /// a batch overlap (this runs on one core after the scan).
     func merge(_ other: URLTable) {
-        var batch = [(cell: Int, hash: UInt64)]()
-        batch.reserveCapacity(16)
+        let size = 64
+        let batch = UnsafeMutablePointer<(cell: Int, hash: UInt64, mine: Int)>.allocate(capacity: size)
+        defer { batch.deallocate() }
+        var n = 0
         func run() {
-            reserve(batch.count)
-            var touched = 0
-            for b in batch { touched &+= warm(hash: b.hash) }
-            for b in batch {
-                let i = other.withKeyOf(other.cells + b.cell) { index(of: $0, hash: b.hash) }
-                merge(cell: i, from: other, b.cell)
+            reserve(n)
+            for k in 0..<n {
+                prefetch(hash: batch[k].hash)
+                let theirs = other.cells[batch[k].cell]
+                if theirs.state == .dense { lb_prefetch(other.dense(theirs.denseBlock)) }
             }
-            sink &+= touched
-            batch.removeAll(keepingCapacity: true)
+            for k in 0..<n {
+                batch[k].mine = other.withKeyOf(other.cells + batch[k].cell) { index(of: $0, hash: batch[k].hash) }
+                if cells[batch[k].mine].state == .dense { lb_prefetch_for_write(dense(cells[batch[k].mine].denseBlock)) }
+            }
+            for k in 0..<n { merge(cell: batch[k].mine, from: other, batch[k].cell) }
+            n = 0
         }
         for j in 0..<other.capacity where other.cells[j].state != .empty {
-            batch.append((j, other.withKeyOf(other.cells + j) { Self.hash($0) }))
-            if batch.count == 16 { run() }
+            batch[n] = (j, other.withKeyOf(other.cells + j) { Self.hash($0) }, 0)
+            n += 1
+            if n == size { run() }
         }
         run()
     }
 
-    /// Receives the loads `merge` makes to warm the caches, so they are not optimised away.
-    private var sink = 0
-
-    /// Adds `other`'s cell `j` into my cell `i` (the same URL).
+    /// Adds cell `j` of `other` to cell `i`: counters straight from the other table's list or block,
+    /// no copy; a sum that could pass 16 bits makes the URL heavy.
     private func merge(cell i: Int, from other: URLTable, _ j: Int) {
         let theirs = other.cells[j]
         cells[i].requests &+= theirs.requests
@@ -417,28 +424,44 @@ final class URLTable: @unchecked Sendable {
         cells[i].totalTime &+= theirs.totalTime
         cells[i].maximum = Swift.max(cells[i].maximum, theirs.maximum)
         if theirs.state == .list {
-            if theirs.listCount == 0 { return }
-            if cells[i].state == .list && Int(cells[i].listCount) + Int(theirs.listCount) <= URLCell.listCapacity {
-                for k in 0..<Int(theirs.listCount) { cells[i].appendToList(theirs.listBucket(k)) }
+            let listed = Int(theirs.listCount)
+            if listed == 0 { return }
+            if cells[i].state == .list && Int(cells[i].listCount) + listed <= URLCell.listCapacity {
+                for k in 0..<listed { cells[i].appendToList(theirs.listBucket(k)) }
                 return
             }
-        }
-        if cells[i].state == .list { makeDense(i) }
-        let block = cells[i].denseBlock
-        let mine = dense(block)
-        if mine[0] != UInt16.max, let add = other.counts(j) {
-            var fits = true
-            for b in 0..<URLCell.buckets where Int(mine[b]) + Int(add[b]) >= Int(UInt16.max) - 1 {
-                fits = false
-                break
+            if cells[i].state == .list { makeDense(i) }
+            let mine = dense(cells[i].denseBlock)
+            // A list adds at most `listCapacity` to any one counter.
+            if mine[0] != UInt16.max && Self.largest(mine) < Int(UInt16.max) - 1 - URLCell.listCapacity {
+                for k in 0..<listed { mine[theirs.listBucket(k)] += 1 }
+                return
             }
-            if fits {
+        } else {
+            if cells[i].state == .list { makeDense(i) }
+            let mine = dense(cells[i].denseBlock)
+            let add = other.dense(theirs.denseBlock)
+            if mine[0] != UInt16.max && add[0] != UInt16.max && Self.largestSum(mine, add) < Int(UInt16.max) - 1 {
                 for b in 0..<URLCell.buckets { mine[b] &+= add[b] }
                 return
             }
         }
         var combined = histogram(i)
         combined.merge(other.histogram(j))
-        makeHeavy(block, combined)
+        makeHeavy(cells[i].denseBlock, combined)
+    }
+
+    /// The largest counter of a dense block (a loop without an early exit, so it vectorises).
+    private static func largest(_ a: UnsafeMutablePointer<UInt16>) -> Int {
+        var top: UInt16 = 0
+        for b in 0..<URLCell.buckets { top = Swift.max(top, a[b]) }
+        return Int(top)
+    }
+
+    /// The largest sum of two dense blocks' counters at the same bucket.
+    private static func largestSum(_ a: UnsafeMutablePointer<UInt16>, _ b: UnsafeMutablePointer<UInt16>) -> Int {
+        var top: UInt32 = 0
+        for k in 0..<URLCell.buckets { top = Swift.max(top, UInt32(a[k]) &+ UInt32(b[k])) }
+        return Int(top)
     }
 }
