@@ -18,7 +18,7 @@ extension Report {
             table.forEachCell(in: range) { i, c in
                 guard c.requests > 0 else { return }
                 all.append(.init(cell: i, requests: Int(c.requests), errors: Int(c.errors), totalTime: Int(c.totalTime),
-                                 p99: table.percentile(i, 99)))
+                                 maximum: Int(c.maximum)))
             }
             (output.base + half).initialize(to: TopURLLists(all, top: top, table: table))
         }
@@ -28,7 +28,7 @@ extension Report {
         func rows(_ list: [TopURLLists.Summary]) -> [URLRow] {
             list.map { s in
                 URLRow(url: table.name(s.cell), requests: s.requests, errors: s.errors, totalTime: s.totalTime,
-                       mean: s.requests == 0 ? 0 : Double(s.totalTime) / Double(s.requests), p99: s.p99)
+                       mean: s.requests == 0 ? 0 : Double(s.totalTime) / Double(s.requests), p99: table.percentile(s.cell, 99))
             }
         }
         return URLs(distinct: merged.distinct, byCount: rows(merged.byCount), byTotalTime: rows(merged.byTotalTime),
@@ -49,7 +49,9 @@ struct TopURLLists {
         var requests: Int
         var errors: Int
         var totalTime: Int
-        var p99: Int?
+        var maximum: Int
+        /// Only for the URLs that may rank by p99 (see `byP99`); -1 when there is no Ta.
+        var p99 = -1
     }
 
     var distinct: Int
@@ -59,15 +61,30 @@ struct TopURLLists {
         distinct = all.count
         byCount = Self.best(all, top, table) { $0.requests }
         byTotalTime = Self.best(all, top, table) { $0.totalTime }
-        byP99 = Self.best(all, top, table) { $0.p99 ?? -1 }
+        byP99 = Self.byP99(all, top, table)
         byErrors = Self.best(all, top, table) { $0.errors }
+    }
+
+    /// The `top` URLs by p99, computing it only for URLs that can rank: a p99 is never above the
+    /// maximum, so the `top` URLs with the largest maxima set a floor (the least of their p99s) that the
+    /// last of the list reaches, and any URL in the list has a maximum at or above that floor.
+    static func byP99(_ all: [Summary], _ top: Int, _ table: URLTable) -> [Summary] {
+        func withP99(_ s: Summary) -> Summary {
+            var s = s
+            s.p99 = table.percentile(s.cell, 99) ?? -1
+            return s
+        }
+        let highest = all.topK(top) { $0.maximum > $1.maximum }
+        let floor = highest.count < top ? Int.min : highest.map { withP99($0).p99 }.min() ?? Int.min
+        let candidates = all.lazy.filter { $0.maximum >= floor }.map(withP99)
+        return best(Array(candidates), top, table) { $0.p99 }
     }
 
     init(merging a: TopURLLists, _ b: TopURLLists, top: Int, table: URLTable) {
         distinct = a.distinct + b.distinct
         byCount = Self.best(a.byCount + b.byCount, top, table) { $0.requests }
         byTotalTime = Self.best(a.byTotalTime + b.byTotalTime, top, table) { $0.totalTime }
-        byP99 = Self.best(a.byP99 + b.byP99, top, table) { $0.p99 ?? -1 }
+        byP99 = Self.best(a.byP99 + b.byP99, top, table) { $0.p99 }
         byErrors = Self.best(a.byErrors + b.byErrors, top, table) { $0.errors }
     }
 
