@@ -10,6 +10,14 @@ private extension URLTable {
         return bytes.withUnsafeMutableBufferPointer { index(of: ByteSlice(base: UnsafePointer($0.baseAddress), count: $0.count)) }
     }
 
+    func find(_ text: String) -> Int? {
+        var bytes = key(text)
+        return bytes.withUnsafeMutableBufferPointer {
+            let key = ByteSlice(base: UnsafePointer($0.baseAddress), count: $0.count)
+            return find(key, hash: URLTable.hash(key))
+        }
+    }
+
     func record(_ text: String, _ latency: Int, isError: Bool = false) {
         add(cell: cell(text), latency: latency, isError: isError)
     }
@@ -78,23 +86,23 @@ private extension URLTable {
     #expect(table.name(table.cell("")) == "")
 }
 
-@Test func mergingURLTablesAddsTheirCounts() {
+@Test func aURLInTwoTablesIsCountedOnceWithBothHalves() {
     let a = URLTable(), b = URLTable()
     for v in [1, 2, 3] { a.record("/x", v) }
     for v in [4, 5, 600] { b.record("/x", v) }
     for v in 0..<40 { b.record("/dense", v) }
     for v in 0..<3 { a.record("/dense", 1000 + v) }
     b.record("/only-b", 9, isError: true)
-    a.merge(b)
-    let x = a.cell("/x")
-    #expect(a.histogram(x).count == 6)
-    #expect(a.percentile(x, 100) == 600)
-    #expect(a.percentile(x, 50) == 3)
-    let dense = a.cell("/dense")
-    #expect(a.histogram(dense).count == 43)
-    #expect(a.percentile(dense, 100) == 1002)
-    #expect(a.cells[a.cell("/only-b")].errors == 1)
-    #expect(a.count == 3)
+    let lists = Report.topURLs([a, b], top: 10)
+    #expect(lists.distinct == 3)
+    let rows = Dictionary(uniqueKeysWithValues: lists.byCount.map { ($0.url, $0) })
+    #expect(rows["/x"]?.requests == 6)
+    #expect(rows["/x"]?.p99 == 600)
+    #expect(URLTable.percentile([(a, a.cell("/x")), (b, b.cell("/x"))], 50) == 3)
+    #expect(rows["/dense"]?.requests == 43)
+    #expect(rows["/dense"]?.p99 == 1002)
+    #expect(rows["/only-b"]?.errors == 1)
+    #expect(lists.byErrors.map(\.url) == ["/only-b"])
 }
 
 @Test func keysCompareAsStringsDo() {
@@ -162,9 +170,9 @@ private extension URLTable {
 }
 
 /// Every pairing of forms a URL can have in two workers' tables (empty, a short list, a full list, a
-/// dense block, a block whose counters pass 16 bits when added, a heavy histogram) merges into what
+/// dense block, a block whose counters pass 16 bits when added, a heavy histogram) combines into what
 /// one table recording all the values holds.
-@Test func mergingEveryPairOfCellFormsEqualsRecordingInOneTable() {
+@Test func everyPairOfCellFormsCombinesAsOneTableRecordingAll() {
     let forms: [(name: String, values: [Int])] = [
         ("none", []),
         ("short", [3, 40, 700]),
@@ -183,15 +191,21 @@ private extension URLTable {
             for (k, v) in right.values.enumerated() { b.record(url, v, isError: k % 5 == 0); everything.record(url, v, isError: k % 5 == 0) }
         }
     }
-    a.merge(b)
+    let combined = Report.topURLs([a, b], top: urls.count), single = Report.topURLs(everything, top: urls.count)
     for url in urls where url != "/none/none" {
-        let mine = a.cell(url), theirs = everything.cell(url)
-        #expect(a.cells[mine].requests == everything.cells[theirs].requests, "\(url)")
-        #expect(a.cells[mine].errors == everything.cells[theirs].errors, "\(url)")
-        #expect(a.cells[mine].totalTime == everything.cells[theirs].totalTime, "\(url)")
-        #expect(a.histogram(mine).count == everything.histogram(theirs).count, "\(url)")
+        let one = everything.cell(url)
+        let parts = [a, b].compactMap { table in table.find(url).map { (table, $0) } }
         for p in [50.0, 90, 99, 99.9, 100] {
-            #expect(a.percentile(mine, p) == everything.percentile(theirs, p), "\(url) p\(p)")
+            #expect(URLTable.percentile(parts.map { (table: $0.0, cell: $0.1) }, p) == everything.percentile(one, p), "\(url) p\(p)")
         }
+    }
+    #expect(combined.distinct == single.distinct)
+    for (list, expected) in [(combined.byCount, single.byCount), (combined.byTotalTime, single.byTotalTime),
+                             (combined.byP99, single.byP99), (combined.byErrors, single.byErrors)] {
+        #expect(list.map(\.url) == expected.map(\.url))
+        #expect(list.map(\.requests) == expected.map(\.requests))
+        #expect(list.map(\.errors) == expected.map(\.errors))
+        #expect(list.map(\.totalTime) == expected.map(\.totalTime))
+        #expect(list.map(\.p99) == expected.map(\.p99))
     }
 }

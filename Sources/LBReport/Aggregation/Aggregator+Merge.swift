@@ -45,8 +45,8 @@ extension Aggregator {
         }
         for i in 0..<4 { halogTimers[i].merge(o.halogTimers[i]) }
         for (v, n) in o.halogNegativeDataTimes { halogNegativeDataTimes[v, default: 0] += n }
-        if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
-        urlTable.merge(o.urlTable)
+        mergedURLTables.append(o.urlTable)
+        mergedURLTables.append(contentsOf: o.mergedURLTables)
         var urlMap = [Int32](repeating: 0, count: o.urls.count)
         for id in 0..<o.urls.count { urlMap[id] = urls.intern(o.urls.name(Int32(id))) }
         timeline.merge(o.timeline)

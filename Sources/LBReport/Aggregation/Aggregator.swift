@@ -71,6 +71,11 @@ public struct Aggregator: Sendable {
     var exactTimers = ExactTimerCounts()
     /// Requests, errors, Σ Ta and Ta distribution per URL key (see `urlKey`).
     var urlTable = URLTable()
+    /// The URL tables of the aggregates merged into this one: the report combines them with
+    /// `urlTable` when it ranks URLs (on two threads), rather than `merge` folding them in on one.
+    var mergedURLTables: [URLTable] = []
+    /// Every table holding this aggregate's URLs; a URL may be in several.
+    var urlTables: [URLTable] { [urlTable] + mergedURLTables }
     public internal(set) var timeline: Timeline
     public internal(set) var slowest: SlowestRequests
     var groupIndex: [GroupKey: Int] = [:]

@@ -133,6 +133,20 @@ final class URLTable: @unchecked Sendable {
         return i
     }
 
+    /// The cell of `key`, or nil: never inserts, so several threads may look up a table nothing writes.
+    func find(_ key: ByteSlice, hash h: UInt64) -> Int? {
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
+        let short = UInt16(truncatingIfNeeded: Swift.min(key.count, Int(UInt16.max)))
+        let mask = capacity - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let c = cells + i
+            if c.pointee.state == .empty { return nil }
+            if c.pointee.tag == tag, c.pointee.keyLength == short, matches(c, key) { return i }
+            i = (i + 1) & mask
+        }
+    }
+
     func index(of key: ByteSlice) -> Int {
         reserve(1)
         return index(of: key, hash: Self.hash(key))
@@ -377,91 +391,43 @@ final class URLTable: @unchecked Sendable {
         return maximum
     }
 
+    /// Nearest-rank percentile of one URL's Ta from its cells in several tables (workers that each saw
+    /// some of its requests): what one table holding all of them reports, without building it.
+    static func percentile(_ parts: [(table: URLTable, cell: Int)], _ p: Double) -> Int? {
+        if parts.count == 1 { return parts[0].table.percentile(parts[0].cell, p) }
+        var counts = [Int](repeating: 0, count: URLCell.buckets)
+        var maximum = -1
+        for (table, i) in parts {
+            let cell = table.cells[i]
+            maximum = Swift.max(maximum, Int(cell.maximum))
+            switch cell.state {
+            case .empty: break
+            case .list:
+                for k in 0..<Int(cell.listCount) { counts[cell.listBucket(k)] += 1 }
+            case .dense:
+                let base = table.dense(cell.denseBlock)
+                if base[0] == UInt16.max {
+                    // A heavy URL keeps a full histogram: combine as histograms.
+                    var h = LogHistogram(precisionBits: URLCell.precision)
+                    for (t, j) in parts { h.merge(t.histogram(j)) }
+                    return h.percentile(p)
+                }
+                for b in 0..<URLCell.buckets { counts[b] += Int(base[b]) }
+            }
+        }
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return nil }
+        let rank = Self.rank(p, total)
+        var cumulative = 0
+        for b in 0..<URLCell.buckets {
+            cumulative += counts[b]
+            if cumulative >= rank { return Swift.min(LogHistogram.range(of: b, precisionBits: URLCell.precision).high, maximum) }
+        }
+        return maximum
+    }
+
     @inline(__always)
     private static func rank(_ p: Double, _ total: Int) -> Int {
         Swift.max(1, Swift.min(total, Int((p / 100 * Double(total) - 1e-9).rounded(.up))))
-    }
-
-    // MARK: merging
-
-    /// Adds every URL of `other` into this table.
-    /// Works through `other` 64 URLs at a time: prefetches their cells here and their counter blocks
-    /// there, looks them all up, prefetches the counter blocks found here, then adds; so the misses of
-    /// a batch overlap (this runs on one core after the scan).
-    func merge(_ other: URLTable) {
-        let size = 64
-        let batch = UnsafeMutablePointer<(cell: Int, hash: UInt64, mine: Int)>.allocate(capacity: size)
-        defer { batch.deallocate() }
-        var n = 0
-        func run() {
-            reserve(n)
-            for k in 0..<n {
-                prefetch(hash: batch[k].hash)
-                let theirs = other.cells[batch[k].cell]
-                if theirs.state == .dense { lb_prefetch(other.dense(theirs.denseBlock)) }
-            }
-            for k in 0..<n {
-                batch[k].mine = other.withKeyOf(other.cells + batch[k].cell) { index(of: $0, hash: batch[k].hash) }
-                if cells[batch[k].mine].state == .dense { lb_prefetch_for_write(dense(cells[batch[k].mine].denseBlock)) }
-            }
-            for k in 0..<n { merge(cell: batch[k].mine, from: other, batch[k].cell) }
-            n = 0
-        }
-        for j in 0..<other.capacity where other.cells[j].state != .empty {
-            batch[n] = (j, other.withKeyOf(other.cells + j) { Self.hash($0) }, 0)
-            n += 1
-            if n == size { run() }
-        }
-        run()
-    }
-
-    /// Adds cell `j` of `other` to cell `i`: counters straight from the other table's list or block,
-    /// no copy; a sum that could pass 16 bits makes the URL heavy.
-    private func merge(cell i: Int, from other: URLTable, _ j: Int) {
-        let theirs = other.cells[j]
-        cells[i].requests &+= theirs.requests
-        cells[i].errors &+= theirs.errors
-        cells[i].totalTime &+= theirs.totalTime
-        cells[i].maximum = Swift.max(cells[i].maximum, theirs.maximum)
-        if theirs.state == .list {
-            let listed = Int(theirs.listCount)
-            if listed == 0 { return }
-            if cells[i].state == .list && Int(cells[i].listCount) + listed <= URLCell.listCapacity {
-                for k in 0..<listed { cells[i].appendToList(theirs.listBucket(k)) }
-                return
-            }
-            if cells[i].state == .list { makeDense(i) }
-            let mine = dense(cells[i].denseBlock)
-            // A list adds at most `listCapacity` to any one counter.
-            if mine[0] != UInt16.max && Self.largest(mine) < Int(UInt16.max) - 1 - URLCell.listCapacity {
-                for k in 0..<listed { mine[theirs.listBucket(k)] += 1 }
-                return
-            }
-        } else {
-            if cells[i].state == .list { makeDense(i) }
-            let mine = dense(cells[i].denseBlock)
-            let add = other.dense(theirs.denseBlock)
-            if mine[0] != UInt16.max && add[0] != UInt16.max && Self.largestSum(mine, add) < Int(UInt16.max) - 1 {
-                for b in 0..<URLCell.buckets { mine[b] &+= add[b] }
-                return
-            }
-        }
-        var combined = histogram(i)
-        combined.merge(other.histogram(j))
-        makeHeavy(cells[i].denseBlock, combined)
-    }
-
-    /// The largest counter of a dense block (a loop without an early exit, so it vectorises).
-    private static func largest(_ a: UnsafeMutablePointer<UInt16>) -> Int {
-        var top: UInt16 = 0
-        for b in 0..<URLCell.buckets { top = Swift.max(top, a[b]) }
-        return Int(top)
-    }
-
-    /// The largest sum of two dense blocks' counters at the same bucket.
-    private static func largestSum(_ a: UnsafeMutablePointer<UInt16>, _ b: UnsafeMutablePointer<UInt16>) -> Int {
-        var top: UInt32 = 0
-        for k in 0..<URLCell.buckets { top = Swift.max(top, UInt32(a[k]) &+ UInt32(b[k])) }
-        return Int(top)
     }
 }

@@ -43,7 +43,7 @@ extension Report {
             overall: Self.timerRows(a.overall, pcts, metrics),
             frontends: rows(a.frontends, a.frontendStats), backends: rows(a.backends, a.backendStats),
             servers: rows(a.servers, a.serverStats))
-        urls = Self.topURLs(a.urlTable, top: options.top)
+        urls = Self.topURLs(a.urlTables, top: options.top)
         slowest = a.slowest.sorted.map { Slow(ta: $0.milliseconds, date: $0.date >= 0 ? LogDate.format(milliseconds: $0.date) : nil, line: $0.line) }
         timeline = Self.timeline(a.timeline, options: options, first: a.firstDate, last: a.lastDate)
         if let slo = options.slo {
