@@ -19,8 +19,7 @@ extension Report {
         defer { results.deallocate() }
         let output = ResultSlots(results)
         DispatchQueue.concurrentPerform(iterations: halves) { half in
-            var all: [TopURLLists.Summary] = []
-            all.reserveCapacity((0..<tables.count).reduce(0) { $0 + tables.with($1) { $0.count } } / halves + 16)
+            var lists = TopURLLists(top: top, tables: tables)
             for t in 0..<tables.count { tables.with(t) { table in
                 let range = (table.capacity * half / halves)..<(table.capacity * (half + 1) / halves)
                 table.forEachCell(in: range) { i, c in
@@ -28,13 +27,13 @@ extension Report {
                     var s = TopURLLists.Summary(table: t, cell: i, requests: Int(c.requests), errors: Int(c.errors),
                                                 totalTime: Int(c.totalTime), maximum: Int(c.maximum))
                     if tables.count > 1, !TopURLLists.addLaterTables(&s, tables) { return }
-                    all.append(s)
+                    lists.offer(s)
                 }
             } }
-            (output.base + half).initialize(to: TopURLLists(all, top: top, tables: tables))
+            (output.base + half).initialize(to: lists)
         }
         var merged = results[0]
-        for half in 1..<halves { merged = TopURLLists(merging: merged, results[half], top: top, tables: tables) }
+        for half in 1..<halves { merged.merge(results[half]) }
         results.baseAddress!.deinitialize(count: halves)
         func rows(_ list: [TopURLLists.Summary]) -> [URLRow] {
             list.map { s in
@@ -95,23 +94,56 @@ struct TopURLLists {
         var p99 = -1
     }
 
-    var distinct: Int
-    var byCount: [Summary], byTotalTime: [Summary], byP99: [Summary], byErrors: [Summary]
+    let top: Int
+    let tables: UnretainedTables
+    /// URLs offered.
+    private(set) var distinct = 0
+    private(set) var byCount: [Summary] = [], byTotalTime: [Summary] = [], byP99: [Summary] = [], byErrors: [Summary] = []
 
-    init(_ all: [Summary], top: Int, tables: UnretainedTables) {
-        distinct = all.count
-        byCount = Self.best(all, top, tables) { $0.requests }
-        byTotalTime = Self.best(all, top, tables) { $0.totalTime }
-        byP99 = Self.byP99(all, top, tables)
-        byErrors = Self.best(all, top, tables) { $0.errors }
+    init(top: Int, tables: UnretainedTables) {
+        self.top = top
+        self.tables = tables
     }
 
-    init(merging a: TopURLLists, _ b: TopURLLists, top: Int, tables: UnretainedTables) {
-        distinct = a.distinct + b.distinct
-        byCount = Self.best(a.byCount + b.byCount, top, tables) { $0.requests }
-        byTotalTime = Self.best(a.byTotalTime + b.byTotalTime, top, tables) { $0.totalTime }
-        byP99 = Self.best(a.byP99 + b.byP99, top, tables) { $0.p99 }
-        byErrors = Self.best(a.byErrors + b.byErrors, top, tables) { $0.errors }
+    /// Counts a URL and keeps it in each list it ranks in. Its p99 is computed only when it can rank
+    /// by p99: a p99 is never above the maximum, so a URL whose maximum is below the p99 of the
+    /// list's last is left out without it.
+    mutating func offer(_ s: Summary) {
+        distinct += 1
+        keep(s, in: &byCount) { $0.requests }
+        keep(s, in: &byTotalTime) { $0.totalTime }
+        keep(s, in: &byErrors) { $0.errors }
+        if byP99.count < top || s.maximum >= byP99[byP99.count - 1].p99 {
+            var s = s
+            s.p99 = Self.percentile(s, 99, tables) ?? -1
+            keep(s, in: &byP99) { $0.p99 }
+        }
+    }
+
+    /// Adds another part's URLs (none of them counted here).
+    mutating func merge(_ other: TopURLLists) {
+        distinct += other.distinct
+        for s in other.byCount { keep(s, in: &byCount) { $0.requests } }
+        for s in other.byTotalTime { keep(s, in: &byTotalTime) { $0.totalTime } }
+        for s in other.byErrors { keep(s, in: &byErrors) { $0.errors } }
+        for s in other.byP99 { keep(s, in: &byP99) { $0.p99 } }
+    }
+
+    /// Inserts `s` in `list` (best first, at most `top`) if it ranks: by `key`, then requests, then URL.
+    @inline(__always)
+    private func keep(_ s: Summary, in list: inout [Summary], _ key: (Summary) -> Int) {
+        func precedes(_ a: Summary, _ b: Summary) -> Bool {
+            let ka = key(a), kb = key(b)
+            if ka != kb { return ka > kb }
+            if a.requests != b.requests { return a.requests > b.requests }
+            return tables.with(a.table) { ta in tables.with(b.table) { tb in URLTable.keyPrecedes(ta, a.cell, tb, b.cell) } }
+        }
+        guard top > 0 else { return }
+        if list.count == top && !precedes(s, list[top - 1]) { return }
+        var i = list.count
+        while i > 0 && precedes(s, list[i - 1]) { i -= 1 }
+        list.insert(s, at: i)
+        if list.count > top { list.removeLast() }
     }
 
     /// Adds the URL's counters from the tables after `s.table`; false when an earlier table holds it
@@ -145,30 +177,6 @@ struct TopURLLists {
             }
         }
         return URLTable.percentile(parts, p)
-    }
-
-    /// The `top` URLs by p99, computing it only for URLs that can rank: a p99 is never above the
-    /// maximum, so the `top` URLs with the largest maxima set a floor (the least of their p99s) that the
-    /// last of the list reaches, and any URL in the list has a maximum at or above that floor.
-    static func byP99(_ all: [Summary], _ top: Int, _ tables: UnretainedTables) -> [Summary] {
-        func withP99(_ s: Summary) -> Summary {
-            var s = s
-            s.p99 = percentile(s, 99, tables) ?? -1
-            return s
-        }
-        let highest = all.topK(top) { $0.maximum > $1.maximum }
-        let floor = highest.count < top ? Int.min : highest.map { withP99($0).p99 }.min() ?? Int.min
-        let candidates = all.lazy.filter { $0.maximum >= floor }.map(withP99)
-        return best(Array(candidates), top, tables) { $0.p99 }
-    }
-
-    static func best(_ all: [Summary], _ top: Int, _ tables: UnretainedTables, _ key: (Summary) -> Int) -> [Summary] {
-        all.topK(top) { a, b in
-            let ka = key(a), kb = key(b)
-            if ka != kb { return ka > kb }
-            if a.requests != b.requests { return a.requests > b.requests }
-            return URLTable.keyPrecedes(tables[a.table], a.cell, tables[b.table], b.cell)
-        }
     }
 }
 

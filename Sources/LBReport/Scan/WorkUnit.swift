@@ -52,16 +52,17 @@ struct WorkUnit: Sendable {
     }
 
     /// Where to cut `size` bytes into `pieces` (before moving to line boundaries): equal pieces, except
-    /// that when there are enough, the last two per worker are a quarter of the others' size, so that
-    /// the workers run out of work closer together (one idles while another finishes its last piece).
+    /// that when there are enough, the last ones are smaller, so that the workers run out of work close
+    /// together (one idles while another finishes its last piece): with 6 or more per worker, the last 4
+    /// per worker are an eighth of the others' size; with 4 or more, the last 2 are a quarter.
     static func cutPoints(size: Int, pieces: Int, workers: Int) -> [Int] {
-        let small = pieces >= workers * 4 ? workers * 2 : 0
-        // (pieces - small) pieces of 4 units and `small` of 1.
-        let units = (pieces - small) * 4 + small
+        let (small, ratio) = pieces >= workers * 6 ? (workers * 4, 8) : pieces >= workers * 4 ? (workers * 2, 4) : (0, 1)
+        // (pieces - small) pieces of `ratio` units and `small` of 1.
+        let units = (pieces - small) * ratio + small
         var points: [Int] = []
         var at = 0
         for k in 0..<(pieces - 1) {
-            at += k < pieces - small ? 4 : 1
+            at += k < pieces - small ? ratio : 1
             points.append(Int((Double(size) * Double(at) / Double(units)).rounded(.down)))
         }
         return points
