@@ -6,11 +6,10 @@ import LBLog
 /// batch before `add`. Parsing and accounting the batches in between hide the memory latency.
 extension Aggregator {
     /// Stage 1: each HTTP record's URL key and hash (`ids[k]` = 0), others -1; prefetches each key's
-    /// first cells. Only when no filter applies: a filtered-out line must not add a URL (then all are -1).
+    /// first cells. Call `ownSharedState` before a run of batches. Only when no filter applies: a filtered-out line must not add a URL (then all are -1).
     mutating func hashURLs(_ entries: UnsafePointer<LogEntry>, _ outcomes: UnsafePointer<LineOutcome>, _ n: Int,
                            keys: UnsafeMutablePointer<ByteSlice>, hashes: UnsafeMutablePointer<UInt64>,
                            ids: UnsafeMutablePointer<Int32>) {
-        ownExactTimers()
         guard options.filters.isEmpty && options.since == nil && options.until == nil else {
             ids.update(repeating: -1, count: n)
             return
@@ -22,7 +21,6 @@ extension Aggregator {
             hashes[k] = URLTable.hash(keys[k])
             ids[k] = 0
         }
-        if !isKnownUniquelyReferenced(&urlTable) { urlTable = urlTable.copy() }
         let table = urlTable
         for k in 0..<n where ids[k] == 0 { table.prefetch(hash: hashes[k]) }
     }

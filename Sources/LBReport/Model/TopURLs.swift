@@ -110,28 +110,31 @@ struct TopURLLists {
     /// list's last is left out without it.
     mutating func offer(_ s: Summary) {
         distinct += 1
-        keep(s, in: &byCount) { $0.requests }
-        keep(s, in: &byTotalTime) { $0.totalTime }
-        keep(s, in: &byErrors) { $0.errors }
+        Self.keep(s, in: &byCount, top: top, tables: tables) { $0.requests }
+        Self.keep(s, in: &byTotalTime, top: top, tables: tables) { $0.totalTime }
+        Self.keep(s, in: &byErrors, top: top, tables: tables) { $0.errors }
         if byP99.count < top || s.maximum >= byP99[byP99.count - 1].p99 {
             var s = s
             s.p99 = Self.percentile(s, 99, tables) ?? -1
-            keep(s, in: &byP99) { $0.p99 }
+            Self.keep(s, in: &byP99, top: top, tables: tables) { $0.p99 }
         }
     }
 
     /// Adds another part's URLs (none of them counted here).
     mutating func merge(_ other: TopURLLists) {
         distinct += other.distinct
-        for s in other.byCount { keep(s, in: &byCount) { $0.requests } }
-        for s in other.byTotalTime { keep(s, in: &byTotalTime) { $0.totalTime } }
-        for s in other.byErrors { keep(s, in: &byErrors) { $0.errors } }
-        for s in other.byP99 { keep(s, in: &byP99) { $0.p99 } }
+        for s in other.byCount { Self.keep(s, in: &byCount, top: top, tables: tables) { $0.requests } }
+        for s in other.byTotalTime { Self.keep(s, in: &byTotalTime, top: top, tables: tables) { $0.totalTime } }
+        for s in other.byErrors { Self.keep(s, in: &byErrors, top: top, tables: tables) { $0.errors } }
+        for s in other.byP99 { Self.keep(s, in: &byP99, top: top, tables: tables) { $0.p99 } }
     }
 
     /// Inserts `s` in `list` (best first, at most `top`) if it ranks: by `key`, then requests, then URL.
+    /// (Static: as a method it would have copied the whole struct, four arrays, for every URL, since
+    /// `list` is one of its properties.)
     @inline(__always)
-    private func keep(_ s: Summary, in list: inout [Summary], _ key: (Summary) -> Int) {
+    private static func keep(_ s: Summary, in list: inout [Summary], top: Int, tables: UnretainedTables,
+                             _ key: (Summary) -> Int) {
         func precedes(_ a: Summary, _ b: Summary) -> Bool {
             let ka = key(a), kb = key(b)
             if ka != kb { return ka > kb }

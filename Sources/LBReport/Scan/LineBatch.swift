@@ -96,7 +96,9 @@ struct LineBatch {
         stages = storage.counts + LineBatch.depth
     }
 
-    mutating func begin(task: Int) {
+    /// Starts a run of lines of `task` (a work unit or stream block) into `aggregate`.
+    mutating func begin(task: Int, into aggregate: inout Aggregator) {
+        aggregate.ownSharedState()
         self.task = task
         lineNumber = 0
         addedLines = 0
@@ -160,7 +162,7 @@ struct LineBatch {
 
     /// Parses a block of whole lines (the last one may lack its newline); returns the line count.
     mutating func run(_ base: UnsafePointer<UInt8>, count: Int, task: Int, into aggregate: inout Aggregator) -> Int {
-        begin(task: task)
+        begin(task: task, into: &aggregate)
         var start = 0
         while start < count {
             let rest = count - start

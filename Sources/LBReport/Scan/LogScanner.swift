@@ -109,7 +109,7 @@ public enum LogScanner {
         let range = unit.range ?? 0..<Int.max
         let source = FileRangeSource(fd: descriptor, start: range.lowerBound, end: range.upperBound, path: input.path, progress: progress)
         var lines = 0
-        batch.begin(task: task)
+        batch.begin(task: task, into: &aggregate)
         let lineReader: LineReader
         if let reader {
             reader.source = source
