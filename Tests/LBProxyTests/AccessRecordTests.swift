@@ -5,14 +5,17 @@ import Testing
 /// The record each request produces: names, timers with HAProxy's -1 rules, status, bytes and the
 /// termination state, for every kind of outcome lb produces.
 @Suite(.serialized) struct AccessRecordTests {
-    static func config(port: Int, backend: Int, extra: String = "", backendExtra: String = "", serverTimeout: String = "5s") -> String {
+    /// Short connect and request timeouts by default, for the tests of those phases; tests of other
+    /// outcomes pass long ones, so that a machine too busy to run lb for 300 ms does not end them early.
+    static func config(port: Int, backend: Int, extra: String = "", backendExtra: String = "", serverTimeout: String = "5s",
+                       phaseTimeout: String = "300ms") -> String {
         """
         defaults
             mode http
-            timeout connect 300ms
+            timeout connect \(phaseTimeout)
             timeout client 5s
             timeout server \(serverTimeout)
-            timeout http-request 300ms
+            timeout http-request \(phaseTimeout)
             timeout http-keep-alive 5s
         frontend fe
             bind 127.0.0.1:\(port)
@@ -28,7 +31,7 @@ import Testing
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, phaseTimeout: "5s"), accessLog: log)
         let client = try RawClient(port: port)
         try client.send("GET /first?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")
         _ = try client.readResponse()
@@ -59,7 +62,7 @@ import Testing
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, phaseTimeout: "5s"), accessLog: log)
         _ = try fetch(port: port, "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n")
         let record = try #require(await log.waitFor(1).first)
         #expect(record.status == 400)
@@ -90,7 +93,7 @@ import Testing
         let backend = try await TestBackend(name: "s1") { _ in .hang }
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, serverTimeout: "200ms"), accessLog: log)
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, serverTimeout: "200ms", phaseTimeout: "5s"), accessLog: log)
         #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n").status == 504)
         let record = try #require(await log.waitFor(1).first)
         #expect(record.terminationState == "sH--")
@@ -107,7 +110,7 @@ import Testing
         let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, extra: """
             http-request deny if { path /deny }
                 http-request return status 200 string "ok" if { path /ok }
-            """), accessLog: log)
+            """, phaseTimeout: "5s"), accessLog: log)
         _ = try fetch(port: port, "GET /deny HTTP/1.1\r\nHost: h\r\n\r\n")
         _ = try fetch(port: port, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n")
         let records = await log.waitFor(2)
