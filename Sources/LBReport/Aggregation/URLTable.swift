@@ -23,6 +23,9 @@ final class URLTable: @unchecked Sendable {
         var count = 0
         /// Dense blocks live in chunks of `chunkBlocks`, never moved: growing copies nothing.
         var chunks: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>?
+        /// Keys longer than `URLCell.inlineKeyCapacity`. (Here rather than a stored property: every
+        /// lookup that may compare a long key would pay a dynamic exclusivity check on it.)
+        var arena: [UInt8] = []
     }
     private let hot: UnsafeMutablePointer<Hot>
 
@@ -39,8 +42,10 @@ final class URLTable: @unchecked Sendable {
         @inline(__always) get { hot.pointee.count }
         set { hot.pointee.count = newValue }
     }
-    /// Keys longer than `URLCell.inlineKeyCapacity`.
-    private var arena: [UInt8] = []
+    private var arena: [UInt8] {
+        @inline(__always) get { hot.pointee.arena }
+        set { hot.pointee.arena = newValue }
+    }
     /// Blocks of `URLCell.buckets` counters for URLs seen more than a dozen times (`PageMemory`).
     /// 8192 blocks of 256 bytes: 2 MiB a chunk.
     static let chunkShift = 13
@@ -70,6 +75,7 @@ final class URLTable: @unchecked Sendable {
             for c in 0..<chunkCount { PageMemory.unmap(chunks[c], Self.chunkBytes) }
             chunks.deallocate()
         }
+        hot.deinitialize(count: 1)
         hot.deallocate()
     }
 
@@ -159,7 +165,7 @@ final class URLTable: @unchecked Sendable {
             return ByteInterner.same(UnsafeRawPointer(c) + URLCell.keyOffset, UnsafeRawPointer(key.base!), key.count)
         }
         guard Int(c.pointee.key.1) == key.count else { return false }
-        return arena.withUnsafeBufferPointer {
+        return hot.pointee.arena.withUnsafeBufferPointer {
             ByteInterner.same(UnsafeRawPointer($0.baseAddress! + Int(c.pointee.key.0)), UnsafeRawPointer(key.base!), key.count)
         }
     }
@@ -176,7 +182,7 @@ final class URLTable: @unchecked Sendable {
             }
         } else {
             cell.key = (UInt64(arena.count), UInt64(key.count), 0)
-            arena.append(contentsOf: key.buffer)
+            hot.pointee.arena.append(contentsOf: key.buffer)
         }
         cells[i] = cell
         count += 1
