@@ -164,6 +164,9 @@ struct ReportCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        // Done: leave the scan's tables (about 70 MiB mapped) to the kernel. Unmapping them one by one
+        // on the way out took 19 ms of a 0.55 s report of 3 M lines.
+        Foundation.exit(0)
     }
 }
 
