@@ -125,30 +125,28 @@ final class URLTable: @unchecked Sendable {
     /// `reserve` first.
     @inline(__always)
     func index(of key: ByteSlice, hash h: UInt64) -> Int {
-        let tag = UInt32(truncatingIfNeeded: h >> 32)
-        let short = UInt16(truncatingIfNeeded: Swift.min(key.count, Int(UInt16.max)))
-        let mask = capacity - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let c = cells + i
-            if c.pointee.state == .empty { break }
-            if c.pointee.tag == tag, c.pointee.keyLength == short, matches(c, key) { return i }
-            i = (i + 1) & mask
-        }
-        insert(key, tag: tag, at: i)
+        let (i, found) = probe(key, hash: h)
+        if !found { insert(key, tag: UInt32(truncatingIfNeeded: h >> 32), at: i) }
         return i
     }
 
     /// The cell of `key`, or nil: never inserts, so several threads may look up a table nothing writes.
     func find(_ key: ByteSlice, hash h: UInt64) -> Int? {
+        let (i, found) = probe(key, hash: h)
+        return found ? i : nil
+    }
+
+    /// The cell holding `key`, or the empty cell where it would go.
+    @inline(__always)
+    private func probe(_ key: ByteSlice, hash h: UInt64) -> (index: Int, found: Bool) {
         let tag = UInt32(truncatingIfNeeded: h >> 32)
         let short = UInt16(truncatingIfNeeded: Swift.min(key.count, Int(UInt16.max)))
         let mask = capacity - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let c = cells + i
-            if c.pointee.state == .empty { return nil }
-            if c.pointee.tag == tag, c.pointee.keyLength == short, matches(c, key) { return i }
+            if c.pointee.state == .empty { return (i, false) }
+            if c.pointee.tag == tag, c.pointee.keyLength == short, matches(c, key) { return (i, true) }
             i = (i + 1) & mask
         }
     }
