@@ -209,3 +209,17 @@ extension Int {
     // Most of them are records (the cache is used), not all (it must also be refused).
     #expect(records > headers.count && records < 2 * headers.count)
 }
+
+/// A header with a long day run: `locate` wants 9 bytes after the day, so a shorter line with the same
+/// header is not a syslog line, and the cache must not say it is.
+@Test func cachedSyslogHeaderIsNotUsedWhereLocateWantsMoreBytes() {
+    let cached = LogLineParser()
+    for text in ["Nov 1234567 1x: : AAAAA", "Nov 1234567 1x: : A", "Nov 25 02:40:30 h t: x", "Nov 25 02:40:30 h t: y"] {
+        var line = text
+        line.withUTF8 { buffer in
+            var fresh = LogEntry(), entry = LogEntry()
+            let expected = LogLineParser().parse(buffer.baseAddress!, count: buffer.count, into: &fresh)
+            #expect(cached.parse(buffer.baseAddress!, count: buffer.count, into: &entry) == expected, "\(text)")
+        }
+    }
+}

@@ -181,7 +181,8 @@ private extension URLTable {
         ("near16bits", Array(repeating: 5, count: 40_000) + [6]),
         ("heavy", Array(repeating: 5, count: 70_000) + [1, 900]),
     ]
-    let a = URLTable(), b = URLTable(), everything = URLTable()
+    // Tables large enough that the lists are built on two threads, each taking half of every table.
+    let a = URLTable(capacity: 1 << 14), b = URLTable(capacity: 1 << 14), everything = URLTable(capacity: 1 << 14)
     var urls: [String] = []
     for left in forms {
         for right in forms {
@@ -208,4 +209,13 @@ private extension URLTable {
         #expect(list.map(\.totalTime) == expected.map(\.totalTime))
         #expect(list.map(\.p99) == expected.map(\.p99))
     }
+}
+
+@Test func noTopURLsAreListedWithTopZeroButAllAreCounted() {
+    let a = URLTable(), b = URLTable()
+    for i in 0..<50 { a.record("/a/\(i)", i); b.record("/a/\(i % 10)", 2 * i) }
+    b.record("/b", 7, isError: true)
+    let lists = Report.topURLs([a, b], top: 0)
+    #expect(lists.distinct == 51)
+    #expect(lists.byCount.isEmpty && lists.byTotalTime.isEmpty && lists.byP99.isEmpty && lists.byErrors.isEmpty)
 }

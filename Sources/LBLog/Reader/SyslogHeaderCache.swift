@@ -4,7 +4,8 @@
 ///
 /// A line reuses the cached message offset `m` only when `locate` would return the same: its first 16
 /// bytes have the cached line's shape (the same bytes, digits where it had digits), its bytes from 16
-/// up to `m` are the cached ones, and its byte at `m` is not a space.
+/// up to `m` are the cached ones, and its byte at `m` is not a space. Only headers whose day ends by
+/// byte 8 are cached: `locate` also wants 9 bytes after the day, which `m < n` then guarantees.
 struct SyslogHeaderCache {
     /// The message offset of the cached header; 0 = nothing cached.
     private var messageStart = 0
@@ -46,6 +47,9 @@ struct SyslogHeaderCache {
     mutating func remember(_ p: UnsafePointer<UInt8>, count n: Int, messageStart m: Int) {
         messageStart = 0
         guard m > 16, m < n, m <= Self.capacity, LogDate.month(p[0], p[1], p[2]) != 0 else { return }
+        var dayEnd = p[4] == 0x20 ? 5 : 4
+        while dayEnd < n, SyslogPrefix.isDigit(p[dayEnd]) { dayEnd += 1 }
+        guard dayEnd <= 8 else { return }
         var exactMask: (UInt64, UInt64) = (0, 0), digitMask: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &exactMask) { e in
             withUnsafeMutableBytes(of: &digitMask) { d in

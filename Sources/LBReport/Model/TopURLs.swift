@@ -113,7 +113,7 @@ struct TopURLLists {
         Self.keep(s, in: &byCount, top: top, tables: tables) { $0.requests }
         Self.keep(s, in: &byTotalTime, top: top, tables: tables) { $0.totalTime }
         Self.keep(s, in: &byErrors, top: top, tables: tables) { $0.errors }
-        if byP99.count < top || s.maximum >= byP99[byP99.count - 1].p99 {
+        if top > 0, byP99.count < top || s.maximum >= byP99[byP99.count - 1].p99 {
             var s = s
             s.p99 = Self.percentile(s, 99, tables) ?? -1
             Self.keep(s, in: &byP99, top: top, tables: tables) { $0.p99 }
@@ -172,7 +172,7 @@ struct TopURLLists {
 
     /// The URL's Ta percentile over every table that holds it.
     static func percentile(_ s: Summary, _ p: Double, _ tables: UnretainedTables) -> Int? {
-        guard s.isShared else { return tables[s.table].percentile(s.cell, p) }
+        guard s.isShared else { return tables.with(s.table) { $0.percentile(s.cell, p) } }
         let parts: [(table: URLTable, cell: Int)] = tables[s.table].withKey(s.cell) { key in
             let hash = URLTable.hash(key)
             return [(tables[s.table], s.cell)] + ((s.table + 1)..<tables.count).compactMap { later in
