@@ -4,6 +4,10 @@ import Testing
 
 private func key(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+private extension Report {
+    static func topURLs(_ table: URLTable, top: Int) -> URLs { topURLs([table], top: top) }
+}
+
 private extension URLTable {
     func cell(_ text: String) -> Int {
         var bytes = key(text)
@@ -111,7 +115,7 @@ private extension URLTable {
     let names = ["/b", "/a", "/ab", "/é", "/z"]
     for x in names {
         for y in names {
-            #expect(table.keyPrecedes(table.cell(x), table.cell(y)) == (x < y), "\(x) < \(y)")
+            #expect(URLTable.keyPrecedes(table, table.cell(x), table, table.cell(y)) == (x < y), "\(x) < \(y)")
         }
     }
 }

@@ -128,22 +128,3 @@ extension Aggregator {
         }
     }
 }
-
-extension Array {
-    /// The `k` greatest elements by `isGreater`, best first (a partial selection, not a full sort).
-    func topK(_ k: Int, by isGreater: (Element, Element) -> Bool) -> [Element] {
-        guard k > 0 else { return [] }
-        if count <= k { return sorted(by: isGreater) }
-        var best: [Element] = []
-        best.reserveCapacity(k + 1)
-        for element in self {
-            if best.count < k || isGreater(element, best[best.count - 1]) {
-                var i = best.count
-                while i > 0 && isGreater(element, best[i - 1]) { i -= 1 }
-                best.insert(element, at: i)
-                if best.count > k { best.removeLast() }
-            }
-        }
-        return best
-    }
-}

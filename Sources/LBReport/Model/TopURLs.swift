@@ -45,8 +45,6 @@ extension Report {
         return URLs(distinct: merged.distinct, byCount: rows(merged.byCount), byTotalTime: rows(merged.byTotalTime),
                     byP99: rows(merged.byP99), byErrors: rows(merged.byErrors).filter { $0.errors > 0 })
     }
-
-    static func topURLs(_ table: URLTable, top: Int) -> URLs { topURLs([table], top: top) }
 }
 
 /// Where each thread of `topURLs` leaves its half's lists (each writes its own slot).
@@ -161,10 +159,8 @@ struct TopURLLists {
 }
 
 extension URLTable {
-    /// `name(a) < name(b)` without building the strings when both keys are ASCII.
-    func keyPrecedes(_ a: Int, _ b: Int) -> Bool { Self.keyPrecedes(self, a, self, b) }
-
-    /// `name(a) < name(b)` for cells of two tables.
+    /// `name(a) < name(b)` for cells of two tables, without building the strings when both keys are
+    /// ASCII.
     static func keyPrecedes(_ tableA: URLTable, _ a: Int, _ tableB: URLTable, _ b: Int) -> Bool {
         tableA.withKey(a) { ka in
             tableB.withKey(b) { kb in
