@@ -81,6 +81,19 @@ public struct LogHistogram: Sendable, Equatable {
         if value > maximum { maximum = value }
     }
 
+    /// Adds raw bucket counts (`bucketCounts[0...highest]`, at this precision) of `values` values with
+    /// their sum and extremes: what recording each of them would do.
+    mutating func add(bucketCounts: UnsafePointer<UInt32>, through highest: Int, values: Int, sum: Int,
+                      minimum: Int, maximum: Int) {
+        guard values > 0, highest >= 0 else { return }
+        if highest >= counts.count { grow(to: highest) }
+        for i in 0...highest where bucketCounts[i] != 0 { counts[i] &+= bucketCounts[i] }
+        count &+= values
+        self.sum &+= sum
+        if minimum < self.minimum { self.minimum = minimum }
+        if maximum > self.maximum { self.maximum = maximum }
+    }
+
     @inline(never)
     mutating func grow(to index: Int) {
         // Compact histograms grow in small steps (there are many of them); precise ones double.
