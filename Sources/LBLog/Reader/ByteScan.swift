@@ -24,6 +24,12 @@ enum ByteScan {
             if hits != 0 { return i &+ (hits.trailingZeroBitCount >> 3) }
             i &+= 8
         }
+        if i < end, end &- from >= 8 {
+            // The last 1...7 bytes with one load of the last eight: the bytes it reads again were no match.
+            let w = UnsafeRawPointer(p + (end &- 8)).loadUnaligned(as: UInt64.self)
+            let hits = zeroBytes(w ^ pattern)
+            return hits != 0 ? end &- 8 &+ (hits.trailingZeroBitCount >> 3) : end
+        }
         while i < end, p[i] != byte { i &+= 1 }
         return i
     }
@@ -41,6 +47,11 @@ enum ByteScan {
                 return i &+ (hits.trailingZeroBitCount >> 3)
             }
             i &+= 8
+        }
+        if i < end, end &- from >= 8 {
+            let w = UnsafeRawPointer(p + (end &- 8)).loadUnaligned(as: UInt64.self)
+            let hits = zeroBytes(w ^ pa) | zeroBytes(w ^ pb)
+            return hits != 0 ? end &- 8 &+ (hits.trailingZeroBitCount >> 3) : end
         }
         while i < end, p[i] != a, p[i] != b { i &+= 1 }
         return i
