@@ -46,26 +46,6 @@ struct TrafficLineParser {
         return negative ? -v : v
     }
 
-    /// The current token as a signed decimal (see `integer`), moving past it and the spaces after;
-    /// nil if it is not one. Reads the digits in place rather than finding the token's end first.
-    @inline(__always) mutating func integerToken() -> Int64? {
-        let start = i
-        var j = i
-        var negative = false
-        if j < n {
-            if p[j] == UInt8(ascii: "-") { negative = true; j &+= 1 } else if p[j] == UInt8(ascii: "+") { j &+= 1 }
-        }
-        let (v, digits) = DecimalScan.digits(p, from: j, end: n)
-        j &+= digits
-        if digits > 0, j == n || p[j] == Self.space {
-            i = j
-            while i < n, p[i] == Self.space { i += 1 }
-            return negative ? -v : v
-        }
-        i = start
-        return Self.integer(token())
-    }
-
     /// Reads the current token as up to `max` integers separated by '/', each optionally signed with
     /// '-' or '+' ('+' sets `plus`), and moves past it and the spaces after. nil if malformed.
     @inline(__always)
@@ -74,10 +54,17 @@ struct TrafficLineParser {
         while true {
             guard i < n else { return nil }
             var negative = false
-            let c = p[i]
+            var c = p[i]
             if c == UInt8(ascii: "-") { negative = true; i += 1 } else if c == UInt8(ascii: "+") { plus = true; i += 1 }
-            let (v, digits) = DecimalScan.digits(p, from: i, end: n)
-            i &+= digits
+            var v: Int64 = 0
+            var digits = 0
+            while i < n {
+                c = p[i] &- 48
+                if c > 9 { break }
+                v = v &* 10 &+ Int64(c)
+                digits += 1
+                i += 1
+            }
             guard digits > 0, count < max else { return nil }
             out[count] = negative ? -v : v
             count += 1
@@ -174,7 +161,7 @@ struct TrafficLineParser {
 
     mutating func parseTCPRest(into e: inout LogEntry) -> LineOutcome {
         guard i < n else { return .invalid(.truncated) }
-        guard let bytes = integerToken() else { return .invalid(.badNumber) }
+        guard let bytes = Self.integer(token()) else { return .invalid(.badNumber) }
         e.bytesRead = bytes
         guard i < n else { return .invalid(.truncated) }
         termination(token(), into: &e)
@@ -185,9 +172,9 @@ struct TrafficLineParser {
     }
 
     mutating func parseHTTPRest(into e: inout LogEntry) -> LineOutcome {
-        guard i < n, let status = integerToken() else { return .invalid(i < n ? .badStatus : .truncated) }
+        guard i < n, let status = Self.integer(token()) else { return .invalid(i < n ? .badStatus : .truncated) }
         e.status = Int32(clamping: status)
-        guard i < n, let bytes = integerToken() else { return .invalid(i < n ? .badNumber : .truncated) }
+        guard i < n, let bytes = Self.integer(token()) else { return .invalid(i < n ? .badNumber : .truncated) }
         e.bytesRead = bytes
         guard i < n else { return .invalid(.truncated) }
         e.requestCookie = token()
