@@ -109,7 +109,7 @@ func writeTemp(_ text: String, name: String = "scan.log") -> String {
     let text = scanFixture(lines: 20_000)
     let path = writeTemp(text)
     let inputs = try LogInputResolver.resolve([path])
-    // 2 workers, pieces of at least 1 byte: 16 pieces, the last 8 an eighth of the size of the others.
+    // 2 workers, pieces of at least 1 byte: 16 pieces, the last 8 a sixteenth of the size of the others.
     let units = WorkUnit.plan(inputs, pieces: 2, minimumSplit: 1, pieceSize: 1)
     #expect(units.count == 16)
     let bytes = Array(text.utf8)
@@ -122,8 +122,10 @@ func writeTemp(_ text: String, name: String = "scan.log") -> String {
     }
     #expect(next == bytes.count)
     let sizes = units.map { $0.range!.count }
-    #expect(sizes.suffix(8).allSatisfy { Double($0) < Double(sizes[0]) * 0.2 })
+    #expect(sizes.suffix(8).allSatisfy { Double($0) < Double(sizes[0]) * 0.1 })
     #expect(sizes.prefix(8).allSatisfy { Double($0) > Double(sizes[0]) * 0.8 })
     #expect(WorkUnit.cutPoints(size: 1000, pieces: 4, workers: 2) == [250, 500, 750])
     #expect(WorkUnit.cutPoints(size: 1000, pieces: 8, workers: 2) == [200, 400, 600, 800, 850, 900, 950])
+    // 8 of 16 units and 8 of 1: 136 units.
+    #expect(WorkUnit.cutPoints(size: 1360, pieces: 16, workers: 2) == [160, 320, 480, 640, 800, 960, 1120, 1280, 1290, 1300, 1310, 1320, 1330, 1340, 1350])
 }
