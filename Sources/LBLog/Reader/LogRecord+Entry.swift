@@ -12,6 +12,7 @@ extension LogRecord {
         }
         func cookie(_ s: ByteSlice) -> String? { s.isEmpty || s.equals("-") ? nil : s.string }
         let isHTTP = e.kind == .http
+        let counts = e.counts
         self.init(
             clientAddress: address, clientPort: port,
             acceptDateMilliseconds: isHTTP ? 0 : e.dateMilliseconds,
@@ -23,10 +24,10 @@ extension LogRecord {
             status: Int(e.status), bytesToClient: e.bytesRead,
             capturedRequestCookie: cookie(e.requestCookie), capturedResponseCookie: cookie(e.responseCookie),
             terminationState: e.terminationString,
-            activeConnections: Int(e.activeConnections), frontendConnections: Int(e.frontendConnections),
-            backendConnections: Int(e.backendConnections), serverConnections: Int(e.serverConnections),
-            retries: Int(e.retries), redispatched: e.redispatched,
-            serverQueue: Int(e.serverQueue), backendQueue: Int(e.backendQueue),
+            activeConnections: Int(counts.active), frontendConnections: Int(counts.frontend),
+            backendConnections: Int(counts.backend), serverConnections: Int(counts.server),
+            retries: Int(counts.retries), redispatched: counts.redispatched,
+            serverQueue: Int(counts.serverQueue), backendQueue: Int(counts.backendQueue),
             capturedRequestHeaders: captures(e.hasRequestCaptures, e.requestCaptures),
             capturedResponseHeaders: captures(e.hasResponseCaptures, e.responseCaptures),
             requestLine: isHTTP && !e.isBadRequest && !e.requestLine.isEmpty ? e.requestLine.string : nil,

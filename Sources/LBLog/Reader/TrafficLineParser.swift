@@ -135,28 +135,50 @@ struct TrafficLineParser {
         e.terminationLength = UInt8(len)
     }
 
+    /// The counts and queues fields. In their usual shape (unsigned numbers, four slashes then one,
+    /// a space after each) they are only checked and kept as text (`LogEntry.countsText`); otherwise
+    /// parsed here, which also finds what is wrong with them.
     mutating func counters(into e: inout LogEntry) -> LineOutcome? {
+        let start = i
+        if let a = SlashNumbersCheck.length(p, from: i, end: n, slashes: 4) {
+            var j = i &+ a
+            while j < n, p[j] == Self.space { j &+= 1 }
+            if let b = SlashNumbersCheck.length(p, from: j, end: n, slashes: 1) {
+                e.countsText = ByteSlice(base: p + start, count: j &+ b &- start)
+                i = j &+ b
+                while i < n, p[i] == Self.space { i &+= 1 }
+                return nil
+            }
+        }
+        var counts = ConnectionCounts()
+        guard parseCounts(into: &counts) else { return .invalid(.badNumber) }
+        e.counts = counts
+        return nil
+    }
+
+    /// Parses the counts and queues fields byte by byte; false when they are malformed.
+    mutating func parseCounts(into counts: inout ConnectionCounts) -> Bool {
         var c: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
         var plus = false
         let cn = withUnsafeMutableBytes(of: &c) { raw in
             slashIntegers(raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 5, plus: &plus)
         }
-        guard cn == 5 else { return .invalid(.badNumber) }
-        e.activeConnections = Int32(clamping: c.0)
-        e.frontendConnections = Int32(clamping: c.1)
-        e.backendConnections = Int32(clamping: c.2)
-        e.serverConnections = Int32(clamping: c.3)
-        e.retries = Int32(clamping: c.4)
-        e.redispatched = plus
+        guard cn == 5 else { return false }
+        counts.active = Int32(clamping: c.0)
+        counts.frontend = Int32(clamping: c.1)
+        counts.backend = Int32(clamping: c.2)
+        counts.server = Int32(clamping: c.3)
+        counts.retries = Int32(clamping: c.4)
+        counts.redispatched = plus
         var q: (Int64, Int64) = (0, 0)
         var qplus = false
         let qn = withUnsafeMutableBytes(of: &q) { raw in
             slashIntegers(raw.baseAddress!.assumingMemoryBound(to: Int64.self), max: 2, plus: &qplus)
         }
-        guard qn == 2 else { return .invalid(.badNumber) }
-        e.serverQueue = Int32(clamping: q.0)
-        e.backendQueue = Int32(clamping: q.1)
-        return nil
+        guard qn == 2 else { return false }
+        counts.serverQueue = Int32(clamping: q.0)
+        counts.backendQueue = Int32(clamping: q.1)
+        return true
     }
 
     mutating func parseTCPRest(into e: inout LogEntry) -> LineOutcome {
