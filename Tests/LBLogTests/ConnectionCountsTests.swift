@@ -89,6 +89,17 @@ struct ConnectionCountsTests {
         #expect(LogLineParser().parse(Self.line(text), into: &e) == .invalid(.badNumber))
     }
 
+    @Test func blankAndHeaderOnlyLinesLeaveNoCountsText() {
+        let parser = LogLineParser()
+        var e = LogEntry()
+        for empty in ["", "   ", "Nov 24 00:00:00 lbhost haproxy[4242]:"] {
+            #expect(parser.parse(Self.line("9/8/7/6/5 4/3"), into: &e) == .record)
+            #expect(!e.countsText.isEmpty)
+            _ = parser.parse(empty, into: &e)
+            #expect(e.countsText.isEmpty, "after \"\(empty)\"")
+        }
+    }
+
     @Test func aLineWithoutTheFieldsDoesNotReadThoseOfTheLineBefore() {
         let parser = LogLineParser()
         var e = LogEntry()

@@ -111,7 +111,8 @@ public struct LogEntry {
     var storedCounts = ConnectionCounts()
     /// A text line's counts and queues fields as logged (`148/56/10/7/0 0/0`), checked but converted
     /// only when read: a report reads none of them, and converting them was 4% of its time. Empty once
-    /// they are set.
+    /// they are set. Like the text fields, the counts of an entry read from a line can be read only
+    /// while the line's bytes are (copy them with `counts` or `LogRecord(entry)` to keep them).
     var countsText = ByteSlice.empty
     public var counts: ConnectionCounts {
         get { countsText.isEmpty ? storedCounts : ConnectionCounts(parsing: countsText) }

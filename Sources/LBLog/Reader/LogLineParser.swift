@@ -39,7 +39,12 @@ public final class LogLineParser {
     public func parse(_ p: UnsafePointer<UInt8>, count: Int, into entry: inout LogEntry) -> LineOutcome {
         var n = count
         while n > 0, p[n - 1] == 0x0D || p[n - 1] == 0x20 { n -= 1 }
-        if n == 0 { return .blank }
+        // Lines that set no field must not leave a previous line's counts text readable (it points into
+        // bytes that may be gone); the others clear it in `resetOptionalFields` or start from a new entry.
+        if n == 0 {
+            entry.countsText = .empty
+            return .blank
+        }
         let start: Int
         let hadHeader: Bool
         if let cached = state.pointee.headerCache.messageStart(p, count: n) {
@@ -51,7 +56,10 @@ public final class LogLineParser {
             hadHeader = prefix.hadHeader
             if hadHeader { state.pointee.headerCache.remember(p, count: n, messageStart: start) }
         }
-        guard start < n else { return hadHeader ? .event : .invalid(.unknownFormat) }
+        guard start < n else {
+            entry.countsText = .empty
+            return hadHeader ? .event : .invalid(.unknownFormat)
+        }
         if p[start] == UInt8(ascii: "{") {
             entry = LogEntry()
             reserveScratch(n * 2 + 16)
