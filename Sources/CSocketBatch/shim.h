@@ -21,6 +21,27 @@ struct lb_mmsghdr {
 };
 
 int lb_sendmmsg(int sockfd, struct lb_mmsghdr *msgvec, unsigned int vlen, int flags) __asm__("sendmmsg");
+
+// UDP segmentation offload (UDP_SEGMENT, Linux 4.18): one send of N equal-sized datagrams laid end to
+// end, split into datagrams by the kernel (or the network card) after the IP stack, which it then
+// crosses once instead of N times. This is `struct cmsghdr` followed by the 16-bit segment size, padded
+// to CMSG_SPACE(sizeof(uint16_t)); a test checks the header part against Glibc's `cmsghdr`.
+struct lb_udp_segment_cmsg {
+    unsigned long cmsg_len;
+    int cmsg_level;
+    int cmsg_type;
+    unsigned short segment_size;
+    unsigned short padding[3];
+};
+
+enum {
+    LB_SOL_UDP = 17,
+    LB_UDP_SEGMENT = 103,
+    LB_IP_MTU = 14,
+    LB_IPV6_MTU = 24,
+    /// The kernel's UDP_MAX_SEGMENTS on every version that has UDP_SEGMENT (later ones allow more).
+    LB_UDP_MAX_SEGMENTS = 64,
+};
 #endif
 
 #endif

@@ -35,7 +35,8 @@ import Testing
     }
 
     /// Records gathered during one writer batch leave in `sendmmsg` calls of up to `maxBatch` datagrams:
-    /// more than one call's worth must arrive one datagram each, in order, and be counted. Over UDP all of
+    /// more than one call's worth must arrive one datagram each, in order, and be counted (these records
+    /// all have the same length, so segmentation offload keeps their order). Over UDP all of
     /// them arrive. A unix datagram socket queues only `net.unix.max_dgram_qlen` datagrams (10 on some
     /// machines) before the sender gets EAGAIN: what did not fit is dropped and counted, never waited for.
     @Test(arguments: [false, true])
@@ -167,6 +168,14 @@ import CSocketBatch
     #expect(MemoryLayout<lb_msghdr>.offset(of: \.msg_iov) == MemoryLayout<msghdr>.offset(of: \.msg_iov))
     #expect(MemoryLayout<lb_msghdr>.offset(of: \.msg_flags) == MemoryLayout<msghdr>.offset(of: \.msg_flags))
     #expect(MemoryLayout<lb_mmsghdr>.offset(of: \.msg_len) == MemoryLayout<msghdr>.size)
+}
+
+/// The UDP_SEGMENT control message is `struct cmsghdr` then the segment size, padded to CMSG_SPACE(2).
+@Test func segmentControlMessageHasTheLinuxLayout() {
+    #expect(MemoryLayout<lb_udp_segment_cmsg>.offset(of: \.cmsg_level) == MemoryLayout<cmsghdr>.offset(of: \.cmsg_level))
+    #expect(MemoryLayout<lb_udp_segment_cmsg>.offset(of: \.cmsg_type) == MemoryLayout<cmsghdr>.offset(of: \.cmsg_type))
+    #expect(MemoryLayout<lb_udp_segment_cmsg>.offset(of: \.segment_size) == MemoryLayout<cmsghdr>.size)
+    #expect(MemoryLayout<lb_udp_segment_cmsg>.size == MemoryLayout<cmsghdr>.size + 8)
 }
 #endif
 
