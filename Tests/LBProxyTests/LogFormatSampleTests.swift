@@ -47,10 +47,11 @@ import Testing
         #expect(try client.readResponse().status == 200)
         try client.send("POST /api HTTP/1.1\r\nHost: api.example.com\r\nContent-Length: 0\r\n\r\n")
         #expect(try client.readResponse().status == 200)
-        let lines = try await offloaded { httpLog.receive(count: 2) }.map(Self.message)
+        // Sorted: UDP datagrams of one writer batch leave grouped by length (segmentation offload).
+        let lines = try await offloaded { httpLog.receive(count: 2) }.map(Self.message).sorted()
         #expect(lines == [
-            #"200 www.example.com 42 /shop/item - "GET""#,
             #"200 api.example.com - /api - "POST""#,
+            #"200 www.example.com 42 /shop/item - "GET""#,
         ])
 
         #expect(try fetch(port: tcpPort, "GET /through-tcp HTTP/1.1\r\nHost: h\r\n\r\n").status == 200)

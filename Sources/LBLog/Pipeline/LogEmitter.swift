@@ -1,40 +1,40 @@
-/// Formats records for one event loop: renders the line straight into a reused byte buffer (with the
-/// formatted date cached for the current second) and hands a copy to the pipeline's queue. Not
-/// thread-safe by design: create one per event loop with ``LogPipeline/makeEmitter()`` and use it only
-/// there, like a NIO handler.
+/// The logging side of one thread: copies each record as bytes (`LogRecordWire`) into the thread's own
+/// ring, which the writer drains and formats. Not thread-safe by design: create one per event loop with
+/// ``LogPipeline/makeEmitter()`` and use it only there, like a NIO handler (``LogPipeline/log`` keeps one
+/// per calling thread).
 public final class LogEmitter {
     private let pipeline: LogPipeline
+    private let ring: LogRing
     private var buffer: [UInt8] = []
-    private var context: LogRenderContext
 
     init(pipeline: LogPipeline) {
         self.pipeline = pipeline
-        context = LogRenderContext(hostname: pipeline.configuration.hostname ?? SystemClock.hostname, pid: pipeline.configuration.pid)
+        ring = pipeline.queue.makeRing()
         buffer.reserveCapacity(2048)
     }
 
-    /// Formats `record` with the logger's format and queues it; never blocks. `samples` are the values
-    /// of the logger's `%[...]` expressions (``LogFormat/sampleExpressions``), in order.
+    /// Queues `record` for the logger's targets; never blocks. `samples` are the values of the logger's
+    /// `%[...]` expressions (``LogFormat/sampleExpressions``), in order.
     public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
         guard logger.index < pipeline.formats.count else { return }
         buffer.removeAll(keepingCapacity: true)
-        if pipeline.wantsStructuredData[logger.index] { LBStructuredData.render(record, into: &buffer) }
-        let structuredDataLength = buffer.count
-        context.logCounter &+= 1
-        var isJSON = false
-        switch pipeline.formats[logger.index] {
-        case .httplog: HTTPLogLine.render(record, context: &context, into: &buffer)
-        case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &buffer)
-        case .httplogCLF: LogFormat.httplogCLF.render(record, samples: samples, context: &context, into: &buffer)
-        case .json:
-            JSONRecordFormat.render(record, into: &buffer)
-            isJSON = true
-        case .custom(let format):
-            format.render(record, samples: samples, context: &context, into: &buffer)
-            isJSON = format.isJSON
+        LogRecordWire.encode(record, samples: samples, into: &buffer)
+        push(.record, level: level, logger: logger)
+    }
+
+    /// Queues a message already worded (a process event) for the logger's targets.
+    func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
+        guard logger.index < pipeline.formats.count else { return }
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: message.utf8)
+        push(.message, level: level, logger: logger)
+    }
+
+    private func push(_ kind: LogRing.Kind, level: SyslogLevel, logger: LogHandle) {
+        let microseconds = SystemClock.microseconds()
+        buffer.withUnsafeBytes { payload in
+            _ = pipeline.queue.push(into: ring, kind: kind, level: level, logger: logger.index,
+                                    microseconds: microseconds, payload: payload)
         }
-        pipeline.queue.enqueue(QueuedLogMessage(
-            logger: logger.index, level: level, microseconds: SystemClock.microseconds(),
-            bytes: Array(buffer), structuredDataLength: structuredDataLength, isJSON: isJSON))
     }
 }

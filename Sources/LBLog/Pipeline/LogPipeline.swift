@@ -5,14 +5,15 @@ import Glibc
 import Darwin
 #endif
 
-/// The access-log pipeline the data plane calls: formats on the caller's thread into a byte buffer,
-/// queues without blocking, and one writer thread frames (syslog header, `len`) and delivers each
-/// message to the targets of its logger.
+/// The access-log pipeline the data plane calls: copies each record as bytes into the calling thread's
+/// own ring without blocking, and one writer thread formats it (line format, syslog header, `len`) and
+/// delivers it to the targets of its logger. Formatting on the writer keeps it off the event loops,
+/// which carry the traffic.
 ///
-/// ``log(_:logger:level:samples:)`` may be called from any thread: it formats with an emitter private to
-/// the calling thread (kept in thread-local storage, so event loops share no lock and reuse their
-/// buffer and date cache). A caller that prefers explicit ownership keeps one ``LogEmitter`` per event
-/// loop (`makeEmitter()`). Neither ever blocks on I/O; a full queue drops the record and counts it.
+/// ``log(_:logger:level:samples:)`` may be called from any thread: it queues through an emitter private
+/// to the calling thread (kept in thread-local storage, so event loops share no lock and each has its
+/// own ring). A caller that prefers explicit ownership keeps one ``LogEmitter`` per event loop
+/// (`makeEmitter()`). Neither ever blocks on I/O; a full ring drops the record and counts it.
 /// Call ``shutdown(timeout:)`` before exit: it delivers what is queued and closes the files.
 public final class LogPipeline: @unchecked Sendable {
     /// The default `len` of socket targets for JSON loggers: a JSON record's keys alone take about 900
@@ -74,7 +75,9 @@ public final class LogPipeline: @unchecked Sendable {
         wantsStructuredData = loggers.map { $0.targets.contains { $0.header.format == .rfc5424 } }
         self.names = names
         self.sinks = sinks
-        writer = LogWriter(queue: queue, loggers: loggers, sinks: sinks)
+        writer = LogWriter(queue: queue, loggers: loggers, formats: formats, wantsStructuredData: wantsStructuredData,
+                           context: LogRenderContext(hostname: configuration.hostname ?? SystemClock.hostname, pid: configuration.pid),
+                           sinks: sinks)
         writer.start()
         pthread_key_create(&emitterKey) { raw in
             #if canImport(Glibc)
@@ -112,22 +115,21 @@ public final class LogPipeline: @unchecked Sendable {
     /// Formats `record` with the logger's format on the calling thread and queues it; never blocks.
     /// `samples` are the values of the logger's `%[...]` expressions (``LogFormat/sampleExpressions``).
     public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
-        let emitter: LogEmitter
-        if let raw = pthread_getspecific(emitterKey) {
-            emitter = Unmanaged<LogEmitter>.fromOpaque(raw).takeUnretainedValue()
-        } else {
-            emitter = LogEmitter(pipeline: self)
-            pthread_setspecific(emitterKey, Unmanaged.passRetained(emitter).toOpaque())
-        }
-        emitter.log(record, logger: logger, level: level, samples: samples)
+        threadEmitter.log(record, logger: logger, level: level, samples: samples)
     }
 
     /// A message that is not a traffic record (server state changes, `backend X has no server
     /// available!`), worded by the caller, sent to the targets of `logger` at `level`.
     public func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
-        guard logger.index < formats.count else { return }
-        queue.enqueue(QueuedLogMessage(logger: logger.index, level: level, microseconds: SystemClock.microseconds(),
-                                       bytes: Array(message.utf8), structuredDataLength: 0))
+        threadEmitter.event(message, level: level, logger: logger)
+    }
+
+    /// The calling thread's emitter, made on its first record.
+    private var threadEmitter: LogEmitter {
+        if let raw = pthread_getspecific(emitterKey) { return Unmanaged<LogEmitter>.fromOpaque(raw).takeUnretainedValue() }
+        let emitter = LogEmitter(pipeline: self)
+        pthread_setspecific(emitterKey, Unmanaged.passRetained(emitter).toOpaque())
+        return emitter
     }
 
     /// HAProxy's level for a traffic record: `info`, or `err` for an error record

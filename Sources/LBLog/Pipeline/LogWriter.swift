@@ -1,6 +1,7 @@
 import Foundation
 
-/// The writer thread: takes batches from the queue, frames each message for each target of its
+/// The writer thread: drains the producers' rings, formats each record with its logger's line format
+/// (and RFC 5424 structured data when a target wants it), frames the message for each target of the
 /// logger (level filter, syslog header, `len` truncation, newline or octet count) and hands it to the
 /// sink; ticks the sinks (file flush deadlines, rotation by age, tcp@ reconnection) at least every
 /// 10 ms; carries out flush, reopen, rotate and stop requests between batches, so sinks are only
@@ -21,15 +22,23 @@ final class LogWriter: @unchecked Sendable {
 
     private let queue: LogQueue
     private var loggers: [Logger]
+    /// Per logger: its line format and whether a target wants RFC 5424 structured data.
+    private let formats: [LogLineFormat]
+    private let wantsStructuredData: [Bool]
+    private var context: LogRenderContext
     private let sinks: [LogSink]
     private let completion = LogLock()
     private var completed = LogQueue.WriterRequests()
     private var finished = false
     private var thread: Thread?
 
-    init(queue: LogQueue, loggers: [Logger], sinks: [LogSink]) {
+    init(queue: LogQueue, loggers: [Logger], formats: [LogLineFormat], wantsStructuredData: [Bool],
+         context: LogRenderContext, sinks: [LogSink]) {
         self.queue = queue
         self.loggers = loggers
+        self.formats = formats
+        self.wantsStructuredData = wantsStructuredData
+        self.context = context
         self.sinks = sinks
     }
 
@@ -71,15 +80,19 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func run() {
-        var batch: [QueuedLogMessage] = []
+        var line: [UInt8] = []
         var frame: [UInt8] = []
+        line.reserveCapacity(4096)
         frame.reserveCapacity(4096)
         var offsets = UTCOffsetCache()
         var done = LogQueue.WriterRequests()
         while true {
             // A 10 ms tick: records reach their targets within 10 ms, in batches.
-            let requests = queue.takeAll(waitingUpTo: 10_000_000, into: &batch)
-            for message in batch { deliver(message, frame: &frame, offsets: &offsets) }
+            let (requests, rings) = queue.waitForWork(upTo: 10_000_000)
+            var drained = 0
+            for ring in rings {
+                drained += ring.drain { header, payload in deliver(header, payload, line: &line, frame: &frame, offsets: &offsets) }
+            }
             let now = SystemClock.monotonicNanoseconds()
             for sink in sinks { sink.tick(nowNanoseconds: now) }
             if requests.reopenGeneration != done.reopenGeneration { for sink in sinks { sink.reopen() } }
@@ -88,7 +101,7 @@ final class LogWriter: @unchecked Sendable {
             }
             if requests.flushGeneration != done.flushGeneration { for sink in sinks { sink.flush() } }
             done = requests
-            if requests.stop && batch.isEmpty {
+            if requests.stop && drained == 0 {
                 for sink in sinks { sink.close() }
                 completion.withLock {
                     completed = requests
@@ -104,22 +117,51 @@ final class LogWriter: @unchecked Sendable {
         }
     }
 
-    private func deliver(_ message: QueuedLogMessage, frame: inout [UInt8], offsets: inout UTCOffsetCache) {
-        guard message.logger < loggers.count else { return }
-        let utcOffset = offsets.offset(atMicroseconds: message.microseconds)
-        for index in loggers[message.logger].targets.indices {
-            let target = loggers[message.logger].targets[index]
-            guard message.level <= target.maxLevel else { continue }
-            let level = max(message.level, target.minLevel)
+    /// Formats one entry of a ring into `line` (structured data first, then the message) and sends it to
+    /// each target of its logger.
+    private func deliver(_ header: LogRing.EntryHeader, _ payload: UnsafeRawBufferPointer, line: inout [UInt8],
+                         frame: inout [UInt8], offsets: inout UTCOffsetCache) {
+        let logger = Int(header.logger)
+        guard logger < loggers.count, let messageLevel = SyslogLevel(rawValue: Int(header.level)) else { return }
+        line.removeAll(keepingCapacity: true)
+        var structuredDataLength = 0
+        var isJSON = false
+        switch header.kind {
+        case .message:
+            line.append(contentsOf: payload)
+        case .record:
+            let (record, samples) = LogRecordWire.decode(payload)
+            if wantsStructuredData[logger] { LBStructuredData.render(record, into: &line) }
+            structuredDataLength = line.count
+            context.logCounter &+= 1
+            switch formats[logger] {
+            case .httplog: HTTPLogLine.render(record, context: &context, into: &line)
+            case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &line)
+            case .httplogCLF: LogFormat.httplogCLF.render(record, samples: samples, context: &context, into: &line)
+            case .json:
+                JSONRecordFormat.render(record, into: &line)
+                isJSON = true
+            case .custom(let format):
+                format.render(record, samples: samples, context: &context, into: &line)
+                isJSON = format.isJSON
+            }
+        }
+        let structuredData = structuredDataLength == 0 ? nil : line[0..<structuredDataLength]
+        let message = line[structuredDataLength...]
+        let utcOffset = offsets.offset(atMicroseconds: header.microseconds)
+        for index in loggers[logger].targets.indices {
+            let target = loggers[logger].targets[index]
+            guard messageLevel <= target.maxLevel else { continue }
+            let level = max(messageLevel, target.minLevel)
             frame.removeAll(keepingCapacity: true)
-            loggers[message.logger].targets[index].header.write(
-                level: level, microseconds: message.microseconds, utcOffset: utcOffset,
-                structuredData: message.structuredData, into: &frame)
+            loggers[logger].targets[index].header.write(
+                level: level, microseconds: header.microseconds, utcOffset: utcOffset,
+                structuredData: structuredData, into: &frame)
             let headerBytes = frame.count
-            frame.append(contentsOf: message.message)
+            frame.append(contentsOf: message)
             if let length = target.length, length > 0, frame.count > length - 1 {
                 // JSON keeps its shape (values shortened, marked truncated) when it can; else the end is cut.
-                if message.isJSON, let fitted = JSONLineFitter.fit(message.message, budget: length - 1 - headerBytes) {
+                if isJSON, let fitted = JSONLineFitter.fit(message, budget: length - 1 - headerBytes) {
                     frame.removeLast(frame.count - headerBytes)
                     frame.append(contentsOf: fitted)
                 } else {

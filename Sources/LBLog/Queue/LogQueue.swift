@@ -1,18 +1,20 @@
-/// The bounded queue between the event loops and the log writer, bounded in bytes. `enqueue` never
-/// blocks beyond a short critical section (an append to an array); when the bound would be exceeded the
-/// message is dropped and counted, which is what `show info` reports as DroppedLogs. The writer takes
-/// everything queued at once (`takeAll`), so one lock round trip drains a whole batch.
+import Atomics
+
+/// What stands between the threads that log and the log writer: one `LogRing` per producing thread
+/// (each bounded by `capacityBytes`), the writer's requests (flush, reopen, rotate, stop) and its wake-up.
+/// Producers never take the lock to queue a record; only a ring that holds a batch's worth (64 KiB) wakes
+/// the writer before its tick.
 final class LogQueue: @unchecked Sendable {
+    /// The bound of each producing thread's ring: beyond it records are dropped and counted.
     let capacityBytes: Int
     private let lock = LogLock()
-    private var pending: [QueuedLogMessage] = []
-    private var pendingBytes = 0
-    private var droppedCount: UInt64 = 0
-    private var enqueuedCount: UInt64 = 0
-    private var closed = false
-    private var writerWaiting = false
+    private var rings: [LogRing] = []
+    private var wakeRequested = false
     /// Requests to the writer (flush, reopen, stop), checked after each wait.
     private var requests = WriterRequests()
+    private let closed = ManagedAtomic<Bool>(false)
+    /// Records refused once the queue was closed.
+    private let refusedAfterClose = ManagedAtomic<UInt64>(0)
 
     struct WriterRequests {
         var flushGeneration: UInt64 = 0
@@ -23,45 +25,51 @@ final class LogQueue: @unchecked Sendable {
 
     init(capacityBytes: Int) {
         self.capacityBytes = capacityBytes
-        pending.reserveCapacity(1024)
     }
 
-    /// Queues `message`, or drops and counts it when the queue is full or closed. Returns whether it
-    /// was queued.
+    /// Queued bytes in one ring that wake the writer before its tick.
+    static let batchBytes = 64 << 10
+
+    /// A ring for a new producing thread, drained by the writer from now on.
+    func makeRing() -> LogRing {
+        let ring = LogRing(capacity: capacityBytes)
+        lock.withLock { rings.append(ring) }
+        return ring
+    }
+
+    /// Queues one entry in `ring` (the calling thread's own), or drops and counts it when the ring is full
+    /// or the queue closed. Returns whether it was queued.
     @discardableResult
-    func enqueue(_ message: QueuedLogMessage) -> Bool {
-        let cost = message.cost
-        return lock.withLock {
-            guard !closed, pendingBytes + cost <= capacityBytes else {
-                droppedCount &+= 1
-                return false
-            }
-            pending.append(message)
-            pendingBytes += cost
-            enqueuedCount &+= 1
-            // Wake the writer early only once a batch is worth it; otherwise it collects on its next tick.
-            // Waking it for every record under load costs two context switches per request.
-            if writerWaiting && pendingBytes >= Self.batchBytes && pendingBytes - cost < Self.batchBytes { lock.broadcast() }
-            return true
+    func push(into ring: LogRing, kind: LogRing.Kind, level: SyslogLevel, logger: Int, microseconds: Int64,
+              payload: UnsafeRawBufferPointer) -> Bool {
+        // `busy` then `closed`, against `close()`'s `closed` then `busy`: either this producer sees the
+        // queue closed, or `close()` waits for it to publish, so no record is queued after the last drain.
+        ring.busy.store(true, ordering: .sequentiallyConsistent)
+        defer { ring.busy.store(false, ordering: .releasing) }
+        guard !closed.load(ordering: .sequentiallyConsistent) else {
+            refusedAfterClose.wrappingIncrement(ordering: .relaxed)
+            return false
+        }
+        let (queued, wake) = ring.push(kind: kind, level: UInt8(level.rawValue), logger: UInt16(truncatingIfNeeded: logger),
+                                       microseconds: microseconds, payload: payload, wakeAfter: Self.batchBytes)
+        if wake { wakeWriter() }
+        return queued
+    }
+
+    private func wakeWriter() {
+        lock.withLock {
+            wakeRequested = true
+            lock.broadcast()
         }
     }
 
-    /// Queued bytes that wake the writer before its tick.
-    static let batchBytes = 64 << 10
-
-    /// The writer's side: unless a full batch is already waiting, waits up to `nanoseconds` (its tick)
-    /// or until a batch fills or a request comes, then takes everything.
-    func takeAll(waitingUpTo nanoseconds: UInt64, into batch: inout [QueuedLogMessage]) -> WriterRequests {
+    /// The writer's side: unless woken since it last looked, waits up to `nanoseconds` (its tick) or until
+    /// a ring fills a batch or a request comes; returns the requests and the rings to drain.
+    func waitForWork(upTo nanoseconds: UInt64) -> (requests: WriterRequests, rings: [LogRing]) {
         lock.withLock {
-            if pendingBytes < Self.batchBytes && !requests.stop {
-                writerWaiting = true
-                lock.wait(nanoseconds: nanoseconds)
-                writerWaiting = false
-            }
-            batch.removeAll(keepingCapacity: true)
-            swap(&batch, &pending)
-            pendingBytes = 0
-            return requests
+            if !wakeRequested && !requests.stop { lock.wait(nanoseconds: nanoseconds) }
+            wakeRequested = false
+            return (requests, rings)
         }
     }
 
@@ -72,11 +80,16 @@ final class LogQueue: @unchecked Sendable {
         }
     }
 
-    /// Refuses (and counts) every later message.
-    func close() { lock.withLock { closed = true } }
+    /// Refuses (and counts) every later record; returns once no producer is still publishing one, so a
+    /// drain after it sees everything that was queued.
+    func close() {
+        closed.store(true, ordering: .sequentiallyConsistent)
+        for ring in lock.withLock({ rings }) {
+            while ring.busy.load(ordering: .sequentiallyConsistent) {}
+        }
+    }
 
-    /// Counts messages the writer could not deliver anywhere.
-    func countDropped(_ count: Int) { lock.withLock { droppedCount &+= UInt64(count) } }
+    var isClosed: Bool { closed.load(ordering: .relaxed) }
 
     struct Depth: Sendable {
         var messages: Int
@@ -86,6 +99,16 @@ final class LogQueue: @unchecked Sendable {
     }
 
     var depth: Depth {
-        lock.withLock { Depth(messages: pending.count, bytes: pendingBytes, dropped: droppedCount, enqueued: enqueuedCount) }
+        var depth = Depth(messages: 0, bytes: 0, dropped: refusedAfterClose.load(ordering: .relaxed), enqueued: 0)
+        for ring in lock.withLock({ rings }) {
+            // Delivered first: it never passes accepted, so the difference stays positive.
+            let delivered = ring.delivered.load(ordering: .acquiring)
+            let accepted = ring.accepted.load(ordering: .acquiring)
+            depth.enqueued &+= accepted
+            depth.dropped &+= ring.dropped.load(ordering: .relaxed)
+            depth.messages += Int(truncatingIfNeeded: accepted &- delivered)
+            depth.bytes += ring.pendingBytes
+        }
+        return depth
     }
 }
