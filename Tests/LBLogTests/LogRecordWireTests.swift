@@ -55,3 +55,36 @@ struct LogRecordWireTests {
         }
     }
 }
+
+/// The data plane's way in: numbers plus texts written field by field, some skipped, one in pieces.
+struct LogRecordTextsTests {
+    @Test func skippedFieldsAreAbsentAndPiecesMakeOneText() {
+        var numbers = LogRecordNumbers()
+        numbers.status = 503
+        numbers.retries = 2
+        numbers.flags |= LogRecordNumbers.redispatched
+        numbers.serverPort = 8080
+        let record = LogRecord(numbers: numbers) { texts in
+            texts.write(.clientAddress, "10.0.0.7")
+            texts.write(.frontend, "fe" as StaticString)
+            texts.write(.server, "web1")
+            texts.begin(.terminationState)
+            for byte in "sC--".utf8 { texts.append(byte) }
+            texts.end()
+            texts.begin(.requestLine)
+            texts.append("GET")
+            texts.append(UInt8(ascii: " "))
+            texts.append("/é?x=1")
+            texts.end()
+            texts.write(.requestHeaders, list: ["h1", ""])
+        }
+        #expect(record.clientAddress == "10.0.0.7")
+        #expect(record.frontendAddress == "-" && record.backend == "-", "skipped: the record's defaults")
+        #expect(record.frontend == "fe" && record.server == "web1")
+        #expect(record.serverAddress == nil && record.method == nil && record.uniqueID == nil)
+        #expect(record.terminationState == "sC--")
+        #expect(record.requestLine == "GET /é?x=1")
+        #expect(record.capturedRequestHeaders == ["h1", ""] && record.capturedResponseHeaders == nil)
+        #expect(record.status == 503 && record.retries == 2 && record.redispatched && record.isHTTP && record.serverPort == 8080)
+    }
+}

@@ -22,6 +22,21 @@ public final class LogEmitter {
         push(.record, level: level, logger: logger)
     }
 
+    /// Queues a record given as its numbers and its texts, which `texts` writes in `LogTextField` order
+    /// straight from the caller's strings: the data plane's way of logging a request without building a
+    /// `LogRecord`. `samples` are the values of the logger's `%[...]` expressions.
+    public func log(numbers: LogRecordNumbers, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = [],
+                    texts: (inout LogRecordTexts) -> Void) {
+        guard logger.index < pipeline.formats.count else { return }
+        buffer.removeAll(keepingCapacity: true)
+        var storage: [UInt8] = []
+        swap(&storage, &buffer)
+        var writer = LogRecordTexts(numbers: numbers, into: storage)
+        texts(&writer)
+        buffer = writer.finish(samples: samples)
+        push(.record, level: level, logger: logger)
+    }
+
     /// Queues a message already worded (a process event) for the logger's targets.
     func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
         guard logger.index < pipeline.formats.count else { return }

@@ -118,6 +118,13 @@ public final class LogPipeline: @unchecked Sendable {
         threadEmitter.log(record, logger: logger, level: level, samples: samples)
     }
 
+    /// Queues a record given as its numbers and texts (see ``LogEmitter/log(numbers:logger:level:samples:texts:)``)
+    /// through the calling thread's emitter.
+    public func log(numbers: LogRecordNumbers, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = [],
+                    texts: (inout LogRecordTexts) -> Void) {
+        threadEmitter.log(numbers: numbers, logger: logger, level: level, samples: samples, texts: texts)
+    }
+
     /// A message that is not a traffic record (server state changes, `backend X has no server
     /// available!`), worded by the caller, sent to the targets of `logger` at `level`.
     public func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
@@ -135,7 +142,11 @@ public final class LogPipeline: @unchecked Sendable {
     /// HAProxy's level for a traffic record: `info`, or `err` for an error record
     /// (``LogRecord/isError``) when `option log-separate-errors` is set.
     public static func level(for record: LogRecord, separateErrors: Bool) -> SyslogLevel {
-        separateErrors && record.isError ? .err : .info
+        level(isError: record.isError, separateErrors: separateErrors)
+    }
+
+    public static func level(isError: Bool, separateErrors: Bool) -> SyslogLevel {
+        separateErrors && isError ? .err : .info
     }
 
     /// Delivers what is queued and writes every buffered file member. Returns false if that did not

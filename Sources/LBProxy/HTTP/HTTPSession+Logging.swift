@@ -23,99 +23,132 @@ extension HTTPSession {
         // With `option logasap` the record may have left when the response head did: one record per request.
         guard let receiver = runtime.accessLog, !recordSent else { return }
         numberRequestIfNeeded()
-        var record = buildRecord(status: status, termination: termination, serverName: serverName, end: end)
-        completeUniqueID(&record)
-        receiver.record(record, frontend: frontend.index, request: loggedHead, connection: connectionInfo)
+        // A request that ended before its head was complete has no unique id yet: it is computed from the
+        // record itself, as HAProxy does when it logs such a request.
+        if uniqueID == nil, let generator = frontend.uniqueID {
+            uniqueID = generator.make(from: buildRecord(status: status, termination: termination, serverName: serverName, end: end),
+                                      request: loggedHead, connection: connectionInfo)
+        }
+        let (numbers, cause) = recordNumbers(status: status, termination: termination, end: end, serverName: serverName)
+        receiver.record(numbers: numbers, isError: numbers.isError(terminationCause: cause), uniqueID: uniqueID,
+                        frontend: frontend.index, request: loggedHead, connection: connectionInfo) { texts in
+            writeRecordTexts(into: &texts, termination: termination, serverName: serverName)
+        }
     }
 
-    /// The record of the current request as it stands at `end`.
+    /// The record of the current request as it stands at `end`, as a `LogRecord` (for the unique id and
+    /// `option logasap`; the record logged at the end of a request goes out as numbers and texts).
     func buildRecord(status: Int, termination: StaticString, serverName: String?, end: UInt64) -> LogRecord {
+        LogRecord(numbers: recordNumbers(status: status, termination: termination, end: end, serverName: serverName).numbers) { texts in
+            writeRecordTexts(into: &texts, termination: termination, serverName: serverName)
+        }
+    }
+
+    /// The numbers of the current request's record as they stand at `end`, and the termination state's
+    /// first character (the cause, which tells an error record).
+    func recordNumbers(status: Int, termination: StaticString, end: UInt64, serverName: String?) -> (numbers: LogRecordNumbers, cause: UInt8) {
         let current = exchange
         let start = requestStartedAt
-        var record = LogRecord()
-        record.isHTTP = true
-        record.clientAddress = clientAddressText
-        record.clientPort = connectionInfo.sourcePort
-        record.frontendAddress = frontendAddressText
-        record.frontendPort = connectionInfo.destinationPort
-        record.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
-        record.requestDateMilliseconds = runtime.clock.milliseconds(at: start)
-        record.utcOffsetSeconds = runtime.clock.utcOffsetSeconds
-        record.frontend = frontend.plan.name
+        var numbers = LogRecordNumbers()
+        numbers.clientPort = Int64(connectionInfo.sourcePort)
+        numbers.frontendPort = Int64(connectionInfo.destinationPort)
+        numbers.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
+        numbers.requestDateMilliseconds = runtime.clock.milliseconds(at: start)
+        numbers.utcOffsetSeconds = Int64(runtime.clock.utcOffsetSeconds)
+        var flags = LogRecordNumbers.isHTTP
         if let current {
-            record.backend = current.backend.plan.name
             if let index = current.serverIndex, current.serverChosen != 0 {
                 let server = current.backend.servers[index]
-                record.server = server.plan.name
-                record.serverAddress = server.resolvedHost
-                record.serverPort = server.plan.port
-                record.serverConnections = server.activeConnections.load(ordering: .relaxed)
+                numbers.serverPort = server.plan.port.map(Int64.init) ?? .min
+                numbers.serverConnections = Int64(server.activeConnections.load(ordering: .relaxed))
             }
-            record.backendConnections = current.backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) }
-            record.retries = current.retriesDone
-            record.redispatched = current.redispatched
-        } else {
-            record.backend = frontend.plan.name
+            numbers.backendConnections = Int64(current.backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) })
+            numbers.retries = Int64(current.retriesDone)
+            if current.redispatched { flags |= LogRecordNumbers.redispatched }
         }
-        if let serverName { record.server = serverName }
 
         // Timers (HAProxy's definitions): -1 for a phase never completed.
         let headDone = current?.headDone ?? headDoneAt
-        record.timeIdle = elapsedMilliseconds(from: idleSince, to: start)
-        record.timeRequest = headDone == 0 ? -1 : elapsedMilliseconds(from: start, to: headDone)
+        let idle = elapsedMilliseconds(from: idleSince, to: start)
+        let active = elapsedMilliseconds(from: start, to: end)
+        numbers.timeIdle = Int64(idle)
+        numbers.timeRequest = headDone == 0 ? -1 : Int64(elapsedMilliseconds(from: start, to: headDone))
         if let current, current.serverChosen != 0 {
-            record.timeQueue = elapsedMilliseconds(from: current.headDone, to: current.serverChosen)
-            record.timeConnect = current.connected == 0 ? -1 : elapsedMilliseconds(from: current.serverChosen, to: current.connected)
-            record.timeResponse = current.responseHead == 0 || current.connected == 0
-                ? -1 : elapsedMilliseconds(from: current.connected, to: current.responseHead)
+            numbers.timeQueue = Int64(elapsedMilliseconds(from: current.headDone, to: current.serverChosen))
+            numbers.timeConnect = current.connected == 0 ? -1 : Int64(elapsedMilliseconds(from: current.serverChosen, to: current.connected))
+            numbers.timeResponse = current.responseHead == 0 || current.connected == 0
+                ? -1 : Int64(elapsedMilliseconds(from: current.connected, to: current.responseHead))
         } else {
-            record.timeQueue = -1
-            record.timeConnect = -1
+            numbers.timeQueue = -1
+            numbers.timeConnect = -1
             // A local answer (stats page, `return`) is its own response: HAProxy prints 0 for Tr then.
-            record.timeResponse = serverName != nil && headDone != 0 ? 0 : -1
+            numbers.timeResponse = serverName != nil && headDone != 0 ? 0 : -1
         }
-        record.timeActive = elapsedMilliseconds(from: start, to: end)
-        record.timeHandshake = 0
-        record.timeTotal = record.timeIdle + record.timeActive
+        numbers.timeActive = Int64(active)
+        numbers.timeHandshake = 0
+        numbers.timeTotal = Int64(idle + active)
 
-        record.status = status
-        record.bytesToClient = requestBytesOut
-        record.bytesFromClient = requestBytesIn
-        let cookieFlags = current?.cookieFlags ?? (UInt8(ascii: "-"), UInt8(ascii: "-"))
-        record.terminationState = String(unsafeUninitializedCapacity: 4) { state in
-            termination.withUTF8Buffer { bytes in
-                state[0] = bytes[0]
-                state[1] = bytes[1]
-            }
-            state[2] = cookieFlags.0
-            state[3] = cookieFlags.1
-            return 4
+        numbers.status = Int64(status)
+        numbers.bytesToClient = requestBytesOut
+        numbers.bytesFromClient = requestBytesIn
+        numbers.activeConnections = Int64(runtime.currentConnections.load(ordering: .relaxed))
+        numbers.frontendConnections = Int64(frontend.currentConnections.load(ordering: .relaxed))
+        numbers.serverQueue = 0
+        numbers.backendQueue = Int64(current?.queuePosition ?? 0)
+        numbers.requestCounter = requestNumber ?? .min
+        if frontend.plan.logging.logASAP { flags |= LogRecordNumbers.logASAP }
+        numbers.flags = flags
+        return (numbers, termination.withUTF8Buffer { $0[0] })
+    }
+
+    /// The texts of the current request's record, in `LogTextField` order, from the session's own strings.
+    func writeRecordTexts(into texts: inout LogRecordTexts, termination: StaticString, serverName: String?) {
+        let current = exchange
+        texts.write(.clientAddress, clientAddressText)
+        texts.write(.frontendAddress, frontendAddressText)
+        texts.write(.frontend, frontend.plan.name)
+        var server: ServerRuntime?
+        if let current {
+            texts.write(.backend, current.backend.plan.name)
+            if let index = current.serverIndex, current.serverChosen != 0 { server = current.backend.servers[index] }
+        } else {
+            texts.write(.backend, frontend.plan.name)
         }
-        record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
-        record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
-        record.serverQueue = 0
-        record.backendQueue = current?.queuePosition ?? 0
+        if let serverName {
+            texts.write(.server, serverName)
+        } else if let server {
+            texts.write(.server, server.plan.name)
+        } else {
+            texts.write(.server, "<NOSRV>")
+        }
+        if let server { texts.write(.serverAddress, server.resolvedHost) }
         let captures = capturedForRecord()
-        record.capturedRequestHeaders = captures.requestHeaders
-        record.capturedResponseHeaders = captures.responseHeaders
-        record.capturedRequestCookie = captures.requestCookie
-        record.capturedResponseCookie = captures.responseCookie
-        if let head = loggedHead {
-            record.method = head.method
-            record.uri = head.uri
-            let version = head.version.description
-            record.httpVersion = version
-            var line = head.method
-            line.reserveCapacity(head.method.utf8.count + head.uri.utf8.count + version.utf8.count + 2)
-            line += " "
-            line += head.uri
-            line += " "
-            line += version
-            record.requestLine = line
+        texts.write(.requestCookie, captures.requestCookie)
+        texts.write(.responseCookie, captures.responseCookie)
+        let cookieFlags = current?.cookieFlags ?? (UInt8(ascii: "-"), UInt8(ascii: "-"))
+        texts.begin(.terminationState)
+        termination.withUTF8Buffer { state in
+            texts.append(state[0])
+            texts.append(state[1])
         }
-        record.uniqueID = uniqueID
-        record.requestCounter = requestNumber
-        record.logASAP = frontend.plan.logging.logASAP
-        return record
+        texts.append(cookieFlags.0)
+        texts.append(cookieFlags.1)
+        texts.end()
+        if let head = loggedHead {
+            let version = head.version.description
+            texts.begin(.requestLine)
+            texts.append(head.method)
+            texts.append(UInt8(ascii: " "))
+            texts.append(head.uri)
+            texts.append(UInt8(ascii: " "))
+            texts.append(version)
+            texts.end()
+            texts.write(.method, head.method)
+            texts.write(.uri, head.uri)
+            texts.write(.httpVersion, version)
+        }
+        texts.write(.uniqueID, uniqueID)
+        texts.write(.requestHeaders, list: captures.requestHeaders)
+        texts.write(.responseHeaders, list: captures.responseHeaders)
     }
 }

@@ -41,6 +41,19 @@ public final class PipelineAccessLog: AccessLogReceiver, Sendable {
                      samples: values)
     }
 
+    public func record(numbers: LogRecordNumbers, isError: Bool, uniqueID: String?, frontend: Int, request: HTTPRequestHead?,
+                       connection: ConnectionInfo?, texts: (inout LogRecordTexts) -> Void) {
+        guard frontend < frontendLoggers.count, let logger = frontendLoggers[frontend] else { return }
+        let settings = options[frontend]
+        if settings.dontLogNormal && !isError { return }
+        var values: [String?] = []
+        if frontend < samples.count, let expressions = samples[frontend], let connection {
+            values = expressions.values(request: request, connection: connection, uniqueID: uniqueID)
+        }
+        pipeline.log(numbers: numbers, logger: logger, level: LogPipeline.level(isError: isError, separateErrors: settings.separateErrors),
+                     samples: values, texts: texts)
+    }
+
     /// Sends a process event (server state change...) to the global log targets.
     public func event(_ message: String, level: SyslogLevel) {
         guard let events else { return }
