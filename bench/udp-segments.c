@@ -1,10 +1,11 @@
 /* What a syslog datagram costs the kernel on loopback, sent one per message (sendmmsg, as before) or with
  * UDP segmentation offload (messages of equal length laid end to end, UDP_SEGMENT), the way lb's UDP log
- * targets send. Sends batches of 350 messages of 175..194 bytes (an httplog line's size) every 2 ms to
- * 127.0.0.1:PORT (COUNT rounded up to whole batches) and prints how many it sent and the sender's CPU per
+ * targets send. Sends bursts of BURST messages of 175..194 bytes (an httplog line's size), 35 000 messages
+ * a second, to 127.0.0.1:PORT (COUNT rounded up to whole bursts) and prints how many it sent and the sender's CPU per
  * datagram.
  *
- * Usage: udp-segments MODE COUNT PORT   (MODE 0: one datagram per message, 1: segmented) */
+ * Usage: udp-segments MODE COUNT PORT [BURST]   (MODE 0: one datagram per message, 1: segmented; BURST:
+ * messages per send, default 350, sent at 35 000 a second) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,12 +22,14 @@
 #define SOL_UDP 17
 #endif
 
-enum { BATCH = 350, SHORTEST = 175, LENGTHS = 20, MAX_SEGMENTS = 64 };
+enum { BATCH = 350, SHORTEST = 175, LENGTHS = 20, MAX_SEGMENTS = 64, RATE = 35000 };
 
 static double seconds(struct timeval t) { return (double)t.tv_sec + (double)t.tv_usec / 1e6; }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: udp-segments MODE COUNT PORT\n"); return 2; }
+    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: udp-segments MODE COUNT PORT [BURST]\n"); return 2; }
+    int burst = argc == 5 ? atoi(argv[4]) : BATCH;
+    if (burst < 1 || burst > BATCH) { fprintf(stderr, "udp-segments: BURST must be 1..%d\n", BATCH); return 2; }
     int segmented = atoi(argv[1]);
     long count = atol(argv[2]);
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -40,15 +43,15 @@ int main(int argc, char **argv) {
     struct rusage before, after;
     getrusage(RUSAGE_SELF, &before);
     long sent = 0;
-    for (; sent < count; sent += BATCH) {
+    for (; sent < count; sent += burst) {
         int perLength[LENGTHS] = { 0 };
-        for (int i = 0; i < BATCH; i++) { length[i] = SHORTEST + rand() % LENGTHS; perLength[length[i] - SHORTEST]++; }
+        for (int i = 0; i < burst; i++) { length[i] = SHORTEST + rand() % LENGTHS; perLength[length[i] - SHORTEST]++; }
         struct mmsghdr headers[BATCH];
         struct iovec vectors[BATCH];
         char controls[BATCH][CMSG_SPACE(sizeof(unsigned short))];
         int messages = 0, offset = 0;
         if (!segmented) {
-            for (int i = 0; i < BATCH; i++, messages++) {
+            for (int i = 0; i < burst; i++, messages++) {
                 memset(&headers[i], 0, sizeof headers[i]);
                 vectors[i] = (struct iovec){ .iov_base = data + offset, .iov_len = (size_t)length[i] };
                 offset += length[i];
@@ -81,7 +84,7 @@ int main(int argc, char **argv) {
             if (result < 0) { perror("sendmmsg"); return 1; }
             done += result;
         }
-        struct timespec pause = { 0, 2000000 };
+        struct timespec pause = { 0, (long)burst * 1000000000L / RATE };
         nanosleep(&pause, NULL);
     }
     getrusage(RUSAGE_SELF, &after);

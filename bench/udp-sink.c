@@ -3,7 +3,8 @@
  * the receiver's own CPU (which a real deployment spends on another host) takes as little as possible
  * from the proxy being measured.
  *
- * Usage: udp-sink PORT FILE */
+ * Usage: udp-sink PORT FILE [RCVBUF]   (RCVBUF: socket buffer in bytes, default 8 MiB; 0 keeps the
+ * system's default, what a syslog daemon that sets none gets) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <signal.h>
@@ -18,10 +19,10 @@ static volatile sig_atomic_t stopping = 0;
 static void stop(int signal) { (void)signal; stopping = 1; }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: udp-sink PORT FILE\n"); return 2; }
+    if (argc != 3 && argc != 4) { fprintf(stderr, "usage: udp-sink PORT FILE [RCVBUF]\n"); return 2; }
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    int buffer = 8 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+    int buffer = argc == 4 ? atoi(argv[3]) : 8 << 20;
+    if (buffer > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
     struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[1])) };
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) { perror("udp-sink: bind"); return 1; }

@@ -14,7 +14,11 @@ import CSocketBatch
 /// in a batch leave as one segmented send (`DatagramSegmentPlan`), so the batch may arrive in another
 /// order than it was logged; unix datagram sockets keep the order.
 final class DatagramSink: LogSink {
-    static let maxBatch = 256
+    /// Datagrams gathered before they leave together. A burst must fit a receiver's default socket buffer
+    /// (`net.core.rmem_default`, 208 KiB: about 200 datagrams of an httplog line's size, kernel overhead
+    /// included): bursts of 350 lost 7% of them at a receiver with that buffer (14% when segmented), bursts
+    /// of 128 none, measured with bench/udp-segments.c and a receiver without SO_RCVBUF.
+    static let maxBatch = 128
     private var pending: [UInt8] = []
     private var pendingEnds: [Int] = []
     let counters: SinkCounterBox
