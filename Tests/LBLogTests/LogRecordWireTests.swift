@@ -9,7 +9,9 @@ struct LogRecordWireTests {
         var generator = SplitMix64(seed: 7)
         func pick<T>(_ choices: [T]) -> T { choices[Int(generator.next() % UInt64(choices.count))] }
         let texts = ["", "web1", "é\"x", "a b", "\u{1}#%", "{|}", "::1", String(repeating: "long/", count: 60), "日本"]
-        var bytes: [UInt8] = []
+        // Starts small, so that records also go through the buffer's growth.
+        var buffer = WireBuffer(capacity: 64)
+        defer { buffer.deallocate() }
         for index in 0..<2000 {
             var record = sampleRecord(port: pick([0, 1, 54800, 65535]), time: (pick([0, 23]), pick([0, 59]), pick([0, 29]), pick([0, 999])),
                                       backend: pick(texts), server: pick(texts),
@@ -46,9 +48,8 @@ struct LogRecordWireTests {
             record.serverQueue = pick([0, 2])
             record.backendQueue = pick([0, 5])
             let samples: [String?] = pick([[], [nil], ["a", nil, ""], texts])
-            bytes.removeAll(keepingCapacity: true)
-            LogRecordWire.encode(record, samples: samples, into: &bytes)
-            let (decoded, decodedSamples) = bytes.withUnsafeBytes { LogRecordWire.decode($0) }
+            LogRecordWire.encode(record, samples: samples, into: &buffer)
+            let (decoded, decodedSamples) = LogRecordWire.decode(buffer.bytes)
             #expect(decoded == record, "record \(index)")
             #expect(decodedSamples == samples, "record \(index)")
             if decoded != record { break }

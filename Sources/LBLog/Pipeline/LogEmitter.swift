@@ -5,19 +5,19 @@
 public final class LogEmitter {
     private let pipeline: LogPipeline
     private let ring: LogRing
-    private var buffer: [UInt8] = []
+    private var buffer = WireBuffer(capacity: 4096)
 
     init(pipeline: LogPipeline) {
         self.pipeline = pipeline
         ring = pipeline.queue.makeRing()
-        buffer.reserveCapacity(2048)
     }
+
+    deinit { buffer.deallocate() }
 
     /// Queues `record` for the logger's targets; never blocks. `samples` are the values of the logger's
     /// `%[...]` expressions (``LogFormat/sampleExpressions``), in order.
     public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
         guard logger.index < pipeline.formats.count else { return }
-        buffer.removeAll(keepingCapacity: true)
         LogRecordWire.encode(record, samples: samples, into: &buffer)
         push(.record, level: level, logger: logger)
     }
@@ -28,10 +28,7 @@ public final class LogEmitter {
     public func log(numbers: LogRecordNumbers, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = [],
                     texts: (inout LogRecordTexts) -> Void) {
         guard logger.index < pipeline.formats.count else { return }
-        buffer.removeAll(keepingCapacity: true)
-        var storage: [UInt8] = []
-        swap(&storage, &buffer)
-        var writer = LogRecordTexts(numbers: numbers, into: storage)
+        var writer = LogRecordTexts(numbers: numbers, into: buffer)
         texts(&writer)
         buffer = writer.finish(samples: samples)
         push(.record, level: level, logger: logger)
@@ -40,16 +37,14 @@ public final class LogEmitter {
     /// Queues a message already worded (a process event) for the logger's targets.
     func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
         guard logger.index < pipeline.formats.count else { return }
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: message.utf8)
+        buffer.count = 0
+        buffer.appendBytes(of: message, counted: false)
         push(.message, level: level, logger: logger)
     }
 
     private func push(_ kind: LogRing.Kind, level: SyslogLevel, logger: LogHandle) {
         let microseconds = SystemClock.microseconds()
-        buffer.withUnsafeBytes { payload in
-            _ = pipeline.queue.push(into: ring, kind: kind, level: level, logger: logger.index,
-                                    microseconds: microseconds, payload: payload)
-        }
+        pipeline.queue.push(into: ring, kind: kind, level: level, logger: logger.index, microseconds: microseconds,
+                            payload: buffer.bytes)
     }
 }

@@ -1,6 +1,6 @@
 /// Every number of a `LogRecord`, in one trivially copyable block: what the data plane fills to log a
 /// request without building a `LogRecord` (its texts go through `LogRecordTexts`).
-public struct LogRecordNumbers: Sendable {
+public struct LogRecordNumbers: Sendable, BitwiseCopyable {
     public var clientPort: Int64 = 0
     public var frontendPort: Int64 = 0
     public var acceptDateMilliseconds: Int64 = 0

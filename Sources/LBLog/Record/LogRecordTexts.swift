@@ -13,21 +13,22 @@ public enum LogTextField: Int, Comparable, Sendable {
 /// Fields are written in `LogTextField` order; a field skipped is absent (nil), and a field written out of
 /// order stops the process, since the writer would read every later field in the wrong place.
 public struct LogRecordTexts {
-    private var bytes: [UInt8]
+    private var bytes: WireBuffer
     private var next = 0
     /// Where the length of the text being written in pieces (`begin`) goes.
     private var openLengthAt = -1
 
-    init(numbers: LogRecordNumbers, into bytes: [UInt8]) {
-        self.bytes = bytes
-        var numbers = numbers
-        Swift.withUnsafeBytes(of: &numbers) { self.bytes.append(contentsOf: $0) }
+    /// Starts a record in `buffer` (emptied first).
+    init(numbers: LogRecordNumbers, into buffer: WireBuffer) {
+        bytes = buffer
+        bytes.count = 0
+        bytes.append(raw: numbers)
     }
 
     private mutating func start(_ field: LogTextField) {
         precondition(field.rawValue >= next && openLengthAt < 0, "log record field \(field) written out of order")
         while next < field.rawValue {
-            bytes.appendWireCount(nil)
+            bytes.appendCount(nil)
             next += 1
         }
         next += 1
@@ -35,49 +36,46 @@ public struct LogRecordTexts {
 
     public mutating func write(_ field: LogTextField, _ text: String?) {
         start(field)
-        bytes.appendWireText(text)
+        bytes.appendText(text)
     }
 
     public mutating func write(_ field: LogTextField, _ text: StaticString) {
         start(field)
         text.withUTF8Buffer { text in
-            bytes.appendWireCount(text.count)
-            bytes.append(contentsOf: text)
+            bytes.appendCount(text.count)
+            bytes.append(UnsafeRawBufferPointer(text))
         }
     }
 
     public mutating func write(_ field: LogTextField, list: [String]?) {
         start(field)
-        bytes.appendWireTexts(list)
+        bytes.appendTexts(list)
     }
 
     /// Starts a text written in pieces (`append`), ended by `end()`: the request line from its parts.
     public mutating func begin(_ field: LogTextField) {
         start(field)
         openLengthAt = bytes.count
-        bytes.appendWireCount(0)
+        bytes.appendCount(0)
     }
 
-    public mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
+    public mutating func append(_ text: String) { bytes.appendBytes(of: text, counted: false) }
 
-    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    public mutating func append(_ byte: UInt8) { bytes.append(raw: byte) }
 
     public mutating func end() {
         precondition(openLengthAt >= 0, "end() without begin()")
         let length = UInt32(bytes.count - openLengthAt - 4)
-        bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: openLengthAt, as: UInt32.self) }
+        (bytes.base + openLengthAt).storeBytes(of: length, as: UInt32.self)
         openLengthAt = -1
     }
 
-    /// Marks the fields not written as absent, appends the samples and gives the bytes back.
-    mutating func finish(samples: [String?]) -> [UInt8] {
-        if next <= LogTextField.responseHeaders.rawValue { start(.responseHeaders); bytes.appendWireCount(nil) }
-        bytes.appendWireCount(samples.count)
-        for sample in samples { bytes.appendWireText(sample) }
-        defer { bytes = [] }
+    /// Marks the fields not written as absent, appends the samples and gives the buffer back (its memory
+    /// may have moved if the record needed more).
+    consuming func finish(samples: [String?]) -> WireBuffer {
+        if next <= LogTextField.responseHeaders.rawValue { start(.responseHeaders); bytes.appendCount(nil) }
+        bytes.appendCount(samples.count)
+        for sample in samples { bytes.appendText(sample) }
         return bytes
     }
 }

@@ -9,11 +9,9 @@
 enum LogRecordWire {
     static let absent = UInt32.max
 
-    /// Appends `record` (and the values of the logger's `%[...]` expressions) to `output`.
-    static func encode(_ record: LogRecord, samples: [String?], into output: inout [UInt8]) {
-        var storage: [UInt8] = []
-        swap(&storage, &output)  // moved in and back, so appending never copies the caller's buffer
-        var texts = LogRecordTexts(numbers: LogRecordNumbers(record), into: storage)
+    /// Writes `record` (and the values of the logger's `%[...]` expressions) into `output`, emptied first.
+    static func encode(_ record: LogRecord, samples: [String?], into output: inout WireBuffer) {
+        var texts = LogRecordTexts(numbers: LogRecordNumbers(record), into: output)
         texts.write(.clientAddress, record.clientAddress)
         texts.write(.frontendAddress, record.frontendAddress)
         texts.write(.frontend, record.frontend)
@@ -61,33 +59,7 @@ enum LogRecordWire {
     }
 }
 
-extension [UInt8] {
-    @inline(__always)
-    mutating func appendWireCount(_ count: Int?) {
-        var length = count.map { UInt32(truncatingIfNeeded: $0) } ?? LogRecordWire.absent
-        Swift.withUnsafeBytes(of: &length) { append(contentsOf: $0) }
-    }
-
-    /// A text as its 32-bit length and UTF-8 bytes, or the absent marker for nil.
-    @inline(__always)
-    mutating func appendWireText(_ text: String?) {
-        guard var text else {
-            appendWireCount(nil)
-            return
-        }
-        text.withUTF8 { bytes in
-            appendWireCount(bytes.count)
-            append(contentsOf: bytes)
-        }
-    }
-
-    mutating func appendWireTexts(_ texts: [String]?) {
-        appendWireCount(texts?.count)
-        for text in texts ?? [] { appendWireText(text) }
-    }
-}
-
-/// Reads what the `appendWire...` functions wrote, in the same order.
+/// Reads what `LogRecordTexts` wrote, in the same order.
 struct WireReader {
     let bytes: UnsafeRawBufferPointer
     var offset = 0
@@ -121,8 +93,10 @@ struct WireReader {
 extension LogRecord {
     /// The record that `numbers` and the texts `texts` writes describe (see `LogRecordTexts`).
     public init(numbers: LogRecordNumbers, texts: (inout LogRecordTexts) -> Void) {
-        var writer = LogRecordTexts(numbers: numbers, into: [])
+        var writer = LogRecordTexts(numbers: numbers, into: WireBuffer(capacity: 1024))
         texts(&writer)
-        self = writer.finish(samples: []).withUnsafeBytes { LogRecordWire.decode($0).record }
+        let buffer = writer.finish(samples: [])
+        defer { buffer.deallocate() }
+        self = LogRecordWire.decode(buffer.bytes).record
     }
 }
