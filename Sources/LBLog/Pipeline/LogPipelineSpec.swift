@@ -77,8 +77,8 @@ public struct LogPipelineConfiguration: Sendable {
     /// `log-send-hostname`: nil = not sent.
     public var hostname: String?
     public var pid: Int
-    /// The queue bound in bytes: beyond it records are dropped and counted (and tcp@ targets buffer at
-    /// most this much while their peer is down).
+    /// The bound in bytes of each logging thread's ring (one per event loop): beyond it records are
+    /// dropped and counted (and tcp@ targets buffer at most this much while their peer is down).
     public var queueCapacityBytes: Int
     /// Told once per failure of a target (unwritable file, unreachable peer), from the writer thread.
     public var onError: (@Sendable (String) -> Void)?
