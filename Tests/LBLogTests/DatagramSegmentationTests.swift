@@ -81,4 +81,24 @@ import Glibc
         #expect(sink.counters.snapshot.recordsWritten == 120)
         #expect(reported.messages.isEmpty)
     }
+
+    /// The receiver went away and came back: the refusal its absence caused fails the next send without
+    /// sending it. The sink tries that send once more, instead of dropping a whole group of records.
+    @Test func aRefusalLeftByAnAbsentReceiverDropsNothingLater() throws {
+        var away: DatagramReceiver? = DatagramReceiver()
+        let port = away!.port
+        let sink = DatagramSink(name: "udp", destination: try SocketAddress.resolve(host: "127.0.0.1", port: port), onError: { _ in })
+        defer { sink.close() }
+        away = nil  // closed: the next datagram is refused, and the socket keeps the refusal
+        sink.write(Array("<134>to nobody\n".utf8)[...])
+        sink.flush()
+        let back = DatagramReceiver(udpPort: port)
+        back.setReceiveBuffer(1 << 20)
+        let sent = (0..<40).map { "<134>record \(String(format: "%03d", $0))\n" }
+        for message in sent { sink.write(Array(message.utf8)[...]) }
+        sink.flush()
+        #expect(Self.receiveAll(back, count: sent.count).sorted() == sent)
+        #expect(sink.segmentedSends >= 1)
+        #expect(sink.counters.snapshot.recordsDropped == 0)
+    }
 }

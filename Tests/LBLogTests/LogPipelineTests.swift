@@ -44,6 +44,26 @@ import Testing
         #expect(receiver.receive() == "Server be_app/web1 is UP\n")
     }
 
+    /// Events come from threads that come and go (a dispatch queue's workers): they share one ring, so
+    /// no thread leaves a ring behind, and every event is delivered.
+    @Test func eventsFromShortLivedThreadsShareOneRing() throws {
+        let path = makeTemporaryDirectory() + "/events.log.gz"
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "global", targets: [LogTargetSpec("file@" + path, format: .raw)])]))
+        let rings = pipeline.queue.ringCount
+        let done = DispatchSemaphore(value: 0)
+        for index in 0..<20 {
+            Thread.detachNewThread {
+                pipeline.event("event \(index)", level: .notice, logger: LogHandle(index: 0))
+                done.signal()
+            }
+        }
+        for _ in 0..<20 { done.wait() }
+        #expect(pipeline.queue.ringCount == rings)
+        #expect(pipeline.shutdown())
+        #expect(GzipMembers.lines(ofFile: path).sorted() == (0..<20).map { "event \($0)" }.sorted())
+    }
+
     @Test func shutdownRefusesLaterRecords() throws {
         let pipeline = try LogPipeline(LogPipelineConfiguration(
             loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("127.0.0.1:9")])]))

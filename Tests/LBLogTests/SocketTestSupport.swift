@@ -10,12 +10,13 @@ final class DatagramReceiver {
     let port: Int
     let path: String?
 
-    init(udp: Void = ()) {
+    /// A UDP receiver on `port` (0: a free one).
+    init(udpPort: Int = 0) {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(udpPort).bigEndian
         withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

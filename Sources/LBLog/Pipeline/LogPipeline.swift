@@ -30,6 +30,10 @@ public final class LogPipeline: @unchecked Sendable {
     private let writer: LogWriter
     /// Thread-local `LogEmitter` of each calling thread.
     private var emitterKey = pthread_key_t()
+    /// Process events come from any thread, short-lived ones included (a dispatch queue's workers): they
+    /// share one emitter under a lock rather than leave a ring behind every thread that ever sent one.
+    private let eventLock = LogLock()
+    private var eventEmitter: LogEmitter?
 
     public init(_ configuration: LogPipelineConfiguration) throws(LogPipelineError) {
         self.configuration = configuration
@@ -79,6 +83,7 @@ public final class LogPipeline: @unchecked Sendable {
                            context: LogRenderContext(hostname: configuration.hostname ?? SystemClock.hostname, pid: configuration.pid),
                            sinks: sinks)
         writer.start()
+        eventEmitter = LogEmitter(pipeline: self)
         pthread_key_create(&emitterKey) { raw in
             #if canImport(Glibc)
             guard let raw else { return }
@@ -128,7 +133,7 @@ public final class LogPipeline: @unchecked Sendable {
     /// A message that is not a traffic record (server state changes, `backend X has no server
     /// available!`), worded by the caller, sent to the targets of `logger` at `level`.
     public func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
-        threadEmitter.event(message, level: level, logger: logger)
+        eventLock.withLock { eventEmitter?.event(message, level: level, logger: logger) }
     }
 
     /// The calling thread's emitter, made on its first record.

@@ -26,6 +26,8 @@ final class LogWriter: @unchecked Sendable {
     private let formats: [LogLineFormat]
     private let wantsStructuredData: [Bool]
     private var context: LogRenderContext
+    /// `%lc`: the records each logger has formatted.
+    private var logCounters: [Int64]
     private let sinks: [LogSink]
     private let completion = LogLock()
     private var completed = LogQueue.WriterRequests()
@@ -39,6 +41,7 @@ final class LogWriter: @unchecked Sendable {
         self.formats = formats
         self.wantsStructuredData = wantsStructuredData
         self.context = context
+        logCounters = Array(repeating: 0, count: loggers.count)
         self.sinks = sinks
     }
 
@@ -133,7 +136,8 @@ final class LogWriter: @unchecked Sendable {
             let (record, samples) = LogRecordWire.decode(payload)
             if wantsStructuredData[logger] { LBStructuredData.render(record, into: &line) }
             structuredDataLength = line.count
-            context.logCounter &+= 1
+            logCounters[logger] &+= 1
+            context.logCounter = logCounters[logger]
             switch formats[logger] {
             case .httplog: HTTPLogLine.render(record, context: &context, into: &line)
             case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &line)

@@ -91,6 +91,9 @@ final class LogQueue: @unchecked Sendable {
 
     var isClosed: Bool { closed.load(ordering: .relaxed) }
 
+    /// How many rings the writer drains (one per thread that logged records, one for events).
+    var ringCount: Int { lock.withLock { rings.count } }
+
     struct Depth: Sendable {
         var messages: Int
         var bytes: Int

@@ -110,10 +110,15 @@ final class LogRing: @unchecked Sendable {
             if count & 63 == 0 { freed.store(tail, ordering: .releasing) }
         }
         freed.store(tail, ordering: .releasing)
-        delivered.wrappingIncrement(by: UInt64(count), ordering: .relaxed)
+        // Releasing, so that a reader who sees this count also sees the `accepted` count that preceded it.
+        delivered.wrappingIncrement(by: UInt64(count), ordering: .releasing)
         return count
     }
 
     /// Bytes published and not yet freed.
-    var pendingBytes: Int { published.load(ordering: .acquiring) - freed.load(ordering: .acquiring) }
+    var pendingBytes: Int {
+        // Freed first: it never passes published, so the difference stays positive.
+        let freed = freed.load(ordering: .acquiring)
+        return published.load(ordering: .acquiring) - freed
+    }
 }

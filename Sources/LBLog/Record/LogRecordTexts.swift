@@ -11,8 +11,9 @@ public enum LogTextField: Int, Comparable, Sendable {
 /// Writes a record as wire bytes: its numbers, then its texts straight from the caller's own strings,
 /// so that the data plane can log a request without building a `LogRecord` (no copies, nothing retained).
 /// Fields are written in `LogTextField` order; a field skipped is absent (nil), and a field written out of
-/// order stops the process, since the writer would read every later field in the wrong place.
-public struct LogRecordTexts {
+/// order stops the process, since the writer would read every later field in the wrong place. It cannot
+/// be copied: it writes into memory that moves when a record needs more, which a copy would not follow.
+public struct LogRecordTexts: ~Copyable {
     private var bytes: WireBuffer
     private var next = 0
     /// Where the length of the text being written in pieces (`begin`) goes.

@@ -132,14 +132,14 @@ final class DatagramSink: LogSink {
     private func send(_ groups: [DatagramSegmentPlan.Group], from buffer: [UInt8]) {
         var groups = groups[...]
         var start = 0
+        var retriedAt = -1
         while !groups.isEmpty {
             let chunk = groups.prefix(Self.maxBatch)
-            let (sentGroups, sentBytes) = sendChunk(chunk, from: buffer, at: start)
+            let (sentGroups, sentBytes, code) = sendChunk(chunk, from: buffer, at: start)
             groups = groups.dropFirst(sentGroups)
             start += sentBytes
             // A partly sent chunk loses the error of the send after it: the next call starts there and gets it.
             guard sentGroups == 0, let failed = groups.first else { continue }
-            let code = errno
             if failed.count > 1 && Self.refusesSegmentation(code) {
                 segmentLimit = 0
                 let singles = groups.flatMap { group in
@@ -147,6 +147,12 @@ final class DatagramSink: LogSink {
                 }
                 send(singles, from: Array(buffer[start...]))
                 return
+            }
+            // A refusal heard back from an earlier datagram (the receiver was away) fails this send without
+            // sending it, and is then cleared: try once more rather than drop a whole group for it.
+            if code == ECONNREFUSED && retriedAt != start {
+                retriedAt = start
+                continue
             }
             // The send at the head could not leave: drop it, as a single sendto would.
             counters.dropped(failed.count - 1)
@@ -157,8 +163,9 @@ final class DatagramSink: LogSink {
     }
 
     /// One `sendmmsg` of `groups` starting at byte `start` of `buffer`. Returns how many groups and bytes
-    /// left; fewer groups than given means the next one failed, with `errno` set.
-    private func sendChunk(_ groups: ArraySlice<DatagramSegmentPlan.Group>, from buffer: [UInt8], at start: Int) -> (groups: Int, bytes: Int) {
+    /// left, and the error of the call when none did.
+    private func sendChunk(_ groups: ArraySlice<DatagramSegmentPlan.Group>, from buffer: [UInt8], at start: Int)
+        -> (groups: Int, bytes: Int, error: Int32) {
         let count = groups.count
         var vectors = [iovec](repeating: iovec(), count: count)
         var headers = [lb_mmsghdr](repeating: lb_mmsghdr(), count: count)
@@ -188,7 +195,7 @@ final class DatagramSink: LogSink {
                         let sent = headers.withUnsafeMutableBufferPointer { headers in
                             lb_sendmmsg(socketDescriptor, headers.baseAddress!, UInt32(count), Int32(MSG_DONTWAIT))
                         }
-                        guard sent > 0 else { return (0, 0) }
+                        guard sent > 0 else { return (0, 0, errno) }
                         var written = 0, records = 0
                         for index in 0..<Int(sent) {
                             written += Int(headers[index].msg_len)
@@ -198,7 +205,7 @@ final class DatagramSink: LogSink {
                         }
                         counters.written(records: records, bytes: written)
                         counters.recovered()
-                        return (Int(sent), written)
+                        return (Int(sent), written, 0)
                     }
                 }
             }
