@@ -30,8 +30,8 @@ public final class LogPipeline: @unchecked Sendable {
     private let writer: LogWriter
     /// Thread-local `LogEmitter` of each calling thread.
     private var emitterKey = pthread_key_t()
-    /// Process events come from any thread, short-lived ones included (a dispatch queue's workers): they
-    /// share one emitter under a lock rather than leave a ring behind every thread that ever sent one.
+    /// Process events come from any thread, short-lived ones included (a dispatch queue's workers): those
+    /// that log no records share one emitter under a lock rather than leave a ring behind each.
     private let eventLock = LogLock()
     private var eventEmitter: LogEmitter?
 
@@ -132,8 +132,14 @@ public final class LogPipeline: @unchecked Sendable {
 
     /// A message that is not a traffic record (server state changes, `backend X has no server
     /// available!`), worded by the caller, sent to the targets of `logger` at `level`.
+    /// A thread that logs records (an event loop) sends it through its own emitter, in order with its
+    /// records; any other thread through the shared one.
     public func event(_ message: String, level: SyslogLevel, logger: LogHandle) {
-        eventLock.withLock { eventEmitter?.event(message, level: level, logger: logger) }
+        if let raw = pthread_getspecific(emitterKey) {
+            Unmanaged<LogEmitter>.fromOpaque(raw).takeUnretainedValue().event(message, level: level, logger: logger)
+        } else {
+            eventLock.withLock { eventEmitter?.event(message, level: level, logger: logger) }
+        }
     }
 
     /// The calling thread's emitter, made on its first record.
