@@ -26,6 +26,8 @@ final class LogWriter: @unchecked Sendable {
     private let formats: [LogLineFormat]
     private let wantsStructuredData: [Bool]
     private var context: LogRenderContext
+    /// Per logger: its records are plain httplog lines, written straight from their bytes.
+    private let rendersFromBytes: [Bool]
     /// `%lc`: the records each logger has formatted.
     private var logCounters: [Int64]
     private let sinks: [LogSink]
@@ -42,6 +44,10 @@ final class LogWriter: @unchecked Sendable {
         self.wantsStructuredData = wantsStructuredData
         self.context = context
         logCounters = Array(repeating: 0, count: loggers.count)
+        rendersFromBytes = formats.indices.map { index in
+            if case .httplog = formats[index] { return !wantsStructuredData[index] }
+            return false
+        }
         self.sinks = sinks
     }
 
@@ -132,6 +138,11 @@ final class LogWriter: @unchecked Sendable {
         switch header.kind {
         case .message:
             line.append(contentsOf: payload)
+        case .record where rendersFromBytes[logger]:
+            // The line of nearly every record: written from the bytes in place, no `LogRecord` rebuilt.
+            logCounters[logger] &+= 1
+            context.logCounter = logCounters[logger]
+            HTTPLogLine.render(WireRecordView(payload), context: &context, into: &line)
         case .record:
             let (record, samples) = LogRecordWire.decode(payload)
             if wantsStructuredData[logger] { LBStructuredData.render(record, into: &line) }
