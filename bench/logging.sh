@@ -96,6 +96,11 @@ printf 'lb with gzip file + UDP syslog  %9s req/s\n' "$lb_log"
 printf 'lb without logging              %9s req/s   logging keeps %s of throughput\n' "$lb_nolog" "$(ratio "$lb_log" "$lb_nolog")"
 printf 'haproxy with UDP syslog         %9s req/s   lb(logging)/haproxy(logging) %s\n' "$ha_log" "$(ratio "$lb_log" "$ha_log")"
 printf 'haproxy without logging         %9s req/s   logging keeps %s of haproxy'"'"'s throughput\n' "$ha_nolog" "$(ratio "$ha_log" "$ha_nolog")"
+# Each round runs the four back to back, so the ratio within a round compares runs seconds apart: on a
+# machine whose speed drifts (a shared host), the median of those is steadier than the ratio of means.
+pair_ratios=$(awk '$1=="lb-logging"{l[++n]=$2} $1=="lb-nolog"{m[++k]=$2} END{for(i=1;i<=n;i++) printf "%.2f\n", l[i]/m[i]}' "$OUT/logging.txt")
+printf 'lb logging/no logging per round: %s (median %s)\n' "$(echo "$pair_ratios" | paste -sd' ')" \
+  "$(echo "$pair_ratios" | sort -n | awk '{v[NR]=$1} END{ if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2 }')"
 printf 'gzip file: %s records (wrk completed %s, incl. warm-up %s more), %s bytes, %.1f bytes/record\n' \
   "$records" "$lb_log_requests" "$((records - lb_log_requests))" "$bytes" "$(awk -v b="$bytes" -v r="$records" 'BEGIN{ if (r) print b/r; else print 0 }')"
 printf 'syslog receiver: %s datagrams from lb and haproxy together (lb'"'"'s file holds %s records, haproxy answered %s requests in the measured runs; both also logged their warm-up)\n' \
