@@ -35,6 +35,24 @@ import Testing
         #expect(Self.header(.priority, level: .info, facility: .local1) == "<142>")
     }
 
+    /// One header writes every message of a target: within a second it reuses what it wrote, and a new
+    /// level, second or UTC offset each give a header of their own.
+    @Test func successiveMessagesGetTheirOwnLevelSecondAndOffset() {
+        var header = SyslogHeader(format: .rfc3164, facility: .local0, tag: "lb", hostname: "h", pid: 7)
+        func write(_ level: SyslogLevel, _ microseconds: Int64, offset: Int = 0) -> String {
+            var output: [UInt8] = [0x41]
+            header.write(level: level, microseconds: microseconds, utcOffset: offset, structuredData: nil, into: &output)
+            return String(decoding: output, as: UTF8.self)
+        }
+        let second = Self.microseconds - 40_551
+        #expect(write(.info, second) == "A<134>Nov 25 02:40:29 h lb[7]: ")
+        #expect(write(.info, second + 999_999) == "A<134>Nov 25 02:40:29 h lb[7]: ")
+        #expect(write(.err, second + 500_000) == "A<131>Nov 25 02:40:29 h lb[7]: ")
+        #expect(write(.err, second + 1_000_000) == "A<131>Nov 25 02:40:30 h lb[7]: ")
+        #expect(write(.err, second + 1_000_000, offset: 3600) == "A<131>Nov 25 03:40:30 h lb[7]: ")
+        #expect(write(.info, second - 1) == "A<134>Nov 25 02:40:28 h lb[7]: ")
+    }
+
     @Test func dayIsSpacePaddedAndHostnameDefaults() {
         var header = SyslogHeader(format: .rfc3164, facility: .local0, tag: "lb", hostname: nil, pid: 1)
         var output: [UInt8] = []

@@ -12,6 +12,10 @@ struct SyslogHeader: Sendable {
     private var cachedSecond: Int64 = .min
     private var cachedOffset = 0
     private var cachedTime = CivilTime(epochSeconds: 0)
+    /// The whole header of the BSD formats (`local`, `rfc3164`, `file`), which changes only with the second
+    /// and the priority: written once, then copied for every message of that second.
+    private var bsdHeader: [UInt8] = []
+    private var bsdHeaderKey = (second: Int64.min, offset: 0, priority: -1)
 
     init(format: SyslogFormat, facility: SyslogFacility, tag: String, hostname: String?, pid: Int) {
         self.format = format
@@ -28,17 +32,24 @@ struct SyslogHeader: Sendable {
         let priority = facility.rawValue * 8 + level.rawValue
         switch format {
         case .local, .rfc3164, .file:
-            if format != .file { appendPriority(priority, &output) }
-            output.appendSyslogDate(civil(microseconds, utcOffset))
-            output.append(0x20)
-            if format != .local {
-                output.appendText(hostname ?? "localhost")
-                output.append(0x20)
+            let second = Self.second(of: microseconds)
+            if bsdHeaderKey != (second, utcOffset, priority) {
+                var header: [UInt8] = []
+                if format != .file { appendPriority(priority, &header) }
+                header.appendSyslogDate(civil(microseconds, utcOffset))
+                header.append(0x20)
+                if format != .local {
+                    header.appendText(hostname ?? "localhost")
+                    header.append(0x20)
+                }
+                header.appendText(tag)
+                header.append(0x5B)
+                header.appendDecimal(pid)
+                header.appendASCII("]: ")
+                bsdHeader = header
+                bsdHeaderKey = (second, utcOffset, priority)
             }
-            output.appendText(tag)
-            output.append(0x5B)
-            output.appendDecimal(pid)
-            output.appendASCII("]: ")
+            output.append(contentsOf: bsdHeader)
         case .rfc5424:
             appendPriority(priority, &output)
             output.appendASCII("1 ")
@@ -88,9 +99,14 @@ struct SyslogHeader: Sendable {
         output.appendUTCOffset(utcOffset, colon: true)
     }
 
-    private mutating func civil(_ microseconds: Int64, _ utcOffset: Int) -> CivilTime {
+    private static func second(of microseconds: Int64) -> Int64 {
         var seconds = microseconds / 1_000_000
         if microseconds % 1_000_000 < 0 { seconds -= 1 }
+        return seconds
+    }
+
+    private mutating func civil(_ microseconds: Int64, _ utcOffset: Int) -> CivilTime {
+        let seconds = Self.second(of: microseconds)
         if seconds != cachedSecond || utcOffset != cachedOffset {
             cachedSecond = seconds
             cachedOffset = utcOffset
