@@ -1,8 +1,9 @@
 /// HAProxy's httplog line (``BuiltinLogFormats/httplog``) written field by field: the same bytes that
 /// ``LogFormat/httplog`` renders by interpreting the format string, without the interpreter's per-item
-/// values and their reference counting. This is the line of nearly every request lb logs, written on the
-/// event loop, so it is worth a writer of its own (about 4 times faster: `bench/logline.sh`); a
-/// differential test keeps the two in agreement.
+/// values and their reference counting. This is the line of nearly every request lb logs, so it is worth
+/// a writer of its own (about 4 times faster: `bench/logline.sh`). The log writer thread writes it from a
+/// record's wire bytes (`WireRecordView`); a differential test keeps both sources and the interpreter in
+/// agreement.
 ///
 /// `%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r`
 enum HTTPLogLine {

@@ -114,7 +114,7 @@ public final class LogPipeline: @unchecked Sendable {
     /// The handles in the order of `configuration.loggers`.
     public var handles: [LogHandle] { formats.indices.map(LogHandle.init) }
 
-    /// A formatter with its own reused buffer: one per event loop, used only there.
+    /// An emitter with its own ring and buffer: one per event loop, used only there.
     public func makeEmitter() -> LogEmitter { LogEmitter(pipeline: self) }
 
     /// Formats `record` with the logger's format on the calling thread and queues it; never blocks.
