@@ -88,4 +88,20 @@ struct LogRecordTextsTests {
         #expect(record.capturedRequestHeaders == ["h1", ""] && record.capturedResponseHeaders == nil)
         #expect(record.status == 503 && record.retries == 2 && record.redispatched && record.isHTTP && record.serverPort == 8080)
     }
+
+    /// A record whose texts were all skipped prints the same httplog line from its bytes as from the
+    /// `LogRecord` rebuilt from them (`-`, `<NOSRV>`, `----`, `<BADREQ>`).
+    @Test func skippedFieldsPrintTheSameFromBytesAsFromTheRecord() {
+        var buffer = WireBuffer(capacity: 64)
+        defer { buffer.deallocate() }
+        let writer = LogRecordTexts(numbers: LogRecordNumbers(), into: buffer)
+        buffer = writer.finish(samples: [])
+        var context = LogRenderContext()
+        var fromBytes: [UInt8] = [], fromRecord: [UInt8] = []
+        HTTPLogLine.render(WireRecordView(buffer.bytes), context: &context, into: &fromBytes)
+        HTTPLogLine.render(LogRecordWire.decode(buffer.bytes).record, context: &context, into: &fromRecord)
+        #expect(String(decoding: fromBytes, as: UTF8.self) == String(decoding: fromRecord, as: UTF8.self))
+        #expect(String(decoding: fromBytes, as: UTF8.self).hasPrefix("-:0 ["))
+        #expect(String(decoding: fromBytes, as: UTF8.self).contains("] - -/<NOSRV> -1/-1/-1/-1/0 -1 0 - - ---- 0/0/0/0/0 0/0 \"<BADREQ>\""))
+    }
 }

@@ -170,8 +170,18 @@ extension WireRecordView: HTTPLogSource {
     var serverQueue: Int { Int(numbers.serverQueue) }
     var backendQueue: Int { Int(numbers.backendQueue) }
 
+    /// An absent field prints what a `LogRecord` rebuilt from these bytes holds (`LogRecordWire.decode`).
     func appendText(_ field: LogTextField, to output: inout [UInt8]) {
-        if let text = text(field) { output.append(contentsOf: text) }
+        if let text = text(field) {
+            output.append(contentsOf: text)
+            return
+        }
+        switch field {
+        case .clientAddress, .frontendAddress, .frontend, .backend: output.append(UInt8(ascii: "-"))
+        case .server: output.appendASCII("<NOSRV>")
+        case .terminationState: output.appendASCII("----")
+        default: break
+        }
     }
 
     func appendEscaped(_ field: LogTextField, _ escaping: HAProxyEscaping, to output: inout [UInt8]) -> Bool {

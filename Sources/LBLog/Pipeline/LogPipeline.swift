@@ -114,7 +114,9 @@ public final class LogPipeline: @unchecked Sendable {
     /// The handles in the order of `configuration.loggers`.
     public var handles: [LogHandle] { formats.indices.map(LogHandle.init) }
 
-    /// An emitter with its own ring and buffer: one per event loop, used only there.
+    /// An emitter with its own ring and buffer: one per event loop, used only there. (Events sent with
+    /// ``event(_:level:logger:)`` from that thread go through another ring, so they may come out of
+    /// order with its records.)
     public func makeEmitter() -> LogEmitter { LogEmitter(pipeline: self) }
 
     /// Formats `record` with the logger's format on the calling thread and queues it; never blocks.

@@ -62,7 +62,11 @@ public struct LogRecordTexts: ~Copyable {
 
     public mutating func append(_ text: String) { bytes.appendBytes(of: text, counted: false) }
 
-    public mutating func append(_ byte: UInt8) { bytes.append(raw: byte) }
+    /// One ASCII byte (a text stays valid UTF-8, which the writer relies on when it rebuilds strings).
+    public mutating func append(_ byte: UInt8) {
+        precondition(byte < 0x80, "log record texts are UTF-8: append a String for anything but ASCII")
+        bytes.append(raw: byte)
+    }
 
     public mutating func end() {
         precondition(openLengthAt >= 0, "end() without begin()")

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import LBConfig
 import LBCore
 @testable import LBProxy
@@ -44,22 +45,35 @@ struct LBHarness {
     }
 }
 
-/// A port that was free a moment ago (the kernel picks it), for frontends in test configurations.
+/// A port for frontends in test configurations: nothing listens on it, and no other test of this run was
+/// given it. Ports are taken in turn from 20000–31999, below the kernel's ephemeral range (32768–60999):
+/// a port the kernel picked could be taken by some test's outgoing connection between this check and
+/// lb's bind, which made tests fail now and then with "Address already in use".
 func freePort() -> Int {
+    freePorts.withLockedValue { next in
+        while true {
+            let port = 20_000 + next % 12_000
+            next += 1
+            if canBind(port: port) { return port }
+        }
+    }
+}
+
+/// Where `freePort` goes on: spread by process id, so that two test runs at once start apart.
+private let freePorts = NIOLockedValueBox(Int(getpid()) &* 7919 % 12_000)
+
+private func canBind(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
+    var reuse: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &address) {
+    return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    } == 0
 }
 
 /// Sends one request on a new connection and reads the response.
