@@ -119,7 +119,7 @@ public final class LogPipeline: @unchecked Sendable {
     /// order with its records.)
     public func makeEmitter() -> LogEmitter { LogEmitter(pipeline: self) }
 
-    /// Formats `record` with the logger's format on the calling thread and queues it; never blocks.
+    /// Queues `record` through the calling thread's emitter (the writer formats it); never blocks.
     /// `samples` are the values of the logger's `%[...]` expressions (``LogFormat/sampleExpressions``).
     public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
         threadEmitter.log(record, logger: logger, level: level, samples: samples)

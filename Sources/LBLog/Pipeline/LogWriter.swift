@@ -126,6 +126,12 @@ final class LogWriter: @unchecked Sendable {
         }
     }
 
+    /// `%lc` of the record being formatted: the records its logger has formatted so far.
+    private func countRecord(of logger: Int) {
+        logCounters[logger] &+= 1
+        context.logCounter = logCounters[logger]
+    }
+
     /// Formats one entry of a ring into `line` (structured data first, then the message) and sends it to
     /// each target of its logger.
     private func deliver(_ header: LogRing.EntryHeader, _ payload: UnsafeRawBufferPointer, line: inout [UInt8],
@@ -140,15 +146,13 @@ final class LogWriter: @unchecked Sendable {
             line.append(contentsOf: payload)
         case .record where rendersFromBytes[logger]:
             // The line of nearly every record: written from the bytes in place, no `LogRecord` rebuilt.
-            logCounters[logger] &+= 1
-            context.logCounter = logCounters[logger]
+            countRecord(of: logger)
             HTTPLogLine.render(WireRecordView(payload), context: &context, into: &line)
         case .record:
             let (record, samples) = LogRecordWire.decode(payload)
             if wantsStructuredData[logger] { LBStructuredData.render(record, into: &line) }
             structuredDataLength = line.count
-            logCounters[logger] &+= 1
-            context.logCounter = logCounters[logger]
+            countRecord(of: logger)
             switch formats[logger] {
             case .httplog: HTTPLogLine.render(record, context: &context, into: &line)
             case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &line)
@@ -165,16 +169,19 @@ final class LogWriter: @unchecked Sendable {
         let message = line[structuredDataLength...]
         let utcOffset = offsets.offset(atMicroseconds: header.microseconds)
         for index in loggers[logger].targets.indices {
-            let target = loggers[logger].targets[index]
-            guard messageLevel <= target.maxLevel else { continue }
-            let level = max(messageLevel, target.minLevel)
+            // Read in place: a copy of the target would retain its header's strings for every record.
+            guard messageLevel <= loggers[logger].targets[index].maxLevel else { continue }
+            let level = max(messageLevel, loggers[logger].targets[index].minLevel)
+            let length = loggers[logger].targets[index].length
+            let framing = loggers[logger].targets[index].framing
+            let sink = sinks[loggers[logger].targets[index].sink]
             frame.removeAll(keepingCapacity: true)
             loggers[logger].targets[index].header.write(
                 level: level, microseconds: header.microseconds, utcOffset: utcOffset,
                 structuredData: structuredData, into: &frame)
             let headerBytes = frame.count
             frame.append(contentsOf: message)
-            if let length = target.length, length > 0, frame.count > length - 1 {
+            if let length, length > 0, frame.count > length - 1 {
                 // JSON keeps its shape (values shortened, marked truncated) when it can; else the end is cut.
                 if isJSON, let fitted = JSONLineFitter.fit(message, budget: length - 1 - headerBytes) {
                     frame.removeLast(frame.count - headerBytes)
@@ -183,17 +190,17 @@ final class LogWriter: @unchecked Sendable {
                     frame.removeLast(frame.count - (length - 1))
                 }
             }
-            switch target.framing {
+            switch framing {
             case .datagram, .lines:
                 frame.append(0x0A)
-                sinks[target.sink].write(frame[...])
+                sink.write(frame[...])
             case .octetCounted:
                 var counted: [UInt8] = []
                 counted.reserveCapacity(frame.count + 8)
                 counted.appendDecimal(frame.count)
                 counted.append(0x20)
                 counted.append(contentsOf: frame)
-                sinks[target.sink].write(counted[...])
+                sink.write(counted[...])
             }
         }
     }

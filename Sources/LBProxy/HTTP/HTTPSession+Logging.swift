@@ -23,12 +23,8 @@ extension HTTPSession {
         // With `option logasap` the record may have left when the response head did: one record per request.
         guard let receiver = runtime.accessLog, !recordSent else { return }
         numberRequestIfNeeded()
-        // A request that ended before its head was complete has no unique id yet: it is computed from the
-        // record itself, as HAProxy does when it logs such a request.
-        if uniqueID == nil, let generator = frontend.uniqueID {
-            uniqueID = generator.make(from: buildRecord(status: status, termination: termination, serverName: serverName, end: end),
-                                      request: loggedHead, connection: connectionInfo)
-        }
+        // A request that ended before its head was complete has no unique id yet (see `completeUniqueID`).
+        ensureUniqueID(from: buildRecord(status: status, termination: termination, serverName: serverName, end: end))
         let (numbers, cause) = recordNumbers(status: status, termination: termination, end: end, serverName: serverName)
         receiver.record(numbers: numbers, isError: numbers.isError(terminationCause: cause), uniqueID: uniqueID,
                         frontend: frontend.index, request: loggedHead, connection: connectionInfo) { texts in

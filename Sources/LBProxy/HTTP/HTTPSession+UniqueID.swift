@@ -22,8 +22,13 @@ extension HTTPSession {
     /// (a bad or cut request) has none yet: it is computed from the record itself, as HAProxy does when
     /// it logs such a request.
     func completeUniqueID(_ record: inout LogRecord) {
-        guard let generator = frontend.uniqueID else { return }
-        if uniqueID == nil { uniqueID = generator.make(from: record, request: loggedHead, connection: connectionInfo) }
-        record.uniqueID = uniqueID
+        ensureUniqueID(from: record)
+        if frontend.uniqueID != nil { record.uniqueID = uniqueID }
+    }
+
+    /// Computes the unique id from `record` (built only when needed) if the request has none yet.
+    func ensureUniqueID(from record: @autoclosure () -> LogRecord) {
+        guard uniqueID == nil, let generator = frontend.uniqueID else { return }
+        uniqueID = generator.make(from: record(), request: loggedHead, connection: connectionInfo)
     }
 }
