@@ -3,11 +3,17 @@
 # and against haproxy with and without logging over UDP syslog, alternated in one run behind the same nginx backend.
 # Also reports the compressed size per record of lb's gzip file.
 #
-# Environment: PAIRS (default 3), DURATION seconds per run (default 10), CONNECTIONS (default 50).
+# Environment: PAIRS (default 10), DURATION seconds per run (default 5), CONNECTIONS (default 50).
+#
+# Each round runs the four back to back, the next round in the opposite order (lb-logging, lb-nolog,
+# haproxy-logging, haproxy-nolog, then haproxy-nolog first), so that neither side of a pair always
+# runs first. On a shared host whose speed drifts from second to second, the ratio within a round
+# compares runs seconds apart: the headline is the median of those ratios (the ratio of the means is
+# printed beside it). More, shorter rounds make that median steadier than a few long ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PAIRS=${PAIRS:-3}
-DURATION=${DURATION:-10}
+PAIRS=${PAIRS:-10}
+DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-50}
 OUT=bench/out
 mkdir -p "$OUT"
@@ -69,7 +75,9 @@ for p in $LB_LOG $LB_NOLOG $HA_LOG $HA_NOLOG; do DURATION=2 run_wrk "http://127.
 : > "$OUT/logging.txt"
 lb_log_requests=0; ha_log_requests=0
 for pair in $(seq 1 "$PAIRS"); do
-  for who in lb-logging lb-nolog haproxy-logging haproxy-nolog; do
+  order="lb-logging lb-nolog haproxy-logging haproxy-nolog"
+  [ $((pair % 2)) -eq 0 ] && order="haproxy-nolog haproxy-logging lb-nolog lb-logging"
+  for who in $order; do
     case $who in lb-logging) port=$LB_LOG;; lb-nolog) port=$LB_NOLOG;; haproxy-logging) port=$HA_LOG;; haproxy-nolog) port=$HA_NOLOG;; esac
     rps=$(run_wrk "http://127.0.0.1:$port/" 2>"$WORK/count")
     [ "$who" = lb-logging ] && lb_log_requests=$((lb_log_requests + $(cat "$WORK/count")))
@@ -90,17 +98,25 @@ lb_log=$(awk '$1=="lb-logging"{print $2}' "$OUT/logging.txt" | mean %.0f)
 lb_nolog=$(awk '$1=="lb-nolog"{print $2}' "$OUT/logging.txt" | mean %.0f)
 ha_log=$(awk '$1=="haproxy-logging"{print $2}' "$OUT/logging.txt" | mean %.0f)
 ha_nolog=$(awk '$1=="haproxy-nolog"{print $2}' "$OUT/logging.txt" | mean %.0f)
+# The ratio of two runs of one round, per round, and their median.
+round_ratios() {
+  awk -v a="$1" -v b="$2" '$1==a{x[++n]=$2} $1==b{y[++k]=$2} END{for(i=1;i<=n;i++) printf "%.2f\n", x[i]/y[i]}' "$OUT/logging.txt"
+}
+median() { sort -n | awk '{v[NR]=$1} END{ if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2 }'; }
+lb_rounds=$(round_ratios lb-logging lb-nolog)
+ha_rounds=$(round_ratios haproxy-logging haproxy-nolog)
+vs_rounds=$(round_ratios lb-logging haproxy-logging)
+
 echo
 echo "summary ($PAIRS rounds x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores)"
 printf 'lb with gzip file + UDP syslog  %9s req/s\n' "$lb_log"
-printf 'lb without logging              %9s req/s   logging keeps %s of throughput\n' "$lb_nolog" "$(ratio "$lb_log" "$lb_nolog")"
-printf 'haproxy with UDP syslog         %9s req/s   lb(logging)/haproxy(logging) %s\n' "$ha_log" "$(ratio "$lb_log" "$ha_log")"
-printf 'haproxy without logging         %9s req/s   logging keeps %s of haproxy'"'"'s throughput\n' "$ha_nolog" "$(ratio "$ha_log" "$ha_nolog")"
-# Each round runs the four back to back, so the ratio within a round compares runs seconds apart: on a
-# machine whose speed drifts (a shared host), the median of those is steadier than the ratio of means.
-pair_ratios=$(awk '$1=="lb-logging"{l[++n]=$2} $1=="lb-nolog"{m[++k]=$2} END{for(i=1;i<=n;i++) printf "%.2f\n", l[i]/m[i]}' "$OUT/logging.txt")
-printf 'lb logging/no logging per round: %s (median %s)\n' "$(echo "$pair_ratios" | paste -sd' ')" \
-  "$(echo "$pair_ratios" | sort -n | awk '{v[NR]=$1} END{ if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2 }')"
+printf 'lb without logging              %9s req/s   logging keeps %s of throughput (median of rounds; ratio of means %s)\n' \
+  "$lb_nolog" "$(echo "$lb_rounds" | median)" "$(ratio "$lb_log" "$lb_nolog")"
+printf 'haproxy with UDP syslog         %9s req/s   lb(logging)/haproxy(logging) %s (median of rounds; ratio of means %s)\n' \
+  "$ha_log" "$(echo "$vs_rounds" | median)" "$(ratio "$lb_log" "$ha_log")"
+printf 'haproxy without logging         %9s req/s   logging keeps %s of haproxy'"'"'s throughput (median of rounds; ratio of means %s)\n' \
+  "$ha_nolog" "$(echo "$ha_rounds" | median)" "$(ratio "$ha_log" "$ha_nolog")"
+printf 'lb logging/no logging per round: %s\n' "$(echo "$lb_rounds" | paste -sd' ')"
 printf 'gzip file: %s records (wrk completed %s, incl. warm-up %s more), %s bytes, %.1f bytes/record\n' \
   "$records" "$lb_log_requests" "$((records - lb_log_requests))" "$bytes" "$(awk -v b="$bytes" -v r="$records" 'BEGIN{ if (r) print b/r; else print 0 }')"
 printf 'syslog receiver: %s datagrams from lb and haproxy together (lb'"'"'s file holds %s records, haproxy answered %s requests in the measured runs; both also logged their warm-up)\n' \

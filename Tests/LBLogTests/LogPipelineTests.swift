@@ -64,6 +64,34 @@ import Testing
         #expect(GzipMembers.lines(ofFile: path).sorted() == (0..<20).map { "event \($0)" }.sorted())
     }
 
+    #if os(Linux)
+    /// The writer thread shows under its name (`top -H`, profiles) and runs under SCHED_BATCH, so that
+    /// its wake-ups do not preempt an event loop.
+    @Test func theWriterIsANamedBatchThread() throws {
+        let pipeline = try LogPipeline(LogPipelineConfiguration(
+            loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("127.0.0.1:9")])]))
+        defer { pipeline.shutdown() }
+        /// The scheduling policy (field 41 of /proc/.../stat) of each thread of this process named as the
+        /// writer: other tests' pipelines have writers too.
+        func writerPolicies() -> [Int] {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.compactMap { task in
+                let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
+                guard name == LogWriter.threadName + "\n",
+                      let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return nil }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                return fields.count > 38 ? Int(fields[38]) : nil
+            }
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while writerPolicies().isEmpty && Date() < deadline { sched_yield() }
+        let policies = writerPolicies()
+        #expect(!policies.isEmpty)
+        #expect(policies.allSatisfy { $0 == Int(BackgroundThread.batchPolicy) })
+    }
+    #endif
+
     @Test func shutdownRefusesLaterRecords() throws {
         let pipeline = try LogPipeline(LogPipelineConfiguration(
             loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("127.0.0.1:9")])]))

@@ -51,9 +51,14 @@ final class LogWriter: @unchecked Sendable {
         self.sinks = sinks
     }
 
+    /// What `top -H` and profiles show for the writer thread.
+    static let threadName = "lb-log-writer"
+
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "lb-log-writer"
+        let thread = Thread { [self] in
+            BackgroundThread.become(named: Self.threadName)
+            run()
+        }
         self.thread = thread
         thread.start()
     }

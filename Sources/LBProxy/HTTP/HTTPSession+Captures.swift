@@ -79,6 +79,8 @@ extension HTTPSession {
     /// The record's capture fields: nil blocks where no capture of that direction is declared.
     func capturedForRecord() -> CapturedValues {
         let captures = frontend.plan.captures
+        // Nothing captured without a declaration: no copy of the (empty) values to make.
+        guard !captures.isEmpty else { return CapturedValues() }
         var values = captured
         let requestCount = captures.filter { $0.kind == .requestHeader }.count
         let responseCount = captures.filter { $0.kind == .responseHeader }.count
