@@ -20,16 +20,34 @@ final class LogWriter: @unchecked Sendable {
         var targets: [Target]
     }
 
+    /// What the writer thread changes as it formats, kept in a local of its own: fields of the class
+    /// would be checked for exclusive access on every use, the arrays for uniqueness on every change.
+    private struct FormattingState {
+        var loggers: [Logger]
+        var context: LogRenderContext
+        /// `%lc`: the records each logger has formatted.
+        var logCounters: [Int64]
+        var line: [UInt8] = []
+        var frame: [UInt8] = []
+        var offsets = UTCOffsetCache()
+
+        /// `%lc` of the record being formatted: the records its logger has formatted so far.
+        mutating func countRecord(of logger: Int) {
+            logCounters[logger] &+= 1
+            context.logCounter = logCounters[logger]
+        }
+    }
+
     private let queue: LogQueue
-    private var loggers: [Logger]
+    /// The loggers (their targets' syslog headers cache what they wrote last) and the render context as
+    /// the writer thread starts with them.
+    private let loggers: [Logger]
     /// Per logger: its line format and whether a target wants RFC 5424 structured data.
     private let formats: [LogLineFormat]
     private let wantsStructuredData: [Bool]
-    private var context: LogRenderContext
+    private let context: LogRenderContext
     /// Per logger: its records are plain httplog lines, written straight from their bytes.
     private let rendersFromBytes: [Bool]
-    /// `%lc`: the records each logger has formatted.
-    private var logCounters: [Int64]
     private let sinks: [LogSink]
     private let completion = LogLock()
     private var completed = LogQueue.WriterRequests()
@@ -43,7 +61,6 @@ final class LogWriter: @unchecked Sendable {
         self.formats = formats
         self.wantsStructuredData = wantsStructuredData
         self.context = context
-        logCounters = Array(repeating: 0, count: loggers.count)
         rendersFromBytes = formats.indices.map { index in
             if case .httplog = formats[index] { return !wantsStructuredData[index] }
             return false
@@ -94,18 +111,17 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func run() {
-        var line: [UInt8] = []
-        var frame: [UInt8] = []
-        line.reserveCapacity(4096)
-        frame.reserveCapacity(4096)
-        var offsets = UTCOffsetCache()
+        var state = FormattingState(loggers: loggers, context: context,
+                                    logCounters: Array(repeating: 0, count: loggers.count))
+        state.line.reserveCapacity(4096)
+        state.frame.reserveCapacity(4096)
         var done = LogQueue.WriterRequests()
         while true {
             // A 10 ms tick: records reach their targets within 10 ms, in batches.
             let (requests, rings) = queue.waitForWork(upTo: 10_000_000)
             var drained = 0
             for ring in rings {
-                drained += ring.drain { header, payload in deliver(header, payload, line: &line, frame: &frame, offsets: &offsets) }
+                drained += ring.drain { header, payload in deliver(header, payload, state: &state) }
             }
             let now = SystemClock.monotonicNanoseconds()
             for sink in sinks { sink.tick(nowNanoseconds: now) }
@@ -131,80 +147,73 @@ final class LogWriter: @unchecked Sendable {
         }
     }
 
-    /// `%lc` of the record being formatted: the records its logger has formatted so far.
-    private func countRecord(of logger: Int) {
-        logCounters[logger] &+= 1
-        context.logCounter = logCounters[logger]
-    }
-
     /// Formats one entry of a ring into `line` (structured data first, then the message) and sends it to
     /// each target of its logger.
-    private func deliver(_ header: LogRing.EntryHeader, _ payload: UnsafeRawBufferPointer, line: inout [UInt8],
-                         frame: inout [UInt8], offsets: inout UTCOffsetCache) {
+    private func deliver(_ header: LogRing.EntryHeader, _ payload: UnsafeRawBufferPointer, state: inout FormattingState) {
         let logger = Int(header.logger)
-        guard logger < loggers.count, let messageLevel = SyslogLevel(rawValue: Int(header.level)) else { return }
-        line.removeAll(keepingCapacity: true)
+        guard logger < state.loggers.count, let messageLevel = SyslogLevel(rawValue: Int(header.level)) else { return }
+        state.line.removeAll(keepingCapacity: true)
         var structuredDataLength = 0
         var isJSON = false
         switch header.kind {
         case .message:
-            line.append(contentsOf: payload)
+            state.line.append(contentsOf: payload)
         case .record where rendersFromBytes[logger]:
             // The line of nearly every record: written from the bytes in place, no `LogRecord` rebuilt.
-            countRecord(of: logger)
-            HTTPLogLine.render(WireRecordView(payload), context: &context, into: &line)
+            state.countRecord(of: logger)
+            HTTPLogLine.render(WireRecordView(payload), context: &state.context, into: &state.line)
         case .record:
             let (record, samples) = LogRecordWire.decode(payload)
-            if wantsStructuredData[logger] { LBStructuredData.render(record, into: &line) }
-            structuredDataLength = line.count
-            countRecord(of: logger)
+            if wantsStructuredData[logger] { LBStructuredData.render(record, into: &state.line) }
+            structuredDataLength = state.line.count
+            state.countRecord(of: logger)
             switch formats[logger] {
-            case .httplog: HTTPLogLine.render(record, context: &context, into: &line)
-            case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &context, into: &line)
-            case .httplogCLF: LogFormat.httplogCLF.render(record, samples: samples, context: &context, into: &line)
+            case .httplog: HTTPLogLine.render(record, context: &state.context, into: &state.line)
+            case .tcplog: LogFormat.tcplog.render(record, samples: samples, context: &state.context, into: &state.line)
+            case .httplogCLF: LogFormat.httplogCLF.render(record, samples: samples, context: &state.context, into: &state.line)
             case .json:
-                JSONRecordFormat.render(record, into: &line)
+                JSONRecordFormat.render(record, into: &state.line)
                 isJSON = true
             case .custom(let format):
-                format.render(record, samples: samples, context: &context, into: &line)
+                format.render(record, samples: samples, context: &state.context, into: &state.line)
                 isJSON = format.isJSON
             }
         }
-        let structuredData = structuredDataLength == 0 ? nil : line[0..<structuredDataLength]
-        let message = line[structuredDataLength...]
-        let utcOffset = offsets.offset(atMicroseconds: header.microseconds)
-        for index in loggers[logger].targets.indices {
+        let structuredData = structuredDataLength == 0 ? nil : state.line[0..<structuredDataLength]
+        let message = state.line[structuredDataLength...]
+        let utcOffset = state.offsets.offset(atMicroseconds: header.microseconds)
+        for index in state.loggers[logger].targets.indices {
             // Read in place: a copy of the target would retain its header's strings for every record.
-            guard messageLevel <= loggers[logger].targets[index].maxLevel else { continue }
-            let level = max(messageLevel, loggers[logger].targets[index].minLevel)
-            let length = loggers[logger].targets[index].length
-            let framing = loggers[logger].targets[index].framing
-            let sink = sinks[loggers[logger].targets[index].sink]
-            frame.removeAll(keepingCapacity: true)
-            loggers[logger].targets[index].header.write(
+            guard messageLevel <= state.loggers[logger].targets[index].maxLevel else { continue }
+            let level = max(messageLevel, state.loggers[logger].targets[index].minLevel)
+            let length = state.loggers[logger].targets[index].length
+            let framing = state.loggers[logger].targets[index].framing
+            let sink = sinks[state.loggers[logger].targets[index].sink]
+            state.frame.removeAll(keepingCapacity: true)
+            state.loggers[logger].targets[index].header.write(
                 level: level, microseconds: header.microseconds, utcOffset: utcOffset,
-                structuredData: structuredData, into: &frame)
-            let headerBytes = frame.count
-            frame.append(contentsOf: message)
-            if let length, length > 0, frame.count > length - 1 {
+                structuredData: structuredData, into: &state.frame)
+            let headerBytes = state.frame.count
+            state.frame.append(contentsOf: message)
+            if let length, length > 0, state.frame.count > length - 1 {
                 // JSON keeps its shape (values shortened, marked truncated) when it can; else the end is cut.
                 if isJSON, let fitted = JSONLineFitter.fit(message, budget: length - 1 - headerBytes) {
-                    frame.removeLast(frame.count - headerBytes)
-                    frame.append(contentsOf: fitted)
+                    state.frame.removeLast(state.frame.count - headerBytes)
+                    state.frame.append(contentsOf: fitted)
                 } else {
-                    frame.removeLast(frame.count - (length - 1))
+                    state.frame.removeLast(state.frame.count - (length - 1))
                 }
             }
             switch framing {
             case .datagram, .lines:
-                frame.append(0x0A)
-                sink.write(frame[...])
+                state.frame.append(0x0A)
+                sink.write(state.frame[...])
             case .octetCounted:
                 var counted: [UInt8] = []
-                counted.reserveCapacity(frame.count + 8)
-                counted.appendDecimal(frame.count)
+                counted.reserveCapacity(state.frame.count + 8)
+                counted.appendDecimal(state.frame.count)
                 counted.append(0x20)
-                counted.append(contentsOf: frame)
+                counted.append(contentsOf: state.frame)
                 sink.write(counted[...])
             }
         }
