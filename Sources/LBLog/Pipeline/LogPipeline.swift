@@ -122,14 +122,14 @@ public final class LogPipeline: @unchecked Sendable {
     /// Queues `record` through the calling thread's emitter (the writer formats it); never blocks.
     /// `samples` are the values of the logger's `%[...]` expressions (``LogFormat/sampleExpressions``).
     public func log(_ record: LogRecord, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = []) {
-        threadEmitter.log(record, logger: logger, level: level, samples: samples)
+        withThreadEmitter { $0.log(record, logger: logger, level: level, samples: samples) }
     }
 
     /// Queues a record given as its numbers and texts (see ``LogEmitter/log(numbers:logger:level:samples:texts:)``)
     /// through the calling thread's emitter.
     public func log(numbers: LogRecordNumbers, logger: LogHandle, level: SyslogLevel = .info, samples: [String?] = [],
                     texts: (inout LogRecordTexts) -> Void) {
-        threadEmitter.log(numbers: numbers, logger: logger, level: level, samples: samples, texts: texts)
+        withThreadEmitter { $0.log(numbers: numbers, logger: logger, level: level, samples: samples, texts: texts) }
     }
 
     /// A message that is not a traffic record (server state changes, `backend X has no server
@@ -144,12 +144,17 @@ public final class LogPipeline: @unchecked Sendable {
         }
     }
 
-    /// The calling thread's emitter, made on its first record.
-    private var threadEmitter: LogEmitter {
-        if let raw = pthread_getspecific(emitterKey) { return Unmanaged<LogEmitter>.fromOpaque(raw).takeUnretainedValue() }
+    /// Calls `body` with the calling thread's emitter, made on its first record. The thread-local slot
+    /// holds a reference to it until the thread exits, which it cannot do while in `body`: so the emitter
+    /// is lent without the retain and release a returned reference would cost every record.
+    private func withThreadEmitter(_ body: (LogEmitter) -> Void) {
+        if let raw = pthread_getspecific(emitterKey) {
+            Unmanaged<LogEmitter>.fromOpaque(raw)._withUnsafeGuaranteedRef(body)
+            return
+        }
         let emitter = LogEmitter(pipeline: self)
         pthread_setspecific(emitterKey, Unmanaged.passRetained(emitter).toOpaque())
-        return emitter
+        body(emitter)
     }
 
     /// HAProxy's level for a traffic record: `info`, or `err` for an error record
