@@ -66,6 +66,14 @@ final class DatagramReceiver {
         return count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self)
     }
 
+    /// A datagram already queued, or nil without waiting. On loopback a datagram is queued at its receiver
+    /// before the send returns, so this tells what has been sent so far.
+    func receiveNow() -> String? {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        return count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+
     deinit {
         close(descriptor)
         if let path { unlink(path) }

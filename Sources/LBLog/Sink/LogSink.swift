@@ -8,11 +8,17 @@ protocol LogSink: AnyObject {
     func write(_ message: ArraySlice<UInt8>)
     /// Called after each batch and at least every writer tick: time-based flushes, reconnections.
     func tick(nowNanoseconds: UInt64)
+    /// When the sink wants its next tick, if sooner than the writer's own (monotonic nanoseconds).
+    var dueNanoseconds: UInt64? { get }
     /// Writes out whatever is buffered (a flush or shutdown).
     func flush()
     /// Re-opens files (SIGHUP, `reopen logs`); a no-op for sockets.
     func reopen()
     func close()
+}
+
+extension LogSink {
+    var dueNanoseconds: UInt64? { nil }
 }
 
 enum SinkFraming {
