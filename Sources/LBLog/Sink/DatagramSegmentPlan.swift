@@ -1,8 +1,8 @@
 /// How one batch of datagrams leaves with UDP segmentation offload: messages of the same length are
 /// laid end to end and sent as one segmented datagram, which the kernel splits after crossing the IP
 /// stack once. Only equal lengths can share a send (every segment but the last has the segment size),
-/// so the batch is ordered by length, stably: within one writer batch (at most one tick, 10 ms) records
-/// of different lengths may arrive in another order than they were logged. UDP promises no order, and
+/// so the batch is ordered by length, stably: within one batch (at most 128 datagrams, held at most 5 ms)
+/// records of different lengths may arrive in another order than they were logged. UDP promises no order, and
 /// each record carries its own date.
 struct DatagramSegmentPlan: Equatable {
     /// One send: `count` messages of `segmentLength` bytes each, taken from `order` where the previous
