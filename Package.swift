@@ -25,7 +25,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // sendmmsg(2) for UDP and unix-datagram syslog: a writer batch leaves in one system call.
         .systemLibrary(name: "CSocketBatch"),
-        .target(name: "LBLog", dependencies: ["CZlib", "CSocketBatch", .product(name: "Atomics", package: "swift-atomics")]),
+        // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
+        .systemLibrary(name: "CThreadName"),
+        .target(name: "LBLog", dependencies: ["CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "LBStats", dependencies: ["LBCore"]),
         .target(
             name: "LBProxy",

@@ -90,6 +90,31 @@ import Testing
         #expect(!policies.isEmpty)
         #expect(policies.allSatisfy { $0 == Int(BackgroundThread.batchPolicy) })
     }
+
+    /// Every writer gets its name, however its thread start races with the thread that started it (a new
+    /// thread inherits its creator's name, which is what `top -H` showed when the name was set through
+    /// Foundation's `Thread` before the thread object knew its own pthread). Every `SCHED_BATCH` thread of
+    /// this process is a writer: none may stay under another name.
+    @Test func everyWriterThreadIsNamed() throws {
+        func unnamedBatchThreads() -> [String] {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.compactMap { task in
+                guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                      let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                guard fields.count > 38, Int(fields[38]) == Int(BackgroundThread.batchPolicy) else { return nil }
+                let name = String(stat[stat.index(after: open)..<close])
+                return name == LogWriter.threadName ? nil : name
+            }
+        }
+        var pipelines: [LogPipeline] = []
+        for _ in 0..<24 {
+            pipelines.append(try LogPipeline(LogPipelineConfiguration(
+                loggers: [LoggerSpec(name: "fe", targets: [LogTargetSpec("127.0.0.1:9")])])))
+        }
+        defer { for pipeline in pipelines { pipeline.shutdown() } }
+        #expect(eventually { unnamedBatchThreads().isEmpty }, "writers left unnamed: \(unnamedBatchThreads())")
+    }
     #endif
 
     @Test func shutdownRefusesLaterRecords() throws {
