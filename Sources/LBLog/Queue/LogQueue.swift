@@ -28,10 +28,11 @@ final class LogQueue: @unchecked Sendable {
     }
 
     /// Queued bytes in one ring that wake the writer before its tick: about 60 httplog records. Small
-    /// batches keep what the writer reads in cache and spread its work (and the UDP bursts it sends)
-    /// evenly; the wake-up costs the event loop one system call per batch. With logging, lb kept 0.95–0.98
-    /// of its requests/s with 16 KiB where 64 KiB kept 0.90–0.91 in the same alternated rounds; waking
-    /// only at the 10 ms tick kept 0.86, and 4 KiB did no better than 16 (docs/benchmarks.md).
+    /// batches keep what the writer reads in cache and spread its work evenly; the wake-up costs the event
+    /// loop one system call per batch. In two runs of alternated rounds lb with logging kept 0.95–0.98 of
+    /// its requests/s with 16 KiB where 64 KiB kept 0.90–0.91, and waking only at the 10 ms tick kept
+    /// 0.86; a third run and the bench itself showed no difference beyond the host's noise, which later
+    /// measurements put at about 3% for two instances compared in one run (docs/benchmarks.md).
     static let batchBytes = 16 << 10
 
     /// A ring for a new producing thread, drained by the writer from now on.
