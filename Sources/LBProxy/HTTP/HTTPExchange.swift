@@ -66,13 +66,19 @@ final class HTTPExchange {
     var terminationCause: UInt8 = UInt8(ascii: "-")
     var terminationPhase: UInt8 = UInt8(ascii: "-")
 
-    init(request: ParsedRequest, backend: BackendRuntime, mode: HTTPConnectionMode, upstreamHead: ByteBuffer) {
+    private let live: LiveObjects
+
+    init(request: ParsedRequest, backend: BackendRuntime, mode: HTTPConnectionMode, upstreamHead: ByteBuffer, live: LiveObjects) {
+        self.live = live
+        live.created(.exchange)
         self.request = request
         self.backend = backend
         self.mode = mode
         self.upstreamHead = upstreamHead
         self.requestBody = BodyTracker(request.framing)
     }
+
+    deinit { live.released(.exchange) }
 
     var isHEAD: Bool { request.head.method == "HEAD" }
     var isCONNECT: Bool { request.head.method == "CONNECT" }

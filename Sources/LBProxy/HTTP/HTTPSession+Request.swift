@@ -93,7 +93,7 @@ extension HTTPSession {
             client: connectionInfo, into: &upstreamHead)
         var request = parsed
         request.head = head
-        let created = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead)
+        let created = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead, live: runtime.live)
         created.requestStart = requestStartedAt
         created.headDone = headDoneAt
         if let persistence {

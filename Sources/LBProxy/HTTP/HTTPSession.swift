@@ -78,7 +78,10 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         self.requestParser = RequestHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
         self.responseParser = ResponseHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
         self.timer = SessionTimer(cap: runtime.shortestTimeout)
+        runtime.live.created(.httpSession)
     }
+
+    deinit { runtime.live.released(.httpSession) }
 
     var timeouts: Timeouts { frontend.plan.timeouts }
 
@@ -98,6 +101,12 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         // The first request must arrive within `timeout http-request`, counted from the accept.
         arm(.requestHead, timeouts.requestHead)
         if loop.stopping { drain() }
+    }
+
+    /// The pipeline holds this handler and the handler held its context: letting go of the context here
+    /// breaks that cycle, so a closed connection frees its session, channel and buffers.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -119,7 +119,7 @@ extension TimedSession {
 }
 
 extension HTTPSession: TimedSession {
-    var timerLoop: EventLoop { context.eventLoop }
+    var timerLoop: EventLoop { loop.eventLoop }
 
     func timerExpired(_ kind: SessionTimer.Kind) {
         switch kind {

@@ -11,9 +11,11 @@ final class LoopContext {
     /// remove per connection; the runtime API reads it from this loop, never from another thread).
     var sessions: [ObjectIdentifier: any DrainableSession] = [:]
     var stopping = false
+    let live: LiveObjects
 
-    init(eventLoop: EventLoop, backends: [BackendRuntime]) {
+    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects) {
         self.eventLoop = eventLoop
+        self.live = live
         self.pool = UpstreamPool(serverCounts: backends.map(\.servers.count))
     }
 
@@ -22,7 +24,7 @@ final class LoopContext {
         to address: SocketAddress, backend: Int, server: Int, timeout: TimeAmount,
         completion: @escaping (Result<UpstreamConnection, Error>) -> Void
     ) {
-        let connection = UpstreamConnection(backendIndex: backend, serverIndex: server)
+        let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, live: live)
         let bound = NIOLoopBound(connection, eventLoop: eventLoop)
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -28,6 +28,8 @@ final class ProxyRuntime: Sendable {
     let requestCounter = ManagedAtomic<Int64>(0)
     /// Per-second rates, sampled from the counters above.
     let rates: RateBook
+    /// Sessions, exchanges and server connections alive now (leak detection).
+    let live = LiveObjects()
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {
@@ -57,7 +59,7 @@ final class ProxyRuntime: Sendable {
         for loop in loops {
             // Each context is moved into a box bound to its loop: only that loop may touch it afterwards.
             contexts[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
-                LoopContext(eventLoop: loop, backends: backends), eventLoop: loop)
+                LoopContext(eventLoop: loop, backends: backends, live: live), eventLoop: loop)
         }
         self.loopContexts = contexts
         self.rates = RateBook(frontends: plan.frontends.count, servers: backends.map(\.servers.count))

@@ -50,14 +50,22 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         self.frontend = frontend
         self.loop = loop
         self.timer = SessionTimer(cap: runtime.shortestTimeout)
+        runtime.live.created(.tcpSession)
     }
 
-    var timerLoop: EventLoop { context.eventLoop }
+    deinit { runtime.live.released(.tcpSession) }
+
+    var timerLoop: EventLoop { loop.eventLoop }
     private var idleTimeout: Int? { frontend.plan.timeouts.tunnelIdle ?? backend?.plan.timeouts.tunnelIdle }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         loop.sessions[ObjectIdentifier(self)] = self
+    }
+
+    /// Lets go of the context, which holds this handler: a closed connection keeps nothing alive.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {

@@ -18,10 +18,16 @@ final class UpstreamConnection: ChannelDuplexHandler {
     var requestsServed = 0
     private var readPending = false
 
-    init(backendIndex: Int, serverIndex: Int) {
+    private let live: LiveObjects
+
+    init(backendIndex: Int, serverIndex: Int, live: LiveObjects) {
         self.backendIndex = backendIndex
         self.serverIndex = serverIndex
+        self.live = live
+        live.created(.upstreamConnection)
     }
+
+    deinit { live.released(.upstreamConnection) }
 
     var isActive: Bool { context?.channel.isActive ?? false }
     var isWritable: Bool { context?.channel.isWritable ?? false }
