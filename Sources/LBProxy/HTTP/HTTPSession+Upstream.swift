@@ -128,20 +128,17 @@ extension HTTPSession {
     /// A connect failed: retry (possibly on another server) or give up with 503.
     private func connectFailed(timedOut: Bool) {
         guard let current = exchange, let serverIndex = current.serverIndex else { return }
-        let backend = current.backend
-        backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
+        current.backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
         current.connectTimedOut = timedOut
-        guard backend.plan.retryOn.connectionFailure, current.retriesDone < backend.plan.retries else {
+        guard current.backend.plan.retryOn.connectionFailure, retry(from: serverIndex, timedOut: timedOut, afterConnect: false) else {
             respondError(503, timedOut ? "sC" : "SC")
             return
         }
-        // A refused connect is retried after a short pause (at most 1 s); a timed-out one at once.
-        scheduleRetry(from: serverIndex, pause: timedOut ? 0 : min(backend.plan.timeouts.connect ?? 1000, 1000))
     }
 
     /// `retry-on` for a failure after the connection was made (no response, junk, a timeout, a listed
     /// status): when the condition is enabled, retries remain and the request can be sent again (it has
-    /// no body, so nothing was consumed), drops this attempt and schedules the next. False otherwise:
+    /// no body, so nothing was consumed), drops this attempt and starts the next. False otherwise:
     /// the caller then reports the failure as usual.
     func retryFailedResponse(_ enabled: (RetryConditions) -> Bool) -> Bool {
         guard let current = exchange, let serverIndex = current.serverIndex else { return false }
@@ -158,37 +155,53 @@ extension HTTPSession {
         current.cookieFlags.1 = UInt8(ascii: "-")
         phase = .connecting
         arm(.server, nil)
-        scheduleRetry(from: serverIndex, pause: 0)
+        return retry(from: serverIndex, timedOut: false, afterConnect: true)
+    }
+
+    /// Asks the backend's retry policy what follows a failed attempt on `serverIndex` and starts it:
+    /// the same server after a pause, or another one now. False when no retry is left.
+    private func retry(from serverIndex: Int, timedOut: Bool, afterConnect: Bool) -> Bool {
+        guard let current = exchange else { return false }
+        let backend = current.backend
+        let persistent = current.persistentServer == serverIndex && !current.redispatched
+        let decision = backend.retryDecision(
+            afterFailureOn: serverIndex, retriesDone: current.retriesDone, persistent: persistent,
+            timedOut: timedOut, afterConnect: afterConnect)
+        let attempt = current.attempt
+        switch decision {
+        case .giveUp:
+            return false
+        case .redispatch:
+            current.retriesDone += 1
+            loop.eventLoop.assumeIsolated().execute { [weak self] in
+                guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else { return }
+                self.redispatch(from: serverIndex)
+            }
+        case .retrySameServer(let pause):
+            current.retriesDone += 1
+            loop.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
+                guard let self, self.phase == .connecting, let current = self.exchange, current.attempt == attempt else { return }
+                // The checks may have taken the server out during the pause.
+                if backend.leavesAtRetry(serverIndex) {
+                    self.redispatch(from: serverIndex)
+                } else {
+                    current.attempt += 1
+                    self.connect(to: backend.servers[serverIndex], serverIndex: serverIndex)
+                }
+            }
+        }
         return true
     }
 
-    /// Counts a retry, decides whether it redispatches (`option redispatch [N]`), and starts the next
-    /// attempt after `pause` milliseconds.
-    private func scheduleRetry(from serverIndex: Int, pause: Int) {
+    /// Gives up the failed server's slot and lets the balancer pick another server.
+    private func redispatch(from serverIndex: Int) {
         guard let current = exchange else { return }
-        let backend = current.backend
-        current.retriesDone += 1
-        backend.servers[serverIndex].retries.wrappingIncrement(ordering: .relaxed)
-        var redispatch = false
-        if let interval = backend.plan.redispatchInterval {
-            redispatch = interval < 0 ? current.retriesDone == backend.plan.retries : interval > 0 && current.retriesDone % interval == 0
-        }
-        if redispatch {
-            current.redispatched = true
-            backend.servers[serverIndex].redispatches.wrappingIncrement(ordering: .relaxed)
+        current.redispatched = true
+        if current.holdsServerSlot {
             current.holdsServerSlot = false
-            backend.releaseSlot(serverIndex)
+            current.backend.releaseSlot(serverIndex)
         }
-        let attempt = current.attempt
-        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
-            guard let self, self.phase == .connecting, self.exchange?.attempt == attempt else { return }
-            if redispatch {
-                self.dispatch(excluding: serverIndex)
-            } else {
-                self.exchange?.attempt += 1
-                self.connect(to: backend.servers[serverIndex], serverIndex: serverIndex)
-            }
-        }
+        dispatch(excluding: serverIndex)
     }
 
     /// Takes a connection to the server and sends the request head (and whatever body is buffered).

@@ -78,6 +78,12 @@ final class ServerRuntime: Sendable {
         admin.mode == .ready && healthy.load(ordering: .relaxed)
     }
 
+    /// Up and not in maintenance (DRAIN still runs: it only takes no new balanced traffic). A failed
+    /// connection to a server that is not running is redispatched at once.
+    var isRunning: Bool {
+        admin.mode != .maintenance && healthy.load(ordering: .relaxed)
+    }
+
     /// May take a new request now: not disabled, healthy, weight above zero, below maxconn.
     var isUsable: Bool {
         if admin.mode != .ready || !healthy.load(ordering: .relaxed) { return false }
@@ -104,6 +110,8 @@ final class BackendRuntime: Sendable {
     let cookies: CookiePersistence?
     /// The backend's own `stick-table`, when it declares one.
     let stickTable: StickTableLock?
+    /// What a failed connection does next (shared by HTTP and TCP sessions).
+    let retryPolicy: RetryPolicy
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
@@ -112,6 +120,36 @@ final class BackendRuntime: Sendable {
         self.balancer = Mutex(BalancerFactory.make(for: plan))
         self.cookies = plan.cookie.map { CookiePersistence(settings: $0, serverValues: plan.servers.map(\.cookie)) }
         self.stickTable = plan.stickTable.map { StickTableLock(StickTableStore($0)) }
+        self.retryPolicy = RetryPolicy(plan)
+    }
+
+    /// How a failed attempt on `server` goes on, and the counters that go with it: the failure counts a
+    /// retry on the server, and a redispatch too when it moves away.
+    func retryDecision(afterFailureOn server: Int, retriesDone: Int, persistent: Bool, timedOut: Bool,
+                       afterConnect: Bool = false) -> RetryPolicy.Decision {
+        let failure = RetryPolicy.Failure(
+            retriesDone: retriesDone, serverRunning: servers[server].isRunning, persistent: persistent,
+            runningServers: servers.reduce(0) { $0 + ($1.isRunning ? 1 : 0) }, timedOut: timedOut,
+            afterConnect: afterConnect)
+        let decision = retryPolicy.decide(failure)
+        switch decision {
+        case .giveUp:
+            break
+        case .retrySameServer:
+            servers[server].retries.wrappingIncrement(ordering: .relaxed)
+        case .redispatch:
+            servers[server].retries.wrappingIncrement(ordering: .relaxed)
+            servers[server].redispatches.wrappingIncrement(ordering: .relaxed)
+        }
+        return decision
+    }
+
+    /// A retry of the same server is due: true (and the redispatch counted) when it must go elsewhere
+    /// because the server stopped running meanwhile.
+    func leavesAtRetry(_ server: Int) -> Bool {
+        guard retryPolicy.leavesAtRetry(serverRunning: servers[server].isRunning) else { return false }
+        servers[server].redispatches.wrappingIncrement(ordering: .relaxed)
+        return true
     }
 
     /// Picks a server (nil when none is usable), optionally leaving one out.

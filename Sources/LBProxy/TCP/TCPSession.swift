@@ -114,6 +114,13 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             holdsServerSlot = true
         }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
+        connect(info: info, server: index)
+    }
+
+    /// Opens a connection to the chosen server (again, on a retry).
+    private func connect(info: ConnectionInfo, server index: Int) {
+        guard let backend else { return }
+        let server = backend.servers[index]
         guard let address = try? server.address ?? SocketAddress(ipAddress: server.resolvedHost, port: info.destinationPort) else {
             end("SC")
             return
@@ -138,26 +145,38 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private func connectFailed(info: ConnectionInfo, timedOut: Bool) {
         guard let backend, let failed = serverIndex else { return }
         backend.servers[failed].connectionErrors.wrappingIncrement(ordering: .relaxed)
-        guard backend.plan.retryOn.connectionFailure, retriesDone < backend.plan.retries else {
+        let decision = backend.plan.retryOn.connectionFailure
+            ? backend.retryDecision(afterFailureOn: failed, retriesDone: retriesDone,
+                                    persistent: failed == stickyServer && !redispatched, timedOut: timedOut)
+            : .giveUp
+        switch decision {
+        case .giveUp:
             end(timedOut ? "sC" : "SC")
-            return
+        case .redispatch:
+            retriesDone += 1
+            loop.eventLoop.assumeIsolated().execute { [weak self] in
+                guard let self, !self.closed else { return }
+                self.redispatch(info: info, from: failed)
+            }
+        case .retrySameServer(let pause):
+            retriesDone += 1
+            loop.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
+                guard let self, !self.closed else { return }
+                // The checks may have taken the server out during the pause.
+                if backend.leavesAtRetry(failed) {
+                    self.redispatch(info: info, from: failed)
+                } else {
+                    self.connect(info: info, server: failed)
+                }
+            }
         }
-        retriesDone += 1
-        backend.servers[failed].retries.wrappingIncrement(ordering: .relaxed)
-        var redispatch = false
-        if let interval = backend.plan.redispatchInterval {
-            redispatch = interval < 0 ? retriesDone == backend.plan.retries : interval > 0 && retriesDone % interval == 0
-        }
-        if redispatch {
-            holdsServerSlot = false
-            backend.releaseSlot(failed)
-            redispatched = true
-        }
-        let pause = min(backend.plan.timeouts.connect ?? 1000, 1000)
-        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
-            guard let self, !self.closed else { return }
-            self.dispatch(info: info, excluding: redispatch ? failed : nil)
-        }
+    }
+
+    /// Gives up the failed server's slot and lets the balancer pick another server.
+    private func redispatch(info: ConnectionInfo, from failed: Int) {
+        redispatched = true
+        releaseServerSlot()
+        dispatch(info: info, excluding: failed)
     }
 
     private func connected(_ connection: UpstreamConnection) {

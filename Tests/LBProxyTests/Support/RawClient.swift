@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-import Dispatch
+import Foundation
 
 /// A blocking TCP client over plain sockets, so tests control every byte sent and see every byte received.
 /// Each receive waits at most `timeoutMilliseconds`. One test uses one client at a time (hence the
@@ -171,11 +171,13 @@ final class RawClient: @unchecked Sendable {
     }
 }
 
-/// Runs blocking socket work on a dispatch thread so that the test's cooperative thread stays free for
-/// concurrent tasks (with two cores, a blocked cooperative thread can starve the task under test).
+/// Runs blocking socket work on a thread of its own, so that the test's cooperative threads stay free for
+/// concurrent tasks. Not on a dispatch queue: on Linux Swift's cooperative pool and the global dispatch
+/// queues share a small set of threads, and a few blocked clients there can starve the tasks under test
+/// (a wait for a condition then only runs after the clients have given up).
 func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             continuation.resume(with: Result { try body() })
         }
     }
