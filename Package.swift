@@ -47,6 +47,8 @@ let package = Package(
             dependencies: [
                 "LBConfig", "LBCore", "LBProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // TimeAmount: the stop's grace period handed to the data plane.
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -4,6 +4,7 @@ import Foundation
 import LBConfig
 import LBCore
 import LBProxy
+import NIOCore
 
 @main
 struct LBCommand: AsyncParsableCommand {
@@ -110,11 +111,14 @@ struct LBCommand: AsyncParsableCommand {
         // SIGHUP re-opens log files (for logrotate), as HAProxy does.
         SignalWaiter.onHangup { _ = accessLog?.pipeline.reopen() }
         let stop = await SignalWaiter.wait()
+        // `hard-stop-after` bounds both stops; SIGTERM's own bound is `--grace`.
+        let hardStop = global.hardStopAfter.map { TimeAmount.milliseconds(Int64($0)) }
         switch stop {
         case .graceful:
-            await balancer.shutdown(grace: .seconds(Int64(grace)))
+            let grace = TimeAmount.seconds(Int64(grace))
+            await balancer.shutdown(grace: hardStop.map { min($0, grace) } ?? grace)
         case .soft:
-            await balancer.shutdown(grace: .hours(24 * 365))
+            await balancer.shutdown(grace: hardStop ?? .hours(24 * 365))
         }
         // Every record of the traffic served so far reaches its targets before exit.
         _ = accessLog?.pipeline.shutdown(timeout: 10)

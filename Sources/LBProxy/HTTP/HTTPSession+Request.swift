@@ -176,16 +176,15 @@ extension HTTPSession {
         requestsServed += 1
         exchange = nil
         phase = .waitingRequest
-        if draining {
-            context.close(promise: nil)
-            return
-        }
         arm(.keepAlive, timeouts.keepAliveIdle)
         if let buffer = inbound, buffer.readableBytes > 0 {
             processInbound()
         } else {
             inbound = nil
         }
+        // A stop began while this answer was promised to keep the connection: the next request, which
+        // the client may already have sent, is answered (with `Connection: close`) unless none comes.
+        if draining { closeWhenQuiet() }
         resumeClientRead()
     }
 

@@ -391,7 +391,8 @@ extension HTTPSession {
                 connection.close()
             }
         }
-        if current.keepClient && current.requestBody.isComplete && !draining && !clientInputClosed {
+        // Draining after the head promised to keep the connection: keep that promise (see finishClientSide).
+        if current.keepClient && current.requestBody.isComplete && !clientInputClosed {
             context.flush()
             finishClientSide()
         } else {

@@ -222,9 +222,34 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
 
     // MARK: Graceful stop
 
+    /// How long a keep-alive connection must have been idle before a stop closes it. A client that sends
+    /// its next request as soon as it has the previous answer (wrk, a busy connection pool) does so within
+    /// a round trip; closing the connection in that window would lose a request the client already sent.
+    /// A connection quiet for this long belongs to a client that parked it; closing it then is what every
+    /// HTTP client must expect of an idle keep-alive connection.
+    static let drainQuietPeriod: UInt64 = 1_000_000_000
+
+    /// Stop taking requests on this connection: the one in progress (or the next one that arrives while
+    /// the connection is not yet quiet) is answered with `Connection: close`; an idle connection closes
+    /// once it has been quiet for `drainQuietPeriod`.
     func drain() {
         draining = true
-        if phase == .waitingRequest { context?.close(promise: nil) }
+        closeWhenQuiet()
+    }
+
+    /// While draining: closes the connection if it is idle and has been for `drainQuietPeriod`, or looks
+    /// again when that time has come.
+    func closeWhenQuiet() {
+        guard draining, phase == .waitingRequest, let context else { return }
+        let now = monotonicNow()
+        let quietAt = idleSince &+ Self.drainQuietPeriod
+        if now >= quietAt {
+            context.close(promise: nil)
+            return
+        }
+        loop.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(quietAt - now))) { [weak self] in
+            self?.closeWhenQuiet()
+        }
     }
 
     func kill(ifUsingBackend backend: Int, server: Int) {
