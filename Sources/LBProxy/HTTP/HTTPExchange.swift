@@ -62,9 +62,6 @@ final class HTTPExchange {
     var connected: UInt64 = 0
     /// The response head was received.
     var responseHead: UInt64 = 0
-    /// What ended the exchange and in which phase: the first two termination-state characters.
-    var terminationCause: UInt8 = UInt8(ascii: "-")
-    var terminationPhase: UInt8 = UInt8(ascii: "-")
 
     private let live: LiveObjects
 

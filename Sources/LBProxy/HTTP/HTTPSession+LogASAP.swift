@@ -1,3 +1,4 @@
+import LBCore
 extension HTTPSession {
     /// `option logasap`: sends the request's record as soon as its response head is on its way to the
     /// client, instead of after the last body byte. Ta, Tt and the bytes to the client are then the values
@@ -6,7 +7,7 @@ extension HTTPSession {
     func logAsSoonAsPossible(status: Int, headBytes: Int) {
         guard frontend.plan.logging.logASAP, !recordSent, requestStartedAt != 0, let receiver = runtime.accessLog else { return }
         numberRequestIfNeeded()
-        var record = buildRecord(status: status, termination: "--", serverName: nil, end: monotonicNow())
+        var record = buildRecord(status: status, termination: .normal, serverName: nil, end: monotonicNow())
         record.bytesToClient += Int64(headBytes)
         completeUniqueID(&record)
         recordSent = true

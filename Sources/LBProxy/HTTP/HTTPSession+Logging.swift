@@ -4,7 +4,7 @@ import LBLog
 extension HTTPSession {
     /// Emits the record of the current request once, then resets the per-request accounting. Does
     /// nothing when no request was started or when no access log is configured.
-    func logRequest(status: Int, _ termination: StaticString, serverName: String? = nil) {
+    func logRequest(status: Int, _ termination: Termination, serverName: String? = nil) {
         guard requestStartedAt != 0 else { return }
         defer {
             requestStartedAt = 0
@@ -34,7 +34,7 @@ extension HTTPSession {
 
     /// The record of the current request as it stands at `end`, as a `LogRecord` (for the unique id and
     /// `option logasap`; the record logged at the end of a request goes out as numbers and texts).
-    func buildRecord(status: Int, termination: StaticString, serverName: String?, end: UInt64) -> LogRecord {
+    func buildRecord(status: Int, termination: Termination, serverName: String?, end: UInt64) -> LogRecord {
         LogRecord(numbers: recordNumbers(status: status, termination: termination, end: end, serverName: serverName).numbers) { texts in
             writeRecordTexts(into: &texts, termination: termination, serverName: serverName)
         }
@@ -42,7 +42,7 @@ extension HTTPSession {
 
     /// The numbers of the current request's record as they stand at `end`, and the termination state's
     /// first character (the cause, which tells an error record).
-    func recordNumbers(status: Int, termination: StaticString, end: UInt64, serverName: String?) -> (numbers: LogRecordNumbers, cause: UInt8) {
+    func recordNumbers(status: Int, termination: Termination, end: UInt64, serverName: String?) -> (numbers: LogRecordNumbers, cause: UInt8) {
         let current = exchange
         let start = requestStartedAt
         var numbers = LogRecordNumbers()
@@ -94,11 +94,11 @@ extension HTTPSession {
         numbers.requestCounter = requestNumber ?? .min
         if frontend.plan.logging.logASAP { flags |= LogRecordNumbers.logASAP }
         numbers.flags = flags
-        return (numbers, termination.withUTF8Buffer { $0[0] })
+        return (numbers, termination.causeCharacter)
     }
 
     /// The texts of the current request's record, in `LogTextField` order, from the session's own strings.
-    func writeRecordTexts(into texts: inout LogRecordTexts, termination: StaticString, serverName: String?) {
+    func writeRecordTexts(into texts: inout LogRecordTexts, termination: Termination, serverName: String?) {
         let current = exchange
         texts.write(.clientAddress, clientAddressText)
         texts.write(.frontendAddress, frontendAddressText)
@@ -123,10 +123,8 @@ extension HTTPSession {
         texts.write(.responseCookie, captures.responseCookie)
         let cookieFlags = current?.cookieFlags ?? (UInt8(ascii: "-"), UInt8(ascii: "-"))
         texts.begin(.terminationState)
-        termination.withUTF8Buffer { state in
-            texts.append(state[0])
-            texts.append(state[1])
-        }
+        texts.append(termination.causeCharacter)
+        texts.append(termination.phaseCharacter)
         texts.append(cookieFlags.0)
         texts.append(cookieFlags.1)
         texts.end()

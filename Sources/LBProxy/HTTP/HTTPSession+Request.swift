@@ -20,7 +20,7 @@ extension HTTPSession {
                     parsed = try requestParser.parse(buffer)
                 } catch {
                     frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
-                    respondError(400, "PR")
+                    respondError(400, .by(.proxy, .request))
                     return
                 }
                 guard let parsed else { return }
@@ -64,7 +64,7 @@ extension HTTPSession {
         }
         guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo) ?? frontend.plan.ownBackend
         else {
-            respondError(503, "PR")
+            respondError(503, .by(.proxy, .request))
             return
         }
         let backend = runtime.backends[backendIndex]
@@ -119,7 +119,7 @@ extension HTTPSession {
             return true
         case .deny(let status):
             frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
-            respondError(status, "PR")
+            respondError(status, .by(.proxy, .request))
         case .respond(let response):
             answerLocally(response, parsed)
         case .authenticate(let realm):
@@ -146,7 +146,7 @@ extension HTTPSession {
         let connectionValue: String? = keep ? (parsed.head.version == .http1_0 ? "keep-alive" : nil) : "close"
         ErrorPages.serialize(response, connection: connectionValue, headOnly: parsed.head.method == "HEAD", into: &buffer)
         writeToClient(buffer)
-        logRequest(status: response.status, "LR", serverName: server)
+        logRequest(status: response.status, .by(.local, .request), serverName: server)
         exchange = nil
         if keep {
             context.flush()
@@ -156,9 +156,9 @@ extension HTTPSession {
         }
     }
 
-    /// Answers with one of lb's error pages, logs the request with `termination` (its first two
-    /// termination-state characters) and closes the connection.
-    func respondError(_ status: Int, _ termination: StaticString) {
+    /// Answers with one of lb's error pages, logs the request with `termination` and closes the
+    /// connection.
+    func respondError(_ status: Int, _ termination: Termination) {
         stopWaitingForServer()
         releaseServerSlot()
         upstream?.close()
@@ -197,7 +197,7 @@ extension HTTPSession {
             consumed = try current.requestBody.advance(over: buffer)
         } catch {
             frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
-            if current.response == nil { respondError(400, "PD") } else { abortBoth("PD") }
+            if current.response == nil { respondError(400, .by(.proxy, .data)) } else { abortBoth(.by(.proxy, .data)) }
             return
         }
         if consumed > 0 {

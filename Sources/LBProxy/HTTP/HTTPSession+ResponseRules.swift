@@ -18,7 +18,7 @@ extension HTTPSession {
                 frontend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 exchange.backend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 exchange.reuseServer = false
-                respondError(status, "PH")
+                respondError(status, .by(.proxy, .headers))
                 return nil
             }
         }

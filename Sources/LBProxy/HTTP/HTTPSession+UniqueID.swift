@@ -1,3 +1,4 @@
+import LBCore
 import LBLog
 
 extension HTTPSession {
@@ -14,7 +15,7 @@ extension HTTPSession {
     func assignUniqueID() {
         guard let generator = frontend.uniqueID, uniqueID == nil else { return }
         numberRequestIfNeeded()
-        uniqueID = generator.make(from: buildRecord(status: -1, termination: "--", serverName: nil, end: monotonicNow()),
+        uniqueID = generator.make(from: buildRecord(status: -1, termination: .normal, serverName: nil, end: monotonicNow()),
                                   request: loggedHead, connection: connectionInfo)
     }
 

@@ -47,7 +47,7 @@ extension HTTPSession {
         guard let current = exchange else { return }
         let backend = current.backend
         guard backend.mayQueue else {
-            respondError(503, "SC")
+            respondError(503, .by(.serverAbort, .connect))
             return
         }
         let waiter = BackendQueue.Waiter(
@@ -131,7 +131,7 @@ extension HTTPSession {
         current.backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
         current.connectTimedOut = timedOut
         guard current.backend.plan.retryOn.connectionFailure, retry(from: serverIndex, timedOut: timedOut, afterConnect: false) else {
-            respondError(503, timedOut ? "sC" : "SC")
+            respondError(503, timedOut ? .by(.serverTimeout, .connect) : .by(.serverAbort, .connect))
             return
         }
     }
@@ -269,7 +269,7 @@ extension HTTPSession {
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
                 if retryFailedResponse({ $0.junkResponse }) { return }
-                respondError(502, "PH")
+                respondError(502, .by(.proxy, .headers))
                 return
             }
             guard let response = parsed else { return }
@@ -350,7 +350,7 @@ extension HTTPSession {
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
                 if let pendingHead { writeToClient(pendingHead) }
-                abortBoth("PD")
+                abortBoth(.by(.proxy, .data))
                 return
             }
             if consumed > 0 {
@@ -379,7 +379,7 @@ extension HTTPSession {
     /// The response is complete: park or close the server connection, then keep or close the client.
     func finishExchange() {
         guard let current = exchange else { return }
-        logRequest(status: current.response?.status ?? -1, "--")
+        logRequest(status: current.response?.status ?? -1, .normal)
         releaseServerSlot()
         if let connection = upstream {
             upstream = nil
@@ -419,7 +419,7 @@ extension HTTPSession {
         guard connection === upstream else { return }
         if phase == .tunnel {
             upstream = nil
-            logRequest(status: 101, "--")
+            logRequest(status: 101, .normal)
             closeAfterFlush()
             return
         }
@@ -445,7 +445,7 @@ extension HTTPSession {
             }
             current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
             if !current.receivedResponseBytes, retryFailedResponse({ $0.emptyResponse }) { return }
-            respondError(502, "SH")
+            respondError(502, .by(.serverAbort, .headers))
             return
         }
         if current.responseBody.isUntilClose {
@@ -455,11 +455,11 @@ extension HTTPSession {
         }
         if current.responseBody.isComplete {
             current.reuseServer = false
-            if current.requestBody.isComplete { finishExchange() } else { abortBoth("SD") }
+            if current.requestBody.isComplete { finishExchange() } else { abortBoth(.by(.serverAbort, .data)) }
             return
         }
         // Truncated response: the client already has the head, so only a close can tell it.
-        abortBoth("SD")
+        abortBoth(.by(.serverAbort, .data))
     }
 
     func upstreamWritabilityChanged(_ connection: UpstreamConnection) {

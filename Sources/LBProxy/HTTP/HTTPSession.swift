@@ -141,14 +141,14 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         switch phase {
         case .readingHead:
             // The client left in the middle of its request head (HAProxy logs these as 400 CR).
-            logRequest(status: 400, "CR")
+            logRequest(status: 400, .by(.clientAbort, .request))
         case .connecting where exchange?.queued == true:
             leaveQueue()
-            logRequest(status: -1, "CQ")
+            logRequest(status: -1, .by(.clientAbort, .queue))
         case .connecting, .exchanging:
-            logRequest(status: exchange?.response?.status ?? -1, exchange?.response == nil ? "CH" : "CD")
+            logRequest(status: exchange?.response?.status ?? -1, exchange?.response == nil ? .by(.clientAbort, .headers) : .by(.clientAbort, .data))
         case .tunnel:
-            logRequest(status: 101, "--")
+            logRequest(status: 101, .normal)
         case .waitingRequest, .closing:
             break
         }
@@ -174,7 +174,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         case .connecting, .exchanging:
             if exchange?.requestBody.isComplete == false {
                 // The client gave up in the middle of its body: the request cannot be completed.
-                abortBoth("CD")
+                abortBoth(.by(.clientAbort, .data))
             }
             // Otherwise the response is still delivered; the connection closes after it.
         case .tunnel:
@@ -188,7 +188,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        abortBoth(exchange?.response == nil ? "CH" : "CD")
+        abortBoth(exchange?.response == nil ? .by(.clientAbort, .headers) : .by(.clientAbort, .data))
     }
 
     /// Holds client reads back while the next hop cannot take more (read interest as flow control).
@@ -255,7 +255,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     func kill(ifUsingBackend backend: Int, server: Int) {
         guard let current = exchange, current.backend.index == backend, current.serverIndex == server,
               phase == .exchanging || phase == .tunnel || phase == .connecting else { return }
-        abortBoth(current.response == nil ? "KH" : "KD")
+        abortBoth(current.response == nil ? .by(.killed, .headers) : .by(.killed, .data))
     }
 
     // MARK: Helpers shared by the extensions
@@ -285,7 +285,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
 
     /// Closes both sides at once (errors, aborts, timeouts during data), logging the request in flight
     /// with `termination`.
-    func abortBoth(_ termination: StaticString) {
+    func abortBoth(_ termination: Termination) {
         if exchange != nil { logRequest(status: exchange?.response?.status ?? -1, termination) }
         timer.cancel()
         releaseServerSlot()

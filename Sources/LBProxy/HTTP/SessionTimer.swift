@@ -1,3 +1,4 @@
+import LBCore
 import NIOCore
 
 /// The one timer of a session, built so that the per-request path never cancels or reschedules a task.
@@ -124,22 +125,22 @@ extension HTTPSession: TimedSession {
     func timerExpired(_ kind: SessionTimer.Kind) {
         switch kind {
         case .requestHead:
-            respondError(408, "cR")
+            respondError(408, .by(.clientTimeout, .request))
         case .keepAlive:
             context.close(promise: nil)
         case .queue:
             leaveQueue()
-            respondError(503, "sQ")
+            respondError(503, .by(.serverTimeout, .queue))
         case .client:
-            abortBoth("cD")
+            abortBoth(.by(.clientTimeout, .data))
         case .tunnel:
-            abortBoth("cD")
+            abortBoth(.by(.clientTimeout, .data))
         case .server:
             if let current = exchange, current.response == nil {
                 if !current.receivedResponseBytes, retryFailedResponse({ $0.responseTimeout }) { return }
-                respondError(504, "sH")
+                respondError(504, .by(.serverTimeout, .headers))
             } else {
-                abortBoth("sD")
+                abortBoth(.by(.serverTimeout, .data))
             }
         }
     }

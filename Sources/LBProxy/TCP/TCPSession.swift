@@ -40,8 +40,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private var bytesFromClient: Int64 = 0
     private var bytesToClient: Int64 = 0
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
-    /// First two termination-state characters, set by whatever ends the session.
-    private var termination: (UInt8, UInt8) = (UInt8(ascii: "-"), UInt8(ascii: "-"))
+    /// What ended the session, set by whatever ends it.
+    private var termination = Termination.normal
     private var redispatched = false
     private var logged = false
 
@@ -74,7 +74,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
                                   destination: local?.ipAddress, destinationPort: local?.port ?? 0)
         connectionInfo = info
         guard let index = frontend.plan.rules.selectBackend(connection: info) ?? frontend.plan.ownBackend else {
-            end("PR")
+            end(.by(.proxy, .request))
             return
         }
         let chosen = runtime.backends[index]
@@ -94,7 +94,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
                 ?? backend.pickServer(request: nil, connection: info, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
-            end("SC")
+            end(.by(.serverAbort, .connect))
             return
         }
         serverIndex = index
@@ -108,7 +108,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
                     dispatch(info: info, excluding: nil)
                     return
                 }
-                end("SC")
+                end(.by(.serverAbort, .connect))
                 return
             }
             holdsServerSlot = true
@@ -122,7 +122,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         guard let backend else { return }
         let server = backend.servers[index]
         guard let address = try? server.address ?? SocketAddress(ipAddress: server.resolvedHost, port: info.destinationPort) else {
-            end("SC")
+            end(.by(.serverAbort, .connect))
             return
         }
         attempt += 1
@@ -151,7 +151,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             : .giveUp
         switch decision {
         case .giveUp:
-            end(timedOut ? "sC" : "SC")
+            end(timedOut ? .by(.serverTimeout, .connect) : .by(.serverAbort, .connect))
         case .redispatch:
             retriesDone += 1
             loop.eventLoop.assumeIsolated().execute { [weak self] in
@@ -264,7 +264,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        end(upstream == nil && connectedAt == 0 ? "CC" : "CD")
+        end(upstream == nil && connectedAt == 0 ? .by(.clientAbort, .connect) : .by(.clientAbort, .data))
     }
 
     /// `show sess`: a TCP session is listed from its accept (HAProxy creates its stream then).
@@ -319,7 +319,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     // MARK: Ending
 
     func timerExpired(_ kind: SessionTimer.Kind) {
-        end(upstream == nil ? "cC" : "cD")
+        end(upstream == nil ? .by(.clientTimeout, .connect) : .by(.clientTimeout, .data))
     }
 
     func drain() {
@@ -328,7 +328,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     func kill(ifUsingBackend backend: Int, server: Int) {
         guard self.backend?.index == backend, serverIndex == server else { return }
-        end("KD")
+        end(.by(.killed, .data))
     }
 
     private func releaseServerSlot() {
@@ -350,9 +350,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         context?.close(promise: nil)
     }
 
-    /// Ends the session now, recording why (the first two termination-state characters).
-    private func end(_ cause: StaticString) {
-        cause.withUTF8Buffer { termination = ($0[0], $0[1]) }
+    /// Ends the session now, recording why.
+    private func end(_ cause: Termination) {
+        termination = cause
         close()
     }
 
@@ -387,7 +387,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         record.timeActive = record.timeTotal
         record.bytesToClient = bytesToClient
         record.bytesFromClient = bytesFromClient
-        record.terminationState = String(decoding: [termination.0, termination.1, UInt8(ascii: "-"), UInt8(ascii: "-")], as: UTF8.self)
+        record.terminationState = String(decoding: [termination.causeCharacter, termination.phaseCharacter, UInt8(ascii: "-"), UInt8(ascii: "-")], as: UTF8.self)
         record.logASAP = early
         record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
