@@ -51,17 +51,6 @@ final class HTTPExchange {
     /// The server sent more than the framed response (its connection must not be reused).
     var serverOverran = false
 
-    // Timeline, monotonic nanoseconds (0 = not reached), for the log record's timers.
-    /// First byte of the request.
-    var requestStart: UInt64 = 0
-    /// The request head was complete.
-    var headDone: UInt64 = 0
-    /// A server was chosen (end of queueing).
-    var serverChosen: UInt64 = 0
-    /// The connection to the server was established (the last attempt's).
-    var connected: UInt64 = 0
-    /// The response head was received.
-    var responseHead: UInt64 = 0
 
     private let live: LiveObjects
 

@@ -16,7 +16,7 @@ extension HTTPSession {
     func answerInBackground(_ parsed: ParsedRequest, server: String,
                             render: @escaping @Sendable () -> LocalResponse) {
         phase = .connecting
-        let token = requestStartedAt
+        let token = timings.requestStart
         let session = NIOLoopBound(self, eventLoop: context.eventLoop)
         let parsedOnLoop = NIOLoopBound(parsed, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
@@ -24,7 +24,7 @@ extension HTTPSession {
             let response = render()
             eventLoop.execute {
                 let session = session.value
-                guard session.phase == .connecting, session.requestStartedAt == token, session.exchange == nil else { return }
+                guard session.phase == .connecting, session.timings.requestStart == token, session.exchange == nil else { return }
                 session.answerLocally(response, parsedOnLoop.value, server: server)
                 session.flushUpstream()
             }

@@ -5,10 +5,10 @@ extension HTTPSession {
     /// Emits the record of the current request once, then resets the per-request accounting. Does
     /// nothing when no request was started or when no access log is configured.
     func logRequest(status: Int, _ termination: Termination, serverName: String? = nil) {
-        guard requestStartedAt != 0 else { return }
+        guard timings.requestStart != 0 else { return }
+        let end = monotonicNow()
         defer {
-            requestStartedAt = 0
-            headDoneAt = 0
+            timings = ExchangeTimings(idleSince: end)
             loggedHead = nil
             captured = CapturedValues()
             requestBytesIn = 0
@@ -17,8 +17,6 @@ extension HTTPSession {
             requestNumber = nil
             recordSent = false
         }
-        let end = monotonicNow()
-        defer { idleSince = end }
         recordRequestMetrics(status: status, end: end)
         // With `option logasap` the record may have left when the response head did: one record per request.
         guard let receiver = runtime.accessLog, !recordSent else { return }
@@ -44,16 +42,15 @@ extension HTTPSession {
     /// first character (the cause, which tells an error record).
     func recordNumbers(status: Int, termination: Termination, end: UInt64, serverName: String?) -> (numbers: LogRecordNumbers, cause: UInt8) {
         let current = exchange
-        let start = requestStartedAt
         var numbers = LogRecordNumbers()
         numbers.clientPort = Int64(connectionInfo.sourcePort)
         numbers.frontendPort = Int64(connectionInfo.destinationPort)
         numbers.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
-        numbers.requestDateMilliseconds = runtime.clock.milliseconds(at: start)
+        numbers.requestDateMilliseconds = runtime.clock.milliseconds(at: timings.requestStart)
         numbers.utcOffsetSeconds = Int64(runtime.clock.utcOffsetSeconds)
         var flags = LogRecordNumbers.isHTTP
         if let current {
-            if let index = current.serverIndex, current.serverChosen != 0 {
+            if let index = current.serverIndex, timings.serverChosen != 0 {
                 let server = current.backend.servers[index]
                 numbers.serverPort = server.plan.port.map(Int64.init) ?? .min
                 numbers.serverConnections = Int64(server.activeConnections.load(ordering: .relaxed))
@@ -63,26 +60,15 @@ extension HTTPSession {
             if current.redispatched { flags |= LogRecordNumbers.redispatched }
         }
 
-        // Timers (HAProxy's definitions): -1 for a phase never completed.
-        let headDone = current?.headDone ?? headDoneAt
-        let idle = elapsedMilliseconds(from: idleSince, to: start)
-        let active = elapsedMilliseconds(from: start, to: end)
-        numbers.timeIdle = Int64(idle)
-        numbers.timeRequest = headDone == 0 ? -1 : Int64(elapsedMilliseconds(from: start, to: headDone))
-        if let current, current.serverChosen != 0 {
-            numbers.timeQueue = Int64(elapsedMilliseconds(from: current.headDone, to: current.serverChosen))
-            numbers.timeConnect = current.connected == 0 ? -1 : Int64(elapsedMilliseconds(from: current.serverChosen, to: current.connected))
-            numbers.timeResponse = current.responseHead == 0 || current.connected == 0
-                ? -1 : Int64(elapsedMilliseconds(from: current.connected, to: current.responseHead))
-        } else {
-            numbers.timeQueue = -1
-            numbers.timeConnect = -1
-            // A local answer (stats page, `return`) is its own response: HAProxy prints 0 for Tr then.
-            numbers.timeResponse = serverName != nil && headDone != 0 ? 0 : -1
-        }
-        numbers.timeActive = Int64(active)
+        let timers = timings.logTimers(end: end, answeredLocally: serverName != nil)
+        numbers.timeIdle = Int64(timers.idle)
+        numbers.timeRequest = Int64(timers.request)
+        numbers.timeQueue = Int64(timers.queue)
+        numbers.timeConnect = Int64(timers.connect)
+        numbers.timeResponse = Int64(timers.response)
+        numbers.timeActive = Int64(timers.active)
         numbers.timeHandshake = 0
-        numbers.timeTotal = Int64(idle + active)
+        numbers.timeTotal = Int64(timers.total)
 
         numbers.status = Int64(status)
         numbers.bytesToClient = requestBytesOut
@@ -106,7 +92,7 @@ extension HTTPSession {
         var server: ServerRuntime?
         if let current {
             texts.write(.backend, current.backend.plan.name)
-            if let index = current.serverIndex, current.serverChosen != 0 { server = current.backend.servers[index] }
+            if let index = current.serverIndex, timings.serverChosen != 0 { server = current.backend.servers[index] }
         } else {
             texts.write(.backend, frontend.plan.name)
         }

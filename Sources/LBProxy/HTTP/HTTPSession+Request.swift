@@ -11,7 +11,7 @@ extension HTTPSession {
                 guard let buffer = inbound, buffer.readableBytes > 0 else { return }
                 if phase == .waitingRequest {
                     phase = .readingHead
-                    requestStartedAt = monotonicNow()
+                    timings.requestStart = monotonicNow()
                     // Later requests get `timeout http-request` from their first byte.
                     if requestsServed > 0 { arm(.requestHead, timeouts.requestHead) }
                 }
@@ -46,7 +46,7 @@ extension HTTPSession {
     func startExchange(_ parsed: ParsedRequest) {
         frontend.totalRequests.wrappingIncrement(ordering: .relaxed)
         timer.pause()
-        headDoneAt = monotonicNow()
+        timings.headDone = monotonicNow()
         loggedHead = parsed.head
         captureRequest(parsed.head)
         if frontend.uniqueID != nil { assignUniqueID() }
@@ -77,7 +77,7 @@ extension HTTPSession {
         if let cookies = backend.cookies {
             let decision = cookies.decide(cookieHeaders: head.headers.values("cookie"),
                                           usable: { backend.servers[$0].acceptsPersistentRequests }, persist: backend.plan.persist,
-                                          now: cookies.carriesDates ? runtime.clock.unixSeconds(at: requestStartedAt) : 0)
+                                          now: cookies.carriesDates ? runtime.clock.unixSeconds(at: timings.requestStart) : 0)
             if let rewritten = decision.rewrittenCookieHeaders {
                 head.headers.remove("cookie")
                 for value in rewritten { head.headers.add("Cookie", value) }
@@ -94,8 +94,6 @@ extension HTTPSession {
         var request = parsed
         request.head = head
         let created = HTTPExchange(request: request, backend: backend, mode: mode, upstreamHead: upstreamHead, live: runtime.live)
-        created.requestStart = requestStartedAt
-        created.headDone = headDoneAt
         if let persistence {
             created.persistentServer = persistence.server
             created.cookieFlags = (persistence.clientCookie.rawValue, UInt8(ascii: "N"))

@@ -32,7 +32,7 @@ extension HTTPSession {
             stopWaitingForServer()
         }
         current.serverIndex = serverIndex
-        if current.serverChosen == 0 { current.serverChosen = monotonicNow() }
+        if timings.serverChosen == 0 { timings.serverChosen = monotonicNow() }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
         current.attempt += 1
         if current.mode == .keepAlive, let pooled = loop.pool.take(backend: backend.index, server: serverIndex) {
@@ -211,7 +211,7 @@ extension HTTPSession {
             return
         }
         current.reusedConnection = reused
-        current.connected = monotonicNow()
+        timings.connected = monotonicNow()
         if !current.stickKeys.isEmpty, let serverIndex = current.serverIndex {
             runtime.storeSticky(current.stickKeys, server: serverIndex)
             current.stickKeys = []
@@ -280,7 +280,7 @@ extension HTTPSession {
                 writeToClient(head)
                 if pending.readableBytes > 0 { writeToClient(pending) }
                 current.responseBuffer = nil
-                current.responseHead = monotonicNow()
+                timings.responseHead = monotonicNow()
                 current.response = response
                 logAsSoonAsPossible(status: 101, headBytes: 0)
                 enterTunnel()
@@ -301,7 +301,7 @@ extension HTTPSession {
             }
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             current.response = response
-            current.responseHead = monotonicNow()
+            timings.responseHead = monotonicNow()
             captureResponse(response, in: pending)
             if !current.backend.plan.stickRules.isEmpty { storeStickyFromResponse(response, in: pending, exchange: current) }
             var ruleFields: HTTPHeaderFields?

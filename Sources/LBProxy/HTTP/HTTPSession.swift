@@ -49,11 +49,8 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
 
     // For the log record (monotonic nanoseconds; 0 = not reached).
     let acceptedAt = monotonicNow()
-    /// Since when the connection has been idle (accept, or the end of the previous exchange).
-    var idleSince: UInt64 = 0
-    /// First byte of the request being read or served.
-    var requestStartedAt: UInt64 = 0
-    var headDoneAt: UInt64 = 0
+    /// The instants of the request being read or served (the idle time before it included).
+    var timings: ExchangeTimings
     /// The current request's head as received (before rules rewrote it), for the request line.
     var loggedHead: HTTPRequestHead?
     /// The connection's addresses as log text, rendered once per connection rather than per request.
@@ -78,6 +75,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         self.requestParser = RequestHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
         self.responseParser = ResponseHeadParser(maxHeadSize: runtime.limits.maxHeadSize, maxHeaders: runtime.limits.maxHeaders)
         self.timer = SessionTimer(cap: runtime.shortestTimeout)
+        self.timings = ExchangeTimings(idleSince: acceptedAt)
         runtime.live.created(.httpSession)
     }
 
@@ -93,7 +91,6 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
             source: context.channel.remoteAddress?.ipAddress, sourcePort: context.channel.remoteAddress?.port ?? 0,
             destination: context.channel.localAddress?.ipAddress, destinationPort: context.channel.localAddress?.port ?? 0)
         loop.sessions[ObjectIdentifier(self)] = self
-        idleSince = acceptedAt
         if runtime.accessLog != nil || frontend.uniqueID != nil {
             clientAddressText = connectionInfo.source?.description ?? "-"
             frontendAddressText = connectionInfo.destination?.description ?? "-"
@@ -242,7 +239,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     func closeWhenQuiet() {
         guard draining, phase == .waitingRequest, let context else { return }
         let now = monotonicNow()
-        let quietAt = idleSince &+ Self.drainQuietPeriod
+        let quietAt = timings.idleSince &+ Self.drainQuietPeriod
         if now >= quietAt {
             context.close(promise: nil)
             return

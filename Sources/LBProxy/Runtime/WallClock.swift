@@ -36,10 +36,3 @@ struct WallClock: Sendable {
 /// Monotonic now in nanoseconds.
 @inline(__always)
 func monotonicNow() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
-
-/// Whole milliseconds between two monotonic instants (0 when either is unset).
-@inline(__always)
-func elapsedMilliseconds(from start: UInt64, to end: UInt64) -> Int {
-    guard start != 0, end >= start else { return 0 }
-    return Int((end - start) / 1_000_000)
-}

@@ -1,3 +1,5 @@
+import LBCore
+
 /// Per-request statistics, updated once per finished request from the same instants the access log
 /// uses: status classes for the frontend, the backend and the server, request counts, and the latency
 /// histograms. Integers and relaxed atomics only (hot-path rule).
@@ -6,13 +8,9 @@ extension HTTPSession {
         let answered = status > 0
         if answered { frontend.responses.record(status: status) }
         guard let current = exchange else { return }
-        let total = elapsedMicroseconds(from: requestStartedAt, to: end)
-        let connect = current.serverChosen != 0 && current.connected != 0
-            ? elapsedMicroseconds(from: current.serverChosen, to: current.connected) : nil
-        let response = current.connected != 0 && current.responseHead != 0
-            ? elapsedMicroseconds(from: current.connected, to: current.responseHead) : nil
+        let (total, connect, response) = timings.histogramSamples(end: end)
         Self.record(current.backend.metrics, status: answered ? status : nil, total: total, connect: connect, response: response)
-        if let index = current.serverIndex, current.serverChosen != 0 {
+        if let index = current.serverIndex, timings.serverChosen != 0 {
             Self.record(current.backend.servers[index].metrics, status: answered ? status : nil,
                         total: total, connect: connect, response: response)
         }
@@ -26,11 +24,4 @@ extension HTTPSession {
         if let connect { metrics.latency.connect.observe(microseconds: connect) }
         if let response { metrics.latency.response.observe(microseconds: response) }
     }
-}
-
-/// Whole microseconds between two monotonic instants (0 when either is unset or out of order).
-@inline(__always)
-func elapsedMicroseconds(from start: UInt64, to end: UInt64) -> Int {
-    guard start != 0, end >= start else { return 0 }
-    return Int((end - start) / 1000)
 }

@@ -34,9 +34,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private var closed = false
 
     // For the log record (monotonic nanoseconds; 0 = not reached).
-    private let acceptedAt = monotonicNow()
-    private var serverChosenAt: UInt64 = 0
-    private var connectedAt: UInt64 = 0
+    private let acceptedAt: UInt64
+    /// The session's instants: its "request" starts, and is complete, at the accept.
+    private var timings: ExchangeTimings
     private var bytesFromClient: Int64 = 0
     private var bytesToClient: Int64 = 0
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
@@ -50,6 +50,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         self.frontend = frontend
         self.loop = loop
         self.timer = SessionTimer(cap: runtime.shortestTimeout)
+        let now = monotonicNow()
+        acceptedAt = now
+        timings = ExchangeTimings(idleSince: now)
+        timings.requestStart = now
+        timings.headDone = now
         runtime.live.created(.tcpSession)
     }
 
@@ -98,7 +103,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             return
         }
         serverIndex = index
-        if serverChosenAt == 0 { serverChosenAt = monotonicNow() }
+        if timings.serverChosen == 0 { timings.serverChosen = monotonicNow() }
         let server = backend.servers[index]
         if !holdsServerSlot {
             guard server.tryAcquireSlot() else {
@@ -180,7 +185,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     private func connected(_ connection: UpstreamConnection) {
-        connectedAt = monotonicNow()
+        timings.connected = monotonicNow()
         if !stickKeys.isEmpty, let serverIndex {
             runtime.storeSticky(stickKeys, server: serverIndex)
             stickKeys = []
@@ -264,7 +269,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        end(upstream == nil && connectedAt == 0 ? .by(.clientAbort, .connect) : .by(.clientAbort, .data))
+        end(upstream == nil && timings.connected == 0 ? .by(.clientAbort, .connect) : .by(.clientAbort, .data))
     }
 
     /// `show sess`: a TCP session is listed from its accept (HAProxy creates its stream then).
@@ -381,9 +386,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             record.serverConnections = server.activeConnections.load(ordering: .relaxed)
             record.backendConnections = backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) }
         }
-        record.timeQueue = serverChosenAt == 0 ? -1 : elapsedMilliseconds(from: acceptedAt, to: serverChosenAt)
-        record.timeConnect = connectedAt == 0 ? -1 : elapsedMilliseconds(from: serverChosenAt, to: connectedAt)
-        record.timeTotal = elapsedMilliseconds(from: acceptedAt, to: end)
+        let timers = timings.logTimers(end: end, answeredLocally: false)
+        record.timeQueue = timers.queue
+        record.timeConnect = timers.connect
+        record.timeTotal = timers.total
         record.timeActive = record.timeTotal
         record.bytesToClient = bytesToClient
         record.bytesFromClient = bytesFromClient
