@@ -45,7 +45,7 @@ struct HalogCommand: ParsableCommand {
         options.top = 0
         let scan = LogScanner.scan(selected, options: options)
         if scan.aggregate.lines == 0 && !scan.failures.isEmpty {
-            throw RuntimeFailure(description: scan.failures.joined(separator: "\nlblog: "))
+            throw nothingRead(scan.failures)
         }
         let a = scan.aggregate
         let text: String

@@ -23,9 +23,9 @@ enum InputSelection {
             }
         }
         if inputs.isEmpty {
-            throw RuntimeFailure(description: problems.isEmpty ? "nothing to read" : problems.joined(separator: "\nlblog: "))
+            throw problems.isEmpty ? RuntimeFailure(description: "nothing to read") : nothingRead(problems)
         }
-        if !quiet { for p in problems { writeStandardError("lblog: warning: \(p)\n") } }
+        if !quiet { for p in problems { writeWarning(p) } }
         return LogInputResolver.orderByTime(inputs)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBReport
 
 /// `lblog`: reads lb and HAProxy logs and reports on them.
 @main
@@ -63,6 +64,17 @@ struct UsageFailure: Error, CustomStringConvertible {
 
 func writeStandardError(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// `lblog: warning: TEXT` on stderr. TEXT may quote a log line or name a file, so its control bytes are
+/// written as visible escapes.
+func writeWarning(_ text: String) {
+    writeStandardError("lblog: warning: \(TerminalSafe.escape(text))\n")
+}
+
+/// The failures that made a command read nothing, one per line, as an exit-status-1 error.
+func nothingRead(_ failures: [String]) -> RuntimeFailure {
+    RuntimeFailure(description: failures.map(TerminalSafe.escape).joined(separator: "\nlblog: "))
 }
 
 /// A child inherits its parent's blocked signals; a parent that blocks SIGTERM (a thread pool that

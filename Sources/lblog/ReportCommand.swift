@@ -144,9 +144,9 @@ struct ReportCommand: ParsableCommand {
         let scan = LogScanner.scan(selected, options: options, workers: workers, progress: counter)
         bar?.stop()
         if scan.aggregate.lines == 0 && !scan.failures.isEmpty {
-            throw RuntimeFailure(description: scan.failures.joined(separator: "\nlblog: "))
+            throw nothingRead(scan.failures)
         }
-        if !quiet { for failure in scan.failures { writeStandardError("lblog: warning: \(failure)\n") } }
+        if !quiet { for failure in scan.failures { writeWarning(failure) } }
         let report = Report(scan, options: options)
         let useColor = !noColor && output == nil && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let text: String

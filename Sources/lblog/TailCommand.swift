@@ -113,11 +113,11 @@ struct FollowWarnings {
     init(quiet: Bool) { self.quiet = quiet }
 
     func warn(_ text: String) {
-        if !quiet { writeStandardError("lblog: warning: \(text)\n") }
+        if !quiet { writeWarning(text) }
     }
 
     func unparsed(_ line: LogTail.Line, _ reason: LineError) {
-        warn("\(line.path): unparsable line (\(reason.rawValue)): \(line.text.string)")
+        warn("\(line.path): unparsable line (\(reason.rawValue)): \(TerminalSafe.escape(bytes: line.text.buffer))")
     }
 
     mutating func failures(_ failures: [String]) {

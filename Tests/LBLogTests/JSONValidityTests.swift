@@ -36,6 +36,15 @@ import Testing
         #expect(value == decoded)
     }
 
+    /// DEL and C1 controls are escaped too: a terminal showing the line raw would obey them.
+    @Test func delAndC1ControlsAreEscapedWithTheSameMeaning() throws {
+        var output: [UInt8] = []
+        output.appendJSONString(Array("a\u{7F}\u{9B}2K\u{85}\u{A0}é".utf8))
+        #expect(String(decoding: output, as: UTF8.self) == #""a\u007F\u009B2K\u0085"# + "\u{A0}é\"")
+        let value = try JSONSerialization.jsonObject(with: Data(output), options: .fragmentsAllowed) as? String
+        #expect(value == "a\u{7F}\u{9B}2K\u{85}\u{A0}é")
+    }
+
     @Test func recordFormatIsTypedAndValid() throws {
         var record = sampleRecord(port: 54800, time: (2, 40, 29, 39), headers: ["bin\u{1}\u{FFFD}", ""])
         record.status = -1

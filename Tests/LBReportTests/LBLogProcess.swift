@@ -55,6 +55,18 @@ final class LBLogProcess: @unchecked Sendable {
         return String(decoding: stderrBytes, as: UTF8.self)
     }
 
+    var outputBytes: [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(stdoutBytes)
+    }
+
+    var errorBytes: [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(stderrBytes)
+    }
+
     var outputLines: [String] { output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
 
     var isRunning: Bool { process.isRunning }

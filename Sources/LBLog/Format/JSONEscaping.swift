@@ -1,7 +1,8 @@
 /// JSON string escaping that yields valid JSON for *any* input bytes: well-formed UTF-8 passes through,
-/// `"` `\` and control characters are escaped, and every byte that is not part of a well-formed UTF-8
-/// sequence is written as `\u00XX` (its value as a code point), so a header full of binary garbage still
-/// produces a line every JSON parser accepts.
+/// `"` `\` and control characters (C0, DEL and C1, which a terminal showing the line would obey) are
+/// escaped, and every byte that is not part of a well-formed UTF-8 sequence is written as `\u00XX` (its
+/// value as a code point), so a header full of binary garbage still produces a line every JSON parser
+/// accepts.
 extension Array where Element == UInt8 {
     mutating func appendJSONString<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8, Bytes.Index == Int {
         append(0x22)
@@ -33,8 +34,16 @@ extension Array where Element == UInt8 {
             }
             if byte >= 0x80 {
                 let length = validUTF8SequenceLength(bytes, at: index)
-                if length > 0 {
+                if length > 0 && !(byte == 0xC2 && bytes[index + 1] < 0xA0) {
                     index += length
+                    continue
+                }
+                if length == 2 {
+                    // A C1 control, U+0080-U+009F: its second byte is its code point.
+                    if runStart < index { append(contentsOf: bytes[runStart..<index]) }
+                    appendUnicodeEscape(bytes[index + 1])
+                    index += 2
+                    runStart = index
                     continue
                 }
             }
@@ -63,7 +72,8 @@ extension Array where Element == UInt8 {
 
 /// Length of the well-formed UTF-8 sequence starting at `index` (2...4), or 0 when the bytes there are
 /// not one (stray continuation, overlong form, surrogate, beyond U+10FFFF, truncated).
-func validUTF8SequenceLength<Bytes: Collection>(_ bytes: Bytes, at index: Int) -> Int
+@inlinable
+public func validUTF8SequenceLength<Bytes: Collection>(_ bytes: Bytes, at index: Int) -> Int
 where Bytes.Element == UInt8, Bytes.Index == Int {
     let lead = bytes[index]
     let remaining = bytes.endIndex - index

@@ -9,7 +9,8 @@ public enum TailFormat: String, Sendable, CaseIterable {
 ///
 /// Text: `2026-11-25 02:40:29.039 fe_main be_app/web1 200 Ta=3ms --NI GET /index.html` (date as logged,
 /// frontend, backend/server, status, Ta, termination state, method and path without the query). A TCP
-/// session shows `tcp` for the status, `Tt=` for its time and no request.
+/// session shows `tcp` for the status, `Tt=` for its time and no request. The fields taken from the
+/// line are written `TerminalSafe`, so a crafted log cannot drive the terminal `tail` prints to.
 public struct TailPrinter: Sendable {
     public var format: TailFormat
     public var filters: [FilterClause]
@@ -39,7 +40,7 @@ public struct TailPrinter: Sendable {
 
     static func text(_ e: LogEntry, into output: inout [UInt8]) {
         func add(_ text: String) { output.append(contentsOf: text.utf8) }
-        func add(_ slice: ByteSlice) { output.append(contentsOf: slice.buffer) }
+        func add(_ slice: ByteSlice) { TerminalSafe.append(slice.buffer, to: &output) }
         add(e.dateMilliseconds >= 0 ? LogDate.format(milliseconds: e.dateMilliseconds) : "-")
         output.append(0x20)
         add(e.frontend)
@@ -49,12 +50,12 @@ public struct TailPrinter: Sendable {
         add(e.server)
         if e.kind == .tcp {
             add(" tcp Tt=\(e.timeActive)ms ")
-            add(e.terminationString)
+            add(TerminalSafe.escape(e.terminationString))
             return
         }
         add(e.status >= 0 ? " \(e.status)" : " -")
         add(" Ta=\(e.timeIsPartial ? "+" : "")\(e.timeActive)ms ")
-        add(e.terminationString)
+        add(TerminalSafe.escape(e.terminationString))
         output.append(0x20)
         if e.isBadRequest {
             add("<BADREQ>")

@@ -3,7 +3,9 @@ import LBLog
 
 /// halog's outputs computed from an aggregate, byte for byte in halog's layout, for the outputs where
 /// both tools count the same thing: `-st`, `-tc`, `-srv` and `-pct`. They let users check lblog against
-/// the tool they know, and the interop test compare the two exactly.
+/// the tool they know, and the interop test compare the two exactly. Names and termination characters
+/// are written `TerminalSafe` (halog copies them raw; HAProxy never logs a control byte raw, so the two
+/// differ only on a crafted log).
 public enum HalogCompat {
     /// `-st`: `status count`, ascending by status as an unsigned 32-bit key (halog's tree order, so a
     /// status of -1 comes last).
@@ -20,7 +22,7 @@ public enum HalogCompat {
         for key in 0..<65536 where a.terminationCounts[key] > 0 {
             let c1 = Character(Unicode.Scalar(UInt8(key >> 8)))
             let c2 = Character(Unicode.Scalar(UInt8(key & 0xFF)))
-            out += "\(c1)\(c2) \(a.terminationCounts[key])\n"
+            out += "\(TerminalSafe.escape("\(c1)\(c2)")) \(a.terminationCounts[key])\n"
         }
         return out
     }
@@ -36,7 +38,7 @@ public enum HalogCompat {
             let pct = Double(s.completeLines) * 100.0 / Double(total == 0 ? 1 : total)
             let avgConnect = s.connectSum / max(1, s.connectCount)
             let avgResponse = s.responseSum / max(1, s.responseCount)
-            out += "\(names[id]) \(classes[1]) \(classes[2]) \(classes[3]) \(classes[4]) \(classes[5]) \(classes[0]) "
+            out += "\(TerminalSafe.escape(names[id])) \(classes[1]) \(classes[2]) \(classes[3]) \(classes[4]) \(classes[5]) \(classes[0]) "
             out += "\(total) \(s.completeLines) \(String(format: "%.1f", pct)) \(avgConnect) \(avgResponse)\n"
         }
         return out

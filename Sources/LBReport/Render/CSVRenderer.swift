@@ -1,6 +1,8 @@
 /// `--format csv`: one row per group and timer — the overall latency, then frontends, backends,
 /// servers and `--by` groups — with counts, error figures and the percentiles. Fields are quoted only
-/// when needed (RFC 4180).
+/// when needed (RFC 4180), after their control bytes are written as visible escapes (`TerminalSafe`):
+/// a CSV is as often looked at in a terminal as loaded in a spreadsheet, and a name from the log then
+/// never holds a line break either.
 public enum CSVRenderer {
     public static func render(_ r: Report) -> String {
         let labels = r.latency.percentiles.map(Fmt.pctLabel)
@@ -24,6 +26,7 @@ public enum CSVRenderer {
     }
 
     static func quote(_ field: String) -> String {
+        let field = TerminalSafe.escape(field)
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.substituting("\"", with: "\"\"") + "\""
     }

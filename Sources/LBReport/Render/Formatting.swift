@@ -39,8 +39,10 @@ enum Fmt {
         return String(values.map { sparks[min(7, Int(($0 / top) * 7.999))] })
     }
 
-    /// Left-aligned first column, right-aligned others.
+    /// Left-aligned first column, right-aligned others. Cells are made `TerminalSafe` here, before
+    /// their widths are measured, since many hold names and URLs from the log.
     static func table(_ header: [String], _ rows: [[String]], indent: String = "  ", leftAlignLast: Bool = false) -> String {
+        let rows = rows.map { $0.map(TerminalSafe.escape) }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {

@@ -1,8 +1,11 @@
-/// `--format markdown`: the text report's sections as GitHub-flavoured Markdown tables.
+/// `--format markdown`: the text report's sections as GitHub-flavoured Markdown tables. Every string
+/// from a log or a file name goes through `escape`: a `|` cannot end its table cell, a backtick its code
+/// span, and control bytes are written as visible escapes (`TerminalSafe`), since Markdown is read as
+/// plain text on a terminal as often as it is rendered.
 public enum MarkdownRenderer {
     public static func render(_ r: Report) -> String {
         var o = "# lblog report\n\n"
-        o += "- **Inputs:** \(r.inputs.map { "`\($0.path)`" }.joined(separator: ", "))\n"
+        o += "- **Inputs:** \(r.inputs.map { "`\(escape($0.path))`" }.joined(separator: ", "))\n"
         o += "- **Lines:** \(Fmt.int(r.lines.total)) (\(Fmt.int(r.lines.records)) records, \(Fmt.int(r.lines.events)) syslog events, \(Fmt.int(r.lines.invalid)) unparsable)\n"
         if let t = r.timeRange {
             o += "- **Time range:** \(t.first) → \(t.last); \(Fmt.rate(t.rate)) requests/s\n"
@@ -14,11 +17,11 @@ public enum MarkdownRenderer {
         for w in r.warnings { o += "- **Warning:** \(escape(w))\n" }
         if !r.invalid.samples.isEmpty {
             o += "\n## Unparsable lines (\(Fmt.int(r.invalid.count)))\n\n"
-            for s in r.invalid.samples { o += "- `\(s.file):\(s.line)`: \(s.reason)\n" }
+            for s in r.invalid.samples { o += "- `\(escape(s.file)):\(s.line)`: \(escape(s.reason))\n" }
         }
         o += "\n## Status\n\n" + table(["code", "count"], r.status.codes.map { [String($0.code), Fmt.int($0.count)] })
         o += "\n## Termination states\n\n" + table(["state", "count", "errors", "meaning"], r.errors.termination.map {
-            ["`\($0.state)`", Fmt.int($0.count), Fmt.int($0.errors), $0.meaning]
+            ["`\(escape($0.state))`", Fmt.int($0.count), Fmt.int($0.errors), escape($0.meaning)]
         })
         let labels = r.latency.percentiles.map(Fmt.pctLabel)
         o += "\n## Latency (ms, nearest rank)\n\n"
@@ -46,7 +49,9 @@ public enum MarkdownRenderer {
         return o
     }
 
-    static func escape(_ s: String) -> String { s.substituting("|", with: "\\|").substituting("`", with: "'") }
+    static func escape(_ s: String) -> String {
+        TerminalSafe.escape(s).substituting("|", with: "\\|").substituting("`", with: "'")
+    }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         var o = "| " + header.joined(separator: " | ") + " |\n"

@@ -1,5 +1,7 @@
 /// The default human report: sections separated by headings, tables aligned, sparklines for the timeline.
-/// Colours (ANSI) only when asked (the CLI asks when stdout is a terminal).
+/// Colours (ANSI) only when asked (the CLI asks when stdout is a terminal). Every string that comes
+/// from a log or a file name goes through `TerminalSafe` (table cells in `Fmt.table`, the rest here),
+/// so the only control bytes in the output are the layout's newlines and these colours.
 public struct TextRenderer {
     public var color: Bool
 
@@ -11,7 +13,7 @@ public struct TextRenderer {
     public func render(_ r: Report) -> String {
         var o = ""
         o += heading("== Summary")
-        o += "  inputs        \(r.inputs.map(\.path).joined(separator: ", "))\n"
+        o += "  inputs        \(r.inputs.map { TerminalSafe.escape($0.path) }.joined(separator: ", "))\n"
         o += "  lines         \(Fmt.int(r.lines.total)) (\(Fmt.int(r.lines.records)) records: \(Fmt.int(r.lines.http)) HTTP, \(Fmt.int(r.lines.tcp)) TCP; \(Fmt.int(r.lines.events)) syslog events; \(Fmt.int(r.lines.blank)) blank; \(Fmt.int(r.lines.invalid)) unparsable"
         if r.lines.filteredOut > 0 { o += "; \(Fmt.int(r.lines.filteredOut)) filtered out" }
         o += ")\n"
@@ -25,10 +27,12 @@ public struct TextRenderer {
             let verdict = slo.met ? "met" : red("MISSED")
             o += "  SLO           \(Fmt.percent(slo.compliance, digits: 3)) of \(Fmt.int(slo.total)) HTTP requests within \(slo.thresholdMs) ms (target \(slo.target)%): \(verdict), error budget \(Fmt.percent(slo.budgetBurned, digits: 1)) burned\n"
         }
-        for w in r.warnings { o += "  warning       \(w)\n" }
+        for w in r.warnings { o += "  warning       \(TerminalSafe.escape(w))\n" }
         if r.invalid.count > 0 {
             o += "\n" + heading("== Unparsable lines: \(Fmt.int(r.invalid.count))")
-            for s in r.invalid.samples { o += "  \(s.file):\(s.line): \(s.reason)\n    \(s.text)\n" }
+            for s in r.invalid.samples {
+                o += "  \(TerminalSafe.escape(s.file)):\(s.line): \(s.reason)\n    \(TerminalSafe.escape(s.text))\n"
+            }
             if r.invalid.count > r.invalid.samples.count { o += "  (\(r.invalid.count - r.invalid.samples.count) more not shown)\n" }
         }
         o += "\n" + heading("== Status")
@@ -50,19 +54,19 @@ public struct TextRenderer {
             o += groupTable(rows, labels: labels, timers: r.latency.overall.map(\.timer))
         }
         if let g = r.groups {
-            o += "\n" + heading("== By \(g.by.joined(separator: ", "))")
+            o += "\n" + heading("== By \(g.by.map(TerminalSafe.escape).joined(separator: ", "))")
             o += groupTable(g.rows, labels: labels, timers: r.latency.overall.map(\.timer))
         }
         o += "\n" + heading("== Top URLs (\(Fmt.int(r.urls.distinct)) distinct)")
         for (title, rows) in [("by requests", r.urls.byCount), ("by total time", r.urls.byTotalTime), ("by p99", r.urls.byP99), ("by errors", r.urls.byErrors)] where !rows.isEmpty {
             o += "  \(title)\n"
             o += Fmt.table(["url", "requests", "errors", "total ms", "mean", "p99"], rows.map {
-                [Self.clip($0.url, 60), Fmt.int($0.requests), Fmt.int($0.errors), Fmt.int($0.totalTime), String(format: "%.1f", $0.mean), Fmt.ms($0.p99)]
+                [Self.clip(TerminalSafe.escape($0.url), 60), Fmt.int($0.requests), Fmt.int($0.errors), Fmt.int($0.totalTime), String(format: "%.1f", $0.mean), Fmt.ms($0.p99)]
             }, indent: "    ")
         }
         if !r.slowest.isEmpty {
             o += "\n" + heading("== Slowest requests")
-            for s in r.slowest { o += "  \(Fmt.int(s.ta)) ms  \(Self.clip(s.line, 220))\n" }
+            for s in r.slowest { o += "  \(Fmt.int(s.ta)) ms  \(Self.clip(TerminalSafe.escape(s.line), 220))\n" }
         }
         if !r.timeline.slots.isEmpty {
             o += "\n" + heading("== Timeline (every \(r.timeline.interval))")
