@@ -1,4 +1,5 @@
 import Testing
+@testable import LBProxy
 
 /// Malformed or dangerous requests and responses, each refused as documented in the README:
 /// requests with 400 (408 when too slow), responses with 502.
@@ -114,6 +115,8 @@ import Testing
         ("not HTTP at all", "SSH-2.0-OpenSSH\r\n\r\n"),
         ("headers over tune.bufsize", "HTTP/1.1 200 OK\r\nX-Big: \(String(repeating: "b", count: 17000))\r\nContent-Length: 0\r\n\r\n"),
         ("closed before headers", ""),
+        ("bare LF after a chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n"),
+        ("bare LF after chunk data", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\n0\r\n\r\n"),
     ]
 
     @Test func malformedResponsesGet502() async throws {
@@ -126,5 +129,102 @@ import Testing
             await lb.stop()
             await backend.stop()
         }
+    }
+
+    /// A request target with bytes of 0x80 and above is malformed (haproxy: 400): refused before any
+    /// server sees it, logged `PR`, counted as a request error. Percent-encoded, the same path passes.
+    @Test func targetWithBytesAbove0x7FGets400() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        let targets: [[UInt8]] = [Array("/caf\u{E9}".utf8), Array("/a?q=\u{20AC}".utf8), Array("/caf".utf8) + [0xE9], Array("/".utf8) + [0x80]]
+        for target in targets {
+            let client = try RawClient(port: port)
+            try client.send(Array("GET ".utf8) + target + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let response = try client.readResponse()
+            #expect(response.status == 400, "\(target)")
+            #expect(response.header("connection") == "close")
+        }
+        #expect(backend.requests.isEmpty)
+        let records = await log.waitFor(targets.count)
+        #expect(records.map(\.status) == Array(repeating: 400, count: targets.count))
+        #expect(records.allSatisfy { $0.terminationState.hasPrefix("PR") }, "\(records.map(\.terminationState))")
+        #expect(lb.balancer.runtime.frontends[0].requestErrors.load(ordering: .relaxed) == targets.count)
+        #expect(try fetch(port: port, "GET /caf%C3%A9 HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+        #expect(backend.requests.map(\.path) == ["/caf%C3%A9"])
+        await lb.stop()
+        await backend.stop()
+    }
+
+    /// A head whose first bytes cannot begin a request line is refused as they arrive, with no line end
+    /// and long before `timeout http-request` (30 s here; the client gives up reading after 5 s).
+    @Test func garbageBeforeAnyLineEndGets400AtOnce() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, httpRequestTimeout: "30s"))
+        let heads: [(String, [UInt8])] = [
+            ("binary", [0x00, 0xFF, 0x13, 0x37, 0x00, 0x01]),
+            ("TLS ClientHello", [0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x03, 0x03]),
+            ("control byte in the target", Array("GET /a\u{1}".utf8)),
+            ("not an HTTP version", Array("GET / XTTP".utf8)),
+        ]
+        for (name, head) in heads {
+            let client = try RawClient(port: port, timeoutMilliseconds: 5000)
+            let started = ContinuousClock.now
+            try client.send(head)
+            let response = try client.readResponse()
+            #expect(response.status == 400, "\(name)")
+            #expect(ContinuousClock.now - started < .seconds(5), "\(name)")
+        }
+        #expect(backend.requests.isEmpty)
+        await lb.stop()
+        await backend.stop()
+    }
+
+    /// Chunk framing lines must end in CRLF: lb forwards the framing as it came, and a server that does
+    /// not take a bare LF as a line end would see the body end elsewhere (request smuggling).
+    @Test func bareLFInRequestChunkFramingGets400() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port))
+        let head = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for body in ["5\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5\r\nhello\r\n0\n\r\n", "5\r\nhello\r\n0\r\n\n"] {
+            let response = try fetch(port: port, head + body)
+            #expect(response.status == 400, "\(body.debugDescription)")
+            #expect(response.header("connection") == "close")
+        }
+        #expect(lb.balancer.runtime.frontends[0].requestErrors.load(ordering: .relaxed) == 4)
+        let fine = try fetch(port: port, head + "5\r\nhello\r\n0\r\n\r\n")
+        #expect(fine.status == 200)
+        #expect(backend.requests.last?.body == Array("hello".utf8))
+        await lb.stop()
+        await backend.stop()
+    }
+
+    /// Basic credentials are base64 decoded strictly: a valid value with extra padding, or without its
+    /// padding, is not the user's credentials (401), as with haproxy.
+    @Test func basicAuthNeedsExactBase64() async throws {
+        let port = freePort()
+        let lb = try await LBHarness.start("""
+            defaults
+                mode http
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            listen stats
+                bind 127.0.0.1:\(port)
+                stats enable
+                stats uri /stats
+                stats auth admin:admin
+            """)
+        func status(_ credentials: String) throws -> Int {
+            try fetch(port: port, "GET /stats HTTP/1.1\r\nHost: x\r\nAuthorization: Basic \(credentials)\r\n\r\n").status
+        }
+        #expect(try status("YWRtaW46YWRtaW4=") == 200)
+        for bad in ["YWRtaW46YWRtaW4=====", "YWRtaW46YWRtaW4==", "YWRtaW46YWRtaW4", "YWRtaW46YWRtaW4=QUJD", "YWRtaW46YWRtaW5=", "YWRtaW46YWRtaW4=!"] {
+            #expect(try status(bad) == 401, "\(bad)")
+        }
+        await lb.stop()
     }
 }

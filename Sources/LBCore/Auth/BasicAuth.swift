@@ -32,21 +32,26 @@ public enum BasicAuth {
         return difference == 0
     }
 
+    /// Strict base64 (RFC 4648 §4), as haproxy's `base64dec` reads credentials: the standard alphabet
+    /// only (no `-` `_`, no spaces), a length that is a multiple of 4, no `=` beyond the one or two a
+    /// group may end with. Stricter than haproxy in two ways RFC 4648 allows: `=` only at the very end
+    /// (haproxy takes `QQ==QUJD`), and the unused low bits of the last character zero (§3.5), so each
+    /// value has exactly one spelling. Anything else is nil: credentials that cannot match.
     public static func decodeBase64(_ text: Substring) -> [UInt8]? {
+        let count = text.utf8.count
+        guard count > 0, count % 4 == 0 else { return nil }
         var output: [UInt8] = []
+        output.reserveCapacity(count / 4 * 3)
         var accumulator: UInt32 = 0
         var bits = 0
-        for byte in text.utf8 {
-            let value: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - 65)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - 97 + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - 48 + 52)
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
-            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
-            case UInt8(ascii: "="): continue
-            default: return nil
+        var padding = 0
+        for (index, byte) in text.utf8.enumerated() {
+            if byte == UInt8(ascii: "=") {
+                guard index >= count - 2 else { return nil }
+                padding += 1
+                continue
             }
+            guard padding == 0, let value = sextet(byte) else { return nil }
             accumulator = accumulator << 6 | value
             bits += 6
             if bits >= 8 {
@@ -54,7 +59,20 @@ public enum BasicAuth {
                 output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
             }
         }
+        guard accumulator & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
         return output
+    }
+
+    @inline(__always)
+    private static func sextet(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(byte - 65)
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(byte - 97 + 26)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - 48 + 52)
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
     }
 }
 

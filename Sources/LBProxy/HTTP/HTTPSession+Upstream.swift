@@ -349,8 +349,9 @@ extension HTTPSession {
                 consumed = try current.responseBody.advance(over: buffer)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
-                if let pendingHead { writeToClient(pendingHead) }
-                abortBoth(.by(.proxy, .data))
+                // Bad framing that came with the head: the head has not left, so the client can still be
+                // told (502). Once it has, cutting the connection is all that is left.
+                if pendingHead != nil { respondError(502, .by(.proxy, .data)) } else { abortBoth(.by(.proxy, .data)) }
                 return
             }
             if consumed > 0 {

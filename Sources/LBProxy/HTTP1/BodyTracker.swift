@@ -3,6 +3,13 @@ import NIOCore
 /// Follows a message body as it streams through, without copying it, to know where the message ends:
 /// counts down a Content-Length, or walks the chunked framing (sizes, data, trailers). The bytes are
 /// forwarded unchanged; only their count matters.
+///
+/// Every line of the chunked framing (size line, the end of each chunk's data, trailer lines, the last
+/// empty line) must end in CRLF: a bare LF is refused (400 for a request, 502 for a response whose head
+/// has not left yet), where haproxy would re-frame it with CRLF. lb forwards the framing as it came, and
+/// a server that does not take a bare LF as a line end (it reads the LF as part of a chunk extension, or
+/// the data as one byte longer) ends the body somewhere else than lb did: what lb took for the next
+/// request would then be part of this body to the server, or the other way round (request smuggling).
 struct BodyTracker {
     private enum State: Equatable {
         case remaining(UInt64)
@@ -74,8 +81,6 @@ struct BodyTracker {
                     state = .chunkExtension(value: value, length: 1)
                 } else if digits > 0, byte == 0x0d {
                     state = .chunkSizeLF(value: value)
-                } else if digits > 0, byte == 0x0a {
-                    state = value == 0 ? .trailerLineStart : .chunkData(value)
                 } else {
                     throw HTTPParseError(reason: .badChunk, offset: index)
                 }
@@ -84,8 +89,6 @@ struct BodyTracker {
                 let byte = bytes[index]
                 if byte == 0x0d {
                     state = .chunkSizeLF(value: value)
-                } else if byte == 0x0a {
-                    state = value == 0 ? .trailerLineStart : .chunkData(value)
                 } else if byte < 0x20 && byte != 0x09 || length >= Self.maxLineLength {
                     throw HTTPParseError(reason: .badChunk, offset: index)
                 } else {
@@ -97,14 +100,8 @@ struct BodyTracker {
                 state = value == 0 ? .trailerLineStart : .chunkData(value)
                 index += 1
             case .chunkDataCR:
-                let byte = bytes[index]
-                if byte == 0x0d {
-                    state = .chunkDataLF
-                } else if byte == 0x0a {
-                    state = .chunkSize(value: 0, digits: 0)
-                } else {
-                    throw HTTPParseError(reason: .badChunk, offset: index)
-                }
+                guard bytes[index] == 0x0d else { throw HTTPParseError(reason: .badChunk, offset: index) }
+                state = .chunkDataLF
                 index += 1
             case .chunkDataLF:
                 guard bytes[index] == 0x0a else { throw HTTPParseError(reason: .badChunk, offset: index) }
@@ -115,7 +112,7 @@ struct BodyTracker {
                 if byte == 0x0d {
                     state = .trailerLF(emptyLine: true)
                 } else if byte == 0x0a {
-                    state = .complete
+                    throw HTTPParseError(reason: .badChunk, offset: index)
                 } else {
                     state = .trailerLine(length: 1)
                 }
@@ -124,9 +121,7 @@ struct BodyTracker {
                 let byte = bytes[index]
                 if byte == 0x0d {
                     state = .trailerLF(emptyLine: false)
-                } else if byte == 0x0a {
-                    state = .trailerLineStart
-                } else if length >= Self.maxLineLength {
+                } else if byte == 0x0a || length >= Self.maxLineLength {
                     throw HTTPParseError(reason: .badChunk, offset: index)
                 } else {
                     state = .trailerLine(length: length + 1)

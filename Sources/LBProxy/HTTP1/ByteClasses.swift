@@ -19,11 +19,12 @@ enum ByteClasses {
         return table
     }()
 
-    /// Bytes allowed in a request target: visible ASCII and obs-text, no SP or controls.
+    /// Bytes allowed in a request target: visible ASCII only, no SP, controls or bytes of 0x80 and above
+    /// (RFC 3986 has none; a server that decodes them as UTF-8, Latin-1 or not at all sees a different
+    /// path than the rules that routed it, and haproxy refuses them too).
     static let target: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
         for byte in 0x21...0x7e { table[byte] = true }
-        for byte in 0x80...0xff { table[byte] = true }
         return table
     }()
 }

@@ -21,12 +21,16 @@ struct RequestHeadParser {
     var maxHeadSize: Int
     var maxHeaders: Int
 
-    /// Returns nil while the head is incomplete.
+    /// Returns nil while the head is incomplete; throws as soon as the bytes so far cannot begin a
+    /// valid request (see `RequestLine`).
     func parse(_ buffer: ByteBuffer) throws(HTTPParseError) -> ParsedRequest? {
         let maxHeadSize = self.maxHeadSize, maxHeaders = self.maxHeaders
         let result: Result<ParsedRequest?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
             do throws(HTTPParseError) {
                 guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: true) else {
+                    if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+                        try RequestLine.checkArrived(base, count: bytes.count)
+                    }
                     return .success(nil)
                 }
                 return .success(try Self.build(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), raw))
@@ -38,23 +42,13 @@ struct RequestHeadParser {
     }
 
     private static func build(_ base: UnsafePointer<UInt8>, _ raw: RawHead) throws(HTTPParseError) -> ParsedRequest {
-        // Request line: method SP target SP HTTP/x.y
         let lineStart = raw.startLineStart, lineEnd = raw.startLineStart + raw.startLineLength
-        var cursor = lineStart
-        while cursor < lineEnd, ByteClasses.token[Int(base[cursor])] { cursor += 1 }
-        guard cursor > lineStart, cursor < lineEnd, base[cursor] == 0x20 else {
-            throw HTTPParseError(reason: .badStartLine, offset: cursor)
+        guard let line = try RequestLine.scan(base, from: lineStart, to: lineEnd, complete: true) else {
+            throw HTTPParseError(reason: .badStartLine, offset: lineStart)
         }
-        let method = string(base, lineStart, cursor - lineStart)
-        cursor += 1
-        let targetStart = cursor
-        while cursor < lineEnd, ByteClasses.target[Int(base[cursor])] { cursor += 1 }
-        guard cursor > targetStart, cursor < lineEnd, base[cursor] == 0x20 else {
-            throw HTTPParseError(reason: .badStartLine, offset: cursor)
-        }
-        let uri = string(base, targetStart, cursor - targetStart)
-        cursor += 1
-        let version = try parseVersion(base, cursor, lineEnd - cursor)
+        let method = string(base, lineStart, line.methodEnd - lineStart)
+        let uri = string(base, line.targetStart, line.targetEnd - line.targetStart)
+        let version = try parseVersion(base, line.versionStart, lineEnd - line.versionStart)
 
         var framingHeaders = FramingHeaders()
         var fields: [HTTPHeaderFields.Field] = []
