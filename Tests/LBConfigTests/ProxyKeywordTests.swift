@@ -212,14 +212,16 @@ import Testing
             CaptureDeclaration(kind: .cookie, name: "SESSION", length: 40, location: value.captures[2].location),
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
-            "compression", "http-reuse",
+            "compression",
             "error-log-format", "tcp-request", "errorfile", "fullconn", "description", "timeout tarpit",
         ])
         #expect(value.unappliedDirectives[0].words == ["compression", "algo", "gzip"])
-        // `cookie` and `capture` are applied: parsed, with no "not yet applied" warning.
+        // `cookie`, `capture` and `http-reuse` (line 14) are applied: parsed, with no "not yet applied" warning.
         let cookie = try #require(value.cookie)
         #expect(cookie.name == "SERVERID" && cookie.mode == .insert && cookie.indirect && cookie.nocache)
-        let applied = Set([cookie.location.line] + value.captures.map(\.location.line))
+        #expect(value.httpReuse == .safe)
+        #expect(!result.diagnostics.contains { $0.location.line == 14 })
+        let applied = Set([cookie.location.line, 14] + value.captures.map(\.location.line))
         for line in 9...20 where !applied.contains(line) {
             #expect(result.diagnostics.contains { $0.location.line == line && $0.message.hasSuffix("is parsed but not yet applied by lb") },
                     "line \(line)")

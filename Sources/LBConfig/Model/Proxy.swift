@@ -35,6 +35,8 @@ public struct Proxy: Sendable {
     public var retryOn = RetryConditions()
     /// `option redispatch [interval]`: nil when off; -1 means on the last retry.
     public var redispatchInterval: Int?
+    /// `http-reuse`: which requests may use an idle server connection another request left.
+    public var httpReuse = HTTPReuseMode.safe
     public var healthCheck: HealthCheckSettings = HealthCheckSettings()
     /// `cookie ...`: persistence by cookie (nil when not configured).
     public var cookie: CookieSettings?
@@ -241,6 +243,21 @@ public enum BalanceAlgorithm: Sendable, Hashable {
     case header(name: String, useDomainOnly: Bool)
     case random(draws: Int)
     case other(keyword: String, arguments: [String])
+}
+
+/// `http-reuse`: which requests may be sent over an idle server connection that an earlier request,
+/// possibly another client's, left open.
+public enum HTTPReuseMode: String, Sendable, Hashable, CaseIterable {
+    /// Never shared: a server connection serves only the client connection that opened it.
+    case never
+    /// A client connection's first request gets a connection of its own (the client may not retry
+    /// it if the server closes an idle connection under it); later requests may use any idle one.
+    case safe
+    /// A first request may use an idle connection that already carried several requests (the server
+    /// keeps connections alive); later requests any idle one.
+    case aggressive
+    /// Any request may use any idle connection.
+    case always
 }
 
 /// `option httpchk` / `http-check` settings of a backend.

@@ -20,6 +20,10 @@ public struct ServerDeclaration: Sendable, Hashable {
     public var checkPort: Int?
     public var checkAddress: String?
     public var cookie: String?
+    /// `pool-max-conn`: the most idle connections kept for reuse (-1, the default: no limit).
+    public var poolMaxConnections: Int = -1
+    /// `pool-purge-delay` in milliseconds (default 5 s).
+    public var poolPurgeDelay: Int = 5000
     /// Options written on the line that no field above captures, kept for later features.
     public var otherOptions: [String] = []
     public var location: SourceLocation

@@ -90,6 +90,15 @@ enum ProxySectionParser {
             if let settings = CookieParser.parse(directive, context: &context) { builder.proxy.cookie = settings }
         case "retries":
             if let value = context.integer(directive, 1, keyword, in: 0...Int(Int32.max)) { builder.proxy.retries = value }
+        case "http-reuse":
+            guard let word = context.argument(directive, 1, keyword, "never, safe, aggressive or always") else { return }
+            guard let mode = HTTPReuseMode(rawValue: word) else {
+                context.error("unknown 'http-reuse' mode '\(word)'", at: directive.location(of: 1),
+                              hint: "use never, safe, aggressive or always")
+                return
+            }
+            context.noExtraArguments(directive, after: 2, keyword)
+            builder.proxy.httpReuse = mode
         case "retry-on":
             parseRetryOn(directive, into: &builder, context: &context)
         case "stick-table":

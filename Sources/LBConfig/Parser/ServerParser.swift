@@ -41,6 +41,12 @@ enum ServerParser {
             case "maxconn":
                 guard let value = context.integer(directive, index, "maxconn", in: 0...Int(Int32.max)) else { valid = false; index += 1; continue }
                 server.maxConnections = value
+            case "pool-max-conn":
+                guard let value = context.integer(directive, index, "pool-max-conn", in: -1...Int(Int32.max)) else { valid = false; index += 1; continue }
+                server.poolMaxConnections = value
+            case "pool-purge-delay":
+                guard let value = context.duration(directive, index, option) else { valid = false; index += 1; continue }
+                server.poolPurgeDelay = value
             case "maxqueue":
                 guard let value = context.integer(directive, index, "maxqueue", in: 0...Int(Int32.max)) else { valid = false; index += 1; continue }
                 server.maxQueue = value

@@ -16,7 +16,6 @@ enum UnappliedKeywords {
         "tcp-request": .proxies,
         "tcp-response": [.backend, .listen],
         "http-after-response": .proxies,
-        "http-reuse": .backSide,
         "fullconn": .backSide,
         "description": .proxies,
         "id": .proxies,

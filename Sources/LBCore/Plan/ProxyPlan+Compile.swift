@@ -126,6 +126,7 @@ extension ProxyPlan {
         plan.checkExpectation = expectation
         plan.responseRules = responseRules
         plan.retryOn = proxy.retryOn
+        plan.reuse = proxy.httpReuse
         plan.cookie = proxy.cookie
         plan.persist = proxy.options["persist"] ?? false
         plan.hashType = HashType(words: proxy.hashType)

@@ -89,6 +89,8 @@ public struct BackendPlan: Sendable {
     public var responseRules = ResponseRules()
     /// `retry-on`: which failures use up a retry.
     public var retryOn = RetryConditions()
+    /// `http-reuse`: which requests may use an idle server connection.
+    public var reuse = HTTPReuseMode.safe
     /// The `stick-table` this backend declares (other backends may use it with `table NAME`).
     public var stickTable: StickTableDeclaration?
     /// `stick` rules in order.
@@ -136,6 +138,10 @@ public struct ServerPlan: Sendable, Hashable {
     public var checkAddress: String?
     /// The server's persistence cookie value (`cookie VALUE` on the server line).
     public var cookie: String?
+    /// `pool-max-conn`: the most idle connections kept for reuse, over every thread (nil: no limit).
+    public var poolMaxIdle: Int?
+    /// `pool-purge-delay` in milliseconds: how often idle connections beyond recent need are trimmed.
+    public var poolPurgeDelay = 5000
 
     public init(declaration: ServerDeclaration, index: Int) {
         name = declaration.name
@@ -156,5 +162,7 @@ public struct ServerPlan: Sendable, Hashable {
         checkPort = declaration.checkPort
         checkAddress = declaration.checkAddress
         cookie = declaration.cookie
+        poolMaxIdle = declaration.poolMaxConnections < 0 ? nil : declaration.poolMaxConnections
+        poolPurgeDelay = declaration.poolPurgeDelay
     }
 }

@@ -35,11 +35,34 @@ extension HTTPSession {
         if timings.serverChosen == 0 { timings.serverChosen = monotonicNow() }
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
         current.attempt += 1
-        if current.mode == .keepAlive, let pooled = loop.pool.take(backend: backend.index, server: serverIndex) {
-            attach(pooled, reused: true)
+        if current.mode == .keepAlive, let idle = reusableConnection(backend, serverIndex) {
+            attach(idle, reused: true)
             return
         }
         connect(to: server, serverIndex: serverIndex)
+    }
+
+    /// An idle connection this request may use, as `http-reuse` allows: with `never` only the one this
+    /// client connection left; with `safe` none for its first request (a client need not retry a first
+    /// request that fails because the server closed an idle connection under it); with `aggressive`,
+    /// for the first request, only a connection that already carried several requests; otherwise any.
+    private func reusableConnection(_ backend: BackendRuntime, _ serverIndex: Int) -> UpstreamConnection? {
+        switch backend.plan.reuse {
+        case .never:
+            guard let own = ownIdleUpstream else { return nil }
+            ownIdleUpstream = nil
+            guard own.backendIndex == backend.index, own.serverIndex == serverIndex, own.isActive else {
+                own.close()
+                return nil
+            }
+            return own
+        case .safe:
+            return requestsServed == 0 ? nil : loop.pool.take(backend: backend.index, server: serverIndex)
+        case .aggressive:
+            return loop.pool.take(backend: backend.index, server: serverIndex, provenOnly: requestsServed == 0)
+        case .always:
+            return loop.pool.take(backend: backend.index, server: serverIndex)
+        }
     }
 
     /// No server can take the request now: queue it when some server is merely full (`maxconn`), else 503.
@@ -387,7 +410,11 @@ extension HTTPSession {
             if current.reuseServer && current.requestBody.isComplete && !current.serverOverran && connection.isActive && !loop.stopping {
                 connection.owner = nil
                 connection.requestsServed += 1
-                loop.pool.park(connection)
+                if current.backend.plan.reuse == .never {
+                    ownIdleUpstream = connection
+                } else {
+                    loop.pool.park(connection)
+                }
             } else {
                 connection.close()
             }

@@ -40,6 +40,9 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     var inbound: ByteBuffer?
     var exchange: HTTPExchange?
     var upstream: UpstreamConnection?
+    /// With `http-reuse never`: the server connection this client connection's last request used,
+    /// kept for its next request and shared with no one.
+    var ownIdleUpstream: UpstreamConnection?
     var requestsServed = 0
     var clientInputClosed = false
     var clientReadPending = false
@@ -153,6 +156,8 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         releaseServerSlot()
         upstream?.close()
         upstream = nil
+        ownIdleUpstream?.close()
+        ownIdleUpstream = nil
         exchange = nil
         phase = .closing
         loop.sessions[ObjectIdentifier(self)] = nil

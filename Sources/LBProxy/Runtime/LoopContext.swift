@@ -16,7 +16,7 @@ final class LoopContext {
     init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects) {
         self.eventLoop = eventLoop
         self.live = live
-        self.pool = UpstreamPool(serverCounts: backends.map(\.servers.count))
+        self.pool = UpstreamPool(backends: backends, now: monotonicNow())
     }
 
     /// Opens a new connection to a server; `completion` runs on this loop.
@@ -24,7 +24,8 @@ final class LoopContext {
         to address: SocketAddress, backend: Int, server: Int, timeout: TimeAmount,
         completion: @escaping (Result<UpstreamConnection, Error>) -> Void
     ) {
-        let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, live: live)
+        pool.countAttempt(backend: backend, server: server)
+        let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, pool: pool, live: live)
         let bound = NIOLoopBound(connection, eventLoop: eventLoop)
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -43,10 +44,21 @@ final class LoopContext {
             .assumeIsolated()
             .whenComplete { result in
                 switch result {
-                case .success: completion(.success(bound.value))
+                case .success:
+                    self.pool.opened(bound.value)
+                    completion(.success(bound.value))
                 case .failure(let error): completion(.failure(error))
                 }
             }
+    }
+
+    /// Trims idle server connections every `pool-purge-delay`, for the life of the loop.
+    func startPurging() {
+        let interval = TimeAmount.milliseconds(Int64(pool.purgeInterval))
+        let pool = NIOLoopBound(self.pool, eventLoop: eventLoop)
+        eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            pool.value.purge(now: monotonicNow())
+        }
     }
 
     /// The facts of the sessions `show sess` lists on this loop.

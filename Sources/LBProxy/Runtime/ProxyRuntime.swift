@@ -62,6 +62,9 @@ final class ProxyRuntime: Sendable {
                 LoopContext(eventLoop: loop, backends: backends, live: live), eventLoop: loop)
         }
         self.loopContexts = contexts
+        for box in contexts.values {
+            box.eventLoop.execute { box.value.startPurging() }
+        }
         self.rates = RateBook(frontends: plan.frontends.count, servers: backends.map(\.servers.count))
         if let loop = loops.first { rates.start(on: loop, runtime: self) }
     }

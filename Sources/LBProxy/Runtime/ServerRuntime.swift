@@ -32,6 +32,15 @@ final class ServerRuntime: Sendable {
     let redispatches = ManagedAtomic<Int>(0)
     let bytesIn = ManagedAtomic<Int>(0)
     let bytesOut = ManagedAtomic<Int>(0)
+    /// Server connections over every loop: serving a request now, idle in a pool, and the number recent
+    /// traffic needs (HAProxy's `used_conn_cur`, `idle_conn_cur`, `need_conn_est`).
+    let usedConnections = ManagedAtomic<Int>(0)
+    let idleConnections = ManagedAtomic<Int>(0)
+    let neededConnections = ManagedAtomic<Int>(0)
+    /// Requests sent over an idle connection taken from a pool (`reuse`), and connections opened
+    /// (`connect`).
+    let connectionReuses = ManagedAtomic<Int>(0)
+    let connectionAttempts = ManagedAtomic<Int>(0)
     /// Runtime weight (initially the configured one).
     let weight: ManagedAtomic<Int>
     /// Last health-check outcome, for display ("L4OK", "L7STS"...); a small index into `CheckStatusNames`.

@@ -12,17 +12,23 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private(set) var context: ChannelHandlerContext?
     /// The session using this connection, nil while idle.
     weak var owner: UpstreamOwner?
+    /// The pool of the loop it was opened on, which accounts for it from its first request to its close.
     weak var pool: UpstreamPool?
-    var isPooled = false
+    /// Where the pool counts it.
+    enum Usage { case none, used, idle }
+    var usage = Usage.none
+    /// Its index in the pool's idle list while idle (-1 otherwise), for O(1) removal.
+    var poolSlot = -1
     /// Requests this connection has carried (reuse statistics; 0 for a fresh one).
     var requestsServed = 0
     private var readPending = false
 
     private let live: LiveObjects
 
-    init(backendIndex: Int, serverIndex: Int, live: LiveObjects) {
+    init(backendIndex: Int, serverIndex: Int, pool: UpstreamPool, live: LiveObjects) {
         self.backendIndex = backendIndex
         self.serverIndex = serverIndex
+        self.pool = pool
         self.live = live
         live.created(.upstreamConnection)
     }
@@ -41,7 +47,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             owner.upstreamRead(self, buffer)
         } else {
             // An idle server connection must stay silent; anything else means it cannot be reused.
-            pool?.remove(self)
+            pool?.closed(self)
             context.close(promise: nil)
         }
     }
@@ -51,7 +57,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if isPooled { pool?.remove(self) }
+        pool?.closed(self)
         owner?.upstreamClosed(self)
         owner = nil
     }
@@ -61,7 +67,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             if let owner {
                 owner.upstreamInputClosed(self)
             } else {
-                if isPooled { pool?.remove(self) }
+                pool?.closed(self)
                 context.close(promise: nil)
             }
             return

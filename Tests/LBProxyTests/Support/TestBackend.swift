@@ -47,11 +47,13 @@ final class TestBackend: Sendable {
     let name: String
     let group: MultiThreadedEventLoopGroup
     let channel: Channel
-    private let state = NIOLockedValueBox<(requests: [Request], connections: Int)>(([], 0))
+    private let state = NIOLockedValueBox<(requests: [Request], connections: Int, open: Int)>(([], 0, 0))
 
     var port: Int { channel.localAddress!.port! }
     var requests: [Request] { state.withLockedValue { $0.requests } }
     var connectionCount: Int { state.withLockedValue { $0.connections } }
+    /// Connections accepted and not closed yet.
+    var openConnections: Int { state.withLockedValue { $0.open } }
 
     /// Starts a server; `respond` decides the answer to each request (default: 200 with the server name).
     init(name: String, respond: (@Sendable (Request) -> Action)? = nil) async throws {
@@ -66,8 +68,10 @@ final class TestBackend: Sendable {
             .childChannelInitializer { channel in
                 let number = state.withLockedValue { value -> Int in
                     value.connections += 1
+                    value.open += 1
                     return value.connections
                 }
+                channel.closeFuture.whenComplete { _ in state.withLockedValue { $0.open -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ScriptedHTTPHandler(connectionNumber: number, script: script) { request in

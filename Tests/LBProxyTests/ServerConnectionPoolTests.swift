@@ -1,0 +1,116 @@
+import LBTestSupport
+import NIOConcurrencyHelpers
+import Testing
+@testable import LBProxy
+
+/// Idle server connections: kept for reuse however many there are, trimmed gradually after
+/// `pool-purge-delay`, forgotten when the server closes them, and reused as `http-reuse` says.
+@Suite(.serialized) struct ServerConnectionPoolTests {
+    static func config(port: Int, server: Int, reuse: String = "always", serverOptions: String = "") -> String {
+        """
+        defaults
+            mode http
+            timeout connect 2s
+            timeout client 10s
+            timeout server 10s
+        frontend fe
+            bind 127.0.0.1:\(port)
+            default_backend be
+        backend be
+            http-reuse \(reuse)
+            server s1 127.0.0.1:\(server) \(serverOptions)
+        """
+    }
+
+    /// `count` clients each send one request at once; the server answers none until all have arrived,
+    /// so lb holds `count` server connections at the same time.
+    static func wave(_ count: Int, port: Int, clients: [RawClient]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in clients.prefix(count) {
+                group.addTask {
+                    try await offloaded {
+                        try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                        let response = try client.readResponse()
+                        guard response.status == 200 else { throw RawClient.Failure(description: "status \(response.status)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func moreThan64IdleConnectionsAreAllReused() async throws {
+        let clients = 160
+        let arrived = NIOLockedValueBox(0)
+        let backend = try await TestBackend(name: "app") { _ in
+            let count = arrived.withLockedValue { $0 += 1; return $0 }
+            // Each wave is answered once all of its requests are in.
+            let waveEnd = (count + clients - 1) / clients * clients
+            return .sendWhen(ready: { arrived.withLockedValue { $0 } >= waveEnd }, TestBackend.ok(body: "app\n"))
+        }
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        var connections: [RawClient] = []
+        for _ in 0..<clients { connections.append(try RawClient(port: port)) }
+        try await Self.wave(clients, port: port, clients: connections)
+        try await waitUntil("every server connection back in the pools") {
+            server.idleConnections.load(ordering: .relaxed) == clients
+        }
+        #expect(backend.connectionCount == clients)
+        // The second wave finds all of them idle: not one new connection to the server.
+        try await Self.wave(clients, port: port, clients: connections)
+        #expect(backend.connectionCount == clients)
+        #expect(server.connectionReuses.load(ordering: .relaxed) == clients)
+        #expect(server.connectionAttempts.load(ordering: .relaxed) == clients)
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func idleConnectionsArePurgedGraduallyAfterTheDelay() async throws {
+        let clients = 64
+        let arrived = NIOLockedValueBox(0)
+        let backend = try await TestBackend(name: "app") { _ in
+            arrived.withLockedValue { $0 += 1 }
+            return .sendWhen(ready: { arrived.withLockedValue { $0 } >= clients }, TestBackend.ok(body: "app\n"))
+        }
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port, serverOptions: "pool-purge-delay 100ms"))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        var connections: [RawClient] = []
+        for _ in 0..<clients { connections.append(try RawClient(port: port)) }
+        try await Self.wave(clients, port: port, clients: connections)
+        // Watch the idle count fall: it must reach zero, and in several steps (never all at once).
+        var seen: [Int] = []
+        try await waitUntil("the idle pool to empty", within: 20) {
+            let idle = server.idleConnections.load(ordering: .relaxed)
+            if seen.last != idle { seen.append(idle) }
+            return idle == 0
+        }
+        // A purge closes at most half of the idle connections (rounded up): from 64, emptying the pool
+        // takes a dozen periods, of which the polling sees most.
+        #expect((seen.first ?? 0) > 0 && seen.count >= 4, "idle counts seen: \(seen)")
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 > $1 }, "idle counts seen: \(seen)")
+        // Those connections are closed on the server's side too.
+        try await waitUntil("the server to see its connections closed") { backend.openConnections == 0 }
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func aServerClosingItsIdleConnectionsLeavesThePoolEmpty() async throws {
+        // The server answers with keep-alive, then closes the connection once lb has it idle.
+        let backend = try await TestBackend(name: "app") { _ in .sendAndClose(TestBackend.ok(body: "app\n")) }
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        for _ in 0..<20 {
+            #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+        }
+        try await waitUntil("no idle connection left") {
+            server.idleConnections.load(ordering: .relaxed) == 0 && server.usedConnections.load(ordering: .relaxed) == 0
+        }
+        #expect(backend.connectionCount == 20)
+        await lb.stop()
+        await backend.stop()
+    }
+}
