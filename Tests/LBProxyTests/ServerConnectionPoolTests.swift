@@ -113,4 +113,32 @@ import Testing
         await lb.stop()
         await backend.stop()
     }
+
+    /// Which requests may take an idle connection, per `http-reuse`: each case runs client connections
+    /// one after another, each sending `requests` requests, and counts the server connections opened.
+    @Test(arguments: [
+        ("always", [1, 1], 1),
+        ("safe", [1, 1], 2),
+        ("safe", [3, 1], 2),
+        ("safe", [1, 3], 2),
+        ("never", [2, 2], 2),
+        ("aggressive", [1, 1], 2),
+        ("aggressive", [2, 1], 1),
+    ])
+    func reuseFollowsTheMode(mode: String, requests: [Int], serverConnections: Int) async throws {
+        let backend = try await TestBackend(name: "app")
+        let port = freePort()
+        // One event loop, so that every client connection sees the same pool.
+        let lb = try await LBHarness.start("global\n    nbthread 1\n" + Self.config(port: port, server: backend.port, reuse: mode))
+        for count in requests {
+            let client = try RawClient(port: port)
+            for _ in 0..<count {
+                try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try client.readResponse().status == 200)
+            }
+        }
+        #expect(backend.connectionCount == serverConnections, "http-reuse \(mode), requests \(requests)")
+        await lb.stop()
+        await backend.stop()
+    }
 }
