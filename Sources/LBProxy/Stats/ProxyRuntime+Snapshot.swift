@@ -97,6 +97,11 @@ extension ProxyRuntime {
         result.queueCurrent = server.waiting.load(ordering: .relaxed)
         result.queueMaximum = server.waitingMaximum.load(ordering: .relaxed)
         result.queueLimit = plan.maxQueue.flatMap { $0 > 0 ? $0 : nil }
+        result.usedConnections = server.usedConnections.load(ordering: .relaxed)
+        result.idleConnections = server.idleConnections.load(ordering: .relaxed)
+        result.neededConnections = server.neededConnections.load(ordering: .relaxed)
+        result.connectionAttempts = server.connectionAttempts.load(ordering: .relaxed)
+        result.connectionReuses = server.connectionReuses.load(ordering: .relaxed)
         return result
     }
 

@@ -114,6 +114,14 @@ public struct ServerSnapshot: Sendable {
     public var queueCurrent = 0
     public var queueMaximum = 0
     public var queueLimit: Int?
+    /// Server connections: serving a request now, idle in a pool, and what recent traffic needs
+    /// (`used_conn_cur`, `idle_conn_cur`, `need_conn_est`); connections opened and requests sent over an
+    /// idle one (`connect`, `reuse`).
+    public var usedConnections = 0
+    public var idleConnections = 0
+    public var neededConnections = 0
+    public var connectionAttempts = 0
+    public var connectionReuses = 0
 
     public init(name: String, id: Int, address: String, status: ServerStatusInput, currentSessions: Int,
                 limitSessions: Int?, totalSessions: Int, bytesIn: Int, bytesOut: Int, connectionErrors: Int,

@@ -23,7 +23,8 @@ public enum StatRows {
         case reqRate = 46, reqRateMax, reqTot
         case checkRise = 67, checkFall
         case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
-        case uweight = 99
+        case connect = 84, reuse
+        case idleConnCur = 95, safeConnCur, usedConnCur, needConnEst, uweight
     }
 
     public struct Row: Sendable {
@@ -109,6 +110,11 @@ public enum StatRows {
                     row.set(.qcur, server.queueCurrent)
                     row.set(.qmax, server.queueMaximum)
                     row.set(.qlimit, server.queueLimit)
+                    row.set(.connect, server.connectionAttempts)
+                    row.set(.reuse, server.connectionReuses)
+                    row.set(.idleConnCur, server.idleConnections)
+                    row.set(.usedConnCur, server.usedConnections)
+                    row.set(.needConnEst, server.neededConnections)
                     rows.append(row)
                 }
                 var row = Row()
@@ -142,6 +148,8 @@ public enum StatRows {
                 rates(backend.sessionRate, into: &row)
                 row.set(.qcur, backend.queueCurrent)
                 row.set(.qmax, backend.queueMaximum)
+                row.set(.connect, backend.servers.reduce(0) { $0 + $1.connectionAttempts })
+                row.set(.reuse, backend.servers.reduce(0) { $0 + $1.connectionReuses })
                 rows.append(row)
             }
         }
