@@ -36,6 +36,7 @@ public enum HTMLRenderer {
         ("Warnings", ["Retr", "Redis"]),
         ("Server", ["Status", "LastChk", "Wght", "Act", "Bck", "Chk", "Dwn", "Dwntme", "Thrtle"]),
         ("Latency", ["p50", "p99"]),
+        ("Server conns", ["Idle", "Used", "Reuse"]),
         ("Rate", ["Last 60s"]),
     ]
     static var columnCount: Int { groups.reduce(0) { $0 + $1.columns.count } }
@@ -101,7 +102,7 @@ public enum HTMLRenderer {
                 "\(frontend.currentSessions)", nil, "\(frontend.limitSessions)", "\(frontend.totalSessions)", nil, nil,
                 "\(frontend.bytesIn)", "\(frontend.bytesOut)", "\(frontend.deniedRequests)", nil,
                 "\(frontend.requestErrors)", nil, nil, nil, nil,
-                "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
                 Sparkline.svg(frontend.requestRate ?? frontend.sessionRate, unit: frontend.isHTTP ? "requests" : "sessions"),
             ], status: "OPEN", into: &page)
         }
@@ -121,6 +122,7 @@ public enum HTMLRenderer {
                     server.checksEnabled || !server.status.checked ? check : "(disabled) " + check, "\(server.weight)",
                     server.status.backup ? "-" : "Y", server.status.backup ? "Y" : "-", nil, nil, nil, nil,
                     percentile(server.latency.total, 0.5), percentile(server.latency.total, 0.99),
+                    "\(server.idleConnections)", "\(server.usedConnections)", "\(server.connectionReuses)",
                     Sparkline.svg(server.sessionRate, unit: "sessions"),
                 ], status: server.status.text, into: &page)
             }
@@ -132,6 +134,8 @@ public enum HTMLRenderer {
                 nil, "\(backend.connectionErrors)", "\(backend.responseErrors)", "\(backend.retries)", "\(backend.redispatches)",
                 status, nil, "\(backend.weight)", "\(backend.activeServers)", "\(backend.backupServers)", nil, nil, nil, nil,
                 percentile(backend.latency.total, 0.5), percentile(backend.latency.total, 0.99),
+                "\(backend.servers.reduce(0) { $0 + $1.idleConnections })", "\(backend.servers.reduce(0) { $0 + $1.usedConnections })",
+                "\(backend.servers.reduce(0) { $0 + $1.connectionReuses })",
                 Sparkline.svg(backend.sessionRate, unit: "sessions"),
             ], status: status, into: &page)
         }
@@ -151,6 +155,7 @@ public enum HTMLRenderer {
     static func row(kind: String, proxy: String, name: String, css: String, admin: String?, cells: [String?],
                     status: String, into page: inout String) {
         page += "<tr class=\"\(css)\" data-kind=\"\(kind)\" data-name=\"\(name)\" data-status=\"\(HTMLEscape.escape(status))\">"
+        assert(cells.count == columnCount, "a \(kind) row has \(cells.count) cells for \(columnCount) columns")
         page += "<td class=\"name\">\(name)</td>"
         if let admin { page += "<td>\(admin)</td>" }
         for cell in cells { page += "<td>\(cell ?? "")</td>" }
