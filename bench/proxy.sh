@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Side-by-side proxy benchmark: lb against haproxy on this machine, in one run.
+# Side-by-side proxy benchmark: lb against haproxy on this machine, in one run, as a matrix of loads.
 #
-# Both proxies get equivalent configurations (one thread, keep-alive on both sides, small responses,
-# no logging) in front of the same nginx backends on loopback. wrk runs alternate between them
-# (A B A B ...) so that drift on the machine hits both alike. Then the same for a TCP-mode bulk
-# transfer (a large file fetched through each proxy in mode tcp).
+# Both proxies get equivalent configurations (one thread, `http-reuse always`, small responses, no
+# logging) in front of the same nginx on loopback. For each row, wrk runs alternate between them
+# (A B A B ...) so that drift on the machine hits both alike:
+#   - keep-alive with 50 clients, and with 1000;
+#   - one connection per request (`Connection: close`) with 50 clients;
+#   - TCP bulk: a 16 MiB file fetched through each proxy in mode tcp, 4 clients.
 #
-# Environment: PAIRS (default 3), DURATION seconds per run (default 10), CONNECTIONS (default 50).
+# Environment: PAIRS (default 3), DURATION seconds per run (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-3}
 DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-50}
 OUT=bench/out
 mkdir -p "$OUT"
 
@@ -70,7 +71,7 @@ listen tcp_bulk
     bind 127.0.0.1:$HA_TCP
     server s1 127.0.0.1:$NGINX_PORT
 CFG
-sed -e "s/$HA_HTTP/$LB_HTTP/; s/$HA_TCP/$LB_TCP/; /http-reuse/d" "$WORK/haproxy.cfg" > "$WORK/lb.cfg"
+sed -e "s/$HA_HTTP/$LB_HTTP/; s/$HA_TCP/$LB_TCP/" "$WORK/haproxy.cfg" > "$WORK/lb.cfg"
 
 "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
 "$LB" -f "$WORK/lb.cfg" -q 2>"$WORK/lb.err" & pids+=($!)
@@ -79,10 +80,10 @@ for p in $NGINX_PORT $HA_HTTP $LB_HTTP $HA_TCP $LB_TCP; do wait_port "$p"; done
 for p in $HA_HTTP $LB_HTTP; do curl -sf "http://127.0.0.1:$p/" >/dev/null || { echo "proxy on $p does not answer" >&2; exit 1; }; done
 for p in $HA_TCP $LB_TCP; do curl -sf -o /dev/null "http://127.0.0.1:$p/big.bin" || { echo "bulk file not served through $p" >&2; exit 1; }; done
 
-# Prints "requests_per_s p99_ms transfer_MBps" for one wrk run.
+# Prints "requests_per_s p99_ms transfer_MBps" for one wrk run; further arguments go to wrk.
 run_wrk() {
-  local url=$1 connections=$2
-  wrk -t1 -c"$connections" -d"${DURATION}s" --latency "$url" > "$WORK/wrk.out" 2>&1 || true
+  local url=$1 connections=$2; shift 2
+  wrk -t1 -c"$connections" -d"${DURATION}s" --latency "$@" "$url" > "$WORK/wrk.out" 2>&1 || true
   cp "$WORK/wrk.out" "$OUT/wrk-last.txt"
   if grep -q "Non-2xx" "$WORK/wrk.out"; then echo "non-2xx answers from $url: see $OUT/wrk-last.txt" >&2; exit 1; fi
   awk '
@@ -94,34 +95,36 @@ run_wrk() {
     END { printf "%.0f %.2f %.1f\n", rps, p99, mbps }' "$WORK/wrk.out"
 }
 
-
 echo "warming up..." >&2
-DURATION=2 run_wrk "http://127.0.0.1:$HA_HTTP/" "$CONNECTIONS" >/dev/null
-DURATION=2 run_wrk "http://127.0.0.1:$LB_HTTP/" "$CONNECTIONS" >/dev/null
+DURATION=2 run_wrk "http://127.0.0.1:$HA_HTTP/" 50 >/dev/null
+DURATION=2 run_wrk "http://127.0.0.1:$LB_HTTP/" 50 >/dev/null
 
-: > "$OUT/http.txt"; : > "$OUT/tcp.txt"
-for pair in $(seq 1 "$PAIRS"); do
-  for who in haproxy lb; do
-    port=$HA_HTTP; [ "$who" = lb ] && port=$LB_HTTP
-    read -r rps p99 _ < <(run_wrk "http://127.0.0.1:$port/" "$CONNECTIONS")
-    echo "$who $rps $p99" >> "$OUT/http.txt"
-    printf 'http  pair %d  %-7s %9s req/s  p99 %7s ms\n' "$pair" "$who" "$rps" "$p99"
+# One row of the matrix: NAME, the two ports, the path, the connections, wrk's extra arguments.
+: > "$OUT/matrix.txt"
+row() {
+  local name=$1 ha_port=$2 lb_port=$3 path=$4 connections=$5; shift 5
+  for pair in $(seq 1 "$PAIRS"); do
+    for who in haproxy lb; do
+      local port=$ha_port; [ "$who" = lb ] && port=$lb_port
+      read -r rps p99 mbps < <(run_wrk "http://127.0.0.1:$port$path" "$connections" "$@")
+      echo "$name|$who|$rps|$p99|$mbps" >> "$OUT/matrix.txt"
+      printf '%-16s pair %d  %-7s %9s req/s  p99 %8s ms  %7s MB/s\n' "$name" "$pair" "$who" "$rps" "$p99" "$mbps"
+    done
   done
-done
-for pair in $(seq 1 "$PAIRS"); do
-  for who in haproxy lb; do
-    port=$HA_TCP; [ "$who" = lb ] && port=$LB_TCP
-    read -r _ _ mbps < <(run_wrk "http://127.0.0.1:$port/big.bin" 4)
-    echo "$who $mbps" >> "$OUT/tcp.txt"
-    printf 'tcp   pair %d  %-7s %9s MB/s\n' "$pair" "$who" "$mbps"
-  done
-done
+}
+row "keep-alive 50" "$HA_HTTP" "$LB_HTTP" / 50
+row "keep-alive 1000" "$HA_HTTP" "$LB_HTTP" / 1000
+row "close 50" "$HA_HTTP" "$LB_HTTP" / 50 -H "Connection: close"
+row "tcp bulk" "$HA_TCP" "$LB_TCP" /big.bin 4
 
-ha_rps=$(awk '$1=="haproxy"{print $2}' "$OUT/http.txt" | mean); lb_rps=$(awk '$1=="lb"{print $2}' "$OUT/http.txt" | mean)
-ha_p99=$(awk '$1=="haproxy"{print $3}' "$OUT/http.txt" | mean); lb_p99=$(awk '$1=="lb"{print $3}' "$OUT/http.txt" | mean)
-ha_tcp=$(awk '$1=="haproxy"{print $2}' "$OUT/tcp.txt" | mean); lb_tcp=$(awk '$1=="lb"{print $2}' "$OUT/tcp.txt" | mean)
+field() { awk -F'|' -v n="$1" -v w="$2" -v f="$3" '$1==n && $2==w {print $f}' "$OUT/matrix.txt" | mean; }
 echo
-echo "summary ($PAIRS pairs x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores)"
-printf 'HTTP keep-alive  haproxy %10.0f req/s  lb %10.0f req/s  ratio lb/haproxy %.2f\n' "$ha_rps" "$lb_rps" "$(ratio "$lb_rps" "$ha_rps")"
-printf 'HTTP p99         haproxy %10.2f ms     lb %10.2f ms     ratio lb/haproxy %.2f\n' "$ha_p99" "$lb_p99" "$(ratio "$lb_p99" "$ha_p99")"
-printf 'TCP bulk         haproxy %10.1f MB/s   lb %10.1f MB/s   ratio lb/haproxy %.2f\n' "$ha_tcp" "$lb_tcp" "$(ratio "$lb_tcp" "$ha_tcp")"
+echo "summary ($PAIRS pairs x ${DURATION}s, 1 thread each; $(nproc) cores)"
+printf '%-16s %12s %12s %7s %10s %10s %7s\n' row "haproxy" "lb" ratio "p99 ha" "p99 lb" ratio
+for name in "keep-alive 50" "keep-alive 1000" "close 50" "tcp bulk"; do
+  column=3; unit="req/s"; [ "$name" = "tcp bulk" ] && { column=5; unit="MB/s"; }
+  ha=$(field "$name" haproxy $column); lb=$(field "$name" lb $column)
+  ha99=$(field "$name" haproxy 4); lb99=$(field "$name" lb 4)
+  printf '%-16s %6.0f %-5s %6.0f %-5s %7s %8.2f ms %7.2f ms %7s\n' "$name" "$ha" "$unit" "$lb" "$unit" \
+    "$(ratio "$lb" "$ha")" "$ha99" "$lb99" "$(ratio "$lb99" "$ha99")"
+done
