@@ -116,6 +116,10 @@ public enum PrometheusRenderer {
             ("haproxy_backend_backup_servers", "Current number of backup servers", .gauge, { $0.backupServers }),
             ("haproxy_backend_http_requests_total", "Total number of HTTP requests received", .counter,
              { $0.isHTTP ? $0.totalRequests : nil }),
+            ("haproxy_backend_connection_attempts_total", "Total number of connection establishment attempts", .counter,
+             { $0.servers.reduce(0) { $0 + $1.connectionAttempts } }),
+            ("haproxy_backend_connection_reuses_total", "Total number of connection reuses", .counter,
+             { $0.servers.reduce(0) { $0 + $1.connectionReuses } }),
         ]
         for (name, help, kind, value) in table {
             guard e.family(name, help, kind) else { continue }
@@ -173,6 +177,14 @@ public enum PrometheusRenderer {
             ("haproxy_server_weight", "Service weight", .gauge, { $0.weight }),
             ("haproxy_server_uweight", "Server's user weight, or sum of active servers' user weights for a backend", .gauge,
              { $0.configuredWeight }),
+            ("haproxy_server_connection_attempts_total", "Total number of connection establishment attempts", .counter,
+             { $0.connectionAttempts }),
+            ("haproxy_server_connection_reuses_total", "Total number of connection reuses", .counter, { $0.connectionReuses }),
+            ("haproxy_server_idle_connections_current", "Current number of idle connections available for reuse", .gauge,
+             { $0.idleConnections }),
+            ("haproxy_server_used_connections_current", "Current number of connections in use", .gauge, { $0.usedConnections }),
+            ("haproxy_server_need_connections_current", "Estimated needed number of connections", .gauge,
+             { $0.neededConnections }),
         ]
         for (name, help, kind, value) in table {
             guard e.family(name, help, kind) else { continue }
