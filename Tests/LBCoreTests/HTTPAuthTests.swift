@@ -52,6 +52,17 @@ struct HTTPAuthTests {
         }
     }
 
+    @Test func groupsListingAUserFollowItsOwnInNameOrder() {
+        let list = Userlist(
+            name: "l",
+            users: [.init(name: "u", password: .insecure("p"), groups: ["zeta", "ops"]), .init(name: "v", password: .insecure("p"))],
+            groups: ["ops": ["u"], "beta": ["u", "u", "v"], "alpha": ["u"], "zeta": []],
+            location: SourceLocation(file: "t", line: 1))
+        let verifier = UserlistVerifier(list)
+        #expect(verifier.authenticatedGroups(Self.basic("u:p").1) == ["zeta", "ops", "alpha", "beta"])
+        #expect(verifier.authenticatedGroups(Self.basic("v:p").1) == ["beta"])
+    }
+
     @Test func noOrMalformedHeaderIsAnonymous() throws {
         let loaded = ConfigurationLoader.parse(Self.config, name: "test.cfg")
         let configuration = try #require(loaded.configuration)

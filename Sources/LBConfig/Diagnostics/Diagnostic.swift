@@ -25,6 +25,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     public var severity: Severity
     public var location: SourceLocation
+    /// Words past 80 characters (quoted) or 200 (unquoted) are shortened here and in the hint (`shorteningLongWords`).
     public var message: String
     /// What the user can do about it, printed on its own line after the message.
     public var hint: String?
@@ -32,8 +33,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public init(_ severity: Severity, at location: SourceLocation, _ message: String, hint: String? = nil) {
         self.severity = severity
         self.location = location
-        self.message = message
-        self.hint = hint
+        self.message = Self.shorteningLongWords(message)
+        self.hint = hint.map(Self.shorteningLongWords)
     }
 
     public static func error(_ message: String, at location: SourceLocation, hint: String? = nil) -> Diagnostic {

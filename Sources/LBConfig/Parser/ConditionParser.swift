@@ -114,9 +114,11 @@ enum ConditionParser {
         declared: Set<String>,
         context: inout ParseContext
     ) {
+        var candidates: Set<String>?
         for reference in references where !declared.contains(reference.name) && !PredefinedACLs.names.contains(reference.name) {
+            if candidates == nil { candidates = declared.union(PredefinedACLs.names) }
             context.error("unknown ACL '\(reference.name)'", at: reference.location,
-                          hint: Spelling.hint(for: reference.name, among: declared.union(PredefinedACLs.names))
+                          hint: context.nameHint(for: reference.name, among: candidates ?? [])
                             ?? "declare it with 'acl \(reference.name) ...' in the same section")
         }
     }

@@ -15,7 +15,11 @@ struct ConfigurationParser {
     var context: ParseContext
     private var global = GlobalSettings()
     private var proxies: [ProxyBuilder] = []
+    /// Indexes in `proxies` by name (a frontend and a backend may share one), so that a new section's
+    /// name is checked with a lookup rather than a pass over every proxy declared before it.
+    private var proxyIndexes: [String: [Int]] = [:]
     private var userlists: [UserlistBuilder] = []
+    private var userlistIndexes: [String: Int] = [:]
     private var section: Section = .none
     /// The defaults section being read, while in one.
     private var editingDefaults: ProxyBuilder?
@@ -97,8 +101,10 @@ struct ConfigurationParser {
                 return
             }
             context.noExtraArguments(directive, after: 2, "userlist \(name)")
-            if let previous = userlists.first(where: { $0.list.name == name }) {
-                context.error("userlist '\(name)' is already declared at \(previous.list.location.fileAndLine)", at: location)
+            if let previous = userlistIndexes[name] {
+                context.error("userlist '\(name)' is already declared at \(userlists[previous].list.location.fileAndLine)", at: location)
+            } else {
+                userlistIndexes[name] = userlists.count
             }
             userlists.append(UserlistBuilder(name: name, location: location))
             section = .userlist(userlists.count - 1)
@@ -130,12 +136,14 @@ struct ConfigurationParser {
                 context.error("invalid \(keyword) name '\(name)'", at: directive.location(of: 1),
                               hint: "names use letters, digits and - _ . :")
             }
-            for other in proxies where other.proxy.name == name && !other.kind.capabilities.isDisjoint(with: kind.capabilities) {
+            let sameName = proxyIndexes[name, default: []]
+            if let other = sameName.first(where: { !proxies[$0].kind.capabilities.isDisjoint(with: kind.capabilities) }) {
+                let other = proxies[other]
                 context.error("\(kind.name) '\(name)' has the same name as \(other.kind.name) '\(name)' declared at \(other.proxy.location.fileAndLine)",
                               at: location, hint: "proxy names must be unique among frontends and among backends")
-                break
             }
             let parent = fromClause(directive, at: 2, explicitOnly: false)
+            proxyIndexes[name, default: []].append(proxies.count)
             proxies.append(ProxyBuilder.inheriting(from: parent, name: name, kind: kind, location: location))
             section = .proxy(proxies.count - 1)
         }
@@ -152,12 +160,12 @@ struct ConfigurationParser {
         }
         context.noExtraArguments(directive, after: index + 2, "\(directive.keyword) ... from \(name)")
         if let defaults = namedDefaults[name] { return defaults }
-        if proxies.contains(where: { $0.proxy.name == name }) {
+        if proxyIndexes[name] != nil {
             context.error("'\(name)' is not a defaults section", at: directive.location(of: index + 1),
                           hint: "'from' names a 'defaults NAME' section declared above")
         } else {
             context.error("unknown defaults section '\(name)'", at: directive.location(of: index + 1),
-                          hint: Spelling.hint(for: name, among: namedDefaults.keys) ?? "declare 'defaults \(name)' above this line")
+                          hint: context.nameHint(for: name, among: namedDefaults.keys) ?? "declare 'defaults \(name)' above this line")
         }
         return explicitOnly ? nil : lastDefaults
     }

@@ -5,6 +5,10 @@ struct ParseContext {
     var environment: [String: String]
     /// Whether lb runs as root: `user`, `group` and `chroot` apply only then.
     var isRoot: Bool
+    /// How many more names `nameHint` may compare against. A suggestion among the names a configuration
+    /// declares costs one comparison per name, so suggesting for every unknown reference would make
+    /// checking quadratic (8,000 typos among 8,000 backends); once spent, references get no suggestion.
+    var nameComparisonsLeft = 100_000
 
     mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
         diagnostics.append(.error(message, at: location, hint: hint))
@@ -12,6 +16,13 @@ struct ParseContext {
 
     mutating func warning(_ message: String, at location: SourceLocation, hint: String? = nil) {
         diagnostics.append(.warning(message, at: location, hint: hint))
+    }
+
+    /// A "did you mean" hint for `name` among names declared in the configuration, within the budget.
+    mutating func nameHint(for name: String, among names: some Collection<String>) -> String? {
+        guard names.count <= nameComparisonsLeft else { return nil }
+        nameComparisonsLeft -= names.count
+        return Spelling.hint(for: name, among: names)
     }
 
     /// Reports that `what` is accepted for compatibility but has no effect yet.

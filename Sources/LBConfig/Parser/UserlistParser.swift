@@ -81,12 +81,15 @@ struct UserlistBuilder {
             context.error("user '\(reference.user)' belongs to undeclared group '\(reference.group)'", at: reference.location,
                           hint: "declare it with 'group \(reference.group)' in userlist '\(list.name)'")
         }
+        var userIndexes: [String: Int] = [:]
+        for (index, user) in list.users.enumerated() where userIndexes[user.name] == nil { userIndexes[user.name] = index }
+        var memberships = list.users.map { Set($0.groups) }
         for reference in userReferences {
-            guard let index = list.users.firstIndex(where: { $0.name == reference.user }) else {
+            guard let index = userIndexes[reference.user] else {
                 context.error("group '\(reference.group)' names undeclared user '\(reference.user)'", at: reference.location)
                 continue
             }
-            if !list.users[index].groups.contains(reference.group) { list.users[index].groups.append(reference.group) }
+            if memberships[index].insert(reference.group).inserted { list.users[index].groups.append(reference.group) }
         }
         var groups: [String: [String]] = list.groups.mapValues { _ in [] }
         for user in list.users {

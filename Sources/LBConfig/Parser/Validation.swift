@@ -2,7 +2,7 @@
 /// warnings HAProxy gives for risky but valid setups.
 enum Validation {
     static func run(_ proxies: inout [ProxyBuilder], context: inout ParseContext) {
-        let all = proxies.map(\.proxy)
+        let directory = ProxyDirectory(proxies.map(\.proxy))
         var referenced = Set<String>()
         var anyDynamic = false
 
@@ -61,11 +61,11 @@ enum Validation {
 
             if proxy.isFrontend {
                 if let reference = proxy.defaultBackend {
-                    check(reference, from: builder, at: builder.defaultBackendLocation ?? proxy.location, among: all,
+                    check(reference, from: builder, at: builder.defaultBackendLocation ?? proxy.location, in: directory,
                           referenced: &referenced, anyDynamic: &anyDynamic, context: &context)
                 }
                 for rule in proxy.useBackendRules {
-                    check(rule.backend, from: builder, at: rule.location, among: all,
+                    check(rule.backend, from: builder, at: rule.location, in: directory,
                           referenced: &referenced, anyDynamic: &anyDynamic, context: &context)
                 }
             }
@@ -83,7 +83,7 @@ enum Validation {
         _ reference: BackendReference,
         from builder: ProxyBuilder,
         at location: SourceLocation,
-        among proxies: [Proxy],
+        in directory: ProxyDirectory,
         referenced: inout Set<String>,
         anyDynamic: inout Bool,
         context: inout ParseContext
@@ -93,19 +93,39 @@ enum Validation {
             return
         }
         referenced.insert(name)
-        guard let target = proxies.first(where: { $0.name == name && $0.isBackend }) else {
-            if proxies.contains(where: { $0.name == name }) {
+        guard let targetMode = directory.backendModes[name] else {
+            if directory.names.contains(name) {
                 context.error("'\(name)' is a frontend, not a backend", at: location)
             } else {
                 context.error("unknown backend '\(name)'", at: location,
-                              hint: Spelling.hint(for: name, among: proxies.filter(\.isBackend).map(\.name))
+                              hint: context.nameHint(for: name, among: directory.backendNames)
                                 ?? "declare it with 'backend \(name)'")
             }
             return
         }
-        if builder.proxy.mode == .http, target.mode == .tcp {
+        if builder.proxy.mode == .http, targetMode == .tcp {
             context.error("\(builder.title) is in http mode and cannot use backend '\(name)', which is in tcp mode", at: location,
                           hint: "put both in the same mode")
+        }
+    }
+}
+
+/// The proxies by name, built once, so that each `use_backend` and `default_backend` costs a lookup rather
+/// than a pass over every proxy (which would make checking quadratic in the number of backends).
+private struct ProxyDirectory {
+    /// The mode of the first backend (or listen section) declared with each name.
+    var backendModes: [String: ProxyMode] = [:]
+    /// Every proxy name, frontends included.
+    var names: Set<String> = []
+    /// Backend names in declaration order, for spelling suggestions.
+    var backendNames: [String] = []
+
+    init(_ proxies: [Proxy]) {
+        for proxy in proxies {
+            names.insert(proxy.name)
+            guard proxy.isBackend else { continue }
+            backendNames.append(proxy.name)
+            if backendModes[proxy.name] == nil { backendModes[proxy.name] = proxy.mode }
         }
     }
 }

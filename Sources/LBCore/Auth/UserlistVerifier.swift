@@ -18,13 +18,17 @@ public final class UserlistVerifier: Sendable, Hashable {
 
     public init(_ list: Userlist) {
         name = list.name
+        // Groups that list a user, gathered in one pass over the groups (in name order) rather than one
+        // pass per user, which would be quadratic in the size of the userlist.
+        var listedIn: [String: [String]] = [:]
+        for (group, members) in list.groups.sorted(by: { $0.key < $1.key }) {
+            for member in Set(members) { listedIn[member, default: []].append(group) }
+        }
         var accounts: [[UInt8]: Account] = [:]
         for user in list.users {
             var groups = user.groups
-            for (group, members) in list.groups.sorted(by: { $0.key < $1.key })
-            where members.contains(user.name) && !groups.contains(group) {
-                groups.append(group)
-            }
+            var known = Set(groups)
+            for group in listedIn[user.name] ?? [] where known.insert(group).inserted { groups.append(group) }
             accounts[Array(user.name.utf8)] = Account(password: user.password, groups: groups)
         }
         self.accounts = accounts

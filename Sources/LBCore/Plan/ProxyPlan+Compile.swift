@@ -23,7 +23,9 @@ extension ProxyPlan {
             backend.stickTable = proxy.stickTable
             if !proxy.stickRules.isEmpty {
                 // The ACLs were already compiled, and their problems reported, with the section's rules.
+                // Its diagnostics are dropped: emptied first, they are not copied for each such backend.
                 var scratch = environment
+                scratch.diagnostics = []
                 let acls = CompiledCondition.compileDeclarations(proxy.acls, environment: &scratch)
                 backend.stickRules = compileStickRules(proxy, ownIndex: index, tables: tables, acls: acls, environment: &environment)
             }
@@ -31,9 +33,10 @@ extension ProxyPlan {
         }
 
         var frontends: [FrontendPlan] = []
+        let backendModes = backendProxies.map(\.mode)
         for proxy in configuration.proxies where proxy.isFrontend {
             let ownBackend = proxy.isBackend ? environment.backendIndexes[proxy.name] : nil
-            var frontend = compileFrontend(proxy, ownBackend: ownBackend, backendModes: backendProxies.map(\.mode),
+            var frontend = compileFrontend(proxy, ownBackend: ownBackend, backendModes: backendModes,
                                            environment: &environment)
             frontend.position = positions[proxy.name] ?? 0
             frontends.append(frontend)

@@ -9,9 +9,11 @@ import LBLog
 public enum LogFormatCheck {
     public static func diagnostics(for plan: ProxyPlan) -> [Diagnostic] {
         var found: [Diagnostic] = []
+        var seen = Set<Diagnostic>()
+        let samples = LogFormatSamples.Compiler(plan: plan)
         // A defaults section's format is inherited by every frontend below it: report it once.
         func add(_ diagnostic: Diagnostic) {
-            if !found.contains(diagnostic) { found.append(diagnostic) }
+            if seen.insert(diagnostic).inserted { found.append(diagnostic) }
         }
         for frontend in plan.frontends {
             let logging = frontend.logging
@@ -25,7 +27,7 @@ public enum LogFormatCheck {
             if let text = logging.uniqueIDFormat, let location = logging.uniqueIDFormatLocation {
                 do {
                     let format = try LogFormat(text)
-                    for diagnostic in LogFormatSamples.compile(format.sampleExpressions, plan: plan, at: location).diagnostics {
+                    for diagnostic in samples.compile(format.sampleExpressions, at: location).diagnostics {
                         add(Diagnostic(diagnostic.severity, at: location, "unique-id-format: " + diagnostic.message, hint: diagnostic.hint))
                     }
                 } catch {
