@@ -9,6 +9,7 @@ enum GlobalSectionParser {
 
     static func parse(_ directive: Directive, into global: inout GlobalSettings, context: inout ParseContext) {
         let keyword = directive.keyword
+        guard KeywordArity.check(directive, in: KeywordArity.global, context: &context) else { return }
         switch keyword {
         case "maxconn":
             if let value = context.integer(directive, 1, keyword, in: 1...Int(Int32.max)) { global.maxConnections = value }

@@ -13,6 +13,11 @@ extension ProxySectionParser {
             return
         }
         if UnappliedKeywords.proxy["option \(name)"] != nil {
+            // `no option X` takes nothing after the name; `option X` is checked against KeywordArity.
+            if negated, line.count > 1 {
+                context.noExtraArguments(line, after: 1, "no option \(name)")
+                return
+            }
             recordUnapplied("option \(name)", original, into: &builder, context: &context)
             return
         }

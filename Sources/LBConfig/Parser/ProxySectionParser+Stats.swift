@@ -18,13 +18,12 @@ extension ProxySectionParser {
             context.error("'\(what)' is only valid in the global section", at: directive.location)
             return
         case "enable":
-            context.noExtraArguments(directive, after: 2, what)
+            break   // every stats line enables the page, below
         case "uri":
             guard let uri = context.argument(directive, 2, what, "a URI prefix") else { return }
             stats.uri = uri
         case "realm":
             guard let realm = context.argument(directive, 2, what, "a realm") else { return }
-            context.noExtraArguments(directive, after: 3, what)
             stats.realm = realm
         case "auth":
             guard let pair = context.argument(directive, 2, what, "USER:PASSWORD") else { return }
@@ -37,10 +36,8 @@ extension ProxySectionParser {
             guard let value = context.duration(directive, 2, what) else { return }
             stats.refresh = value
         case "hide-version":
-            context.noExtraArguments(directive, after: 2, what)
             stats.hideVersion = true
         case "show-legends":
-            context.noExtraArguments(directive, after: 2, what)
             stats.showLegends = true
         case "admin":
             guard let first = directive[2], first.bare == "if" || first.bare == "unless" else {

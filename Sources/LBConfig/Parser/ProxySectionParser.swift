@@ -23,6 +23,7 @@ enum ProxySectionParser {
         }
         guard kinds.contains(builder.kind) else {
             if keyword == "maxconn" && builder.kind == .backend {
+                guard KeywordArity.check(directive, in: KeywordArity.proxy, context: &context) else { return }
                 // HAProxy ignores a backend's maxconn with a warning; refusing it would break pasted configs.
                 context.warning("'maxconn' has no effect in a backend section; ignored", at: directive.location,
                                 hint: "limit servers with 'server ... maxconn N' (requests beyond it wait in the queue)")
@@ -31,6 +32,7 @@ enum ProxySectionParser {
             notAllowed("'\(keyword)'", directive, builder, context: &context)
             return
         }
+        guard KeywordArity.check(directive, in: KeywordArity.proxy, context: &context) else { return }
 
         switch keyword {
         case "mode":
@@ -42,7 +44,6 @@ enum ProxySectionParser {
             case nil:
                 context.error("'mode' expects http or tcp", at: directive.location)
             }
-            context.noExtraArguments(directive, after: 2, "mode")
         case "bind":
             parseBind(directive, into: &builder, context: &context)
         case "maxconn":
@@ -51,7 +52,6 @@ enum ProxySectionParser {
             parseTimeout(directive, into: &builder, context: &context)
         case "default_backend":
             guard let name = context.argument(directive, 1, keyword, "a backend name") else { return }
-            context.noExtraArguments(directive, after: 2, keyword)
             builder.proxy.defaultBackend = reference(name)
             builder.defaultBackendLocation = directive.location
         case "use_backend":
@@ -137,7 +137,6 @@ enum ProxySectionParser {
             }
         case "log-tag":
             builder.proxy.logging.logTag = context.argument(directive, 1, keyword, "a tag")
-            context.noExtraArguments(directive, after: 2, keyword)
         case "log-format":
             guard let format = context.argument(directive, 1, keyword, "a format string") else { return }
             guard directive.count == 2 else {
@@ -183,6 +182,7 @@ enum ProxySectionParser {
             notAllowed("'\(phrase)'", directive, builder, context: &context)
             return
         }
+        guard KeywordArity.check(directive, in: KeywordArity.proxy, context: &context) else { return }
         context.notApplied("'\(phrase)'", at: directive.location)
         builder.proxy.unappliedDirectives.append(RawDirective(keyword: phrase, words: directive.texts(from: 0),
                                                               location: directive.location))
@@ -232,7 +232,6 @@ enum ProxySectionParser {
             return
         }
         guard let value = context.duration(directive, 2, "timeout \(name)") else { return }
-        context.noExtraArguments(directive, after: 3, "timeout \(name)")
         guard entry.kinds.contains(builder.kind) else {
             context.warning("'timeout \(name)' is ignored in \(builder.kind.phrase)", at: directive.location)
             return
