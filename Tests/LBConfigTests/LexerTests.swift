@@ -23,6 +23,11 @@ import Testing
         ("\"\" x", ["", "x"]),
         ("stats realm Haproxy\\ allen", ["stats", "realm", "Haproxy allen"]),
         ("crlf\r", ["crlf"]),
+        ("héllo wörld", ["héllo", "wörld"]),
+        ("a€b\\ c日本", ["a€b c日本"]),
+        ("日本#comment", ["日本"]),
+        ("x$y ab$ $", ["x$y", "ab$", "$"]),
+        ("é\"ü v\"'w x'ÿ", ["éü vw xÿ"]),
     ])
     func splitsWords(line: String, expected: [String]) {
         let (words, diagnostics) = lex(line)
@@ -72,6 +77,22 @@ import Testing
         let words = Lexer.words(in: "  use_backend \"b\" if x", file: "f", lineNumber: 7, environment: [:], diagnostics: &diagnostics)
         #expect(words?.map(\.column) == [3, 15, 19, 22])
         #expect(words?.map(\.quoted) == [false, true, false, false])
+    }
+
+    @Test func columnsCountScalarsNotBytes() {
+        var diagnostics: [Diagnostic] = []
+        let words = Lexer.words(in: "é€ 日本 x", file: "f", lineNumber: 1, environment: [:], diagnostics: &diagnostics)
+        #expect(words?.map(\.text) == ["é€", "日本", "x"])
+        #expect(words?.map(\.column) == [1, 4, 7])
+    }
+
+    @Test func crlfFileReadsLineByLine() throws {
+        let result = parse("global\r\n    maxconn 100\r\n    nbthraed 2\r\n")
+        let error = try #require(result.find(.error, line: 3, "unknown keyword 'nbthraed' in the global section"), "\(result.diagnostics)")
+        #expect(error.hint == "did you mean 'nbthread'?")
+        #expect(result.errors.count == 1)
+        let valid = parse("global\r\n    maxconn 100\r\n")
+        #expect(valid.configuration?.global.maxConnections == 100, "\(valid.diagnostics)")
     }
 
     @Test func unterminatedQuoteInConfigurationNamesFileAndLine() {

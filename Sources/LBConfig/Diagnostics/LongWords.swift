@@ -19,9 +19,11 @@ extension Diagnostic {
 
     /// Shortens the pieces of `text` between `separator`s that are longer than `limit` characters; with
     /// `onlyEnclosed`, only the pieces between an opening and a closing separator (odd pieces but the last).
-    private static func shortening(_ text: String, separator: Character, limit: Int, onlyEnclosed: Bool) -> String {
+    private static func shortening(_ text: String, separator: Unicode.Scalar, limit: Int, onlyEnclosed: Bool) -> String {
         guard text.utf8.count > limit else { return text }
-        let pieces = text.split(separator: separator, omittingEmptySubsequences: false)
+        // Split on the separator's byte (ASCII, so never inside another character's encoding): walking a
+        // 1 MB message as Characters would cost more than building it.
+        let pieces = text.utf8.split(separator: UInt8(ascii: separator), omittingEmptySubsequences: false).map(Substring.init)
         func shortens(_ index: Int) -> Bool {
             if onlyEnclosed, index % 2 == 0 || index == pieces.count - 1 { return false }
             let piece = pieces[index]
@@ -30,7 +32,7 @@ extension Diagnostic {
         guard pieces.indices.contains(where: shortens) else { return text }
         var result = ""
         for index in pieces.indices {
-            if index > 0 { result.append(separator) }
+            if index > 0 { result.unicodeScalars.append(separator) }
             if shortens(index) {
                 result += pieces[index].prefix(keptCharacters) + "…"
             } else {

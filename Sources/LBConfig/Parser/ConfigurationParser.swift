@@ -34,9 +34,12 @@ struct ConfigurationParser {
     mutating func parse(_ text: String, file: String) {
         section = .none
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the byte: as Characters, "\r\n" is one grapheme that is not "\n", so a CRLF file would be
+        // one long line, and walking graphemes costs more than the lexing itself. Each line's "\r" is a
+        // blank to the lexer.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            guard let words = Lexer.words(in: line, file: file, lineNumber: lineNumber, environment: context.environment,
+            guard let words = Lexer.words(in: Substring(line), file: file, lineNumber: lineNumber, environment: context.environment,
                                           diagnostics: &context.diagnostics), !words.isEmpty else { continue }
             let directive = Directive(words: words, file: file, line: lineNumber)
             let keyword = directive.keyword

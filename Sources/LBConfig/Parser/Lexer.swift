@@ -17,11 +17,32 @@ enum Lexer {
         environment: [String: String],
         diagnostics: inout [Diagnostic]
     ) -> [Word]? {
-        let scalars = Array(line.unicodeScalars)
+        // The scalars, and where each starts in the line's UTF-8 (one more entry for the end): runs of plain
+        // text are copied as bytes, since appending scalar by scalar is most of the cost of a long word.
+        var scalars: [Unicode.Scalar] = []
+        var offsets: [Int] = []
+        scalars.reserveCapacity(line.utf8.count)
+        offsets.reserveCapacity(line.utf8.count + 1)
+        var offset = 0
+        for scalar in line.unicodeScalars {
+            scalars.append(scalar)
+            offsets.append(offset)
+            offset += UTF8.width(scalar)
+        }
+        offsets.append(offset)
+        let bytes = Array(line.utf8)
         var words: [Word] = []
         var index = 0
 
         func location(_ at: Int) -> SourceLocation { SourceLocation(file: file, line: lineNumber, column: at + 1) }
+
+        /// Scalars the loop below gives a meaning: everything else is copied as it is.
+        func isSyntax(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar {
+            case " ", "\t", "\r", "#", "\\", "'", "\"", "$": true
+            default: false
+            }
+        }
 
         /// Reads a backslash escape starting at `scalars[at] == "\\"`; returns the text and the next index.
         func escape(at: Int) -> (String, Int) {
@@ -137,9 +158,11 @@ enum Lexer {
                     text += value
                     index = next
                 default:
-                    text.unicodeScalars.append(scalar)
+                    var end = index + 1
+                    while end < scalars.count, !isSyntax(scalars[end]) { end += 1 }
+                    text += String(decoding: bytes[offsets[index]..<offsets[end]], as: UTF8.self)
                     literal = true
-                    index += 1
+                    index = end
                 }
             }
             if literal || !text.isEmpty {
