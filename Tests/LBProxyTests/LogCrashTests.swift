@@ -15,8 +15,7 @@ import Glibc
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let backend = try await TestBackend(name: "app")
         let port = freePort()
-        let config = directory + "/lb.cfg"
-        try """
+        let lb = try LBProcess(config: """
         global
             log file@\(directory)/access.log flush-interval=100ms local0
         defaults
@@ -31,18 +30,9 @@ import Glibc
             default_backend app
         backend app
             server app1 127.0.0.1:\(backend.port)
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
-        process.arguments = ["-f", config]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { process.stop() }
-        // The banner says lb is listening; end of output (lb exited, or was killed after 20 s) ends the wait too.
-        let banner = process.read(out, until: "Stop with", within: 20)
-        #expect(banner.contains("Stop with"))
+        """, name: "crash")
+        defer { lb.stop() }
+        #expect(lb.banner.contains("Stop with"))
 
         // One client, one request after another, each with its own path; the count of answered ones is
         // what the log must hold (minus the last flush interval) after the kill.
@@ -77,11 +67,11 @@ import Glibc
                          "the client stopped after \(answered.withLockedValue { $0 }) answers: \(stopReason.withLockedValue { $0 })")
             return answered.withLockedValue({ $0 }) >= 2000
         }
-        kill(process.processIdentifier, SIGKILL)
+        kill(lb.pid, SIGKILL)
         let killedAt = ContinuousClock.now
         stop.withLockedValue { $0 = true }
         _ = try? await load.value
-        process.waitUntilExit()
+        lb.process.waitUntilExit()
         let done = answered.withLockedValue { $0 }
 
         // zcat prints every complete member and stops at a member the kill cut short.

@@ -22,8 +22,7 @@ import Testing
     func noRequestIsLost(signal: Int32) async throws {
         let backend = try await TestBackend(name: "app")
         let port = freePort()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lb-stop-\(getpid())-\(signal).cfg").path
-        try """
+        let lb = try LBProcess(config: """
         defaults
             mode http
             timeout connect 2s
@@ -35,18 +34,9 @@ import Testing
             default_backend be
         backend be
             server app 127.0.0.1:\(backend.port)
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
-        process.arguments = ["-f", path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { process.stop() }
-        #expect(process.read(out, until: "Stop with", within: 20).contains("Listening on"))
+        """, name: "stop-\(signal)")
+        defer { lb.stop() }
+        #expect(lb.banner.contains("Listening on"))
 
         let endings = try await withThrowingTaskGroup(of: (Ending, Int).self) { group in
             for _ in 0..<Self.clients {
@@ -54,15 +44,15 @@ import Testing
             }
             // Every client is busy when the signal comes.
             try await waitUntil("traffic from every client") { backend.requests.count > Self.clients * 20 }
-            kill(process.processIdentifier, signal)
+            kill(lb.pid, signal)
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let lost = endings.filter { if case .lost = $0.0 { return true } else { return false } }
         #expect(lost.count == 0, "\(lost.count) of \(Self.clients) clients lost a request: \(lost.prefix(3).map(\.0))")
         #expect(endings.allSatisfy { $0.0 == .toldToClose })
         #expect(endings.map(\.1).reduce(0, +) > Self.clients * 20)
-        #expect(process.waitUntilExit(within: 15), "lb still running 15 s after the signal")
-        #expect(process.terminationStatus == 0)
+        #expect(lb.process.waitUntilExit(within: 15), "lb still running 15 s after the signal")
+        #expect(lb.process.terminationStatus == 0)
         await backend.stop()
     }
 
@@ -94,8 +84,7 @@ import Testing
     @Test func hardStopAfterBoundsASoftStop() async throws {
         let backend = try await TestBackend(name: "silent") { _ in .hang }
         let port = freePort()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lb-hard-stop-\(getpid()).cfg").path
-        try """
+        let lb = try LBProcess(config: """
         global
             hard-stop-after 300ms
         defaults
@@ -108,23 +97,15 @@ import Testing
             default_backend be
         backend be
             server app 127.0.0.1:\(backend.port)
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
-        process.arguments = ["-f", path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { process.stop() }
-        #expect(process.read(out, until: "Stop with", within: 20).contains("Listening on"))
+        """, name: "hard-stop")
+        defer { lb.stop() }
+        #expect(lb.banner.contains("Listening on"))
         let client = try RawClient(port: port)
         try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         try await waitUntil("the request to reach the server") { backend.requests.count == 1 }
-        kill(process.processIdentifier, SIGUSR1)
+        kill(lb.pid, SIGUSR1)
         // The request would wait an hour for its answer; the process ends at hard-stop-after instead.
-        #expect(process.waitUntilExit(within: 10), "lb still running 10 s after SIGUSR1 with hard-stop-after 300ms")
+        #expect(lb.process.waitUntilExit(within: 10), "lb still running 10 s after SIGUSR1 with hard-stop-after 300ms")
         #expect(client.waitForClose())
         await backend.stop()
     }

@@ -1,0 +1,33 @@
+import Foundation
+import LBTestSupport
+
+/// The `lb` executable running a configuration from a temporary file, started and waited for: `start`
+/// returns once lb printed its banner (every listener bound). Stopping it (SIGTERM, then SIGKILL after a
+/// bound) also removes the file.
+final class LBProcess {
+    let process: Process
+    let configPath: String
+    /// What lb printed before its banner's end.
+    let banner: String
+
+    init(config: String, name: String) throws {
+        configPath = FileManager.default.temporaryDirectory.appendingPathComponent("lb-\(name)-\(getpid()).cfg").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
+        process.arguments = ["-f", configPath]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // End of output (lb exited, or was killed after 20 s) ends the wait too.
+        banner = process.read(out, until: "Stop with", within: 20)
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    func stop() {
+        process.stop()
+        try? FileManager.default.removeItem(atPath: configPath)
+    }
+}
