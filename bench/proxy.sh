@@ -6,18 +6,21 @@
 # (A B A B ...) so that drift on the machine hits both alike:
 #   - keep-alive with 50 clients, and with 1000;
 #   - one connection per request (`Connection: close`) with 50 clients;
-#   - TCP bulk: a 16 MiB file fetched through each proxy in mode tcp, 4 clients.
+#   - TCP bulk: a 16 MiB file fetched through each proxy in mode tcp, 4 clients;
+#   - memory: the RSS each proxy gains while IDLE_CLIENTS (default 5000) keep-alive clients sit idle
+#     after one exchange each (bench/idle-clients.py), per client.
 #
 # Environment: PAIRS (default 3), DURATION seconds per run (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-3}
 DURATION=${DURATION:-10}
+IDLE_CLIENTS=${IDLE_CLIENTS:-5000}
 OUT=bench/out
 mkdir -p "$OUT"
 
 source bench/lib.sh
-ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light curl:curl
+ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light curl:curl python3:python3
 HAPROXY=$(command -v haproxy)
 NGINX=$(command -v nginx)
 LB=$(build_lb)
@@ -53,7 +56,7 @@ NGINX
 cat > "$WORK/haproxy.cfg" <<CFG
 global
     nbthread 1
-    maxconn 4000
+    maxconn 8000
 defaults
     mode http
     option http-keep-alive
@@ -73,8 +76,8 @@ listen tcp_bulk
 CFG
 sed -e "s/$HA_HTTP/$LB_HTTP/; s/$HA_TCP/$LB_TCP/" "$WORK/haproxy.cfg" > "$WORK/lb.cfg"
 
-"$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
-"$LB" -f "$WORK/lb.cfg" -q 2>"$WORK/lb.err" & pids+=($!)
+"$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HA_PID=$!; pids+=($HA_PID)
+"$LB" -f "$WORK/lb.cfg" -q 2>"$WORK/lb.err" & LB_PID=$!; pids+=($LB_PID)
 
 for p in $NGINX_PORT $HA_HTTP $LB_HTTP $HA_TCP $LB_TCP; do wait_port "$p"; done
 for p in $HA_HTTP $LB_HTTP; do curl -sf "http://127.0.0.1:$p/" >/dev/null || { echo "proxy on $p does not answer" >&2; exit 1; }; done
@@ -99,6 +102,21 @@ echo "warming up..." >&2
 DURATION=2 run_wrk "http://127.0.0.1:$HA_HTTP/" 50 >/dev/null
 DURATION=2 run_wrk "http://127.0.0.1:$LB_HTTP/" 50 >/dev/null
 
+# RSS gained per idle client, in bytes, for the proxy with pid $1 listening on port $2.
+idle_cost() {
+  local pid=$1 port=$2 before after
+  before=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+  exec 5> >(python3 bench/idle-clients.py "$port" "$IDLE_CLIENTS" > "$WORK/idle.out")
+  for _ in $(seq 1 600); do grep -q ready "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
+  grep -q ready "$WORK/idle.out" || { echo "idle clients never got ready on $port" >&2; exit 1; }
+  after=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+  exec 5>&-
+  sleep 1
+  echo $(( (after - before) * 1024 / IDLE_CLIENTS ))
+}
+ha_idle=$(idle_cost "$HA_PID" "$HA_HTTP"); lb_idle=$(idle_cost "$LB_PID" "$LB_HTTP")
+printf '%-16s haproxy %6s bytes/client  lb %6s bytes/client\n' "idle $IDLE_CLIENTS" "$ha_idle" "$lb_idle"
+
 # One row of the matrix: NAME, the two ports, the path, the connections, wrk's extra arguments.
 : > "$OUT/matrix.txt"
 row() {
@@ -117,6 +135,7 @@ row "keep-alive 1000" "$HA_HTTP" "$LB_HTTP" / 1000
 row "close 50" "$HA_HTTP" "$LB_HTTP" / 50 -H "Connection: close"
 row "tcp bulk" "$HA_TCP" "$LB_TCP" /big.bin 4
 
+
 field() { awk -F'|' -v n="$1" -v w="$2" -v f="$3" '$1==n && $2==w {print $f}' "$OUT/matrix.txt" | mean; }
 echo
 echo "summary ($PAIRS pairs x ${DURATION}s, 1 thread each; $(nproc) cores)"
@@ -128,3 +147,4 @@ for name in "keep-alive 50" "keep-alive 1000" "close 50" "tcp bulk"; do
   printf '%-16s %6.0f %-5s %6.0f %-5s %7s %8.2f ms %7.2f ms %7s\n' "$name" "$ha" "$unit" "$lb" "$unit" \
     "$(ratio "$lb" "$ha")" "$ha99" "$lb99" "$(ratio "$lb99" "$ha99")"
 done
+printf '%-16s %6s %-5s %6s %-5s %7s\n' "idle $IDLE_CLIENTS" "$ha_idle" "B/cl" "$lb_idle" "B/cl" "$(ratio "$lb_idle" "$ha_idle")"
