@@ -28,7 +28,7 @@ let package = Package(
         // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
         .systemLibrary(name: "CThreadName"),
         .target(name: "LBLog", dependencies: ["CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
-        .target(name: "LBStats", dependencies: ["LBCore"]),
+        .target(name: "LBStats"),
         .target(
             name: "LBProxy",
             dependencies: [
