@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
     ],
     targets: [
+        // What two modules would otherwise each keep a copy of (exposition writer, histogram bounds,
+        // log-format lexer); it imports nothing of ours, so any module may use it.
+        .target(name: "LBShared"),
         .target(name: "LBConfig"),
         // crypt(3) from the system (Debian: libcrypt-dev): hashed passwords in `userlist` sections.
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -28,11 +31,11 @@ let package = Package(
         // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
         .systemLibrary(name: "CThreadName"),
         .target(name: "LBLog", dependencies: ["CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
-        .target(name: "LBStats"),
+        .target(name: "LBStats", dependencies: ["LBShared"]),
         .target(
             name: "LBProxy",
             dependencies: [
-                "LBConfig", "LBCore", "LBLog", "LBStats",
+                "LBConfig", "LBCore", "LBLog", "LBStats", "LBShared",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -41,7 +44,7 @@ let package = Package(
         ),
         // __builtin_prefetch, which Swift lacks: lblog's URL table overlaps its cache misses.
         .systemLibrary(name: "CPrefetch"),
-        .target(name: "LBReport", dependencies: ["LBLog", "CZlib", "CPrefetch"]),
+        .target(name: "LBReport", dependencies: ["LBLog", "LBShared", "CZlib", "CPrefetch"]),
         .executableTarget(
             name: "lb",
             dependencies: [
@@ -65,10 +68,11 @@ let package = Package(
         ),
         // Helpers every test target shares: bounded runs of peer programs and child processes.
         .target(name: "LBTestSupport", path: "Tests/LBTestSupport"),
+        .testTarget(name: "LBSharedTests", dependencies: ["LBShared"]),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),
         .testTarget(name: "LBLogTests", dependencies: ["LBLog", "CZlib", "CSocketBatch", "LBTestSupport", "LBCore"]),
-        .testTarget(name: "LBStatsTests", dependencies: ["LBStats", "LBCore"]),
+        .testTarget(name: "LBStatsTests", dependencies: ["LBStats", "LBShared", "LBCore"]),
         .testTarget(name: "LBReportTests", dependencies: ["LBReport", "LBLog", "CZlib", "LBTestSupport"]),
         .testTarget(
             name: "LBProxyTests",

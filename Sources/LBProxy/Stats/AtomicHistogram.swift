@@ -1,4 +1,5 @@
 import Atomics
+import LBShared
 import LBStats
 
 /// A latency histogram updated from any event loop without locks: one relaxed atomic add for the bucket

@@ -1,3 +1,5 @@
+import LBShared
+
 /// Writes metric families in the Prometheus text exposition format (0.0.4), as LBStats does for lb:
 /// `# HELP` and `# TYPE` once per family, then its samples.
 struct ExpositionText {
@@ -21,9 +23,9 @@ struct ExpositionText {
         let prefix = labels.isEmpty ? "" : labels + ","
         for (index, count) in histogram.counts.enumerated() {
             cumulative += count
-            sample(name + "_bucket", prefix + Self.label("le", LatencyHistogram.labels[index]), String(cumulative))
+            sample(name + "_bucket", prefix + Self.label("le", LatencyHistogram.layout.labels[index]), String(cumulative))
         }
-        sample(name + "_sum", labels, LatencyHistogram.seconds(microseconds: histogram.sumMilliseconds * 1000))
+        sample(name + "_sum", labels, SecondsFormat.string(microseconds: histogram.sumMilliseconds * 1000))
         sample(name + "_count", labels, String(cumulative))
     }
 

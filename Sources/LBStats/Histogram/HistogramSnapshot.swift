@@ -1,3 +1,5 @@
+import LBShared
+
 /// A histogram as read at one instant: per-bucket counts (not cumulative), and the sum of observations.
 public struct HistogramSnapshot: Sendable, Equatable {
     public var layout: HistogramLayout

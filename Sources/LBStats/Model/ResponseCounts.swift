@@ -1,3 +1,5 @@
+import LBShared
+
 /// HTTP responses by status class, in HAProxy's order: 1xx, 2xx, 3xx, 4xx, 5xx, other.
 public struct ResponseCounts: Sendable, Equatable {
     public static let codeLabels = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]

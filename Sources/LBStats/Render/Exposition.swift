@@ -1,3 +1,5 @@
+import LBShared
+
 /// Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics: `# HELP` and `# TYPE`
 /// once per family, written lazily before its first sample so a family without samples leaves no trace.
 struct Exposition {
