@@ -1,3 +1,4 @@
+import LBShared
 import LBStats
 import Testing
 

@@ -1,4 +1,5 @@
 import LBCore
+import LBShared
 import LBStats
 
 /// `http-request use-service prometheus-exporter`: renders the live counters in the Prometheus text

@@ -1,4 +1,5 @@
 import LBLog
+import LBShared
 
 /// Prometheus metrics derived from log lines, for `lblog serve`: what a proxy that exports nothing
 /// itself (a real HAProxy, say) did, as its logs tell it.
@@ -52,27 +53,24 @@ public struct LogMetrics: Sendable {
 
     /// The text exposition (format 0.0.4), series sorted by their labels.
     public func render() -> [UInt8] {
-        var out = ExpositionText()
+        var out = Exposition(format: .text004, capacity: 1024 + requests.count * 120 + durations.count * 1500)
         out.family("lblog_lines_total", "Log lines read, whatever they held.", .counter)
-        out.sample("lblog_lines_total", "", String(lines))
+        out.sample([], lines)
         out.family("lblog_unparsed_lines_total", "Log lines that could not be read as a record, a blank line or a syslog event.", .counter)
-        out.sample("lblog_unparsed_lines_total", "", String(unparsed))
-        if !requests.isEmpty {
-            out.family("lblog_requests_total", "Requests (HTTP) and sessions (TCP) logged, by frontend, backend, server and status class.", .counter)
-            let rows = requests.map { key, count in
-                ([names.name(key.frontend), names.name(key.backend), names.name(key.server), Self.codes[Int(key.code)]], count)
-            }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-            for (labels, count) in rows {
-                let text = ExpositionText.labels(["frontend": labels[0], "backend": labels[1], "server": labels[2], "code": labels[3]])
-                out.sample("lblog_requests_total", text, String(count))
-            }
+        out.sample([], unparsed)
+        out.family("lblog_requests_total", "Requests (HTTP) and sessions (TCP) logged, by frontend, backend, server and status class.", .counter)
+        let rows = requests.map { key, count in
+            ([names.name(key.frontend), names.name(key.backend), names.name(key.server), Self.codes[Int(key.code)]], count)
+        }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        for (labels, count) in rows {
+            out.sample(Exposition.labels(["frontend": labels[0], "backend": labels[1], "server": labels[2], "code": labels[3]]), count)
         }
-        if !durations.isEmpty {
-            out.family("lblog_request_duration_seconds", "Total active time (Ta) of HTTP requests, by backend.", .histogram)
-            for (name, histogram) in durations.map({ (names.name($0.key), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
-                out.histogram("lblog_request_duration_seconds", ExpositionText.label("backend", name), histogram)
-            }
+        out.family("lblog_request_duration_seconds", "Total active time (Ta) of HTTP requests, by backend.", .histogram)
+        let bucketLabels = Exposition.bucketLabels(LatencyHistogram.layout)
+        for (name, histogram) in durations.map({ (names.name($0.key), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            out.histogram(Exposition.label("backend", name), counts: histogram.counts,
+                          sumMicroseconds: histogram.sumMilliseconds * 1000, bucketLabels: bucketLabels)
         }
-        return out.bytes
+        return out.finish()
     }
 }

@@ -1,3 +1,5 @@
+import LBShared
+
 /// Renders a snapshot with the names, types and labels of HAProxy's Prometheus exporter, plus lb's
 /// latency histograms. Metrics lb cannot compute (queues, rates, averages over 1024 sessions) are absent.
 public enum PrometheusRenderer {
@@ -8,7 +10,7 @@ public enum PrometheusRenderer {
     public static func render(_ snapshot: StatsSnapshot, query: PrometheusQuery = PrometheusQuery(),
                               format: PrometheusFormat = .text004) -> [UInt8] {
         let serverCount = snapshot.backends.reduce(0) { $0 + $1.servers.count }
-        var exposition = Exposition(format: format, query: query, capacity: 8192 + serverCount * 6000)
+        var exposition = Exposition(format: format, capacity: 8192 + serverCount * 6000, wants: query.wants)
         if query.scopes.contains(.global) { renderProcess(snapshot.process, into: &exposition) }
         if query.scopes.contains(.frontend) { renderFrontends(snapshot.frontends, into: &exposition) }
         if query.scopes.contains(.backend) { renderBackends(snapshot.backends, into: &exposition) }
@@ -218,14 +220,14 @@ public enum PrometheusRenderer {
 
     static func histograms(prefix: String, entities: [([UInt8], LatencySnapshot)], into e: inout Exposition) {
         guard let first = entities.first else { return }
-        let bucketLabels = first.1.total.layout.labels.map { Array("le=\"\($0)\"} ".utf8) }
+        let bucketLabels = Exposition.bucketLabels(first.1.total.layout)
         for (which, stem) in ["connect_time_seconds", "response_time_seconds", "total_time_seconds"].enumerated() {
             let help = ["Histogram of connect times (Tc)", "Histogram of response times (Tr)",
                         "Histogram of total active times of requests (Ta)"][which]
             guard e.family(prefix + stem, help, .histogram) else { continue }
             for (labels, latency) in entities {
                 let histogram = which == 0 ? latency.connect : which == 1 ? latency.response : latency.total
-                e.histogram(labels, histogram, bucketLabels: bucketLabels)
+                e.histogram(labels, counts: histogram.counts, sumMicroseconds: histogram.sumMicroseconds, bucketLabels: bucketLabels)
             }
         }
     }

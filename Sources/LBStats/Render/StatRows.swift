@@ -1,3 +1,5 @@
+import LBShared
+
 /// The rows of HAProxy's `show stat` table (one per frontend, server and backend) with the fixed column
 /// order of the CSV export. A field lb does not measure is nil and printed empty, never as a zero.
 public enum StatRows {

@@ -1,18 +1,19 @@
 /// An append-only byte buffer for the renderers: integers are written digit by digit and strings as
-/// UTF-8 bytes, so a large exposition costs memory copies, not string interpolation.
+/// UTF-8 bytes, so a large exposition costs memory copies, not string interpolation. Its methods are
+/// inlinable because the renderers of other modules call them once per field or byte.
 public struct TextBuffer: Sendable {
     public var bytes: [UInt8]
 
-    public init(capacity: Int = 4096) {
+    @inlinable public init(capacity: Int = 4096) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    @inline(__always) public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
-    @inline(__always) public mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
-    @inline(__always) public mutating func append(byte: UInt8) { bytes.append(byte) }
+    @inlinable @inline(__always) public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    @inlinable @inline(__always) public mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+    @inlinable @inline(__always) public mutating func append(byte: UInt8) { bytes.append(byte) }
 
-    public mutating func append(int value: Int) {
+    @inlinable public mutating func append(int value: Int) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
             if value == .min { append(String(value).dropFirst().description); return }

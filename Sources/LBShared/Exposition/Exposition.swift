@@ -1,27 +1,31 @@
-import LBShared
-
 /// Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics: `# HELP` and `# TYPE`
 /// once per family, written lazily before its first sample so a family without samples leaves no trace.
-struct Exposition {
-    enum Kind { case counter, gauge, histogram }
+///
+/// Scrapes of a large configuration write hundreds of thousands of samples, so everything per sample is
+/// bytes: labels arrive preformatted (see `label`), built once per entity rather than once per sample,
+/// and values are written digit by digit.
+public struct Exposition {
+    public enum Kind: Sendable { case counter, gauge, histogram }
 
-    var out: TextBuffer
-    let format: PrometheusFormat
-    let query: PrometheusQuery
+    public let format: PrometheusFormat
+    private var out: TextBuffer
+    /// Which families to write (an exporter's `metrics=` filter, say); the others are skipped with
+    /// their samples.
+    private let wants: (String) -> Bool
     private var pendingHeader: (name: String, help: String, kind: Kind)?
     private var currentName: [UInt8] = []
-    private(set) var enabled = false
+    private var enabled = false
 
-    init(format: PrometheusFormat, query: PrometheusQuery, capacity: Int) {
+    public init(format: PrometheusFormat, capacity: Int = 4096, wants: @escaping (String) -> Bool = { _ in true }) {
         self.out = TextBuffer(capacity: capacity)
         self.format = format
-        self.query = query
+        self.wants = wants
     }
 
-    /// Starts a family; returns false (and ignores its samples) when the `metrics=` filter drops it.
+    /// Starts a family; returns false (and ignores its samples) when `wants` drops it.
     @discardableResult
-    mutating func family(_ name: String, _ help: String, _ kind: Kind) -> Bool {
-        enabled = query.wants(name)
+    public mutating func family(_ name: String, _ help: String, _ kind: Kind) -> Bool {
+        enabled = wants(name)
         pendingHeader = enabled ? (name, help, kind) : nil
         currentName = Array(name.utf8)
         return enabled
@@ -49,7 +53,7 @@ struct Exposition {
 
     /// One sample: `labels` is the preformatted `proxy="..",server=".."` text (may be empty), `extra` an
     /// additional preformatted label such as `code="2xx"`.
-    mutating func sample(_ labels: [UInt8], extra: String? = nil, suffix: String? = nil, _ value: Int) {
+    public mutating func sample(_ labels: [UInt8], extra: String? = nil, suffix: String? = nil, _ value: Int) {
         guard enabled else { return }
         writeHeaderIfNeeded()
         startLine(labels, extra: extra, suffix: suffix)
@@ -57,19 +61,14 @@ struct Exposition {
         out.append(byte: 10)
     }
 
-    mutating func sample(_ labels: [UInt8], extra: String? = nil, suffix: String? = nil, seconds microseconds: Int) {
-        guard enabled else { return }
-        writeHeaderIfNeeded()
-        startLine(labels, extra: extra, suffix: suffix)
-        out.append(SecondsFormat.string(microseconds: microseconds))
-        out.append(byte: 10)
-    }
-
-    mutating func histogram(_ labels: [UInt8], _ histogram: HistogramSnapshot, bucketLabels: [[UInt8]]) {
+    /// `_bucket` samples (cumulative), `_sum` in seconds and `_count` of one histogram: `counts` per
+    /// bucket (not cumulative), `+Inf` last; `bucketLabels` from `bucketLabels(_:)` for its layout,
+    /// computed once per scrape.
+    public mutating func histogram(_ labels: [UInt8], counts: [Int], sumMicroseconds: Int, bucketLabels: [[UInt8]]) {
         guard enabled else { return }
         writeHeaderIfNeeded()
         var cumulative = 0
-        for (index, count) in histogram.counts.enumerated() {
+        for (index, count) in counts.enumerated() {
             cumulative += count
             out.append(currentName)
             out.append("_bucket{")
@@ -80,7 +79,7 @@ struct Exposition {
             out.append(byte: 10)
         }
         startLine(labels, extra: nil, suffix: "_sum")
-        out.append(SecondsFormat.string(microseconds: histogram.sumMicroseconds))
+        out.append(SecondsFormat.string(microseconds: sumMicroseconds))
         out.append(byte: 10)
         startLine(labels, extra: nil, suffix: "_count")
         out.append(int: cumulative)
@@ -103,13 +102,14 @@ struct Exposition {
         out.append("} ")
     }
 
-    mutating func finish() -> [UInt8] {
+    /// The exposition, with OpenMetrics' `# EOF` when that is the format.
+    public mutating func finish() -> [UInt8] {
         if format == .openMetrics { out.append("# EOF\n") }
         return out.bytes
     }
 
     /// `name="value"` with the exposition format's escapes (backslash, quote, newline).
-    static func label(_ name: String, _ value: String) -> [UInt8] {
+    public static func label(_ name: String, _ value: String) -> [UInt8] {
         var bytes = Array(name.utf8)
         bytes.append(contentsOf: "=\"".utf8)
         for byte in value.utf8 {
@@ -122,5 +122,20 @@ struct Exposition {
         }
         bytes.append(UInt8(ascii: "\""))
         return bytes
+    }
+
+    /// Several labels, comma-separated, in the order given.
+    public static func labels(_ pairs: KeyValuePairs<String, String>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: label(pair.key, pair.value))
+        }
+        return bytes
+    }
+
+    /// The `le` label of every bucket of `layout` as `histogram` writes it, closing brace included.
+    public static func bucketLabels(_ layout: HistogramLayout) -> [[UInt8]] {
+        layout.labels.map { Array("le=\"\($0)\"} ".utf8) }
     }
 }
