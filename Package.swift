@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "LBConfig"),
         // crypt(3) from the system (Debian: libcrypt-dev): hashed passwords in `userlist` sections.
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
-        .target(name: "LBCore", dependencies: ["LBConfig", "CCrypt"]),
+        .target(name: "LBCore", dependencies: ["LBConfig", "LBShared", "CCrypt"]),
         // zlib from the system (Debian: zlib1g-dev): gzip members for the rotating log file, and
         // decompression for lblog.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -30,7 +30,7 @@ let package = Package(
         .systemLibrary(name: "CSocketBatch"),
         // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
         .systemLibrary(name: "CThreadName"),
-        .target(name: "LBLog", dependencies: ["CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
+        .target(name: "LBLog", dependencies: ["LBShared", "CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "LBStats", dependencies: ["LBShared"]),
         .target(
             name: "LBProxy",

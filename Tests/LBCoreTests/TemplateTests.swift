@@ -46,6 +46,8 @@ struct TemplateTests {
         Row("b=%[req.cook(theme)];%%;%[src]", "b=dark;%;192.168.1.10"),
         Row("%ci:%cp %HM %HU", "192.168.1.10:51234 GET \(Fixture.uri)"),
         Row("%{+Q}[method]", "GET"),
+        // Names and several modifiers are read as in logs, and ignored.
+        Row("%(client)ci %{+Q}(m){-Q}HM", "192.168.1.10 GET"),
     ]
 
     @Test(arguments: rows)
@@ -62,6 +64,9 @@ struct TemplateTests {
         ("%[path", "missing ']'"),
         ("ends with %", "lone '%'"),
         ("%zz", "not available"),
+        // Variable names run over letters and digits, as in HAProxy.
+        ("%ci1", "'%ci1' is not available"),
+        ("%(x)", "must be followed by a variable"),
         ("%[field(1)]", "unknown fetch"),
         ("%[path,field(0,/)]", "non-zero"),
     ]

@@ -1,4 +1,5 @@
 import LBConfig
+import LBShared
 
 /// A log-format string as used in header values, redirect targets, `lf-string` bodies and dynamic
 /// backend names: literal text, `%[sample]` expressions, a few `%xx` variables, and `%%` for `%`.
@@ -35,67 +36,35 @@ struct LogFormatTemplate: Sendable, Hashable {
 
     /// Compiles `text`; unimplemented fetches produce warnings at `location` and expand to nothing.
     static func compile(_ text: String, at location: SourceLocation, environment: inout CompileEnvironment) -> LogFormatTemplate? {
+        var lexer = LogFormatLexer(text)
         var parts: [Part] = []
         var literal = ""
-        var index = text.startIndex
         func flush() {
             if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
         }
-        while index < text.endIndex {
-            let character = text[index]
-            guard character == "%" else {
-                literal.append(character)
-                index = text.index(after: index)
-                continue
-            }
-            var next = text.index(after: index)
-            guard next < text.endIndex else {
-                environment.error("log-format '\(text)' ends with a lone '%'", at: location, hint: "write %% for a literal percent sign")
+        while true {
+            let token: LogFormatToken
+            do {
+                guard let next = try lexer.next() else { break }
+                token = next
+            } catch {
+                let (message, hint) = Self.message(error, in: text)
+                environment.error(message, at: location, hint: hint)
                 return nil
             }
-            if text[next] == "%" {
-                literal.append("%")
-                index = text.index(after: next)
+            switch token {
+            case .literal(let bytes):
+                literal += String(decoding: bytes, as: UTF8.self)
+            case .spaces(let count):
+                // Printed as written: one separator per run is a rule of log lines, not of header values.
+                literal += String(repeating: " ", count: count)
+            case .flags, .name:
+                // Formatting options such as %{+Q} and JSON names: accepted and ignored (they matter for
+                // logs, not headers).
                 continue
-            }
-            if text[next] == "{" {
-                // Formatting options such as %{+Q}: accepted and ignored (they matter for logs, not headers).
-                guard let close = text[next...].firstIndex(of: "}") else {
-                    environment.error("log-format '\(text)': unterminated '%{'", at: location)
-                    return nil
-                }
-                next = text.index(after: close)
-                guard next < text.endIndex else {
-                    environment.error("log-format '\(text)': '%{...}' must be followed by a variable or [sample]", at: location)
-                    return nil
-                }
-            }
-            if text[next] == "[" {
-                let start = text.index(after: next)
-                var depth = 0
-                var cursor = start
-                var end: String.Index?
-                while cursor < text.endIndex {
-                    let c = text[cursor]
-                    if c == "\\" {
-                        cursor = text.index(after: cursor)
-                        if cursor == text.endIndex { break }
-                    } else if c == "(" {
-                        depth += 1
-                    } else if c == ")" {
-                        depth -= 1
-                    } else if c == "]" && depth <= 0 {
-                        end = cursor
-                        break
-                    }
-                    cursor = text.index(after: cursor)
-                }
-                guard let end else {
-                    environment.error("log-format '\(text)': missing ']' after '%['", at: location)
-                    return nil
-                }
+            case .sample(let source):
                 do {
-                    let expression = try SampleExpression.compile(text[start..<end], environment: environment)
+                    let expression = try SampleExpression.compile(Substring(source), environment: environment)
                     if case .unimplemented(let name) = expression.fetch {
                         environment.warning("fetch '\(name)' is not implemented yet; it expands to an empty string", at: location)
                     }
@@ -105,23 +74,28 @@ struct LogFormatTemplate: Sendable, Hashable {
                     environment.error(error.message, at: location, hint: error.hint)
                     return nil
                 }
-                index = text.index(after: end)
-                continue
+            case .variable(let name):
+                guard let variable = Variable(rawValue: name) else {
+                    environment.error("log-format variable '%\(name)' is not available here", at: location,
+                                      hint: "use %[fetch] samples, or one of " + Variable.allCases.map { "%" + $0.rawValue }.joined(separator: " "))
+                    return nil
+                }
+                flush()
+                parts.append(.variable(variable))
             }
-            var nameEnd = next
-            while nameEnd < text.endIndex, text[nameEnd].isASCII, text[nameEnd].isLetter { nameEnd = text.index(after: nameEnd) }
-            let name = String(text[next..<nameEnd])
-            guard let variable = Variable(rawValue: name) else {
-                environment.error("log-format variable '%\(name)' is not available here", at: location,
-                                  hint: "use %[fetch] samples, or one of " + Variable.allCases.map { "%" + $0.rawValue }.joined(separator: " "))
-                return nil
-            }
-            flush()
-            parts.append(.variable(variable))
-            index = nameEnd
         }
         flush()
         return LogFormatTemplate(parts: parts)
+    }
+
+    private static func message(_ error: LogFormatLexError, in text: String) -> (String, hint: String?) {
+        switch error {
+        case .lonePercent: ("log-format '\(text)' ends with a lone '%'", "write %% for a literal percent sign")
+        case .unterminatedFlags: ("log-format '\(text)': unterminated '%{'", nil)
+        case .unterminatedName: ("log-format '\(text)': unterminated '%('", nil)
+        case .unterminatedSample: ("log-format '\(text)': missing ']' after '%['", nil)
+        case .missingItem: ("log-format '\(text)': '%{...}' and '%(...)' must be followed by a variable or [sample]", nil)
+        }
     }
 
     /// The text for one request. An absent sample expands to nothing.
