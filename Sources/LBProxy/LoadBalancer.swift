@@ -89,8 +89,8 @@ public final class LoadBalancer: Sendable {
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
             for bind in frontend.plan.binds {
-                let channel = try await bindListener(frontend, bind)
-                gate.register(channel, frontend: frontend)
+                let (channel, batch) = try await bindListener(frontend, bind)
+                gate.register(channel, frontend: frontend, batch: batch)
                 listeners.withLockedValue { $0.append(channel) }
                 bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: channel.localAddress!))
             }
@@ -104,15 +104,17 @@ public final class LoadBalancer: Sendable {
         return bound
     }
 
-    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress) async throws -> Channel {
+    /// Binds one address; returns the listener and the accept batch it was bound with.
+    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress) async throws -> (Channel, Int) {
         let runtime = self.runtime
         let gate = self.gate
         let host = bind.host ?? "0.0.0.0"
+        let batch = gate.initialBatch(frontend)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // One accept per wake-up, so the maxconn check runs before every single connection.
-            .serverChannelOption(.maxMessagesPerRead, value: 1)
+            // Several accepts per wake-up; the gate shrinks the batch near a maxconn limit.
+            .serverChannelOption(.maxMessagesPerRead, value: UInt(batch))
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(AcceptCounter(gate: gate, frontend: frontend))
@@ -132,7 +134,7 @@ public final class LoadBalancer: Sendable {
                 }
             }
         do {
-            return try await bootstrap.bind(host: host, port: bind.port).get()
+            return (try await bootstrap.bind(host: host, port: bind.port).get(), batch)
         } catch {
             throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
         }

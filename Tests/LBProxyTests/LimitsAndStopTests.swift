@@ -45,6 +45,40 @@ import Testing
         await backend.stop()
     }
 
+    /// lb accepts several connections per wake-up; near the limit the batch shrinks to the room left, so a
+    /// crowd connecting at once never takes a frontend past its maxconn.
+    @Test func aBurstOfConnectionsStopsAtMaxconn() async throws {
+        let backend = try await TestBackend(name: "silent") { _ in .hang }
+        let port = freePort()
+        let lb = try await LBHarness.start("""
+            global
+                nbthread 1
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                maxconn 10
+                default_backend be
+            backend be
+                server s1 127.0.0.1:\(backend.port)
+            """)
+        var clients: [RawClient] = []
+        for _ in 0..<40 {
+            let client = try RawClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            clients.append(client)
+        }
+        // Every accepted connection sends its request on; the accepts that let them in were counted first.
+        try await waitUntil("ten requests at the server") { backend.requests.count >= 10 }
+        #expect(lb.balancer.currentConnections == 10)
+        #expect(backend.requests.count == 10)
+        await lb.stop()
+        await backend.stop()
+    }
+
     @Test func gracefulStopFinishesInFlightRequests() async throws {
         // The slow request is answered only once lb is draining: its head arrives during the stop.
         let stopped = NIOLockedValueBox<LoadBalancer?>(nil)

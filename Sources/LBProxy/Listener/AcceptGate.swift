@@ -2,27 +2,46 @@ import Atomics
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Enforces `maxconn` (process-wide and per frontend) by pausing accept on the listening sockets: at the
-/// limit the listener stops reading, so new connections wait in the kernel's queue instead of being
+/// Enforces `maxconn` (process-wide and per frontend) on the listening sockets, without refusing anyone:
+/// at the limit a listener stops reading, so new connections wait in the kernel's queue instead of being
 /// refused or reset, and accepting resumes as soon as a connection closes.
+///
+/// A listener accepts up to `batch` connections per wake-up: one `epoll_wait` for many accepts matters
+/// when clients open a connection per request. Close to a limit the batch shrinks to the room left, so a
+/// burst never takes a listener past its frontend's limit (each burst reads its size when it starts, and
+/// it is set after every accept that leaves less room than a full batch). Listeners of different
+/// frontends share the process limit and may each be in a burst at once; together they can pass it by
+/// at most what those bursts had left.
 final class AcceptGate: Sendable {
+    /// Connections accepted per wake-up when there is room.
+    static let batch = 16
+
     private let runtime: ProxyRuntime
-    private let listeners: NIOLockedValueBox<[(channel: Channel, frontend: FrontendRuntime, paused: Bool)]>
-    /// Listeners currently paused, so closes only look for work when there is some.
-    private let pausedCount = ManagedAtomic<Int>(0)
+    private let listeners: NIOLockedValueBox<[(channel: Channel, frontend: FrontendRuntime, batch: Int)]>
+    /// Listeners accepting fewer than a full batch (or paused), so closes only look for work when there is some.
+    private let throttledCount = ManagedAtomic<Int>(0)
 
     init(runtime: ProxyRuntime) {
         self.runtime = runtime
         self.listeners = NIOLockedValueBox([])
     }
 
-    func register(_ channel: Channel, frontend: FrontendRuntime) {
-        listeners.withLockedValue { $0.append((channel, frontend, false)) }
+    /// The batch a new listener of `frontend` starts with (its `maxMessagesPerRead` when bound).
+    func initialBatch(_ frontend: FrontendRuntime) -> Int {
+        max(1, min(Self.batch, room(frontend)))
     }
 
-    private func hasRoom(_ frontend: FrontendRuntime) -> Bool {
-        frontend.currentConnections.load(ordering: .relaxed) < frontend.maxConnections
-            && runtime.currentConnections.load(ordering: .relaxed) < runtime.processMaxConnections
+    func register(_ channel: Channel, frontend: FrontendRuntime, batch: Int) {
+        if batch < Self.batch { throttledCount.wrappingIncrement(ordering: .relaxed) }
+        listeners.withLockedValue { $0.append((channel, frontend, batch)) }
+        // Connections may have come and gone between the bind and now.
+        reevaluate()
+    }
+
+    /// How many more connections the frontend may take now.
+    private func room(_ frontend: FrontendRuntime) -> Int {
+        min(frontend.maxConnections - frontend.currentConnections.load(ordering: .relaxed),
+            runtime.processMaxConnections - runtime.currentConnections.load(ordering: .relaxed))
     }
 
     /// A listener accepted a connection for `frontend`.
@@ -31,27 +50,33 @@ final class AcceptGate: Sendable {
         frontend.totalConnections.wrappingIncrement(ordering: .relaxed)
         runtime.currentConnections.wrappingIncrement(ordering: .relaxed)
         runtime.totalConnections.wrappingIncrement(ordering: .relaxed)
-        if !hasRoom(frontend) { reevaluate() }
+        if room(frontend) < Self.batch { reevaluate() }
         child.closeFuture.whenComplete { _ in
             frontend.currentConnections.wrappingDecrement(ordering: .relaxed)
             self.runtime.currentConnections.wrappingDecrement(ordering: .relaxed)
-            if self.pausedCount.load(ordering: .relaxed) > 0 { self.reevaluate() }
+            if self.throttledCount.load(ordering: .relaxed) > 0 { self.reevaluate() }
         }
     }
 
-    /// Pauses listeners without room and resumes those that have room again.
+    /// Sets each listener's batch to the room its frontend has left (a full batch at most), pausing the
+    /// listeners without room and resuming those that have room again.
     private func reevaluate() {
         listeners.withLockedValue { entries in
             for index in entries.indices {
-                let room = hasRoom(entries[index].frontend)
-                guard room == entries[index].paused else { continue }
-                entries[index].paused = !room
-                pausedCount.wrappingIncrement(by: room ? -1 : 1, ordering: .relaxed)
+                let batch = max(0, min(Self.batch, room(entries[index].frontend)))
+                let previous = entries[index].batch
+                guard batch != previous else { continue }
+                entries[index].batch = batch
+                if (previous == Self.batch) != (batch == Self.batch) {
+                    throttledCount.wrappingIncrement(by: batch == Self.batch ? -1 : 1, ordering: .relaxed)
+                }
                 let channel = entries[index].channel
+                let resume = previous == 0
                 channel.eventLoop.execute {
-                    channel.setOption(.autoRead, value: room).whenComplete { _ in
-                        if room { channel.read() }
-                    }
+                    guard let options = channel.syncOptions else { return }
+                    if batch > 0 { try? options.setOption(.maxMessagesPerRead, value: UInt(batch)) }
+                    try? options.setOption(.autoRead, value: batch > 0)
+                    if batch > 0 && resume { channel.read() }
                 }
             }
         }
