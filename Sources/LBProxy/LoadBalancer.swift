@@ -3,6 +3,9 @@ import LBCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A listening socket lb opened, as actually bound (port 0 in the configuration gets its real port here).
 public struct ListeningSocket: Sendable, CustomStringConvertible {
@@ -89,10 +92,23 @@ public final class LoadBalancer: Sendable {
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
             for bind in frontend.plan.binds {
-                let (channel, batch) = try await bindListener(frontend, bind)
-                gate.register(channel, frontend: frontend, batch: batch)
-                listeners.withLockedValue { $0.append(channel) }
-                bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: channel.localAddress!))
+                // One listening socket per event loop on the same address (SO_REUSEPORT): the kernel spreads
+                // new connections over them, and each loop serves the connections it accepts itself, with no
+                // hand-over to another thread per connection.
+                var port = bind.port
+                var address: SocketAddress?
+                for loop in group.makeIterator() {
+                    let (channel, batch) = try await bindListener(frontend, bind, port: port, on: loop)
+                    gate.register(channel, frontend: frontend, batch: batch)
+                    listeners.withLockedValue { $0.append(channel) }
+                    if address == nil {
+                        address = channel.localAddress
+                        port = channel.localAddress?.port ?? port
+                    }
+                }
+                if let address {
+                    bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address))
+                }
             }
         }
         startHealthChecks()
@@ -104,15 +120,18 @@ public final class LoadBalancer: Sendable {
         return bound
     }
 
-    /// Binds one address; returns the listener and the accept batch it was bound with.
-    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress) async throws -> (Channel, Int) {
+    /// Binds one listening socket of `bind` (on `port`, which the first socket of a port-0 bind chose)
+    /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
+    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, port: Int, on loop: EventLoop) async throws -> (Channel, Int) {
         let runtime = self.runtime
         let gate = self.gate
         let host = bind.host ?? "0.0.0.0"
-        let batch = gate.initialBatch(frontend)
-        let bootstrap = ServerBootstrap(group: group)
+        let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
+        let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
+                                 value: runtime.loopCount > 1 ? 1 : 0)
             // Several accepts per wake-up; the gate shrinks the batch near a maxconn limit.
             .serverChannelOption(.maxMessagesPerRead, value: UInt(batch))
             .serverChannelInitializer { channel in
@@ -134,7 +153,7 @@ public final class LoadBalancer: Sendable {
                 }
             }
         do {
-            return (try await bootstrap.bind(host: host, port: bind.port).get(), batch)
+            return (try await bootstrap.bind(host: host, port: port).get(), batch)
         } catch {
             throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
         }

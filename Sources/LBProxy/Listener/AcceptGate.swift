@@ -7,11 +7,13 @@ import NIOCore
 /// refused or reset, and accepting resumes as soon as a connection closes.
 ///
 /// A listener accepts up to `batch` connections per wake-up: one `epoll_wait` for many accepts matters
-/// when clients open a connection per request. Close to a limit the batch shrinks to the room left, so a
-/// burst never takes a listener past its frontend's limit (each burst reads its size when it starts, and
-/// it is set after every accept that leaves less room than a full batch). Listeners of different
-/// frontends share the process limit and may each be in a burst at once; together they can pass it by
-/// at most what those bursts had left.
+/// when clients open a connection per request. Close to a limit the batch shrinks to the room left,
+/// shared among the frontend's listeners (one per event loop and address), so bursts do not take a
+/// frontend past its limit: each burst reads its size when it starts, and sizes are set again after
+/// every accept that leaves less room than a full batch. With one listener the limit is exact. Several
+/// listeners, of one frontend or of several sharing the process limit, may each be in a burst at once;
+/// together they can pass it by at most what those bursts had left, which is one connection per
+/// listener of a frontend at its own limit.
 final class AcceptGate: Sendable {
     /// Connections accepted per wake-up when there is room.
     static let batch = 16
@@ -26,9 +28,10 @@ final class AcceptGate: Sendable {
         self.listeners = NIOLockedValueBox([])
     }
 
-    /// The batch a new listener of `frontend` starts with (its `maxMessagesPerRead` when bound).
-    func initialBatch(_ frontend: FrontendRuntime) -> Int {
-        max(1, min(Self.batch, room(frontend)))
+    /// The batch a new listener of `frontend` starts with (its `maxMessagesPerRead` when bound), when the
+    /// frontend will have `listeners` listening sockets.
+    func initialBatch(_ frontend: FrontendRuntime, listeners: Int) -> Int {
+        max(1, min(Self.batch, room(frontend) / max(1, listeners)))
     }
 
     func register(_ channel: Channel, frontend: FrontendRuntime, batch: Int) {
@@ -63,7 +66,10 @@ final class AcceptGate: Sendable {
     private func reevaluate() {
         listeners.withLockedValue { entries in
             for index in entries.indices {
-                let batch = max(0, min(Self.batch, room(entries[index].frontend)))
+                let frontend = entries[index].frontend
+                let room = room(frontend)
+                let sharing = entries.reduce(0) { $0 + ($1.frontend === frontend ? 1 : 0) }
+                let batch = room <= 0 ? 0 : max(1, min(Self.batch, room / sharing))
                 let previous = entries[index].batch
                 guard batch != previous else { continue }
                 entries[index].batch = batch
