@@ -30,12 +30,14 @@ let package = Package(
         .systemLibrary(name: "CSocketBatch"),
         // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
         .systemLibrary(name: "CThreadName"),
+        // malloc_trim(3): memory freed after a load goes back to the system.
+        .systemLibrary(name: "CMallocTrim"),
         .target(name: "LBLog", dependencies: ["LBShared", "CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "LBStats", dependencies: ["LBShared"]),
         .target(
             name: "LBProxy",
             dependencies: [
-                "LBConfig", "LBCore", "LBLog", "LBStats", "LBShared",
+                "LBConfig", "LBCore", "LBLog", "LBStats", "LBShared", "CMallocTrim",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -30,6 +30,8 @@ final class ProxyRuntime: Sendable {
     let rates: RateBook
     /// Sessions, exchanges and server connections alive now (leak detection).
     let live = LiveObjects()
+    /// Returns freed memory to the system once a load has passed.
+    let memoryTrimmer = MemoryTrimmer()
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {

@@ -30,6 +30,14 @@ final class RateBook: Sendable {
         loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak runtime] task in
             guard let runtime else { return task.cancel() }
             runtime.rates.sample(runtime)
+            // Client connections and server connections (in use or idle in a pool) alike hold memory.
+            var open = runtime.currentConnections.load(ordering: .relaxed)
+            for backend in runtime.backends {
+                for server in backend.servers {
+                    open += server.usedConnections.load(ordering: .relaxed) + server.idleConnections.load(ordering: .relaxed)
+                }
+            }
+            runtime.memoryTrimmer.observe(openConnections: open)
         }
     }
 
