@@ -1,3 +1,4 @@
+import Foundation
 import LBTestSupport
 @testable import LBProxy
 import Testing
@@ -87,8 +88,10 @@ import Testing
                 try client.send("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
                 try expectStatus(101, try client.readResponse())
                 try client.send("ping")
+                let started = ContinuousClock.now
                 while client.pending.count < 4, client.fill() {}
-                #expect(client.pending == Array("ping".utf8))
+                #expect(client.pending == Array("ping".utf8),
+                        "closed: \(client.peerClosed) after \(ContinuousClock.now - started), errno \(errno)")
             }),
             ("tcp", {
                 let client = try RawClient(port: tcp)

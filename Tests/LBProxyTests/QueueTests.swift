@@ -37,8 +37,11 @@ import Testing
             let client = try RawClient(port: port)
             try client.send("GET /\(number) HTTP/1.1\r\nHost: x\r\n\r\n")
             clients.append(client)
-            // Only one request at a time may reach the server; the others wait in lb's queue.
+            // Only one request at a time may reach the server; the others wait in lb's queue, in the order
+            // they reached lb. Each connection may be served by another thread, so each request is let in
+            // only once the previous one is in place.
             if number == 1 { try await waitUntil("the server to receive the first request") { !backend.requests.isEmpty } }
+            if number == 2 { try await waitUntil("the second request in the queue") { lb.balancer.runtime.backends[0].queue.count == 1 } }
         }
         try await waitUntil("two requests in the queue") { lb.balancer.runtime.backends[0].queue.count >= 2 }
         #expect(backend.requests.count == 1)
