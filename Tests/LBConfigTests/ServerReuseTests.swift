@@ -52,6 +52,15 @@ import Testing
         #expect(servers.map(\.poolPurgeDelay) == [2000, 250, 2000])
     }
 
+    @Test func poolLowConnIsAcceptedWithAWarningThatSaysWhy() {
+        let result = parse(quietDefaults + "backend be\n    server a 10.0.0.1:80 pool-low-conn 4\n")
+        #expect(result.errors.isEmpty, "\(result.diagnostics)")
+        #expect(result.find(.warning, line: 7, "'pool-low-conn' has no effect: lb never takes an idle connection from another thread") != nil,
+                "\(result.diagnostics)")
+        let bad = parse(quietDefaults + "backend be\n    server a 10.0.0.1:80 pool-low-conn some\n")
+        #expect(bad.find(.error, line: 7, "invalid value 'some' for 'pool-low-conn'") != nil, "\(bad.diagnostics)")
+    }
+
     @Test func badPoolValuesAreErrors() {
         let result = parse(quietDefaults + "backend be\n    server a 10.0.0.1:80 pool-max-conn many pool-purge-delay soon\n")
         #expect(result.find(.error, line: 7, "invalid value 'many' for 'pool-max-conn'") != nil, "\(result.diagnostics)")

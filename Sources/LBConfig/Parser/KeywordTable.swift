@@ -166,7 +166,7 @@ enum ServerOptions {
     static let handled: Set<String> = [
         "weight", "maxconn", "maxqueue", "backup", "no-backup", "disabled", "enabled", "check", "no-check",
         "inter", "fastinter", "downinter", "rise", "fall", "port", "addr", "cookie", "pool-max-conn",
-        "pool-purge-delay",
+        "pool-purge-delay", "pool-low-conn",
     ]
 
     static let other: [String: Bool] = [
@@ -176,7 +176,7 @@ enum ServerOptions {
         "ciphersuites": true, "crl-file": true, "crt": true, "curves": true, "error-limit": true, "hash-key": true,
         "id": true, "init-addr": true, "log-proto": true, "max-reuse": true, "minconn": true, "namespace": true,
         "npn": true, "observe": true, "on-error": true, "on-marked-down": true, "on-marked-up": true,
-        "pool-conn-name": true, "pool-low-conn": true,
+        "pool-conn-name": true,
         "proto": true, "proxy-v2-options": true, "redir": true, "resolve-net": true, "resolve-opts": true,
         "resolve-prefer": true, "resolvers": true, "set-proxy-v2-tlv-fmt": true, "shard": true, "sigalgs": true,
         "client-sigalgs": true, "slowstart": true, "sni": true, "socks4": true, "source": true,

@@ -44,6 +44,10 @@ enum ServerParser {
             case "pool-max-conn":
                 guard let value = context.integer(directive, index, "pool-max-conn", in: -1...Int(Int32.max)) else { valid = false; index += 1; continue }
                 server.poolMaxConnections = value
+            case "pool-low-conn":
+                guard context.integer(directive, index, "pool-low-conn", in: 0...Int(Int32.max)) != nil else { valid = false; index += 1; continue }
+                context.warning("'pool-low-conn' has no effect: lb never takes an idle connection from another thread",
+                                at: directive.location(of: index - 1))
             case "pool-purge-delay":
                 guard let value = context.duration(directive, index, option) else { valid = false; index += 1; continue }
                 server.poolPurgeDelay = value
