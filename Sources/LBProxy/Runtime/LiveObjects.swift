@@ -9,10 +9,7 @@ final class LiveObjects: Sendable {
         case httpSession, tcpSession, exchange, upstreamConnection
     }
 
-    private let counts = [ManagedAtomic<Int>](unsafeUninitializedCapacity: Kind.allCases.count) { buffer, count in
-        for index in 0..<Kind.allCases.count { (buffer.baseAddress! + index).initialize(to: ManagedAtomic(0)) }
-        count = Kind.allCases.count
-    }
+    private let counts = Kind.allCases.map { _ in ManagedAtomic<Int>(0) }
 
     func created(_ kind: Kind) { counts[kind.rawValue].wrappingIncrement(ordering: .relaxed) }
     func released(_ kind: Kind) { counts[kind.rawValue].wrappingDecrement(ordering: .relaxed) }

@@ -34,9 +34,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private var closed = false
 
     // For the log record (monotonic nanoseconds; 0 = not reached).
-    private let acceptedAt: UInt64
     /// The session's instants: its "request" starts, and is complete, at the accept.
     private var timings: ExchangeTimings
+    private var acceptedAt: UInt64 { timings.requestStart }
     private var bytesFromClient: Int64 = 0
     private var bytesToClient: Int64 = 0
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
@@ -51,7 +51,6 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         self.loop = loop
         self.timer = SessionTimer(cap: runtime.shortestTimeout)
         let now = monotonicNow()
-        acceptedAt = now
         timings = ExchangeTimings(idleSince: now)
         timings.requestStart = now
         timings.headDone = now
