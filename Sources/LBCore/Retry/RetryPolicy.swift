@@ -67,6 +67,19 @@ public struct RetryPolicy: Sendable, Hashable {
         }
     }
 
+    /// What the checks say of the failed server and its backend when a failure is judged.
+    public struct ServerState: Sendable, Hashable {
+        /// The failed server is still up and not in maintenance.
+        public var running: Bool
+        /// Running servers in the backend, the failed one included.
+        public var runningServers: Int
+
+        public init(running: Bool, runningServers: Int) {
+            self.running = running
+            self.runningServers = runningServers
+        }
+    }
+
     public enum Decision: Sendable, Hashable {
         /// No retry left: the failure is final.
         case giveUp

@@ -1,0 +1,126 @@
+/// Events from the client side: the request's head and body, and the client going away.
+extension ExchangeMachine {
+    /// The first bytes of a request arrived while the connection waited for one. Requests after the
+    /// first get `timeout http-request` from their first byte.
+    public mutating func requestStarted(now: UInt64) {
+        guard state == .idle else { return }
+        state = .readingHead
+        timings.requestStart = now
+        if requestsServed > 0 { deadline.set(.requestHead, milliseconds: timeouts.requestHead, now: now) }
+    }
+
+    /// Client bytes arrived: they keep an upload or a tunnel alive.
+    public mutating func clientActivity(now: UInt64) {
+        switch state {
+        case .tunnel:
+            deadline.touch(now: now)
+        case .exchanging where progress?.requestBodyComplete == false:
+            deadline.touch(now: now)
+        default:
+            break
+        }
+    }
+
+    /// The request head is complete: routing starts, and no timeout runs while it does.
+    public mutating func headComplete(now: UInt64) {
+        state = .routing
+        deadline.pause()
+        timings.headDone = now
+    }
+
+    /// The request head is malformed (400 PR).
+    public mutating func headInvalid() -> ExchangeAction {
+        close()
+        return .answerError(status: 400, .by(.proxy, .request))
+    }
+
+    /// A rule refused the request (`deny`, `tarpit`...), or no backend takes it (503): answered by lb.
+    public mutating func refused(status: Int) -> ExchangeAction {
+        close()
+        return .answerError(status: status, .by(.proxy, .request))
+    }
+
+    /// A backend takes the request: a server is to be found.
+    public mutating func routed(_ route: ExchangeRoute) {
+        progress = ExchangeProgress(route: route)
+        state = .connecting
+    }
+
+    /// Request body bytes went to the server (`started`), up to its end (`complete`).
+    public mutating func requestBodyProgress(started: Bool, complete: Bool, now: UInt64) -> ExchangeAction {
+        guard var progress else { return .none }
+        if started { progress.requestBodyStarted = true }
+        guard complete, !progress.requestBodyComplete else {
+            self.progress = progress
+            return .none
+        }
+        progress.requestBodyComplete = true
+        self.progress = progress
+        // The whole request is with the server: from now on it is the server that must answer in time.
+        deadline.set(.server, milliseconds: progress.route.timeouts.server, now: now)
+        return progress.responseStatus != nil && progress.responseComplete ? .finish : .none
+    }
+
+    /// The request body's framing is invalid: 400 if the response has not begun, else a cut (PD).
+    public mutating func requestBodyInvalid() -> ExchangeAction {
+        let answered = progress?.responseStatus != nil
+        close()
+        return answered ? .abort(.by(.proxy, .data)) : .answerError(status: 400, .by(.proxy, .data))
+    }
+
+    /// The client closed its sending side. Before a request (or in the middle of its head) there is nothing
+    /// to answer; in the middle of its body the request cannot be completed; otherwise the response is
+    /// still delivered, and the connection closes after it.
+    public mutating func clientInputEnded() -> ExchangeAction {
+        clientInputClosed = true
+        switch state {
+        case .idle, .readingHead, .closing:
+            close()
+            return .close
+        case .routing, .queued, .connecting, .exchanging:
+            guard progress?.requestBodyComplete == false else { return .none }
+            close()
+            return .abort(.by(.clientAbort, .data))
+        case .tunnel:
+            return .forwardClientEnd
+        }
+    }
+
+    /// The client connection closed (or was reset): the exchange in flight ends, as HAProxy logs it.
+    public mutating func clientClosed() -> ExchangeAction {
+        let previous = state
+        close()
+        switch previous {
+        case .readingHead:
+            // The client left in the middle of its request head (HAProxy logs these as 400 CR).
+            return .clientGone(status: 400, .by(.clientAbort, .request))
+        case .queued:
+            return .clientGone(status: -1, .by(.clientAbort, .queue))
+        case .routing, .connecting, .exchanging:
+            let status = progress?.responseStatus
+            return .clientGone(status: status ?? -1, .by(.clientAbort, status == nil ? .headers : .data))
+        case .tunnel:
+            return .clientGone(status: 101, .normal)
+        case .idle, .closing:
+            return .close
+        }
+    }
+
+    /// A read or write on the client connection failed.
+    public mutating func clientFailed() -> ExchangeAction {
+        close()
+        return .abort(.by(.clientAbort, progress?.responseStatus == nil ? .headers : .data))
+    }
+
+    /// An operator killed the sessions of the server this exchange uses.
+    public mutating func killed() -> ExchangeAction {
+        switch state {
+        case .queued, .connecting, .exchanging, .tunnel:
+            guard progress != nil else { return .none }
+            close()
+            return .abort(.by(.killed, progress?.responseStatus == nil ? .headers : .data))
+        default:
+            return .none
+        }
+    }
+}

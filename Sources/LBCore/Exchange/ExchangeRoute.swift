@@ -1,0 +1,30 @@
+import LBConfig
+
+/// What the routing of one request decided that the exchange's state machine needs: the backend's
+/// timeouts and retry rules, the connection mode, and the request's own framing facts.
+public struct ExchangeRoute: Sendable, Hashable {
+    /// The backend's timeouts (`connect`, `server`, `queue`, `tunnel`).
+    public var timeouts: Timeouts
+    public var retryPolicy: RetryPolicy
+    /// `retry-on`: which failures after a connect are retried.
+    public var retryOn: RetryConditions
+    /// The frontend and backend modes combined (`HTTPConnectionMode.effective`).
+    public var mode: HTTPConnectionMode
+    /// The request has no body (or an empty one): nothing is left to send after its head.
+    public var requestBodyless: Bool
+    /// The client asked to close after this exchange.
+    public var clientWantsClose: Bool
+    /// The request asks for a protocol switch (`Connection: upgrade`).
+    public var wantsUpgrade: Bool
+
+    public init(timeouts: Timeouts, retryPolicy: RetryPolicy, retryOn: RetryConditions, mode: HTTPConnectionMode,
+                requestBodyless: Bool, clientWantsClose: Bool, wantsUpgrade: Bool) {
+        self.timeouts = timeouts
+        self.retryPolicy = retryPolicy
+        self.retryOn = retryOn
+        self.mode = mode
+        self.requestBodyless = requestBodyless
+        self.clientWantsClose = clientWantsClose
+        self.wantsUpgrade = wantsUpgrade
+    }
+}
