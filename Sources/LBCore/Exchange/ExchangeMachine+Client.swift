@@ -47,7 +47,7 @@ extension ExchangeMachine {
     }
 
     /// Request body bytes went to the server (`started`), up to its end (`complete`).
-    public mutating func requestBodyProgress(started: Bool, complete: Bool, now: UInt64) -> ExchangeAction {
+    public mutating func requestBodyProgress(started: Bool, complete: Bool, now: @autoclosure () -> UInt64) -> ExchangeAction {
         guard var progress else { return .none }
         if started { progress.requestBodyStarted = true }
         guard complete, !progress.requestBodyComplete else {
@@ -57,7 +57,7 @@ extension ExchangeMachine {
         progress.requestBodyComplete = true
         self.progress = progress
         // The whole request is with the server: from now on it is the server that must answer in time.
-        deadline.set(.server, milliseconds: progress.route.timeouts.server, now: now)
+        deadline.set(.server, milliseconds: progress.route.timeouts.server, now: now())
         return progress.responseStatus != nil && progress.responseComplete ? .finish : .none
     }
 

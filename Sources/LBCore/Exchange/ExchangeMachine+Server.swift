@@ -11,13 +11,15 @@ extension ExchangeMachine {
     public mutating func queued(position: Int, now: UInt64) {
         guard var progress else { return }
         if state != .queued { progress.queuePosition = position }
+        progress.inQueue = true
         self.progress = progress
         state = .queued
         deadline.set(.queue, milliseconds: progress.route.timeouts.queueOrConnect, now: now)
     }
 
-    /// A slot may be free: the request leaves the queue to try again.
+    /// The request gave up its queue place: a slot may be free and it tries again, or it ended.
     public mutating func leftQueue() {
+        progress?.inQueue = false
         guard state == .queued else { return }
         state = .connecting
         deadline.pause()
@@ -136,9 +138,10 @@ extension ExchangeMachine {
         return .relay
     }
 
-    /// A response rule made the server connection unfit for reuse.
-    public mutating func serverConnectionSpent() {
-        progress?.reuseServer = false
+    /// An `http-response` rule refused the response: the client gets lb's error page instead (PH).
+    public mutating func responseDenied(status: Int) -> ExchangeAction {
+        close()
+        return .answerError(status: status, .by(.proxy, .headers))
     }
 
     /// Response body bytes went to the client, up to its end (`complete`); `overran`: the server sent more

@@ -8,6 +8,9 @@ public struct ExchangeProgress: Sendable, Hashable {
     public internal(set) var redispatched = false
     /// The current server came from persistence (a cookie, a stick table), not from the balancer.
     public internal(set) var persistent = false
+    /// The request holds a place in its backend's queue (until the place is given up, even when the
+    /// exchange ends while it waits).
+    public internal(set) var inQueue = false
     /// Requests that waited before this one when it was queued (the log's backend_queue).
     public internal(set) var queuePosition = 0
     /// The server connection came from the idle pool.

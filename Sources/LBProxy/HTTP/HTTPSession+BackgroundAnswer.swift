@@ -15,8 +15,7 @@ extension HTTPSession {
     /// answer is dropped.
     func answerInBackground(_ parsed: ParsedRequest, server: String,
                             render: @escaping @Sendable () -> LocalResponse) {
-        phase = .connecting
-        let token = timings.requestStart
+        let token = machine.timings.requestStart
         let session = NIOLoopBound(self, eventLoop: context.eventLoop)
         let parsedOnLoop = NIOLoopBound(parsed, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
@@ -24,9 +23,9 @@ extension HTTPSession {
             let response = render()
             eventLoop.execute {
                 let session = session.value
-                guard session.phase == .connecting, session.timings.requestStart == token, session.exchange == nil else { return }
+                guard session.machine.state == .routing, session.machine.timings.requestStart == token, session.exchange == nil else { return }
                 session.answerLocally(response, parsedOnLoop.value, server: server)
-                session.flushUpstream()
+                session.upstream?.flushIfNeeded()
             }
         }
     }

@@ -23,14 +23,14 @@ extension HTTPSession {
             case .requestHeader:
                 values.append(String((head.headers.values(capture.name).last ?? "").prefix(capture.length)))
             case .cookie:
-                if captured.requestCookie == nil {
-                    captured.requestCookie = Self.findCookie(capture, in: head.headers.values("cookie"), separator: ";")
+                if record.captured.requestCookie == nil {
+                    record.captured.requestCookie = Self.findCookie(capture, in: head.headers.values("cookie"), separator: ";")
                 }
             case .responseHeader:
                 break
             }
         }
-        if captures.contains(where: { $0.kind == .requestHeader }) { captured.requestHeaders = values }
+        if captures.contains(where: { $0.kind == .requestHeader }) { record.captured.requestHeaders = values }
     }
 
     /// Fills the response side from the raw response head.
@@ -53,14 +53,14 @@ extension HTTPSession {
             case .responseHeader:
                 captured.append(String((values(capture.name).last ?? "").prefix(capture.length)))
             case .cookie:
-                if self.captured.responseCookie == nil {
-                    self.captured.responseCookie = Self.findCookie(capture, in: values("set-cookie"), separator: nil)
+                if record.captured.responseCookie == nil {
+                    record.captured.responseCookie = Self.findCookie(capture, in: values("set-cookie"), separator: nil)
                 }
             case .requestHeader:
                 break
             }
         }
-        if captures.contains(where: { $0.kind == .responseHeader }) { self.captured.responseHeaders = captured }
+        if captures.contains(where: { $0.kind == .responseHeader }) { record.captured.responseHeaders = captured }
     }
 
     /// The first `NAME...=value` pair (cut to the capture's length). In `Cookie` headers pairs are
@@ -81,7 +81,7 @@ extension HTTPSession {
         let captures = frontend.plan.captures
         // Nothing captured without a declaration: no copy of the (empty) values to make.
         guard !captures.isEmpty else { return CapturedValues() }
-        var values = captured
+        var values = record.captured
         let requestCount = captures.filter { $0.kind == .requestHeader }.count
         let responseCount = captures.filter { $0.kind == .responseHeader }.count
         if requestCount > 0, values.requestHeaders == nil { values.requestHeaders = Array(repeating: "", count: requestCount) }

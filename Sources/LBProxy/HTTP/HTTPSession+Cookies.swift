@@ -32,11 +32,11 @@ extension HTTPSession {
         }
         var extra: [String] = []
         if settings.mode == .insert {
-            let clientCookie = CookiePersistence.ClientCookie(rawValue: exchange.cookieFlags.0) ?? .none
+            let clientCookie = CookiePersistence.ClientCookie(rawValue: exchange.persistence.cookieFlags.0) ?? .none
             if let inserted = cookies.insertion(
-                server: server, clientCookie: clientCookie, clientServer: exchange.persistentServer,
+                server: server, clientCookie: clientCookie, clientServer: exchange.persistence.server,
                 method: exchange.request.head.method, serverSetItsOwn: serverSetItsOwn,
-                lastSeen: exchange.cookieDates.last, firstSeen: exchange.cookieDates.first,
+                lastSeen: exchange.persistence.cookieDates.last, firstSeen: exchange.persistence.cookieDates.first,
                 now: cookies.carriesDates ? runtime.clock.unixSeconds(at: monotonicNow()) : 0
             ) {
                 extra.append("set-cookie: \(inserted.value)")
@@ -50,7 +50,7 @@ extension HTTPSession {
         } else if serverSetItsOwn {
             action = .rewritten
         }
-        exchange.cookieFlags.1 = action.rawValue
+        exchange.persistence.cookieFlags.1 = action.rawValue
         return (edit, extra)
     }
 }

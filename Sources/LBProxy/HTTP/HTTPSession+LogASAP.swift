@@ -5,12 +5,12 @@ extension HTTPSession {
     /// so far (the record says so, and they print with a `+`); `headBytes` is the head being written, not
     /// yet counted. The end of the exchange still updates the metrics but sends no second record.
     func logAsSoonAsPossible(status: Int, headBytes: Int) {
-        guard frontend.plan.logging.logASAP, !recordSent, timings.requestStart != 0, let receiver = runtime.accessLog else { return }
+        guard frontend.plan.logging.logASAP, !machine.recordSent, machine.timings.requestStart != 0, let receiver = runtime.accessLog else { return }
         numberRequestIfNeeded()
-        var record = buildRecord(status: status, termination: .normal, serverName: nil, end: monotonicNow())
-        record.bytesToClient += Int64(headBytes)
-        completeUniqueID(&record)
-        recordSent = true
-        receiver.record(record, frontend: frontend.index, request: loggedHead, connection: connectionInfo)
+        var logRecord = buildRecord(status: status, termination: .normal, serverName: nil, end: monotonicNow())
+        logRecord.bytesToClient += Int64(headBytes)
+        completeUniqueID(&logRecord)
+        machine.recordSent = true
+        receiver.record(logRecord, frontend: frontend.index, request: record.head, connection: connectionInfo)
     }
 }

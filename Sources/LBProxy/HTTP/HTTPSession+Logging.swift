@@ -5,27 +5,21 @@ extension HTTPSession {
     /// Emits the record of the current request once, then resets the per-request accounting. Does
     /// nothing when no request was started or when no access log is configured.
     func logRequest(status: Int, _ termination: Termination, serverName: String? = nil) {
-        guard timings.requestStart != 0 else { return }
+        guard machine.timings.requestStart != 0 else { return }
         let end = monotonicNow()
         defer {
-            timings = ExchangeTimings(idleSince: end)
-            loggedHead = nil
-            captured = CapturedValues()
-            requestBytesIn = 0
-            requestBytesOut = 0
-            uniqueID = nil
-            requestNumber = nil
-            recordSent = false
+            machine.exchangeLogged(end: end)
+            record = RequestRecordFacts()
         }
         recordRequestMetrics(status: status, end: end)
         // With `option logasap` the record may have left when the response head did: one record per request.
-        guard let receiver = runtime.accessLog, !recordSent else { return }
+        guard let receiver = runtime.accessLog, !machine.recordSent else { return }
         numberRequestIfNeeded()
         // A request that ended before its head was complete has no unique id yet (see `completeUniqueID`).
         ensureUniqueID(from: buildRecord(status: status, termination: termination, serverName: serverName, end: end))
         let (numbers, cause) = recordNumbers(status: status, termination: termination, end: end, serverName: serverName)
-        receiver.record(numbers: numbers, isError: numbers.isError(terminationCause: cause), uniqueID: uniqueID,
-                        frontend: frontend.index, request: loggedHead, connection: connectionInfo) { texts in
+        receiver.record(numbers: numbers, isError: numbers.isError(terminationCause: cause), uniqueID: record.uniqueID,
+                        frontend: frontend.index, request: record.head, connection: connectionInfo) { texts in
             writeRecordTexts(into: &texts, termination: termination, serverName: serverName)
         }
     }
@@ -45,22 +39,22 @@ extension HTTPSession {
         var numbers = LogRecordNumbers()
         numbers.clientPort = Int64(connectionInfo.sourcePort)
         numbers.frontendPort = Int64(connectionInfo.destinationPort)
-        numbers.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
-        numbers.requestDateMilliseconds = runtime.clock.milliseconds(at: timings.requestStart)
+        numbers.acceptDateMilliseconds = runtime.clock.milliseconds(at: machine.acceptedAt)
+        numbers.requestDateMilliseconds = runtime.clock.milliseconds(at: machine.timings.requestStart)
         numbers.utcOffsetSeconds = Int64(runtime.clock.utcOffsetSeconds)
         var flags = LogRecordNumbers.isHTTP
         if let current {
-            if let index = current.serverIndex, timings.serverChosen != 0 {
+            if let index = current.serverIndex, machine.timings.serverChosen != 0 {
                 let server = current.backend.servers[index]
                 numbers.serverPort = server.plan.port.map(Int64.init) ?? .min
                 numbers.serverConnections = Int64(server.activeConnections.load(ordering: .relaxed))
             }
             numbers.backendConnections = Int64(current.backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) })
-            numbers.retries = Int64(current.retriesDone)
-            if current.redispatched { flags |= LogRecordNumbers.redispatched }
+            numbers.retries = Int64(machine.progress?.retriesDone ?? 0)
+            if machine.progress?.redispatched == true { flags |= LogRecordNumbers.redispatched }
         }
 
-        let timers = timings.logTimers(end: end, answeredLocally: serverName != nil)
+        let timers = machine.timings.logTimers(end: end, answeredLocally: serverName != nil)
         numbers.timeIdle = Int64(timers.idle)
         numbers.timeRequest = Int64(timers.request)
         numbers.timeQueue = Int64(timers.queue)
@@ -71,13 +65,13 @@ extension HTTPSession {
         numbers.timeTotal = Int64(timers.total)
 
         numbers.status = Int64(status)
-        numbers.bytesToClient = requestBytesOut
-        numbers.bytesFromClient = requestBytesIn
+        numbers.bytesToClient = machine.bytesOut
+        numbers.bytesFromClient = machine.bytesIn
         numbers.activeConnections = Int64(runtime.currentConnections.load(ordering: .relaxed))
         numbers.frontendConnections = Int64(frontend.currentConnections.load(ordering: .relaxed))
         numbers.serverQueue = 0
-        numbers.backendQueue = Int64(current?.queuePosition ?? 0)
-        numbers.requestCounter = requestNumber ?? .min
+        numbers.backendQueue = Int64(machine.progress?.queuePosition ?? 0)
+        numbers.requestCounter = record.number ?? .min
         if frontend.plan.logging.logASAP { flags |= LogRecordNumbers.logASAP }
         numbers.flags = flags
         return (numbers, termination.causeCharacter)
@@ -86,13 +80,13 @@ extension HTTPSession {
     /// The texts of the current request's record, in `LogTextField` order, from the session's own strings.
     func writeRecordTexts(into texts: inout LogRecordTexts, termination: Termination, serverName: String?) {
         let current = exchange
-        texts.write(.clientAddress, clientAddressText)
-        texts.write(.frontendAddress, frontendAddressText)
+        texts.write(.clientAddress, addresses.clientText)
+        texts.write(.frontendAddress, addresses.frontendText)
         texts.write(.frontend, frontend.plan.name)
         var server: ServerRuntime?
         if let current {
             texts.write(.backend, current.backend.plan.name)
-            if let index = current.serverIndex, timings.serverChosen != 0 { server = current.backend.servers[index] }
+            if let index = current.serverIndex, machine.timings.serverChosen != 0 { server = current.backend.servers[index] }
         } else {
             texts.write(.backend, frontend.plan.name)
         }
@@ -107,14 +101,14 @@ extension HTTPSession {
         let captures = capturedForRecord()
         texts.write(.requestCookie, captures.requestCookie)
         texts.write(.responseCookie, captures.responseCookie)
-        let cookieFlags = current?.cookieFlags ?? (UInt8(ascii: "-"), UInt8(ascii: "-"))
+        let cookieFlags = current?.persistence.cookieFlags ?? (UInt8(ascii: "-"), UInt8(ascii: "-"))
         texts.begin(.terminationState)
         texts.append(termination.causeCharacter)
         texts.append(termination.phaseCharacter)
         texts.append(cookieFlags.0)
         texts.append(cookieFlags.1)
         texts.end()
-        if let head = loggedHead {
+        if let head = record.head {
             let version = head.version.description
             texts.begin(.requestLine)
             texts.append(head.method)
@@ -127,7 +121,7 @@ extension HTTPSession {
             texts.write(.uri, head.uri)
             texts.write(.httpVersion, version)
         }
-        texts.write(.uniqueID, uniqueID)
+        texts.write(.uniqueID, record.uniqueID)
         texts.write(.requestHeaders, list: captures.requestHeaders)
         texts.write(.responseHeaders, list: captures.responseHeaders)
     }

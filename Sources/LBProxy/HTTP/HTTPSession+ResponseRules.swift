@@ -14,11 +14,10 @@ extension HTTPSession {
         var facts = HTTPResponseFacts(status: response.status, headers: ClientResponseWriter.endToEndFields(response, from: buffer))
         for rules in [exchange.backend.plan.responseRules, frontend.plan.responseRules] where !rules.isEmpty {
             if case .deny(let status) = rules.apply(to: &facts, request: exchange.request.head, connection: connectionInfo,
-                                                   uniqueID: uniqueID) {
+                                                   uniqueID: record.uniqueID) {
                 frontend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 exchange.backend.deniedResponses.wrappingIncrement(ordering: .relaxed)
-                exchange.reuseServer = false
-                respondError(status, .by(.proxy, .headers))
+                perform(machine.responseDenied(status: status))
                 return nil
             }
         }

@@ -45,13 +45,3 @@ struct HTTPLimits: Sendable {
     var maxHeadSize: Int
     var maxHeaders: Int
 }
-
-extension Timeouts {
-    /// `timeout http-request`, else `timeout client`: how long a request head may take to arrive.
-    var requestHead: Int? { httpRequest ?? client }
-    /// `timeout http-keep-alive`, else `timeout http-request`, else `timeout client`: idle time between
-    /// requests on a kept-alive client connection.
-    var keepAliveIdle: Int? { httpKeepAlive ?? httpRequest ?? client }
-    /// `timeout tunnel`, else the larger of client and server.
-    var tunnelIdle: Int? { tunnel ?? [client, server].compactMap { $0 }.max() }
-}

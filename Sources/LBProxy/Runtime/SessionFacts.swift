@@ -55,37 +55,39 @@ struct SessionFacts: Sendable {
     }
 
     /// Time left before `deadline`, from `now` (monotonic nanoseconds).
-    static func remaining(_ deadline: NIODeadline?, now: UInt64) -> UInt64? {
+    static func remaining(_ deadline: UInt64?, now: UInt64) -> UInt64? {
         guard let deadline else { return nil }
-        let at = deadline.uptimeNanoseconds
-        return at > now ? at - now : 0
+        return deadline > now ? deadline - now : 0
     }
 }
 
 extension HTTPSession {
     func sessionFacts(now: UInt64) -> SessionFacts? {
-        switch phase {
-        case .waitingRequest, .readingHead:
+        switch machine.state {
+        case .idle, .readingHead:
             // HAProxy creates a stream once a request head is complete: idle and half-received
             // connections are not listed.
             return nil
-        case .connecting, .exchanging, .tunnel, .closing:
+        case .routing, .queued, .connecting, .exchanging, .tunnel, .closing:
             break
         }
-        var facts = SessionFacts(session: self, connection: connectionInfo, frontend: frontend.plan.name, acceptedAt: acceptedAt)
-        facts.requestBuffered = inbound?.readableBytes ?? 0
+        var facts = SessionFacts(session: self, connection: connectionInfo, frontend: frontend.plan.name, acceptedAt: machine.acceptedAt)
+        facts.requestBuffered = input.buffered
         if let exchange {
             facts.backend = exchange.backend.plan.name
             facts.server = exchange.serverIndex.map { exchange.backend.servers[$0].plan.name }
             facts.responseBuffered = exchange.responseBuffer?.readableBytes ?? 0
-            facts.retries = exchange.retriesDone
+            facts.retries = machine.progress?.retriesDone ?? 0
         }
-        if phase == .connecting {
-            facts.serverSide = exchange?.queued == true ? .queued : (exchange?.serverIndex == nil ? .initial : .connecting)
-        } else {
+        switch machine.state {
+        case .queued:
+            facts.serverSide = .queued
+        case .routing, .connecting:
+            facts.serverSide = exchange?.serverIndex == nil ? .initial : .connecting
+        default:
             facts.serverSide = upstream == nil ? .disconnecting : .established
         }
-        facts.expiresIn = SessionFacts.remaining(timer.deadline, now: now)
+        facts.expiresIn = SessionFacts.remaining(machine.deadline.pending, now: now)
         return facts
     }
 }

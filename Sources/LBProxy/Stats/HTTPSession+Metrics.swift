@@ -8,9 +8,9 @@ extension HTTPSession {
         let answered = status > 0
         if answered { frontend.responses.record(status: status) }
         guard let current = exchange else { return }
-        let (total, connect, response) = timings.histogramSamples(end: end)
+        let (total, connect, response) = machine.timings.histogramSamples(end: end)
         Self.record(current.backend.metrics, status: answered ? status : nil, total: total, connect: connect, response: response)
-        if let index = current.serverIndex, timings.serverChosen != 0 {
+        if let index = current.serverIndex, machine.timings.serverChosen != 0 {
             Self.record(current.backend.servers[index].metrics, status: answered ? status : nil,
                         total: total, connect: connect, response: response)
         }

@@ -15,7 +15,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     let frontend: FrontendRuntime
     let loop: LoopContext
     var context: ChannelHandlerContext!
-    var timer: SessionTimer
+    var timer: DeadlineTimer
+    private var deadline = ExchangeDeadline()
     private var backend: BackendRuntime?
     private var serverIndex: Int?
     /// The server a stick table names for this client (`stick on src`), tried before the balancer.
@@ -49,7 +50,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         self.runtime = runtime
         self.frontend = frontend
         self.loop = loop
-        self.timer = SessionTimer(cap: runtime.shortestTimeout)
+        self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         let now = monotonicNow()
         timings = ExchangeTimings(idleSince: now)
         timings.requestStart = now
@@ -60,6 +61,17 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     deinit { runtime.live.released(.tcpSession) }
 
     var timerLoop: EventLoop { loop.eventLoop }
+    var pendingDeadline: UInt64? { deadline.pending }
+
+    func timerFired(now: UInt64) {
+        if let kind = deadline.expired(now: now) { timerExpired(kind) }
+    }
+
+    /// Starts (or replaces) the session's timeout; nil milliseconds means no limit.
+    private func arm(_ kind: TimeoutKind, _ milliseconds: Int?) {
+        deadline.set(kind, milliseconds: milliseconds, now: monotonicNow())
+        followDeadline()
+    }
     private var idleTimeout: Int? { frontend.plan.timeouts.tunnelIdle ?? backend?.plan.timeouts.tunnelIdle }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -210,7 +222,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         var buffer = unwrapInboundIn(data)
         frontend.bytesIn.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         bytesFromClient &+= Int64(buffer.readableBytes)
-        timer.touch()
+        deadline.touch(now: monotonicNow())
         if let upstream {
             upstream.write(buffer)
         } else if pending == nil {
@@ -278,7 +290,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         if let backend, let serverIndex { facts.server = backend.servers[serverIndex].plan.name }
         facts.requestBuffered = pending?.readableBytes ?? 0
         facts.serverSide = closed ? .disconnecting : upstream != nil ? .established : serverIndex != nil ? .connecting : .initial
-        facts.expiresIn = SessionFacts.remaining(timer.deadline, now: now)
+        facts.expiresIn = SessionFacts.remaining(deadline.pending, now: now)
         facts.retries = retriesDone
         return facts
     }
@@ -289,7 +301,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     func upstreamRead(_ connection: UpstreamConnection, _ buffer: ByteBuffer) {
         guard connection === upstream else { return }
-        timer.touch()
+        deadline.touch(now: monotonicNow())
         frontend.bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         bytesToClient &+= Int64(buffer.readableBytes)
         if let backend, let serverIndex {
@@ -322,7 +334,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     // MARK: Ending
 
-    func timerExpired(_ kind: SessionTimer.Kind) {
+    private func timerExpired(_ kind: TimeoutKind) {
         end(upstream == nil ? .by(.clientTimeout, .connect) : .by(.clientTimeout, .data))
     }
 

@@ -22,6 +22,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Requests this connection has carried (reuse statistics; 0 for a fresh one).
     var requestsServed = 0
     private var readPending = false
+    /// Bytes were written since the last flush.
+    private var needsFlush = false
 
     private let live: LiveObjects
 
@@ -99,11 +101,20 @@ final class UpstreamConnection: ChannelDuplexHandler {
         context.read()
     }
 
+    /// Queues bytes; they leave at the next flush (one system call for what a read of the client brought).
     func write(_ buffer: ByteBuffer) {
         context?.write(wrapOutboundOut(buffer), promise: nil)
+        needsFlush = true
     }
 
-    func flush() { context?.flush() }
+    func flush() {
+        needsFlush = false
+        context?.flush()
+    }
+
+    func flushIfNeeded() {
+        if needsFlush { flush() }
+    }
 
     func close() {
         owner = nil

@@ -1,0 +1,134 @@
+import LBCore
+import NIOCore
+
+/// Carrying out what the exchange's state machine decided, in HTTP/1's terms.
+extension HTTPSession {
+    func perform(_ action: ExchangeAction) {
+        switch action {
+        case .none:
+            break
+        case .answerError(let status, let termination):
+            respondError(status, termination)
+        case .close:
+            timer.cancel()
+            context?.close(promise: nil)
+        case .abort(let termination):
+            abortBoth(termination)
+        case .clientGone(let status, let termination):
+            logRequest(status: status, termination)
+            timer.cancel()
+            releaseServerSlot()
+            upstream?.close()
+            upstream = nil
+            ownIdleUpstream?.close()
+            ownIdleUpstream = nil
+            exchange = nil
+        case .retrySameServer(let pause):
+            countRetry(redispatch: false)
+            dropFailedAttempt()
+            retrySameServer(after: pause)
+        case .redispatch(let countsRetry):
+            countRetry(countsRetry: countsRetry, redispatch: true)
+            dropFailedAttempt()
+            redispatchSoon()
+        case .reconnect:
+            upstream?.close()
+            upstream = nil
+            if let current = exchange, let index = current.serverIndex {
+                // Same server, same slot, on a fresh connection (with the usual retries if that fails).
+                connect(to: current.backend.servers[index], serverIndex: index)
+            }
+        case .finish:
+            finishExchange()
+        case .forwardServerEnd:
+            // Pass the server's FIN on to the client; the other direction may still flow.
+            context.flush()
+            context.close(mode: .output, promise: nil)
+        case .forwardClientEnd:
+            upstream?.shutdownOutput()
+        case .endTunnel:
+            upstream = nil
+            logRequest(status: 101, .normal)
+            closeAfterFlush()
+        }
+        followDeadline()
+    }
+
+    /// What the checks say of the server in use, for the retry policy.
+    func serverState() -> RetryPolicy.ServerState {
+        guard let current = exchange, let index = current.serverIndex else {
+            return RetryPolicy.ServerState(running: false, runningServers: 0)
+        }
+        let servers = current.backend.servers
+        return RetryPolicy.ServerState(running: servers[index].isRunning,
+                                       runningServers: servers.reduce(0) { $0 + ($1.isRunning ? 1 : 0) })
+    }
+
+    /// Counts a retry (and a redispatch) on the server that failed.
+    private func countRetry(countsRetry: Bool = true, redispatch: Bool) {
+        guard let current = exchange, let index = current.serverIndex else { return }
+        let server = current.backend.servers[index]
+        if countsRetry { server.retries.wrappingIncrement(ordering: .relaxed) }
+        if redispatch { server.redispatches.wrappingIncrement(ordering: .relaxed) }
+    }
+
+    /// Lets go of a failed attempt's connection and answer before the request goes out again.
+    private func dropFailedAttempt() {
+        upstream?.close()
+        upstream = nil
+        guard let current = exchange else { return }
+        current.response = nil
+        current.responseBuffer = nil
+        current.responseBody = BodyTracker(.none)
+        current.persistence.cookieFlags.1 = UInt8(ascii: "-")
+    }
+
+    func writeToClient(_ buffer: ByteBuffer) {
+        frontend.bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
+        machine.bytesOut &+= Int64(buffer.readableBytes)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Flushes what was written and closes the connection once it has gone out.
+    func closeAfterFlush() {
+        timer.cancel()
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+        let context = self.context!
+        promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Closes both sides at once (errors, aborts, timeouts during data), logging the request in flight
+    /// with `termination`.
+    func abortBoth(_ termination: Termination) {
+        if exchange != nil { logRequest(status: exchange?.response?.status ?? -1, termination) }
+        timer.cancel()
+        releaseServerSlot()
+        upstream?.close()
+        upstream = nil
+        exchange = nil
+        context?.close(promise: nil)
+    }
+
+    /// Answers with one of lb's error pages, logs the request with `termination` and closes the
+    /// connection.
+    func respondError(_ status: Int, _ termination: Termination) {
+        releaseServerSlot()
+        upstream?.close()
+        upstream = nil
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        buffer.writeBytes(ErrorPages.bytes(for: status))
+        writeToClient(buffer)
+        logRequest(status: status, termination)
+        exchange = nil
+        closeAfterFlush()
+    }
+
+    /// Gives up the queue place, the wait for a particular server and the server slot.
+    func releaseServerSlot() {
+        leaveQueue()
+        guard let current = exchange, current.holdsServerSlot, let index = current.serverIndex else { return }
+        current.holdsServerSlot = false
+        current.backend.releaseSlot(index)
+    }
+}
