@@ -66,8 +66,14 @@ public final class LoadBalancer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
+        var tlsDiagnostics: [Diagnostic] = []
+        let terminators = TLSSetup.terminators(for: plan, diagnostics: &tlsDiagnostics)
+        if let error = tlsDiagnostics.first(where: { $0.severity == .error }) {
+            try? group.syncShutdownGracefully()
+            throw StartupError(message: error.description)
+        }
         let loops = Array(group.makeIterator())
-        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops, accessLog: accessLog)
+        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops, accessLog: accessLog, terminators: terminators)
         gate = AcceptGate(runtime: runtime)
     }
 
@@ -91,14 +97,15 @@ public final class LoadBalancer: Sendable {
     public func start() async throws -> [ListeningSocket] {
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
-            for bind in frontend.plan.binds {
+            for (bindIndex, bind) in frontend.plan.binds.enumerated() {
+                let terminator = bindIndex < frontend.terminators.count ? frontend.terminators[bindIndex] : nil
                 // One listening socket per event loop on the same address (SO_REUSEPORT): the kernel spreads
                 // new connections over them, and each loop serves the connections it accepts itself, with no
                 // hand-over to another thread per connection.
                 var port = bind.port
                 var address: SocketAddress?
                 for loop in group.makeIterator() {
-                    let (channel, batch) = try await bindListener(frontend, bind, port: port, on: loop)
+                    let (channel, batch) = try await bindListener(frontend, bind, terminator, port: port, on: loop)
                     gate.register(channel, frontend: frontend, batch: batch)
                     listeners.withLockedValue { $0.append(channel) }
                     if address == nil {
@@ -122,7 +129,8 @@ public final class LoadBalancer: Sendable {
 
     /// Binds one listening socket of `bind` (on `port`, which the first socket of a port-0 bind chose)
     /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
-    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, port: Int, on loop: EventLoop) async throws -> (Channel, Int) {
+    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
+                              on loop: EventLoop) async throws -> (Channel, Int) {
         let runtime = self.runtime
         let gate = self.gate
         let host = bind.host ?? "0.0.0.0"
@@ -144,6 +152,14 @@ public final class LoadBalancer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)
+                    if let terminator {
+                        let sniffer = TLSHelloSniffer()
+                        let tlsHandler = terminator.makeHandler()
+                        try channel.pipeline.syncOperations.addHandlers([
+                            sniffer, tlsHandler,
+                            TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events),
+                        ])
+                    }
                     switch frontend.plan.mode {
                     case .http:
                         try channel.pipeline.syncOperations.addHandler(HTTPSession(runtime: runtime, frontend: frontend, loop: loop))

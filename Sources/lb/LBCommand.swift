@@ -64,7 +64,12 @@ struct LBCommand: AsyncParsableCommand {
             let compiled = ProxyPlan.compile(configuration)
             diagnostics += compiled.diagnostics
             // log-format and unique-id-format strings compile in the logging module: checked here too.
-            if let compiledPlan = compiled.plan { diagnostics += LogFormatCheck.diagnostics(for: compiledPlan) }
+            if let compiledPlan = compiled.plan {
+                diagnostics += LogFormatCheck.diagnostics(for: compiledPlan)
+                // Certificates are read as lb would at startup: a key that is not its certificate's is an
+                // error here, naming the file.
+                diagnostics += TLSSetup.diagnostics(for: compiledPlan)
+            }
             plan = compiled.plan
         }
         for diagnostic in diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }

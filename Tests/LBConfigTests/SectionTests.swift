@@ -46,10 +46,7 @@ import Testing
     @Test(arguments: [
         ("nbproc 2", "'nbproc' is ignored"),
         ("master-worker", "'master-worker' is ignored"),
-        ("ssl-default-bind-ciphers HIGH", "TLS is not supported yet"),
-        ("tune.ssl.default-dh-param 2048", "TLS is not supported yet"),
-        ("ca-base /etc/ssl", "TLS is not supported yet"),
-        ("crt-base /etc/ssl", "TLS is not supported yet"),
+        ("tune.ssl.default-dh-param 2048", "'tune.ssl.default-dh-param' is ignored: lb does not support it"),
         ("user haproxy", "'user' is applied only when lb starts as root; ignored"),
         ("group haproxy", "'group' is applied only when lb starts as root; ignored"),
         ("chroot /var/empty", "'chroot' is applied only when lb starts as root; ignored"),

@@ -211,9 +211,8 @@ import Testing
         #expect(errors.first?.location.line == 6)
     }
 
-    @Test func bindSSLWarnsThatTLSIsNotSupported() {
-        let result = parse(quietDefaults + config("listen l", "    bind :443 ssl crt /etc/lb/site.pem"))
-        #expect(result.find(.warning, line: 7, "TLS is not supported yet") != nil)
-        #expect(result.errors.isEmpty)
+    @Test func bindSSLWithoutACertificateIsAnError() {
+        let result = parse(quietDefaults + config("listen l", "    bind :443 ssl"))
+        #expect(result.find(.error, line: 7, "'bind ... ssl' needs a certificate") != nil)
     }
 }

@@ -82,12 +82,15 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     /// Options after the address (`name`, `v6only`, `transparent`...) as written.
     public var options: [String]
+    /// TLS termination (`ssl crt ...`), when the line asks for it.
+    public var tls: BindTLS?
     public var location: SourceLocation
 
-    public init(host: String?, port: Int, options: [String] = [], location: SourceLocation) {
+    public init(host: String?, port: Int, options: [String] = [], tls: BindTLS? = nil, location: SourceLocation) {
         self.host = host
         self.port = port
         self.options = options
+        self.tls = tls
         self.location = location
     }
 

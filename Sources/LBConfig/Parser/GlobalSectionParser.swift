@@ -4,7 +4,8 @@ enum GlobalSectionParser {
     static let handled: [String] = [
         "maxconn", "nbthread", "log", "log-tag", "log-send-hostname", "stats", "pidfile", "daemon", "user", "group",
         "uid", "gid", "chroot", "nbproc", "tune.bufsize", "tune.http.maxhdr", "ulimit-n", "hard-stop-after",
-        "master-worker", "setenv", "presetenv", "unsetenv", "resetenv",
+        "master-worker", "setenv", "presetenv", "unsetenv", "resetenv", "ssl-default-bind-options",
+        "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "crt-base", "ca-base",
     ]
 
     static func parse(_ directive: Directive, into global: inout GlobalSettings, context: inout ParseContext) {
@@ -67,9 +68,20 @@ enum GlobalSectionParser {
         case "resetenv":
             let keep = Set(directive.texts(from: 1))
             context.environment = context.environment.filter { keep.contains($0.key) }
+        case "ssl-default-bind-options":
+            context.tlsDefaults.options = directive.texts(from: 1)
+            context.tlsDefaults.optionsLocation = directive.location
+        case "ssl-default-bind-ciphers":
+            context.tlsDefaults.ciphers = context.argument(directive, 1, keyword, "a cipher list")
+        case "ssl-default-bind-ciphersuites":
+            context.tlsDefaults.cipherSuites = context.argument(directive, 1, keyword, "a TLS 1.3 cipher suite list")
+        case "crt-base":
+            context.tlsDefaults.certificateBase = context.argument(directive, 1, keyword, "a directory")
+        case "ca-base":
+            context.tlsDefaults.caBase = context.argument(directive, 1, keyword, "a directory")
         default:
             if UnappliedKeywords.isTLSGlobal(keyword) {
-                context.warning("'\(keyword)' is ignored: TLS is not supported yet", at: directive.location)
+                context.warning("'\(keyword)' is ignored: lb does not support it", at: directive.location)
                 global.unappliedDirectives.append(RawDirective(keyword: keyword, words: directive.texts(from: 0), location: directive.location))
             } else if UnappliedKeywords.global.contains(keyword) || keyword.hasPrefix("tune.") {
                 context.notApplied("'\(keyword)'", at: directive.location)

@@ -9,6 +9,8 @@ struct ParseContext {
     /// declares costs one comparison per name, so suggesting for every unknown reference would make
     /// checking quadratic (8,000 typos among 8,000 backends); once spent, references get no suggestion.
     var nameComparisonsLeft = 100_000
+    /// The global section's TLS defaults, applied to every TLS listener parsed after it.
+    var tlsDefaults = BindTLSDefaults()
 
     mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
         diagnostics.append(.error(message, at: location, hint: hint))

@@ -196,17 +196,14 @@ enum ProxySectionParser {
             return
         }
         let options = directive.texts(from: 2)
-        if options.contains("ssl") {
-            context.warning("'bind ... ssl' is ignored: TLS is not supported yet, this address serves plain text",
-                            at: directive.location(of: 2 + (options.firstIndex(of: "ssl") ?? 0)))
-        }
+        let tls = BindTLSParser.parse(directive, from: 2, context: &context)
         for address in list.split(separator: ",", omittingEmptySubsequences: false) {
             switch AddressParsing.bind(String(address)) {
             case .failure(let failure):
                 context.error(failure.message, at: directive.location(of: 1), hint: failure.hint)
             case .success(let endpoints):
                 for endpoint in endpoints {
-                    builder.proxy.binds.append(BindAddress(host: endpoint.host, port: endpoint.port, options: options,
+                    builder.proxy.binds.append(BindAddress(host: endpoint.host, port: endpoint.port, options: options, tls: tls,
                                                            location: directive.location))
                 }
             }

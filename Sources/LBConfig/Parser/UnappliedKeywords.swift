@@ -83,7 +83,7 @@ enum UnappliedKeywords {
         "httpclient.resolvers.disabled", "httpclient.resolvers.id", "httpclient.retries", "httpclient.timeout.connect",
     ]
 
-    /// Global keywords about TLS, which lb does not terminate yet.
+    /// Global keywords about TLS that lb accepts without applying them.
     static func isTLSGlobal(_ keyword: String) -> Bool {
         keyword.hasPrefix("ssl-") || keyword.hasPrefix("tune.ssl.") || keyword == "ca-base" || keyword == "crt-base"
             || keyword == "key-base" || keyword == "issuers-chain-path"

@@ -77,12 +77,16 @@ public struct ConnectionInfo: Sendable, Hashable {
     public var destination: IPAddress?
     public var destinationPort: Int
     public var isTLS: Bool
-    public init(source: IPAddress?, sourcePort: Int, destination: IPAddress?, destinationPort: Int, isTLS: Bool = false) {
+    /// What the TLS handshake established, once it completed.
+    public var tls: TLSSessionFacts?
+    public init(source: IPAddress?, sourcePort: Int, destination: IPAddress?, destinationPort: Int, isTLS: Bool = false,
+                tls: TLSSessionFacts? = nil) {
         self.source = source
         self.sourcePort = sourcePort
         self.destination = destination
         self.destinationPort = destinationPort
-        self.isTLS = isTLS
+        self.isTLS = isTLS || tls != nil
+        self.tls = tls
     }
 }
 

@@ -4,8 +4,7 @@ extension SampleFetch {
     /// HAProxy fetches that lb knows by name but does not compute yet. They compile with a warning and
     /// yield no value.
     static let knownButUnimplemented: Set<String> = [
-        "ssl_fc_sni", "req.ssl_sni", "req_ssl_sni", "ssl_fc_alpn", "ssl_fc_protocol", "ssl_fc_cipher",
-        "ssl_c_used", "ssl_c_verify", "ssl_c_s_dn", "ssl_c_i_dn", "ssl_fc_has_crt", "ssl_fc_has_sni",
+        "req.ssl_sni", "req_ssl_sni",
         "req.body", "req.body_param", "req.body_len", "req.len", "req_len", "req.payload", "payload",
         "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
         "capture.req.hdr", "capture.req.uri", "var", "env", "date",
@@ -56,6 +55,7 @@ extension SampleFetch {
         case "dst": return try noArguments(.destination)
         case "dst_port": return try noArguments(.destinationPort)
         case "ssl_fc": return try noArguments(.tls)
+        case let name where TLSFetchField.byName[name] != nil: return try noArguments(.tlsFact(TLSFetchField.byName[name]!))
         case "status": return try noArguments(.responseStatus)
         case "res.hdr", "shdr": return .responseHeader(try requiredName(), occurrence: try occurrence())
         case "res.fhdr": return .responseFullHeader(try requiredName(), occurrence: try occurrence())

@@ -25,6 +25,8 @@ enum SampleFetch: Sendable, Hashable {
     case destination
     case destinationPort
     case tls
+    /// `ssl_fc_sni`, `ssl_c_verify`...: a fact of the connection's TLS session.
+    case tlsFact(TLSFetchField)
     /// `nbsrv(backend)`: `staticCount` (servers not `disabled`) applies when the caller gives no live counts.
     case usableServers(backend: Int, staticCount: Int)
     /// `status`: the response status (only while `http-response` rules run).
@@ -56,6 +58,7 @@ enum SampleFetch: Sendable, Hashable {
              .responseStatus, .responseHeaderCount: .integer
         case .source, .destination: .address
         case .tls, .constant, .httpAuth: .boolean
+        case .tlsFact(let field): field.type
         default: .string
         }
     }
@@ -63,7 +66,7 @@ enum SampleFetch: Sendable, Hashable {
     /// True when the fetch reads the HTTP request, so it has no value on a plain TCP connection.
     var needsHTTP: Bool {
         switch self {
-        case .source, .sourcePort, .destination, .destinationPort, .tls, .usableServers, .constant, .uniqueID, .uuid, .unimplemented: false
+        case .source, .sourcePort, .destination, .destinationPort, .tls, .tlsFact, .usableServers, .constant, .uniqueID, .uuid, .unimplemented: false
         default: true
         }
     }
@@ -92,6 +95,9 @@ enum SampleFetch: Sendable, Hashable {
             return true
         case .destinationPort: _ = body(.integer(connection.destinationPort)); return true
         case .tls: _ = body(.boolean(connection.isTLS)); return true
+        case .tlsFact(let field):
+            if let value = field.value(connection.tls) { _ = body(value) }
+            return true
         case .usableServers(let backend, let staticCount):
             _ = body(.integer(context.serverCounts?.usableServers(inBackend: backend) ?? staticCount))
             return true

@@ -97,6 +97,11 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let established = event as? TLSEstablished {
+            addresses.info.tls = established.facts
+            addresses.info.isTLS = true
+            return
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else {
             context.fireUserInboundEventTriggered(event)
             return

@@ -20,6 +20,8 @@ final class FrontendRuntime: Sendable {
     let bytesOut = ManagedAtomic<Int>(0)
     /// HTTP responses by status class, for the stats.
     let responses = ResponseCounters()
+    /// TLS handshakes on the frontend's `ssl` binds.
+    let tls = TLSCounters()
     /// When the runtime was built (monotonic), the process start time the stats report.
     let createdAt = monotonicNow()
     /// `unique-id-format` (nil when the frontend has none).
@@ -27,8 +29,13 @@ final class FrontendRuntime: Sendable {
     /// Requests get a process-wide number (`%rt`): the unique id or the log format prints it.
     let countsRequests: Bool
 
-    init(plan: FrontendPlan, index: Int, processMaxConnections: Int, uniqueID: UniqueIDGenerator? = nil) {
+    /// TLS termination of each bind line (nil for a plain one), in `plan.binds` order.
+    let terminators: [TLSTerminator?]
+
+    init(plan: FrontendPlan, index: Int, processMaxConnections: Int, uniqueID: UniqueIDGenerator? = nil,
+         terminators: [TLSTerminator?] = []) {
         self.plan = plan
+        self.terminators = terminators
         self.index = index
         self.maxConnections = plan.maxConnections ?? processMaxConnections
         self.uniqueID = uniqueID

@@ -34,7 +34,8 @@ final class ProxyRuntime: Sendable {
     let memoryTrimmer = MemoryTrimmer()
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
 
-    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?) {
+    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?,
+         terminators: [[TLSTerminator?]] = []) {
         self.plan = plan
         self.accessLog = accessLog
         self.events = EventLog(sink: accessLog as? PipelineAccessLog)
@@ -44,7 +45,8 @@ final class ProxyRuntime: Sendable {
         let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()
         self.frontends = plan.frontends.enumerated().map {
             FrontendRuntime(plan: $1, index: $0, processMaxConnections: processMax,
-                            uniqueID: UniqueIDGenerator($1.logging, plan: plan, hostname: hostname, pid: Int(getpid())))
+                            uniqueID: UniqueIDGenerator($1.logging, plan: plan, hostname: hostname, pid: Int(getpid())),
+                            terminators: $0 < terminators.count ? terminators[$0] : [])
         }
         var timeouts: [Int] = []
         for frontend in plan.frontends {

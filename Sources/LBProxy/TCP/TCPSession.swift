@@ -256,6 +256,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let established = event as? TLSEstablished {
+            connectionInfo.tls = established.facts
+            connectionInfo.isTLS = true
+            return
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else {
             context.fireUserInboundEventTriggered(event)
             return
