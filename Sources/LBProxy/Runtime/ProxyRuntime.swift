@@ -1,4 +1,5 @@
 import Atomics
+import NIOConcurrencyHelpers
 import LBConfig
 import LBCore
 import NIOCore
@@ -30,6 +31,8 @@ final class ProxyRuntime: Sendable {
     let rates: RateBook
     /// Sessions, exchanges and server connections alive now (leak detection).
     let live = LiveObjects()
+    /// Certificates uploaded with `set ssl cert` and not committed yet, by name.
+    let certificateTransactions = NIOLockedValueBox<[String: CertificateBundle]>([:])
     /// Returns freed memory to the system once a load has passed.
     let memoryTrimmer = MemoryTrimmer()
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]

@@ -14,7 +14,10 @@ struct RuntimeAPI: Sendable {
     /// Re-opens log files (`reopen logs`, for logrotate users); false when it did not finish in time.
     let reopenLogs: @Sendable () -> Bool
 
-    static let commands: [RuntimeCommand] = showCommands + serverCommands + tableCommands + [
+    /// The payload that followed the command (`COMMAND <<`, then lines up to an empty one), if any.
+    var payload: String?
+
+    static let commands: [RuntimeCommand] = showCommands + serverCommands + tableCommands + sslCommands + [
         RuntimeCommand(words: ["reopen", "logs"], arguments: "", help: "re-open log files (after logrotate moved them)", level: .operator) { _, api in
             api.reopenLogs() ? "" : "Log files could not be re-opened in time.\n"
         },
@@ -26,13 +29,15 @@ struct RuntimeAPI: Sendable {
     /// Runs one command line (several commands may be separated by `;`). As HAProxy does, each
     /// command's output is followed by `terminator`: an empty line, or the prompt in interactive mode.
     /// Commands run one after the other, each seeing what the previous one changed.
-    func execute(line: String, terminator: String) -> EventLoopFuture<String> {
+    func execute(line: String, terminator: String, payload: String? = nil) -> EventLoopFuture<String> {
         var output = eventLoop.makeSucceededFuture("")
+        var api = self
+        api.payload = payload
         for part in Self.splitCommands(line) {
             let words = Self.words(part)
             guard !words.isEmpty else { continue }
-            output = output.flatMap { done in
-                switch self.execute(words: words) {
+            output = output.flatMap { [api] done in
+                switch api.execute(words: words) {
                 case .text(let text): self.eventLoop.makeSucceededFuture(done + text + terminator)
                 case .later(let future): future.hop(to: self.eventLoop).map { done + $0 + terminator }
                 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import LBConfig
 import NIOCore
 import NIOPosix
@@ -52,6 +53,9 @@ final class RuntimeAPIConnection: ChannelInboundHandler {
     private var closing = false
     /// The client sent everything it will send.
     private var inputClosed = false
+    /// A command ending in `<<` waits for its payload: the lines up to an empty one.
+    private var payloadCommand: String?
+    private var payload: [String] = []
 
     init(api: RuntimeAPI) { self.api = api }
 
@@ -62,8 +66,9 @@ final class RuntimeAPIConnection: ChannelInboundHandler {
             return
         }
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            lines.append(String(decoding: pending[..<newline], as: UTF8.self))
+            let line = String(decoding: pending[..<newline], as: UTF8.self)
             pending.removeSubrange(...newline)
+            collect(line)
         }
         runLines(context: context)
     }
@@ -77,6 +82,26 @@ final class RuntimeAPIConnection: ChannelInboundHandler {
         runLines(context: context)
     }
 
+    /// Queues a complete line, or gathers it into the payload of the command before it.
+    private func collect(_ line: String) {
+        if let command = payloadCommand {
+            if line.isEmpty || line == "\r" {
+                lines.append(command + "\n" + payload.joined(separator: "\n"))
+                payloadCommand = nil
+                payload = []
+            } else {
+                payload.append(line)
+            }
+            return
+        }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("<<") {
+            payloadCommand = String(trimmed.dropLast(2))
+            return
+        }
+        lines.append(line)
+    }
+
     private func runLines(context: ChannelHandlerContext) {
         while !busy, !closing, !lines.isEmpty {
             handle(lines.removeFirst(), context: context)
@@ -86,7 +111,11 @@ final class RuntimeAPIConnection: ChannelInboundHandler {
 
     /// Runs one line. HAProxy ends each command's output with an empty line, or with the prompt in
     /// interactive mode; outside interactive mode the connection closes after the line.
-    private func handle(_ line: String, context: ChannelHandlerContext) {
+    private func handle(_ entry: String, context: ChannelHandlerContext) {
+        // A command with a payload arrives as the command, a newline, then the payload.
+        let parts = entry.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let line = String(parts[0])
+        let payload = parts.count > 1 ? String(parts[1]) + "\n" : nil
         let words = RuntimeAPI.words(line)
         if words == ["prompt"] {
             interactive.toggle()
@@ -104,7 +133,7 @@ final class RuntimeAPIConnection: ChannelInboundHandler {
         }
         busy = true
         let terminator = interactive ? "\n> " : "\n"
-        api.execute(line: line, terminator: terminator).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+        api.execute(line: line, terminator: terminator, payload: payload).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             self.busy = false
             let output = (try? result.get()) ?? ""
             self.reply(output, context: context, close: !self.interactive)
