@@ -148,6 +148,48 @@ import Testing
         await lb.stop()
     }
 
+    @Test func aHandshakeSlowerThanTimeoutClientIsClosedAndCounted() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let pem = try certificates.server("site", names: ["a.example"])
+        let port = freePort()
+        let config = Self.config(port: port, bind: "ssl crt \(pem)", extra: [Self.echoFacts])
+            .replacingOccurrences(of: "timeout client 5s", with: "timeout client 300ms")
+        let lb = try await LBHarness.start(config)
+        // Connected, and silent: no ClientHello ever comes.
+        let client = try RawClient(port: port)
+        let started = ContinuousClock.now
+        let answer = try await offloaded { client.readToEnd() }
+        #expect(answer.isEmpty)
+        #expect(started.duration(to: .now) >= .milliseconds(250))
+        let tls = lb.balancer.runtime.frontends[0].tls
+        try await waitUntil("the slow handshake to be counted") { tls.failed.load(ordering: .relaxed) == 1 }
+        await lb.stop()
+    }
+
+    @Test func plainHTTPIsRedirectedToHTTPSWithHSTS() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let pem = try certificates.server("site", names: ["a.example"])
+        let backend = try await TestBackend(name: "s1") { _ in .send(TestBackend.ok(body: "secure")) }
+        let port = freePort(), plainPort = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, bind: "ssl crt \(pem)", backend: backend.port, extra: [
+            "bind 127.0.0.1:\(plainPort)",
+            "http-request redirect scheme https unless { ssl_fc }",
+            "http-response set-header Strict-Transport-Security \"max-age=16000000; includeSubDomains\"",
+        ]))
+        let plain = try await offloaded { try ExternalTool.run("curl", ["-sS", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(plainPort)/x?y=1"]) }
+        #expect(plain.output.hasPrefix("HTTP/1.1 302"), "\(plain.output)")
+        #expect(plain.output.lowercased().contains("location: https://127.0.0.1:\(plainPort)/x?y=1"), "\(plain.output)")
+        let secure = try await offloaded { try Self.curl(port, ["-D", "-"]) }
+        #expect(secure.output.hasPrefix("HTTP/1.1 200"))
+        #expect(secure.output.lowercased().contains("strict-transport-security: max-age=16000000; includesubdomains"), "\(secure.output)")
+        #expect(secure.output.hasSuffix("secure"))
+        #expect(backend.requests.count == 1)
+        await lb.stop()
+        await backend.stop()
+    }
+
     @Test func aResumedSessionIsCounted() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
