@@ -9,22 +9,9 @@ import Testing
     /// outcomes pass long ones, so that a machine too busy to run lb for 300 ms does not end them early.
     static func config(port: Int, backend: Int, extra: String = "", backendExtra: String = "", serverTimeout: String = "5s",
                        phaseTimeout: String = "300ms") -> String {
-        """
-        defaults
-            mode http
-            timeout connect \(phaseTimeout)
-            timeout client 5s
-            timeout server \(serverTimeout)
-            timeout http-request \(phaseTimeout)
-            timeout http-keep-alive 5s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            \(extra)
-            default_backend be
-        backend be
-            \(backendExtra)
-            server s1 127.0.0.1:\(backend)
-        """
+        TestConfig.proxy(port: port, timeouts: .init(connect: phaseTimeout, server: serverTimeout),
+                         defaults: ["timeout http-request \(phaseTimeout)", "timeout http-keep-alive 5s"],
+                         frontend: [extra], backend: [backendExtra, "server s1 127.0.0.1:\(backend)"])
     }
 
     @Test func normalRequestsOnAKeptAliveConnection() async throws {

@@ -1,21 +1,12 @@
+import LBTestSupport
 import Testing
 
 /// Bodies in both directions: Content-Length, chunked, read-until-close, large transfers with
 /// backpressure, bodiless responses, 100-continue.
 @Suite(.serialized) struct BodyStreamingTests {
     static func config(port: Int, backend: Int) -> String {
-        """
-        defaults
-            mode http
-            timeout connect 2s
-            timeout client 10s
-            timeout server 10s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            server s1 127.0.0.1:\(backend)
-        """
+        TestConfig.proxy(port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"),
+                         backend: ["server s1 127.0.0.1:\(backend)"])
     }
 
     @Test func requestBodiesArriveIntactWithEitherFraming() async throws {

@@ -1,21 +1,11 @@
+import LBTestSupport
 import Testing
 
 /// Keep-alive, server-close and close modes; pipelining; HTTP/1.0 clients.
 @Suite(.serialized) struct ConnectionModeTests {
     static func config(port: Int, backend: Int, option: String) -> String {
-        """
-        defaults
-            mode http
-            timeout connect 2s
-            timeout client 5s
-            timeout server 5s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            \(option)
-            default_backend be
-        backend be
-            server s1 127.0.0.1:\(backend)
-        """
+        TestConfig.proxy(port: port, timeouts: .init(connect: "2s"), frontend: [option],
+                         backend: ["server s1 127.0.0.1:\(backend)"])
     }
 
     @Test func keepAliveReusesBothConnections() async throws {

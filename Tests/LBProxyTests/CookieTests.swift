@@ -1,25 +1,17 @@
+import LBTestSupport
 import Testing
 
 /// Cookie persistence through the proxy: insert, indirect, rewrite, redispatch of a cookie for a down
 /// server, and the termination-state cookie characters in the record.
 @Suite(.serialized) struct CookieTests {
     static func config(port: Int, a: Int, b: Int, cookie: String, extra: String = "") -> String {
-        """
-        defaults
-            mode http
-            timeout connect 300ms
-            timeout client 5s
-            timeout server 5s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            balance roundrobin
-            \(cookie)
-            \(extra)
-            server a 127.0.0.1:\(a) cookie ca
-            server b 127.0.0.1:\(b) cookie cb
-        """
+        TestConfig.proxy(port: port, timeouts: .init(connect: "300ms"), backend: [
+            "balance roundrobin",
+            cookie,
+            extra,
+            "server a 127.0.0.1:\(a) cookie ca",
+            "server b 127.0.0.1:\(b) cookie cb",
+        ])
     }
 
     @Test func insertedCookieKeepsTheClientOnItsServer() async throws {

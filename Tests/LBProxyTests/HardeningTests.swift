@@ -1,25 +1,14 @@
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
 /// Malformed or dangerous requests and responses, each refused as documented in the README:
 /// requests with 400 (408 when too slow), responses with 502.
 @Suite(.serialized) struct HardeningTests {
-    static func config(port: Int, backend: Int, extraGlobal: String = "", httpRequestTimeout: String = "2s") -> String {
-        """
-        global
-            \(extraGlobal)
-        defaults
-            mode http
-            timeout connect 2s
-            timeout client 5s
-            timeout server 5s
-            timeout http-request \(httpRequestTimeout)
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            server s1 127.0.0.1:\(backend)
-        """
+    static func config(port: Int, backend: Int, global: [String] = [], httpRequestTimeout: String = "2s") -> String {
+        TestConfig.proxy(port: port, timeouts: .init(connect: "2s"), global: global,
+                         defaults: ["timeout http-request \(httpRequestTimeout)"],
+                         backend: ["server s1 127.0.0.1:\(backend)"])
     }
 
     static let badRequests: [(String, String)] = [
@@ -62,7 +51,7 @@ import Testing
     @Test func headersOverTheLimitsGet400() async throws {
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
-        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, extraGlobal: "tune.bufsize 4096\n    tune.http.maxhdr 10"))
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, global: ["tune.bufsize 4096", "tune.http.maxhdr 10"]))
         let big = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 5000))\r\n\r\n"
         #expect(try fetch(port: port, big).status == 400)
         let many = "GET / HTTP/1.1\r\nHost: x\r\n" + (1...10).map { "X-\($0): v\r\n" }.joined() + "\r\n"

@@ -10,20 +10,8 @@ import Glibc
 /// marked with `+`), and a request still produces exactly one record, whatever happens after.
 @Suite(.serialized) struct LogASAPTests {
     static func config(port: Int, server: Int) -> String {
-        """
-        defaults
-            mode http
-            timeout connect 1s
-            timeout client 30s
-            timeout server 30s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            option logasap
-            default_backend be
-        backend be
-            retries 0
-            server s1 127.0.0.1:\(server)
-        """
+        TestConfig.proxy(port: port, timeouts: .init(client: "30s", server: "30s"), frontend: ["option logasap"],
+                         backend: ["retries 0", "server s1 127.0.0.1:\(server)"])
     }
 
     /// Waits, with a deadline, until `condition` holds.

@@ -7,21 +7,12 @@ import Testing
 /// them; the next ones are served by another server (persistence broken, the redispatch counted).
 @Suite(.serialized) struct MaxQueueTests {
     static func config(port: Int, a: Int, b: Int) -> String {
-        """
-        defaults
-            mode http
-            timeout connect 1s
-            timeout client 10s
-            timeout server 10s
-            timeout queue 10s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            cookie SRV
-            server a 127.0.0.1:\(a) cookie a maxconn 1 maxqueue 1
-            server b 127.0.0.1:\(b) cookie b
-        """
+        TestConfig.proxy(port: port, timeouts: .init(client: "10s", server: "10s"),
+                         defaults: ["timeout queue 10s"], backend: [
+            "cookie SRV",
+            "server a 127.0.0.1:\(a) cookie a maxconn 1 maxqueue 1",
+            "server b 127.0.0.1:\(b) cookie b",
+        ])
     }
 
     @Test func pastMaxQueueAPersistentRequestGoesElsewhere() async throws {

@@ -7,19 +7,8 @@ import Testing
 /// answers 503 (sQ) to those that waited too long.
 @Suite(.serialized) struct QueueTests {
     static func config(port: Int, backend: Int, queueTimeout: String) -> String {
-        """
-        defaults
-            mode http
-            timeout connect 1s
-            timeout client 10s
-            timeout server 10s
-            timeout queue \(queueTimeout)
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            server s1 127.0.0.1:\(backend) maxconn 1
-        """
+        TestConfig.proxy(port: port, timeouts: .init(client: "10s", server: "10s"),
+                         defaults: ["timeout queue \(queueTimeout)"], backend: ["server s1 127.0.0.1:\(backend) maxconn 1"])
     }
 
     @Test func requestsWaitForTheSlotInOrder() async throws {

@@ -1,24 +1,14 @@
 import Atomics
 import LBLog
+import LBTestSupport
 import Testing
 
 /// `retry-on`: which failures of an attempt lb retries, over real connections to misbehaving servers.
 @Suite(.serialized) struct RetryOnTests {
     static func config(port: Int, servers: [Int], backendExtra: String, serverTimeout: String = "5s") -> String {
-        let lines = servers.enumerated().map { "    server s\($0.offset + 1) 127.0.0.1:\($0.element)" }.joined(separator: "\n")
-        return """
-            defaults
-                mode http
-                timeout connect 300ms
-                timeout client 5s
-                timeout server \(serverTimeout)
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                \(backendExtra)
-            \(lines)
-            """
+        let serverLines = servers.enumerated().map { "server s\($0.offset + 1) 127.0.0.1:\($0.element)" }
+        return TestConfig.proxy(port: port, timeouts: .init(connect: "300ms", server: serverTimeout),
+                                backend: [backendExtra] + serverLines)
     }
 
     /// A server that misbehaves with `failure` on its first `failures` requests, then answers 200.

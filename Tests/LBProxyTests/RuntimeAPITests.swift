@@ -10,21 +10,10 @@ import Testing
     }
 
     static func config(port: Int, a: Int, b: Int, socket: String, level: String) -> String {
-        """
-        global
-            stats socket \(socket) mode 600 level \(level)
-        defaults
-            mode http
-            timeout connect 1s
-            timeout client 5s
-            timeout server 5s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            server a 127.0.0.1:\(a) weight 10
-            server b 127.0.0.1:\(b) weight 10
-        """
+        TestConfig.proxy(port: port, global: ["stats socket \(socket) mode 600 level \(level)"], backend: [
+            "server a 127.0.0.1:\(a) weight 10",
+            "server b 127.0.0.1:\(b) weight 10",
+        ])
     }
 
     @Test func operatorsInspectAndChangeServers() async throws {

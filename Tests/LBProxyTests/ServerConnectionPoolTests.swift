@@ -7,20 +7,10 @@ import LBStats
 /// Idle server connections: kept for reuse however many there are, trimmed gradually after
 /// `pool-purge-delay`, forgotten when the server closes them, and reused as `http-reuse` says.
 @Suite(.serialized) struct ServerConnectionPoolTests {
-    static func config(port: Int, server: Int, reuse: String = "always", serverOptions: String = "") -> String {
-        """
-        defaults
-            mode http
-            timeout connect 2s
-            timeout client 10s
-            timeout server 10s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            http-reuse \(reuse)
-            server s1 127.0.0.1:\(server) \(serverOptions)
-        """
+    static func config(port: Int, server: Int, reuse: String = "always", serverOptions: String = "",
+                       global: [String] = []) -> String {
+        TestConfig.proxy(port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"), global: global,
+                         backend: ["http-reuse \(reuse)", "server s1 127.0.0.1:\(server) \(serverOptions)"])
     }
 
     /// `count` clients each send one request at once; the server answers none until all have arrived,
@@ -139,7 +129,7 @@ import LBStats
         let backend = try await TestBackend(name: "app")
         let port = freePort()
         // One event loop, so that every client connection sees the same pool.
-        let lb = try await LBHarness.start("global\n    nbthread 1\n" + Self.config(port: port, server: backend.port, reuse: mode))
+        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port, reuse: mode, global: ["nbthread 1"]))
         for count in requests {
             let client = try RawClient(port: port)
             for _ in 0..<count {

@@ -1,3 +1,4 @@
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -5,21 +6,12 @@ import Testing
 /// the key first, in HTTP and TCP mode, until that server leaves.
 @Suite(.serialized) struct StickTests {
     static func config(port: Int, servers: [Int], mode: String = "http", stick: String) -> String {
-        """
-        defaults
-            mode \(mode)
-            timeout connect 1s
-            timeout client 5s
-            timeout server 5s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            balance roundrobin
-        \(stick)
-            server s1 127.0.0.1:\(servers[0])
-            server s2 127.0.0.1:\(servers[1])
-        """
+        TestConfig.proxy(port: port, mode: mode, backend: [
+            "balance roundrobin",
+            stick,
+            "server s1 127.0.0.1:\(servers[0])",
+            "server s2 127.0.0.1:\(servers[1])",
+        ])
     }
 
     func get(_ port: Int, cookie: String? = nil, header: String? = nil) throws -> String {
