@@ -175,27 +175,14 @@ import Testing
         let receiver = UDPReceiver()
         let port = freePort()
         let log = RecordCollector()
-        let config = """
-            global
-                log 127.0.0.1:\(receiver.port) local0
-            defaults
-                mode http
-                log global
-                option httplog
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                capture request header Host len 5
-                capture request header User-Agent len 32
-                capture request header X-Missing len 8
-                capture response header Content-Type len 20
-                capture cookie SID len 10
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """
+        let config = TestConfig.proxy(port: port, global: ["log 127.0.0.1:\(receiver.port) local0"],
+                                      defaults: ["log global", "option httplog"], frontend: [
+                                          "capture request header Host len 5",
+                                          "capture request header User-Agent len 32",
+                                          "capture request header X-Missing len 8",
+                                          "capture response header Content-Type len 20",
+                                          "capture cookie SID len 10",
+                                      ], backend: ["server s1 127.0.0.1:\(backend.port)"])
         let lb = try await LBHarness.start(config, accessLog: log)
         _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8.0\r\nCookie: a=1; SID=zz9\r\n\r\n")
         let record = try #require(await log.waitFor(1).first)

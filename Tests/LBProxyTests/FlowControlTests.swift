@@ -1,3 +1,4 @@
+import LBTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -8,20 +9,11 @@ import Glibc
     @Test func weightsAreHonouredThroughTheProxy() async throws {
         let heavy = try await TestBackend(name: "heavy"), light = try await TestBackend(name: "light")
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                balance roundrobin
-                server heavy 127.0.0.1:\(heavy.port) weight 3
-                server light 127.0.0.1:\(light.port) weight 1
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
+            "balance roundrobin",
+            "server heavy 127.0.0.1:\(heavy.port) weight 3",
+            "server light 127.0.0.1:\(light.port) weight 1",
+        ]))
         let client = try RawClient(port: port)
         var counts: [String: Int] = [:]
         for _ in 0..<40 {
@@ -39,18 +31,8 @@ import Glibc
         let size = 128 << 20
         let bulk = try await BulkServer(size: size)
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 30s
-                timeout server 30s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server bulk 127.0.0.1:\(bulk.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(client: "30s", server: "30s"), backend: ["server bulk 127.0.0.1:\(bulk.port)"]))
         let client = try RawClient(port: port, timeoutMilliseconds: 10000)
         try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
         // Not reading: kernel buffers hold a few MiB at most, so with backpressure the server cannot have

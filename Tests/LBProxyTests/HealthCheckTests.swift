@@ -8,20 +8,11 @@ import Testing
     @Test func tcpCheckMarksADeadServerDownAndTrafficAvoidsIt() async throws {
         let alive = try await TestBackend(name: "alive")
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 500ms
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                retries 0
-                server dead 127.0.0.1:\(freePort()) check inter 50ms fall 1 rise 1
-                server alive 127.0.0.1:\(alive.port) check inter 50ms fall 1 rise 1
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "500ms"), backend: [
+            "retries 0",
+            "server dead 127.0.0.1:\(freePort()) check inter 50ms fall 1 rise 1",
+            "server alive 127.0.0.1:\(alive.port) check inter 50ms fall 1 rise 1",
+        ]))
         let dead = lb.balancer.runtime.backends[0].servers[0]
         try await waitUntil("checks to mark the dead server DOWN") { !dead.healthy.load(ordering: .relaxed) }
         for _ in 0..<6 {
@@ -41,19 +32,10 @@ import Testing
             return .send(TestBackend.ok(body: "s1\n"))
         }
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 500ms
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                option httpchk GET /health
-                server s1 127.0.0.1:\(backend.port) check inter 50ms fall 2 rise 2
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "500ms"), backend: [
+            "option httpchk GET /health",
+            "server s1 127.0.0.1:\(backend.port) check inter 50ms fall 2 rise 2",
+        ]))
         let server = lb.balancer.runtime.backends[0].servers[0]
         try await waitUntil("checks to mark the server DOWN") { !server.healthy.load(ordering: .relaxed) }
         #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 503)

@@ -9,20 +9,10 @@ import Testing
     @Test func frontendMaxconnPausesAcceptingWithoutRefusing() async throws {
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 10s
-                timeout server 10s
-                timeout http-keep-alive 10s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                maxconn 2
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"),
+            defaults: ["timeout http-keep-alive 10s"], frontend: ["maxconn 2"],
+            backend: ["server s1 127.0.0.1:\(backend.port)"]))
         let first = try RawClient(port: port), second = try RawClient(port: port)
         for client in [first, second] {
             try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -50,21 +40,9 @@ import Testing
     @Test func aBurstOfConnectionsStopsAtMaxconn() async throws {
         let backend = try await TestBackend(name: "silent") { _ in .hang }
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            global
-                nbthread 1
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 10s
-                timeout server 10s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                maxconn 10
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"), global: ["nbthread 1"],
+            frontend: ["maxconn 10"], backend: ["server s1 127.0.0.1:\(backend.port)"]))
         var clients: [RawClient] = []
         for _ in 0..<40 {
             let client = try RawClient(port: port)
@@ -87,18 +65,9 @@ import Testing
             return .sendWhen(ready: { stopped.withLockedValue { $0?.isDraining ?? false } }, TestBackend.ok(body: "finished\n"))
         }
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 10s
-                timeout server 10s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(slow.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"),
+            backend: ["server s1 127.0.0.1:\(slow.port)"]))
         let idle = try RawClient(port: port)
         try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         _ = try idle.readResponse()

@@ -10,20 +10,9 @@ import Testing
     @Test func everyLoopAcceptsConnectionsOfItsOwn() async throws {
         let backend = try await TestBackend(name: "app")
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            global
-                nbthread 2
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 10s
-                timeout server 10s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"), global: ["nbthread 2"],
+            backend: ["server s1 127.0.0.1:\(backend.port)"]))
         #expect(lb.sockets.count == 1)
         // Two listening sockets on the one address, one per loop.
         let listening = try listeningSockets(port: port)

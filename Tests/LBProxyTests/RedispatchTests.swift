@@ -12,24 +12,15 @@ import Testing
         let alive = try await TestBackend(name: "alive")
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                balance first
-                retries 3
-                option redispatch
-                option persist
-                cookie SRV insert indirect
-                server dead 127.0.0.1:\(freePort()) cookie d check inter 50ms fall 1 rise 1
-                server alive 127.0.0.1:\(alive.port) cookie a check inter 50ms fall 1 rise 1
-            """, accessLog: log)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "2s"), backend: [
+            "balance first",
+            "retries 3",
+            "option redispatch",
+            "option persist",
+            "cookie SRV insert indirect",
+            "server dead 127.0.0.1:\(freePort()) cookie d check inter 50ms fall 1 rise 1",
+            "server alive 127.0.0.1:\(alive.port) cookie a check inter 50ms fall 1 rise 1",
+        ]), accessLog: log)
         let dead = lb.balancer.runtime.backends[0].servers[0]
         try await waitUntil("checks to mark the dead server DOWN") { !dead.healthy.load(ordering: .relaxed) }
         let started = ContinuousClock.now
@@ -96,22 +87,13 @@ import Testing
         let a = try await TestBackend(name: "a")
         let b = try await TestBackend(name: "b")
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                retries 3
-                option redispatch
-                option httpchk
-                server a 127.0.0.1:\(a.port) check inter 500ms fall 2 rise 2
-                server b 127.0.0.1:\(b.port) check inter 500ms fall 2 rise 2
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "2s"), backend: [
+            "retries 3",
+            "option redispatch",
+            "option httpchk",
+            "server a 127.0.0.1:\(a.port) check inter 500ms fall 2 rise 2",
+            "server b 127.0.0.1:\(b.port) check inter 500ms fall 2 rise 2",
+        ]))
         let serverA = lb.balancer.runtime.backends[0].servers[0]
         let markedDown = NIOLockedValueBox(false)
         let results = try await withThrowingTaskGroup(of: [(status: Int, seconds: Double)].self) { group in

@@ -1,4 +1,5 @@
 @testable import LBProxy
+import LBTestSupport
 import Testing
 
 /// `http-response` rules on real responses: the backend's run before the frontend's, conditions read the
@@ -19,26 +20,18 @@ import Testing
         }
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                http-response set-header Strict-Transport-Security "max-age=31536000"
-                http-response add-header X-Path %[path] if { status 200 }
-                http-response set-header X-Backend-Said %[res.hdr(X-Backend)]
-                default_backend be
-            backend be
-                http-response del-header Server
-                http-response del-header X-Internal
-                http-response replace-header Cache-Control max-age=([0-9]+) private,max-age=\\1
-                http-response add-header X-Backend yes
-                http-response deny if { res.hdr(X-Debug) -m found }
-                server app 127.0.0.1:\(app.port)
-            """, accessLog: log)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "2s"), frontend: [
+            #"http-response set-header Strict-Transport-Security "max-age=31536000""#,
+            "http-response add-header X-Path %[path] if { status 200 }",
+            "http-response set-header X-Backend-Said %[res.hdr(X-Backend)]",
+        ], backend: [
+            "http-response del-header Server",
+            "http-response del-header X-Internal",
+            #"http-response replace-header Cache-Control max-age=([0-9]+) private,max-age=\1"#,
+            "http-response add-header X-Backend yes",
+            "http-response deny if { res.hdr(X-Debug) -m found }",
+            "server app 127.0.0.1:\(app.port)",
+        ]), accessLog: log)
 
         let client = try RawClient(port: port)
         try client.send("GET /page?q=1 HTTP/1.1\r\nHost: h\r\n\r\n")

@@ -1,3 +1,4 @@
+import LBTestSupport
 import Testing
 @testable import LBProxy
 
@@ -6,19 +7,8 @@ import Testing
     @Test func refusedConnectsAreRetriedThen503() async throws {
         let deadPort = freePort()
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 200ms
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                retries 2
-                server dead 127.0.0.1:\(deadPort)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(connect: "200ms"), backend: ["retries 2", "server dead 127.0.0.1:\(deadPort)"]))
         let started = ContinuousClock.now
         let response = try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(response.status == 503)
@@ -34,22 +24,13 @@ import Testing
         let alive = try await TestBackend(name: "alive")
         let deadPort = freePort()
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 200ms
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                balance first
-                retries 2
-                option redispatch
-                server dead 127.0.0.1:\(deadPort)
-                server alive 127.0.0.1:\(alive.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "200ms"), backend: [
+            "balance first",
+            "retries 2",
+            "option redispatch",
+            "server dead 127.0.0.1:\(deadPort)",
+            "server alive 127.0.0.1:\(alive.port)",
+        ]))
         let response = try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(response.status == 200)
         #expect(response.bodyText == "alive\n")
@@ -62,18 +43,8 @@ import Testing
     @Test func silentServerGets504() async throws {
         let backend = try await TestBackend(name: "slow") { _ in .hang }
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 300ms
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(server: "300ms"), backend: ["server s1 127.0.0.1:\(backend.port)"]))
         let response = try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(response.status == 504)
         await lb.stop()
@@ -85,18 +56,7 @@ import Testing
             .sendAndClose(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part".utf8))
         }
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: ["server s1 127.0.0.1:\(backend.port)"]))
         let client = try RawClient(port: port)
         try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         let bytes = client.readToEnd()
@@ -110,18 +70,7 @@ import Testing
 
     @Test func noUsableServerGives503() async throws {
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server s1 127.0.0.1:9 disabled
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: ["server s1 127.0.0.1:9 disabled"]))
         #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 503)
         await lb.stop()
     }

@@ -22,19 +22,10 @@ import Testing
     func noRequestIsLost(signal: Int32) async throws {
         let backend = try await TestBackend(name: "app")
         let port = freePort()
-        let lb = try LBProcess(config: """
-        defaults
-            mode http
-            timeout connect 2s
-            timeout client 10s
-            timeout server 10s
-            timeout http-keep-alive 10s
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            server app 127.0.0.1:\(backend.port)
-        """, name: "stop-\(signal)")
+        let lb = try LBProcess(config: TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"),
+            defaults: ["timeout http-keep-alive 10s"], backend: ["server app 127.0.0.1:\(backend.port)"]
+        ), name: "stop-\(signal)")
         defer { lb.stop() }
         #expect(lb.banner.contains("Listening on"))
 
@@ -84,20 +75,10 @@ import Testing
     @Test func hardStopAfterBoundsASoftStop() async throws {
         let backend = try await TestBackend(name: "silent") { _ in .hang }
         let port = freePort()
-        let lb = try LBProcess(config: """
-        global
-            hard-stop-after 300ms
-        defaults
-            mode http
-            timeout connect 2s
-            timeout client 1h
-            timeout server 1h
-        frontend fe
-            bind 127.0.0.1:\(port)
-            default_backend be
-        backend be
-            server app 127.0.0.1:\(backend.port)
-        """, name: "hard-stop")
+        let lb = try LBProcess(config: TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s", client: "1h", server: "1h"), global: ["hard-stop-after 300ms"],
+            backend: ["server app 127.0.0.1:\(backend.port)"]
+        ), name: "hard-stop")
         defer { lb.stop() }
         #expect(lb.banner.contains("Listening on"))
         let client = try RawClient(port: port)

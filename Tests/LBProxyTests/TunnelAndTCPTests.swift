@@ -1,3 +1,4 @@
+import LBTestSupport
 import Testing
 
 /// Protocol switches (WebSocket) in HTTP mode, and plain TCP mode.
@@ -5,19 +6,9 @@ import Testing
     @Test func upgradeSwitchesToATunnel() async throws {
         let echo = try await EchoServer.start(upgradeFirst: true)
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
-                timeout tunnel 1h
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server ws 127.0.0.1:\(echo.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, timeouts: .init(connect: "2s"), defaults: ["timeout tunnel 1h"],
+            backend: ["server ws 127.0.0.1:\(echo.port)"]))
         let client = try RawClient(port: port)
         try client.send("GET /chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n")
         let switched = try client.readResponse()

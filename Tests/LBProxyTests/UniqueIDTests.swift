@@ -2,6 +2,7 @@ import LBConfig
 import LBCore
 import LBLog
 @testable import LBProxy
+import LBTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -84,22 +85,12 @@ import Glibc
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                unique-id-format req-%rt
-                http-request set-header X-Copy %[unique-id]
-                http-response set-header X-Response-ID %[unique-id]
-                http-request deny if { path /denied }
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """, accessLog: log)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, frontend: [
+            "unique-id-format req-%rt",
+            "http-request set-header X-Copy %[unique-id]",
+            "http-response set-header X-Response-ID %[unique-id]",
+            "http-request deny if { path /denied }",
+        ], backend: ["server s1 127.0.0.1:\(backend.port)"]), accessLog: log)
         let first = try fetch(port: port, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
         let second = try fetch(port: port, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(try fetch(port: port, "GET /denied HTTP/1.1\r\nHost: h\r\n\r\n").status == 403)
@@ -125,18 +116,8 @@ import Glibc
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """, accessLog: log)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: ["server s1 127.0.0.1:\(backend.port)"]),
+                                           accessLog: log)
         _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
         let record = try #require(await log.waitFor(1).first)
         #expect(record.uniqueID == nil && record.requestCounter == nil)
@@ -211,20 +192,10 @@ import Glibc
     @Test func samplesAreEvaluatedPerRequest() async throws {
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
-        let lb = try await LBHarness.start("""
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                unique-id-format %[uuid]_%[req.hdr(host),lower]_%[src]
-                unique-id-header X-Request-ID
-                default_backend be
-            backend be
-                server s1 127.0.0.1:\(backend.port)
-            """)
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, frontend: [
+            "unique-id-format %[uuid]_%[req.hdr(host),lower]_%[src]",
+            "unique-id-header X-Request-ID",
+        ], backend: ["server s1 127.0.0.1:\(backend.port)"]))
         for _ in 0..<2 { _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: Example.COM\r\n\r\n") }
         let ids = backend.requests.compactMap { $0.header("X-Request-ID") }
         try #require(ids.count == 2)
