@@ -224,6 +224,50 @@ struct ExchangeMachineTests {
         #expect(machine.timerFired(now: clock.now, server: Self.running) == nil)
     }
 
+    @Test func aStreamConnectsUnderTimeoutConnectThenRunsUnderTimeoutTunnel() {
+        var clock = TestClock()
+        var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: Self.frontendTimeouts(client: 4_000))
+        machine.streamAccepted(now: clock.now)
+        var timeouts = Timeouts()
+        timeouts.connect = 1_000
+        let policy = RetryPolicy(retries: 0, redispatchInterval: nil, pauseMilliseconds: 1_000, rotates: false)
+        machine.routed(.stream(timeouts: timeouts, retryPolicy: policy, retryOn: RetryConditions()))
+        machine.serverChosen(now: clock.now, persistent: false)
+        _ = machine.connectStarted(now: clock.now)
+        #expect(machine.deadline.kind == .connect)
+        clock.advance(milliseconds: 20)
+        machine.streamConnected(now: clock.now)
+        #expect(machine.state == .tunnel)
+        // No `timeout tunnel`: the larger of client (4 s) and server (none) bounds an idle stream.
+        let fired = Self.expiry(of: &machine, after: 4_000, clock: &clock)
+        #expect(fired?.expired == .tunnel)
+        #expect(fired?.action == .abort(.by(.clientTimeout, .data)))
+        #expect(machine.timings.logTimers(end: clock.now, answeredLocally: false).connect == 20)
+    }
+
+    @Test func aStreamPassesEndsOnAndNamesTheConnectPhase() {
+        var clock = TestClock()
+        let policy = RetryPolicy(retries: 0, redispatchInterval: nil, pauseMilliseconds: 1_000, rotates: false)
+        func stream() -> ExchangeMachine {
+            var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: Self.frontendTimeouts())
+            machine.streamAccepted(now: clock.now)
+            machine.routed(.stream(timeouts: Timeouts(), retryPolicy: policy, retryOn: RetryConditions()))
+            _ = machine.connectStarted(now: clock.now)
+            return machine
+        }
+        // What the client sent before its FIN still goes to the server once connected.
+        var early = stream()
+        #expect(early.clientInputEnded() == .forwardClientEnd)
+        var leaving = stream()
+        #expect(leaving.clientClosed() == .clientGone(status: -1, .by(.clientAbort, .connect)))
+        var failing = stream()
+        #expect(failing.clientFailed() == .abort(.by(.clientAbort, .connect)))
+        var flowing = stream()
+        clock.advance(milliseconds: 1)
+        flowing.streamConnected(now: clock.now)
+        #expect(flowing.killed() == .abort(.by(.killed, .data)))
+    }
+
     // MARK: How exchanges end
 
     @Test func aClientLeavingIsReportedByPhase() {

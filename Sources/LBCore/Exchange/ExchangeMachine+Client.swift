@@ -1,5 +1,13 @@
 /// Events from the client side: the request's head and body, and the client going away.
 extension ExchangeMachine {
+    /// A TCP-mode session begins at its accept: its "request" starts and is complete there.
+    public mutating func streamAccepted(now: UInt64) {
+        state = .routing
+        deadline.pause()
+        timings.requestStart = now
+        timings.headDone = now
+    }
+
     /// The first bytes of a request arrived while the connection waited for one. Requests after the
     /// first get `timeout http-request` from their first byte.
     public mutating func requestStarted(now: UInt64) {
@@ -78,6 +86,8 @@ extension ExchangeMachine {
             close()
             return .close
         case .routing, .queued, .connecting, .exchanging:
+            // A stream passes the end on once connected: what the client sent before it still goes.
+            if progress?.route.isStream == true { return .forwardClientEnd }
             guard progress?.requestBodyComplete == false else { return .none }
             close()
             return .abort(.by(.clientAbort, .data))
@@ -97,6 +107,7 @@ extension ExchangeMachine {
         case .queued:
             return .clientGone(status: -1, .by(.clientAbort, .queue))
         case .routing, .connecting, .exchanging:
+            if progress?.route.isStream == true { return .clientGone(status: -1, .by(.clientAbort, .connect)) }
             let status = progress?.responseStatus
             return .clientGone(status: status ?? -1, .by(.clientAbort, status == nil ? .headers : .data))
         case .tunnel:
@@ -108,8 +119,16 @@ extension ExchangeMachine {
 
     /// A read or write on the client connection failed.
     public mutating func clientFailed() -> ExchangeAction {
+        let phase = endingPhase
         close()
-        return .abort(.by(.clientAbort, progress?.responseStatus == nil ? .headers : .data))
+        return .abort(.by(.clientAbort, phase))
+    }
+
+    /// The phase an exchange ended by the client or an operator is in: waiting for the response head, or
+    /// past it; for a stream (TCP mode), connecting or past it.
+    var endingPhase: Termination.Phase {
+        if progress?.route.isStream == true { return timings.connected == 0 ? .connect : .data }
+        return progress?.responseStatus == nil ? .headers : .data
     }
 
     /// An operator killed the sessions of the server this exchange uses.
@@ -117,8 +136,9 @@ extension ExchangeMachine {
         switch state {
         case .queued, .connecting, .exchanging, .tunnel:
             guard progress != nil else { return .none }
+            let phase = endingPhase
             close()
-            return .abort(.by(.killed, progress?.responseStatus == nil ? .headers : .data))
+            return .abort(.by(.killed, phase))
         default:
             return .none
         }

@@ -68,6 +68,15 @@ extension ExchangeMachine {
         }
     }
 
+    /// A TCP-mode session's server connection is ready: bytes flow both ways under `timeout tunnel`
+    /// (else the larger of client and server).
+    public mutating func streamConnected(now: UInt64) {
+        guard let progress else { return }
+        state = .tunnel
+        timings.connected = now
+        deadline.set(.tunnel, milliseconds: timeouts.tunnelIdle ?? progress.route.timeouts.tunnelIdle, now: now)
+    }
+
     /// The connect failed (refused, reset, unreachable, or it timed out): retry as the backend's policy
     /// says, or give up with 503.
     public mutating func connectFailed(timedOut: Bool, server: RetryPolicy.ServerState) -> ExchangeAction {

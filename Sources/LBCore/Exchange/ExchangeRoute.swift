@@ -16,6 +16,9 @@ public struct ExchangeRoute: Sendable, Hashable {
     public var clientWantsClose: Bool
     /// The request asks for a protocol switch (`Connection: upgrade`).
     public var wantsUpgrade: Bool
+    /// A byte stream from the start (TCP mode): once connected it is a tunnel, and its phases are the
+    /// connect and the data (no request or response head).
+    public var isStream = false
 
     public init(timeouts: Timeouts, retryPolicy: RetryPolicy, retryOn: RetryConditions, mode: HTTPConnectionMode,
                 requestBodyless: Bool, clientWantsClose: Bool, wantsUpgrade: Bool) {
@@ -26,5 +29,13 @@ public struct ExchangeRoute: Sendable, Hashable {
         self.requestBodyless = requestBodyless
         self.clientWantsClose = clientWantsClose
         self.wantsUpgrade = wantsUpgrade
+    }
+
+    /// A TCP-mode session's route: bytes both ways, the connect retried as the backend says.
+    public static func stream(timeouts: Timeouts, retryPolicy: RetryPolicy, retryOn: RetryConditions) -> ExchangeRoute {
+        var route = ExchangeRoute(timeouts: timeouts, retryPolicy: retryPolicy, retryOn: retryOn, mode: .keepAlive,
+                                  requestBodyless: false, clientWantsClose: false, wantsUpgrade: false)
+        route.isStream = true
+        return route
     }
 }

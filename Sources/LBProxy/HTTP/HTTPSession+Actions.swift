@@ -32,12 +32,10 @@ extension HTTPSession {
             dropFailedAttempt()
             redispatchSoon()
         case .reconnect:
+            // Same server, same slot, on a fresh connection (with the usual retries if that fails).
             upstream?.close()
             upstream = nil
-            if let current = exchange, let index = current.serverIndex {
-                // Same server, same slot, on a fresh connection (with the usual retries if that fails).
-                connect(to: current.backend.servers[index], serverIndex: index)
-            }
+            reconnect()
         case .finish:
             finishExchange()
         case .forwardServerEnd:
@@ -52,24 +50,6 @@ extension HTTPSession {
             closeAfterFlush()
         }
         followDeadline()
-    }
-
-    /// What the checks say of the server in use, for the retry policy.
-    func serverState() -> RetryPolicy.ServerState {
-        guard let current = exchange, let index = current.serverIndex else {
-            return RetryPolicy.ServerState(running: false, runningServers: 0)
-        }
-        let servers = current.backend.servers
-        return RetryPolicy.ServerState(running: servers[index].isRunning,
-                                       runningServers: servers.reduce(0) { $0 + ($1.isRunning ? 1 : 0) })
-    }
-
-    /// Counts a retry (and a redispatch) on the server that failed.
-    private func countRetry(countsRetry: Bool = true, redispatch: Bool) {
-        guard let current = exchange, let index = current.serverIndex else { return }
-        let server = current.backend.servers[index]
-        if countsRetry { server.retries.wrappingIncrement(ordering: .relaxed) }
-        if redispatch { server.redispatches.wrappingIncrement(ordering: .relaxed) }
     }
 
     /// Lets go of a failed attempt's connection and answer before the request goes out again.

@@ -123,6 +123,11 @@ extension HTTPSession {
         current.backend.servers[index].waiting.wrappingDecrement(ordering: .relaxed)
     }
 
+    func reconnect() {
+        guard let current = exchange, let index = current.serverIndex else { return }
+        connect(to: current.backend.servers[index], serverIndex: index)
+    }
+
     func connect(to server: ServerRuntime, serverIndex: Int) {
         guard let current = exchange else { return }
         let address: SocketAddress
@@ -157,40 +162,8 @@ extension HTTPSession {
         perform(machine.connectFailed(timedOut: timedOut, server: serverState()))
     }
 
-    /// Retries the same server after `pause` milliseconds (at once for 0), unless the checks take it out
-    /// meanwhile.
-    func retrySameServer(after pause: Int) {
-        let attempt = machine.attempt
-        let retry = { [weak self] in
-            guard let self, self.machine.state == .connecting, self.machine.attempt == attempt,
-                  let current = self.exchange, let index = current.serverIndex else { return }
-            switch self.machine.retryDue(serverRunning: current.backend.servers[index].isRunning) {
-            case .redispatch:
-                current.backend.servers[index].redispatches.wrappingIncrement(ordering: .relaxed)
-                self.redispatch(from: index)
-            default:
-                self.connect(to: current.backend.servers[index], serverIndex: index)
-            }
-        }
-        if pause == 0 {
-            loop.eventLoop.assumeIsolated().execute(retry)
-        } else {
-            loop.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause)), retry)
-        }
-    }
-
-    /// Picks another server on the next turn of the loop (the failed attempt's events drain first).
-    func redispatchSoon() {
-        let attempt = machine.attempt
-        loop.eventLoop.assumeIsolated().execute { [weak self] in
-            guard let self, self.machine.state == .connecting, self.machine.attempt == attempt,
-                  let index = self.exchange?.serverIndex else { return }
-            self.redispatch(from: index)
-        }
-    }
-
     /// Gives up the failed server's slot and lets the balancer pick another server.
-    private func redispatch(from serverIndex: Int) {
+    func redispatch(from serverIndex: Int) {
         guard let current = exchange else { return }
         if current.holdsServerSlot {
             current.holdsServerSlot = false

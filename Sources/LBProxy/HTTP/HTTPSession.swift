@@ -187,6 +187,14 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     }
 }
 
+extension HTTPSession: RetryScheduling {
+    var retryLoop: EventLoop { loop.eventLoop }
+    var attemptServer: (backend: BackendRuntime, index: Int)? {
+        guard let current = exchange, let index = current.serverIndex else { return nil }
+        return (current.backend, index)
+    }
+}
+
 extension HTTPSession: TimedSession {
     var timerLoop: EventLoop { loop.eventLoop }
     var pendingDeadline: UInt64? { machine.deadline.pending }

@@ -4,9 +4,11 @@ import LBLog
 import NIOCore
 
 /// One client connection in TCP mode: a server is chosen from layer-4 facts, then bytes flow both ways
-/// unchanged. Read interest on each side is held back while the other side is not writable, and a FIN
-/// from either side is passed on as a half-close.
-final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, TimedSession {
+/// unchanged. The connect, its retries, the timeouts and how the session ended are its `ExchangeMachine`'s,
+/// as for an HTTP request; this handler relays bytes and carries out the machine's actions. Read interest
+/// on each side is held back while the other side is not writable, and a FIN from either side is passed
+/// on as a half-close.
+final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -15,8 +17,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     let frontend: FrontendRuntime
     let loop: LoopContext
     var context: ChannelHandlerContext!
+    var machine: ExchangeMachine
     var timer: DeadlineTimer
-    private var deadline = ExchangeDeadline()
     private var backend: BackendRuntime?
     private var serverIndex: Int?
     /// The server a stick table names for this client (`stick on src`), tried before the balancer.
@@ -30,20 +32,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private var clientReadPending = false
     private var clientInputClosed = false
     private var serverInputClosed = false
-    private var retriesDone = 0
-    private var attempt = 0
-    private var closed = false
-
-    // For the log record (monotonic nanoseconds; 0 = not reached).
-    /// The session's instants: its "request" starts, and is complete, at the accept.
-    private var timings: ExchangeTimings
-    private var acceptedAt: UInt64 { timings.requestStart }
-    private var bytesFromClient: Int64 = 0
-    private var bytesToClient: Int64 = 0
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
     /// What ended the session, set by whatever ends it.
     private var termination = Termination.normal
-    private var redispatched = false
     private var logged = false
 
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
@@ -52,27 +43,12 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         let now = monotonicNow()
-        timings = ExchangeTimings(idleSince: now)
-        timings.requestStart = now
-        timings.headDone = now
+        machine = ExchangeMachine(acceptedAt: now, timeouts: frontend.plan.timeouts)
+        machine.streamAccepted(now: now)
         runtime.live.created(.tcpSession)
     }
 
     deinit { runtime.live.released(.tcpSession) }
-
-    var timerLoop: EventLoop { loop.eventLoop }
-    var pendingDeadline: UInt64? { deadline.pending }
-
-    func timerFired(now: UInt64) {
-        if let kind = deadline.expired(now: now) { timerExpired(kind) }
-    }
-
-    /// Starts (or replaces) the session's timeout; nil milliseconds means no limit.
-    private func arm(_ kind: TimeoutKind, _ milliseconds: Int?) {
-        deadline.set(kind, milliseconds: milliseconds, now: monotonicNow())
-        followDeadline()
-    }
-    private var idleTimeout: Int? { frontend.plan.timeouts.tunnelIdle ?? backend?.plan.timeouts.tunnelIdle }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -90,7 +66,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
                                   destination: local?.ipAddress, destinationPort: local?.port ?? 0)
         connectionInfo = info
         guard let index = frontend.plan.rules.selectBackend(connection: info) ?? frontend.plan.ownBackend else {
-            end(.by(.proxy, .request))
+            perform(machine.refused(status: 503))
             return
         }
         let chosen = runtime.backends[index]
@@ -99,53 +75,54 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             stickyServer = runtime.stickyServer(chosen, request: nil, connection: info)
             stickKeys = runtime.stickKeysToStore(chosen, request: nil, connection: info)
         }
-        arm(.client, frontend.plan.timeouts.client)
-        dispatch(info: info, excluding: nil)
+        machine.routed(.stream(timeouts: chosen.plan.timeouts, retryPolicy: chosen.retryPolicy, retryOn: chosen.plan.retryOn))
+        dispatch(excluding: nil)
         context.fireChannelActive()
     }
 
-    private func dispatch(info: ConnectionInfo, excluding failed: Int?) {
+    private func dispatch(excluding failed: Int?) {
         guard let backend else { return }
         guard let index = (failed == nil ? stickyServer : nil)
-                ?? backend.pickServer(request: nil, connection: info, excluding: failed)
+                ?? backend.pickServer(request: nil, connection: connectionInfo, excluding: failed)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
-            end(.by(.serverAbort, .connect))
+            perform(machine.noServer())
             return
         }
         serverIndex = index
-        if timings.serverChosen == 0 { timings.serverChosen = monotonicNow() }
         let server = backend.servers[index]
         if !holdsServerSlot {
             guard server.tryAcquireSlot() else {
                 // TCP mode has no queue: a connection stuck to a full server is placed by the balancer.
                 if index == stickyServer, failed == nil {
                     stickyServer = nil
-                    dispatch(info: info, excluding: nil)
+                    dispatch(excluding: nil)
                     return
                 }
-                end(.by(.serverAbort, .connect))
+                perform(machine.noServer())
                 return
             }
             holdsServerSlot = true
         }
+        machine.serverChosen(now: monotonicNow(), persistent: index == stickyServer)
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
-        connect(info: info, server: index)
+        reconnect()
     }
 
     /// Opens a connection to the chosen server (again, on a retry).
-    private func connect(info: ConnectionInfo, server index: Int) {
-        guard let backend else { return }
+    func reconnect() {
+        guard let backend, let index = serverIndex else { return }
         let server = backend.servers[index]
-        guard let address = try? server.address ?? SocketAddress(ipAddress: server.resolvedHost, port: info.destinationPort) else {
-            end(.by(.serverAbort, .connect))
+        guard let address = try? server.address ?? SocketAddress(ipAddress: server.resolvedHost, port: connectionInfo.destinationPort) else {
+            perform(machine.noServer())
             return
         }
-        attempt += 1
-        let current = attempt
-        let timeout = TimeAmount.milliseconds(Int64(backend.plan.timeouts.connect ?? 10_000))
-        loop.connect(to: address, backend: backend.index, server: index, timeout: timeout) { [weak self] result in
-            guard let self, !self.closed, self.attempt == current else {
+        let attempt = machine.connectStarted(now: monotonicNow())
+        followDeadline()
+        // `timeout connect` is the machine's; the socket's own limit is only a backstop behind it.
+        let backstop = TimeAmount.milliseconds(Int64(backend.plan.timeouts.connectOrDefault) + 1_000)
+        loop.connect(to: address, backend: backend.index, server: index, timeout: backstop) { [weak self] result in
+            guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return
             }
@@ -153,57 +130,27 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             case .success(let connection):
                 self.connected(connection)
             case .failure(let error):
-                self.connectFailed(info: info, timedOut: error.isConnectTimeout)
-            }
-        }
-    }
-
-    private func connectFailed(info: ConnectionInfo, timedOut: Bool) {
-        guard let backend, let failed = serverIndex else { return }
-        backend.servers[failed].connectionErrors.wrappingIncrement(ordering: .relaxed)
-        let decision = backend.plan.retryOn.connectionFailure
-            ? backend.retryDecision(afterFailureOn: failed, retriesDone: retriesDone,
-                                    persistent: failed == stickyServer && !redispatched, timedOut: timedOut)
-            : .giveUp
-        switch decision {
-        case .giveUp:
-            end(timedOut ? .by(.serverTimeout, .connect) : .by(.serverAbort, .connect))
-        case .redispatch:
-            retriesDone += 1
-            loop.eventLoop.assumeIsolated().execute { [weak self] in
-                guard let self, !self.closed else { return }
-                self.redispatch(info: info, from: failed)
-            }
-        case .retrySameServer(let pause):
-            retriesDone += 1
-            loop.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(pause))) { [weak self] in
-                guard let self, !self.closed else { return }
-                // The checks may have taken the server out during the pause.
-                if backend.leavesAtRetry(failed) {
-                    self.redispatch(info: info, from: failed)
-                } else {
-                    self.connect(info: info, server: failed)
-                }
+                backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+                self.perform(self.machine.connectFailed(timedOut: error.isConnectTimeout, server: self.serverState()))
             }
         }
     }
 
     /// Gives up the failed server's slot and lets the balancer pick another server.
-    private func redispatch(info: ConnectionInfo, from failed: Int) {
-        redispatched = true
+    func redispatch(from failed: Int) {
         releaseServerSlot()
-        dispatch(info: info, excluding: failed)
+        dispatch(excluding: failed)
     }
 
     private func connected(_ connection: UpstreamConnection) {
-        timings.connected = monotonicNow()
+        machine.streamConnected(now: monotonicNow())
+        followDeadline()
         if !stickKeys.isEmpty, let serverIndex {
             runtime.storeSticky(stickKeys, server: serverIndex)
             stickKeys = []
         }
         upstream = connection
         connection.owner = self
-        arm(.tunnel, idleTimeout)
         if let pending, pending.readableBytes > 0 {
             connection.write(pending)
             connection.flush()
@@ -221,8 +168,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         frontend.bytesIn.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
-        bytesFromClient &+= Int64(buffer.readableBytes)
-        deadline.touch(now: monotonicNow())
+        machine.bytesIn &+= Int64(buffer.readableBytes)
+        machine.clientActivity(now: monotonicNow())
         if let upstream {
             upstream.write(buffer)
         } else if pending == nil {
@@ -233,7 +180,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        upstream?.flush()
+        upstream?.flushIfNeeded()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -265,9 +212,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             context.fireUserInboundEventTriggered(event)
             return
         }
-        clientInputClosed = true
-        upstream?.shutdownOutput()
-        if serverInputClosed { close() }
+        perform(machine.clientInputEnded())
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -275,8 +220,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        perform(machine.clientClosed())
         logSession()
-        closed = true
         timer.cancel()
         releaseServerSlot()
         upstream?.close()
@@ -285,18 +230,18 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        end(upstream == nil && timings.connected == 0 ? .by(.clientAbort, .connect) : .by(.clientAbort, .data))
+        perform(machine.clientFailed())
     }
 
     /// `show sess`: a TCP session is listed from its accept (HAProxy creates its stream then).
     func sessionFacts(now: UInt64) -> SessionFacts? {
-        var facts = SessionFacts(session: self, connection: connectionInfo, frontend: frontend.plan.name, acceptedAt: acceptedAt)
+        var facts = SessionFacts(session: self, connection: connectionInfo, frontend: frontend.plan.name, acceptedAt: machine.acceptedAt)
         facts.backend = backend?.plan.name
         if let backend, let serverIndex { facts.server = backend.servers[serverIndex].plan.name }
         facts.requestBuffered = pending?.readableBytes ?? 0
-        facts.serverSide = closed ? .disconnecting : upstream != nil ? .established : serverIndex != nil ? .connecting : .initial
-        facts.expiresIn = SessionFacts.remaining(deadline.pending, now: now)
-        facts.retries = retriesDone
+        facts.serverSide = machine.state == .closing ? .disconnecting : upstream != nil ? .established : serverIndex != nil ? .connecting : .initial
+        facts.expiresIn = SessionFacts.remaining(machine.deadline.pending, now: now)
+        facts.retries = machine.progress?.retriesDone ?? 0
         return facts
     }
 
@@ -306,9 +251,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     func upstreamRead(_ connection: UpstreamConnection, _ buffer: ByteBuffer) {
         guard connection === upstream else { return }
-        deadline.touch(now: monotonicNow())
+        machine.serverActivity(now: monotonicNow())
         frontend.bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
-        bytesToClient &+= Int64(buffer.readableBytes)
+        machine.bytesOut &+= Int64(buffer.readableBytes)
         if let backend, let serverIndex {
             backend.servers[serverIndex].bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         }
@@ -321,16 +266,12 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     func upstreamInputClosed(_ connection: UpstreamConnection) {
         guard connection === upstream else { return }
-        serverInputClosed = true
-        context.flush()
-        context.close(mode: .output, promise: nil)
-        if clientInputClosed { close() }
+        perform(machine.serverInputEnded(server: serverState()))
     }
 
     func upstreamClosed(_ connection: UpstreamConnection) {
         guard connection === upstream else { return }
-        upstream = nil
-        closeAfterFlush()
+        perform(machine.serverClosed(server: serverState()))
     }
 
     func upstreamWritabilityChanged(_ connection: UpstreamConnection) {
@@ -339,8 +280,40 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     // MARK: Ending
 
-    private func timerExpired(_ kind: TimeoutKind) {
-        end(upstream == nil ? .by(.clientTimeout, .connect) : .by(.clientTimeout, .data))
+    /// Carries out what the machine decided, in a byte stream's terms: there is no answer to write, only
+    /// connections to end.
+    private func perform(_ action: ExchangeAction) {
+        switch action {
+        case .none, .finish:
+            break
+        case .answerError(_, let cause), .abort(let cause):
+            end(cause)
+        case .close:
+            close()
+        case .clientGone(_, let cause):
+            if termination == .normal { termination = cause }
+        case .retrySameServer(let pause):
+            countRetry(redispatch: false)
+            retrySameServer(after: pause)
+        case .redispatch(let countsRetry):
+            countRetry(countsRetry: countsRetry, redispatch: true)
+            redispatchSoon()
+        case .reconnect:
+            reconnect()
+        case .forwardServerEnd:
+            serverInputClosed = true
+            context.flush()
+            context.close(mode: .output, promise: nil)
+            if clientInputClosed { close() }
+        case .forwardClientEnd:
+            clientInputClosed = true
+            upstream?.shutdownOutput()
+            if serverInputClosed { close() }
+        case .endTunnel:
+            upstream = nil
+            closeAfterFlush()
+        }
+        followDeadline()
     }
 
     func drain() {
@@ -349,7 +322,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
 
     func kill(ifUsingBackend backend: Int, server: Int) {
         guard self.backend?.index == backend, serverIndex == server else { return }
-        end(.by(.killed, .data))
+        perform(machine.killed())
     }
 
     private func releaseServerSlot() {
@@ -359,7 +332,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     }
 
     private func closeAfterFlush() {
-        let context = self.context!
+        guard let context else { return }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
@@ -389,7 +362,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         record.clientPort = connectionInfo.sourcePort
         record.frontendAddress = connectionInfo.destination?.description ?? "-"
         record.frontendPort = connectionInfo.destinationPort
-        record.acceptDateMilliseconds = runtime.clock.milliseconds(at: acceptedAt)
+        record.acceptDateMilliseconds = runtime.clock.milliseconds(at: machine.acceptedAt)
         record.requestDateMilliseconds = record.acceptDateMilliseconds
         record.utcOffsetSeconds = runtime.clock.utcOffsetSeconds
         record.frontend = frontend.plan.name
@@ -402,22 +375,43 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
             record.serverConnections = server.activeConnections.load(ordering: .relaxed)
             record.backendConnections = backend.servers.reduce(0) { $0 + $1.activeConnections.load(ordering: .relaxed) }
         }
-        let timers = timings.logTimers(end: end, answeredLocally: false)
+        let timers = machine.timings.logTimers(end: end, answeredLocally: false)
         record.timeQueue = timers.queue
         record.timeConnect = timers.connect
         record.timeTotal = timers.total
         record.timeActive = record.timeTotal
-        record.bytesToClient = bytesToClient
-        record.bytesFromClient = bytesFromClient
+        record.bytesToClient = machine.bytesOut
+        record.bytesFromClient = machine.bytesIn
         record.terminationState = String(decoding: [termination.causeCharacter, termination.phaseCharacter, UInt8(ascii: "-"), UInt8(ascii: "-")], as: UTF8.self)
         record.logASAP = early
         record.activeConnections = runtime.currentConnections.load(ordering: .relaxed)
         record.frontendConnections = frontend.currentConnections.load(ordering: .relaxed)
-        record.retries = retriesDone
-        record.redispatched = redispatched
+        record.retries = machine.progress?.retriesDone ?? 0
+        record.redispatched = machine.progress?.redispatched ?? false
         if frontend.countsRequests { record.requestCounter = runtime.requestCounter.loadThenWrappingIncrement(ordering: .relaxed) }
         // A TCP session's unique id is computed when it is logged (HAProxy does the same).
         record.uniqueID = frontend.uniqueID?.make(from: record, request: nil, connection: connectionInfo)
         receiver.record(record, frontend: frontend.index, request: nil, connection: connectionInfo)
+    }
+}
+
+extension TCPSession: RetryScheduling {
+    var retryLoop: EventLoop { loop.eventLoop }
+    var attemptServer: (backend: BackendRuntime, index: Int)? {
+        guard let backend, let serverIndex else { return nil }
+        return (backend, serverIndex)
+    }
+}
+
+extension TCPSession: TimedSession {
+    var timerLoop: EventLoop { loop.eventLoop }
+    var pendingDeadline: UInt64? { machine.deadline.pending }
+
+    func timerFired(now: UInt64) {
+        guard let (expired, action) = machine.timerFired(now: now, server: serverState()) else { return }
+        if expired == .connect, let (backend, index) = attemptServer {
+            backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+        }
+        perform(action)
     }
 }
