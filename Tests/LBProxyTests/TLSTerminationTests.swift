@@ -73,6 +73,43 @@ import Testing
         await lb.stop()
     }
 
+    /// The size of the key of the certificate lb presents, with extra `s_client` options.
+    static func presentedKeyBits(_ port: Int, serverName: String?, _ options: [String]) throws -> String {
+        let name = serverName.map { ["-servername", $0] } ?? ["-noservername"]
+        let outcome = try ExternalTool.run("openssl", ["s_client", "-connect", "127.0.0.1:\(port)"] + name + options,
+                                           input: "", limit: 20)
+        return outcome.output.split(separator: "\n").first { $0.hasPrefix("Server public key is") }.map(String.init)
+            ?? outcome.output + outcome.errors
+    }
+
+    @Test func ecdsaAndRSACertificatesForOneNameGoToTheClientsThatAcceptThem() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let rsa = try certificates.server("site-rsa", names: ["a.example"], rsa: true)
+        let ecdsa = try certificates.server("site-ecdsa", names: ["a.example"])
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, bind: "ssl crt \(rsa) crt \(ecdsa)", extra: [Self.echoFacts]))
+        let keys = try await offloaded {
+            try [
+                [],
+                ["-tls1_3", "-sigalgs", "rsa_pss_rsae_sha256:RSA+SHA256"],
+                ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"],
+                ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"],
+            ].map { try Self.presentedKeyBits(port, serverName: "a.example", $0) }
+        }
+        // ECDSA for whoever accepts it, RSA for the rest, whichever was loaded first.
+        #expect(keys == ["Server public key is 256 bit", "Server public key is 2048 bit", "Server public key is 2048 bit",
+                         "Server public key is 256 bit"])
+        // Without SNI, the default name's certificates are chosen the same way.
+        let defaults = try await offloaded {
+            try [[], ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"]].map {
+                try Self.presentedKeyBits(port, serverName: nil, $0)
+            }
+        }
+        #expect(defaults == ["Server public key is 256 bit", "Server public key is 2048 bit"])
+        await lb.stop()
+    }
+
     @Test func strictSNIRefusesAnUnknownName() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }

@@ -124,6 +124,10 @@ public struct TLSHelloParser: Sendable {
                 }
             case 0x0029:
                 hello.hasPreSharedKey = true
+            case 0x000d where client:
+                guard let list = data.vector16(), list.count % 2 == 0 else { return nil }
+                hello.signatureAlgorithms = stride(from: list.startIndex, to: list.endIndex, by: 2)
+                    .map { UInt16(list[$0]) << 8 | UInt16(list[$0 + 1]) }
             default:
                 break
             }

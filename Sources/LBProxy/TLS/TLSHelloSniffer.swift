@@ -24,6 +24,9 @@ final class TLSHelloSniffer: ChannelDuplexHandler, RemovableChannelHandler {
             case .hello(let hello):
                 clientHello = hello
                 clientParser = nil
+                // The TLS handler chooses the certificate while it reads these bytes.
+                ClientHelloInFlight.publishing(hello) { context.fireChannelRead(data) }
+                return
             case .invalid:
                 // The TLS handler sees the same bytes and fails the handshake with its own reason.
                 clientParser = nil

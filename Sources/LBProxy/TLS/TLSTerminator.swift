@@ -46,11 +46,12 @@ final class TLSTerminator: Sendable {
         let strict = settings.strictSNI
         configuration.sslContextCallback = { values, promise in
             let current = store.withLockedValue { $0 }
-            guard let name = values.serverHostname, let chosen = current.match(name) else {
+            let acceptsECDSA = ClientHelloInFlight.hello?.acceptsECDSA ?? true
+            guard let name = values.serverHostname, let chosen = current.match(name, acceptsECDSA: acceptsECDSA) else {
                 if strict {
                     promise.fail(TLSSetupError(file: "-", "strict-sni: no certificate for '\(values.serverHostname ?? "")'"))
                 } else {
-                    promise.succeed(Self.override(current.defaultBundle))
+                    promise.succeed(Self.override(current.defaultBundle(acceptsECDSA: acceptsECDSA)))
                 }
                 return
             }
