@@ -207,6 +207,7 @@ struct ConfigurationParser {
                 ConditionParser.checkReferences(builder.aclReferences, declared: Set(builder.proxy.acls.map(\.name)), context: &context)
             }
             Validation.run(&proxies, context: &context)
+            InheritedSocketCheck.run(proxies, statsSockets: global.statsSockets, context: &context)
         }
         var lists: [Userlist] = []
         for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }

@@ -201,6 +201,15 @@ enum ProxySectionParser {
                             at: directive.location(of: 2 + (options.firstIndex(of: "ssl") ?? 0)))
         }
         for address in list.split(separator: ",", omittingEmptySubsequences: false) {
+            if let inherited = AddressParsing.inheritedDescriptor(String(address)) {
+                switch inherited {
+                case .failure(let failure):
+                    context.error(failure.message, at: directive.location(of: 1), hint: failure.hint)
+                case .success(let descriptor):
+                    builder.proxy.binds.append(BindAddress(descriptor: descriptor, options: options, location: directive.location))
+                }
+                continue
+            }
             switch AddressParsing.bind(String(address)) {
             case .failure(let failure):
                 context.error(failure.message, at: directive.location(of: 1), hint: failure.hint)
