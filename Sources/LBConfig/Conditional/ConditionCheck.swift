@@ -18,7 +18,7 @@ public enum ConditionCheck {
         do {
             condition = try ConfigConditionParser.parse(joined)
         } catch {
-            throw Failure(description: "invalid condition '\(joined)': \(error)")
+            throw Failure(description: "invalid condition '\(joined)' at position \(error.position): \(error.message)")
         }
         do {
             return try condition.evaluate(environment: environment)

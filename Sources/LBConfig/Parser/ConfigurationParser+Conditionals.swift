@@ -49,7 +49,7 @@ extension ConfigurationParser {
                 return nil
             }
         } catch {
-            context.error("invalid condition in '\(keyword) \(text)': \(error.message) at position \(error.position)",
+            context.error("invalid condition in '\(keyword) \(text)' at position \(error.position): \(error.message)",
                           at: directive.location(of: 1), hint: Self.conditionHint)
             return nil
         }
