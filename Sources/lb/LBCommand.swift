@@ -173,6 +173,10 @@ struct LBCommand: AsyncParsableCommand {
         }
         // The command line wins over the configuration, as in haproxy.
         if let pidFile = pidFile ?? global.pidFile { try ProcessSetup.writePidFile(pidFile) }
+        if files.isEmpty {
+            // The demo's gzip log goes to a directory of its own; a file@ target never creates directories.
+            try? FileManager.default.createDirectory(atPath: DefaultConfiguration.logDirectory, withIntermediateDirectories: true)
+        }
         let balancer: LoadBalancer
         let sockets: [ListeningSocket]
         let accessLog: PipelineAccessLog?
@@ -192,7 +196,8 @@ struct LBCommand: AsyncParsableCommand {
         }
         if !isQuiet {
             // Written and flushed at once: scripts and supervisors wait for this line to know lb is up.
-            FileHandle.standardOutput.write(Data((Self.banner(sockets, plan: plan) + "\n").utf8))
+            let notes = files.isEmpty ? DefaultConfiguration.bannerNotes : []
+            FileHandle.standardOutput.write(Data((Self.banner(sockets, plan: plan, notes: notes) + "\n").utf8))
         }
         if verbose { say("\(plan.global.threads ?? System.coreCount) threads, \(sockets.count) listeners") }
         Daemon.reportReady()
@@ -212,7 +217,7 @@ struct LBCommand: AsyncParsableCommand {
         _ = accessLog?.pipeline.shutdown(timeout: 10)
     }
 
-    static func banner(_ sockets: [ListeningSocket], plan: ProxyPlan) -> String {
+    static func banner(_ sockets: [ListeningSocket], plan: ProxyPlan, notes: [String] = []) -> String {
         var lines = ["lb \(LBVersion.current) is running (pid \(ProcessInfo.processInfo.processIdentifier)). Listening on:"]
         for socket in sockets {
             let host = socket.address.ipAddress ?? "?"
@@ -226,6 +231,12 @@ struct LBCommand: AsyncParsableCommand {
                 url = "http://\(shown):\(socket.address.port ?? 0)\(stats.uri)  (stats page)"
             }
             lines.append("  \(socket.frontend): \(url)")
+        }
+        lines += notes
+        // Where the access log files are, and the command that summarizes them.
+        for target in plan.global.logTargets where target.target.hasPrefix("file@") {
+            let path = String(target.target.dropFirst("file@".count))
+            lines.append("Access log file: \(path) (gzip; summarize it with: lblog report \(path))")
         }
         lines.append("Stop with Ctrl-C (graceful) or SIGUSR1 (soft stop).")
         return lines.joined(separator: "\n")
