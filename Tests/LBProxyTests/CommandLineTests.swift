@@ -87,6 +87,33 @@ import Testing
         #expect(result.errors.contains("\(path):2: error: alert: needs TLS"), "\(result.errors)")
     }
 
+    @Test func socketActivationVariablesAreCheckedAgainstTheConfiguration() throws {
+        let path = try temporaryConfig("""
+        defaults
+            mode http
+            timeout connect 1s
+            timeout client 5s
+            timeout server 5s
+        frontend fe
+            bind fd@4
+            http-request return status 200
+        """, "activation")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // `exec` keeps the shell's process id, so LISTEN_PID names lb as systemd would.
+        func check(_ variables: String) throws -> ExternalTool.Outcome {
+            try ExternalTool.run("/bin/sh", ["-c", "\(variables) exec \(CommandTests.lbPath) -c -f \(path)"])
+        }
+        let wrongNumber = try check("LISTEN_PID=$$ LISTEN_FDS=1")
+        #expect(wrongNumber.status == 1)
+        #expect(wrongNumber.errors.contains("\(path):7: error: fd@4 was not passed by systemd, which passed 3"), "\(wrongNumber.errors)")
+        let unused = try check("LISTEN_PID=$$ LISTEN_FDS=2 LISTEN_FDNAMES=www:spare")
+        #expect(unused.status == 0, "\(unused.errors)")
+        #expect(unused.errors.contains("warning: systemd passed the socket fd@3 ('www') but no 'bind' or 'stats socket' takes it"))
+        // Variables meant for another process are not lb's.
+        let elsewhere = try check("LISTEN_PID=1 LISTEN_FDS=1")
+        #expect(elsewhere.status == 0 && !elsewhere.errors.contains("systemd"), "\(elsewhere.errors)")
+    }
+
     @Test func daemonModeReturnsOnceServingAndWritesThePidFile() async throws {
         let port = freePort()
         let path = try temporaryConfig("""
