@@ -81,7 +81,7 @@ struct LBCommand: AsyncParsableCommand {
         }
         var environment = ProcessInfo.processInfo.environment
         // As haproxy does, the peer name is visible to the configuration (`.if streq("${HAPROXY_LOCALPEER}",a)`).
-        let peerName = localPeer ?? ProcessInfo.processInfo.hostName
+        let peerName = localPeer ?? Self.hostName
         environment["HAPROXY_LOCALPEER"] = peerName
         setenv("HAPROXY_LOCALPEER", peerName, 1)
         if let condition {
@@ -145,6 +145,13 @@ struct LBCommand: AsyncParsableCommand {
         case .diagnostic: diagnosticMode
         case .warning, .notice: !isQuiet && !Daemon.isDetachedCopy
         }
+    }
+
+    /// gethostname(2), as haproxy takes its default peer name: no name service lookup at start.
+    private static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A line of `-V` output.
