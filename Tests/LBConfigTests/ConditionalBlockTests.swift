@@ -113,6 +113,13 @@ import Testing
         #expect(result.errors.first?.location.line == 1)
     }
 
+    @Test func nestingStopsAtHAProxysLimit() {
+        let deepest = String(repeating: ".if 1\n", count: 99) + String(repeating: ".endif\n", count: 99)
+        #expect(parse(deepest).diagnostics.allSatisfy { $0.severity != .error || !$0.message.contains(".if") })
+        let tooDeep = parse(String(repeating: ".if 1\n", count: 100) + String(repeating: ".endif\n", count: 100))
+        #expect(tooDeep.find(.error, line: 100, "too many nested '.if' blocks (at most 99)") != nil, "\(tooDeep.diagnostics)")
+    }
+
     @Test func blocksBelongToTheFileTheyOpenIn() {
         var parser = ConfigurationParser(environment: [:], isRoot: false)
         parser.parse(".if 1\n", file: "a.cfg")

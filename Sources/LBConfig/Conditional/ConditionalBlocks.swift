@@ -18,8 +18,8 @@ struct ConditionalBlocks {
 
     private var levels: [Level] = []
 
-    /// HAProxy's limit on nesting.
-    static let maximumNesting = 128
+    /// HAProxy's limit on nesting: it refuses a 100th level.
+    static let maximumNesting = 99
 
     /// True when the lines read now are in effect.
     var isActive: Bool { levels.last?.taking ?? true }
