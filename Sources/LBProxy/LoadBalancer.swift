@@ -99,6 +99,14 @@ public final class LoadBalancer: Sendable {
         for frontend in runtime.frontends {
             for (bindIndex, bind) in frontend.plan.binds.enumerated() {
                 let terminator = bindIndex < frontend.terminators.count ? frontend.terminators[bindIndex] : nil
+                if let descriptor = bind.descriptor {
+                    let channel = try await adoptListener(frontend, bind, terminator, descriptor: descriptor)
+                    listeners.withLockedValue { $0.append(channel) }
+                    if let address = channel.localAddress {
+                        bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address))
+                    }
+                    continue
+                }
                 // One listening socket per event loop on the same address (SO_REUSEPORT): the kernel spreads
                 // new connections over them, and each loop serves the connections it accepts itself, with no
                 // hand-over to another thread per connection.
@@ -131,15 +139,46 @@ public final class LoadBalancer: Sendable {
     /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
     private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
                               on loop: EventLoop) async throws -> (Channel, Int) {
-        let runtime = self.runtime
-        let gate = self.gate
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
-        let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
-            .serverChannelOption(.backlog, value: 1024)
+        let bootstrap = listenerBootstrap(frontend, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
                                  value: runtime.loopCount > 1 ? 1 : 0)
+        do {
+            return (try await bootstrap.bind(host: host, port: port).get(), batch)
+        } catch {
+            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
+        }
+    }
+
+    /// Serves `bind fd@N`: the inherited socket is already bound (and usually listening), so there is one
+    /// socket, not one per loop. One loop accepts on it and hands each connection to the next loop in
+    /// turn (`childGroup`), so the sessions still use every thread; a session lives on the loop it was
+    /// handed to, as with per-loop sockets. The alternative, one duplicate of the descriptor registered
+    /// on every loop, would wake all loops for each connection and let only one of them accept it.
+    private func adoptListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?,
+                               descriptor: Int32) async throws -> Channel {
+        let batch = gate.initialBatch(frontend, listeners: 1)
+        do {
+            try InheritedSocket.validate(descriptor)
+            let channel = try await listenerBootstrap(frontend, terminator, acceptingOn: group.next(), childGroup: group, batch: batch)
+                .withBoundSocket(descriptor).get()
+            gate.register(channel, frontend: frontend, batch: batch)
+            return channel
+        } catch {
+            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot listen on \(bind): \(error)")
+        }
+    }
+
+    /// The bootstrap of a frontend's listening socket: accepts on `loop`, sets sessions up on `childGroup`
+    /// (behind TLS when the bind has a `terminator`).
+    private func listenerBootstrap(_ frontend: FrontendRuntime, _ terminator: TLSTerminator?, acceptingOn loop: EventLoop,
+                                   childGroup: EventLoopGroup, batch: Int) -> ServerBootstrap {
+        let runtime = self.runtime
+        let gate = self.gate
+        return ServerBootstrap(group: loop, childGroup: childGroup)
+            .serverChannelOption(.backlog, value: 1024)
             // Several accepts per wake-up; the gate shrinks the batch near a maxconn limit.
             .serverChannelOption(.maxMessagesPerRead, value: UInt(batch))
             .serverChannelInitializer { channel in
@@ -168,11 +207,6 @@ public final class LoadBalancer: Sendable {
                     }
                 }
             }
-        do {
-            return (try await bootstrap.bind(host: host, port: port).get(), batch)
-        } catch {
-            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
-        }
     }
 
     private func startHealthChecks() {

@@ -4,12 +4,22 @@
 enum DefaultConfiguration {
     static let name = "<embedded default>"
 
+    /// Where the demo writes its gzip access log, relative to the directory lb is started in; lb creates
+    /// it when it runs this configuration.
+    static let logDirectory = "lb-logs"
+    static let logFile = "\(logDirectory)/access.log.gz"
+
+    /// Banner lines about what the demo serves beyond its listeners' first URL.
+    static let bannerNotes = ["  stats: http://127.0.0.1:8404/metrics  (Prometheus metrics)"]
+
     static let text = """
     # lb's embedded demo configuration (print it with: lb --print-default-config)
     global
         maxconn 1024
-        # Every request is logged (HAProxy's httplog line) to standard output.
+        # Every request is logged (HAProxy's httplog line) to standard output...
         log stdout format raw local0
+        # ...and to a rotating gzip file, readable at any time with zcat or: lblog report \(logFile)
+        log file@\(logFile) rotate-size=10m keep=5 flush-interval=1s local0
 
     defaults
         mode http
@@ -43,13 +53,15 @@ enum DefaultConfiguration {
         bind 127.0.0.1:8082
         http-request return status 200 content-type "text/plain" string "Hello from app2\\n"
 
-    # The statistics page (user admin, password admin).
+    # The statistics page (user admin, password admin), and the same counts for Prometheus on /metrics
+    # (left without a password, as scrapers usually expect; curl -u admin:admin works too).
     listen stats
         bind 127.0.0.1:8404
         stats enable
         stats uri /stats
         stats refresh 5s
         stats auth admin:admin
+        http-request use-service prometheus-exporter if { path /metrics }
 
     """
 }

@@ -18,6 +18,8 @@ struct LBCommand: AsyncParsableCommand {
           lb                                  run the demo on 127.0.0.1:8080 (stats on :8404)
           lb -f /etc/lb/lb.cfg                run a configuration
           lb -c -f a.cfg -f b.cfg             check two files read as one configuration
+          lb -cc 'version_atleast(2.4)'       evaluate a condition as '.if' does (exit 0 true, 1 false, 2 error)
+          lb -D -p /run/lb.pid -f lb.cfg      run in the background once every listener is bound
         Signals: SIGTERM/SIGINT stop gracefully; SIGUSR1 soft-stops (stop listening, finish every session).
         """)
 
@@ -27,8 +29,12 @@ struct LBCommand: AsyncParsableCommand {
     @Flag(name: .customShort("c"), help: "Check the configuration, print every diagnostic, and exit (0 valid, 1 not).")
     var check = false
 
-    @Flag(name: .customShort("v"), help: "Print the version and exit.")
-    var version = false
+    @Option(name: .customLong("cc", withSingleDash: true),
+            help: ArgumentHelp("Evaluate a condition as '.if' does; exit 0 if true, 1 if false, 2 on error.", valueName: "condition"))
+    var condition: String?
+
+    @Flag(name: .customShort("v"), help: "Print the version and exit; -vv adds build options and features.")
+    var version: Int
 
     @Flag(name: .customShort("d"), help: "Debug: stay in the foreground even with 'daemon'.")
     var debug = false
@@ -36,8 +42,24 @@ struct LBCommand: AsyncParsableCommand {
     @Flag(name: .customLong("db", withSingleDash: true), help: "Stay in the foreground even with 'daemon'.")
     var foreground = false
 
+    @Flag(name: .customLong("dD", withSingleDash: true), help: "Diagnostic mode: also print the configuration's '.diag' messages.")
+    var diagnosticMode = false
+
+    @Flag(name: .customShort("D"), help: "Daemon: run in the background once every listener is bound (as global 'daemon').")
+    var daemon = false
+
+    @Option(name: .customShort("p"), help: ArgumentHelp("Write lb's process id to this file (as global 'pidfile').", valueName: "pidfile"))
+    var pidFile: String?
+
+    @Option(name: .customShort("L"),
+            help: ArgumentHelp("Local peer name (default: the host name), also set as HAPROXY_LOCALPEER for the configuration.", valueName: "name"))
+    var localPeer: String?
+
     @Flag(name: .customShort("q"), help: "Quiet: print nothing at start but errors.")
     var quiet = false
+
+    @Flag(name: .customShort("V"), help: "Verbose: say what lb reads and starts; overrides -q.")
+    var verbose = false
 
     @Flag(name: .long, help: "Print the embedded default configuration and exit.")
     var printDefaultConfig = false
@@ -45,21 +67,45 @@ struct LBCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds in-flight requests get to finish on SIGTERM/SIGINT.", valueName: "seconds"))
     var grace: Int = 10
 
+    /// Quiet wins unless verbose is asked too, as in haproxy.
+    private var isQuiet: Bool { quiet && !verbose }
+
     func run() async throws {
-        if version {
-            print("lb version \(LBVersion.current)")
+        if version > 0 {
+            print(version > 1 ? VersionReport.full : VersionReport.short)
             return
         }
         if printDefaultConfig {
             print(DefaultConfiguration.text, terminator: "")
             return
         }
-        let environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment
+        // As haproxy does, the peer name is visible to the configuration (`.if streq("${HAPROXY_LOCALPEER}",a)`).
+        let peerName = localPeer ?? Self.hostName
+        environment["HAPROXY_LOCALPEER"] = peerName
+        setenv("HAPROXY_LOCALPEER", peerName, 1)
+        if let condition {
+            do {
+                throw ExitCode(try ConditionCheck.evaluate(condition, environment: environment) ? 0 : 1)
+            } catch let failure as ConditionCheck.Failure {
+                FileHandle.standardError.write(Data("lb: \(failure)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let activation = SocketActivation(environment: environment)
+        if verbose {
+            let sources = files.isEmpty ? DefaultConfiguration.name : files.joined(separator: ", ")
+            say("reading \(sources) as HAProxy \(HAProxyDialect.version) configuration; local peer '\(peerName)'")
+            if !activation.descriptors.isEmpty {
+                say("systemd passed listening sockets fd@\(activation.descriptors.map(String.init).joined(separator: ", fd@"))")
+            }
+        }
         let loaded = files.isEmpty
             ? ConfigurationLoader.parse(DefaultConfiguration.text, name: DefaultConfiguration.name, environment: environment)
             : ConfigurationLoader.load(files: files, environment: environment)
         var diagnostics = loaded.diagnostics
         var plan: ProxyPlan?
+        var inherited: [(descriptor: Int32, location: SourceLocation)] = []
         if let configuration = loaded.configuration {
             let compiled = ProxyPlan.compile(configuration)
             diagnostics += compiled.diagnostics
@@ -71,18 +117,65 @@ struct LBCommand: AsyncParsableCommand {
                 diagnostics += TLSSetup.diagnostics(for: compiledPlan)
             }
             plan = compiled.plan
+            inherited = Self.inheritedSockets(configuration)
+            diagnostics += activation.diagnostics(binds: inherited)
         }
-        for diagnostic in diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+        for diagnostic in diagnostics where shows(diagnostic) { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
         guard let plan, !diagnostics.hasErrors else {
             let errors = diagnostics.filter { $0.severity == .error }.count
             FileHandle.standardError.write(Data("lb: configuration has \(errors) error\(errors == 1 ? "" : "s").\n".utf8))
             throw ExitCode(1)
         }
         if check {
-            print("Configuration file is valid")
+            if !isQuiet { print("Configuration file is valid") }
             return
         }
+        // Daemon mode starts a detached copy of lb, which reads the configuration again, and waits for it.
+        if (daemon || plan.global.daemon) && !debug && !foreground && !Daemon.isDetachedCopy {
+            do {
+                throw ExitCode(try Daemon.detach(keeping: Set(inherited.map(\.descriptor)).union(activation.descriptors)))
+            } catch let failure as Daemon.Failure {
+                FileHandle.standardError.write(Data("lb: \(failure)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         try await serve(plan)
+    }
+
+    /// Whether a diagnostic is printed: errors always; `.diag` messages only in diagnostic mode; others
+    /// unless quiet. The copy started by daemon mode prints only errors, since its parent printed the rest.
+    private func shows(_ diagnostic: Diagnostic) -> Bool {
+        switch diagnostic.severity {
+        case .error: true
+        case .diagnostic: diagnosticMode
+        case .warning, .notice: !isQuiet && !Daemon.isDetachedCopy
+        }
+    }
+
+    /// gethostname(2), as haproxy takes its default peer name: no name service lookup at start.
+    private static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A line of `-V` output.
+    private func say(_ text: String) {
+        FileHandle.standardError.write(Data("lb: \(text)\n".utf8))
+    }
+
+    /// Every `fd@N` the configuration listens on, for the socket-activation check.
+    static func inheritedSockets(_ configuration: Configuration) -> [(descriptor: Int32, location: SourceLocation)] {
+        var sockets: [(descriptor: Int32, location: SourceLocation)] = []
+        for socket in configuration.global.statsSockets {
+            if let descriptor = socket.descriptor { sockets.append((descriptor, socket.location)) }
+        }
+        for proxy in configuration.proxies {
+            for bind in proxy.binds {
+                if let descriptor = bind.descriptor { sockets.append((descriptor, bind.location)) }
+            }
+        }
+        return sockets
     }
 
     private func serve(_ plan: ProxyPlan) async throws {
@@ -90,8 +183,12 @@ struct LBCommand: AsyncParsableCommand {
         if let warning = ProcessSetup.raiseFileLimit(maxConnections: global.maxConnections, explicit: global.fileDescriptorLimit) {
             FileHandle.standardError.write(Data("lb: warning: \(warning)\n".utf8))
         }
-        if global.daemon && !debug && !foreground { try ProcessSetup.daemonize() }
-        if let pidFile = global.pidFile { try ProcessSetup.writePidFile(pidFile) }
+        // The command line wins over the configuration, as in haproxy.
+        if let pidFile = pidFile ?? global.pidFile { try ProcessSetup.writePidFile(pidFile) }
+        if files.isEmpty {
+            // The demo's gzip log goes to a directory of its own; a file@ target never creates directories.
+            try? FileManager.default.createDirectory(atPath: DefaultConfiguration.logDirectory, withIntermediateDirectories: true)
+        }
         let balancer: LoadBalancer
         let sockets: [ListeningSocket]
         let accessLog: PipelineAccessLog?
@@ -109,10 +206,13 @@ struct LBCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lb: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        if !quiet {
+        if !isQuiet {
             // Written and flushed at once: scripts and supervisors wait for this line to know lb is up.
-            FileHandle.standardOutput.write(Data((Self.banner(sockets, plan: plan) + "\n").utf8))
+            let notes = files.isEmpty ? DefaultConfiguration.bannerNotes : []
+            FileHandle.standardOutput.write(Data((Self.banner(sockets, plan: plan, notes: notes) + "\n").utf8))
         }
+        if verbose { say("\(plan.global.threads ?? System.coreCount) threads, \(sockets.count) listeners") }
+        Daemon.reportReady()
         // SIGHUP re-opens log files (for logrotate), as HAProxy does.
         SignalWaiter.onHangup { _ = accessLog?.pipeline.reopen() }
         let stop = await SignalWaiter.wait()
@@ -129,7 +229,7 @@ struct LBCommand: AsyncParsableCommand {
         _ = accessLog?.pipeline.shutdown(timeout: 10)
     }
 
-    static func banner(_ sockets: [ListeningSocket], plan: ProxyPlan) -> String {
+    static func banner(_ sockets: [ListeningSocket], plan: ProxyPlan, notes: [String] = []) -> String {
         var lines = ["lb \(LBVersion.current) is running (pid \(ProcessInfo.processInfo.processIdentifier)). Listening on:"]
         for socket in sockets {
             let host = socket.address.ipAddress ?? "?"
@@ -143,6 +243,12 @@ struct LBCommand: AsyncParsableCommand {
                 url = "http://\(shown):\(socket.address.port ?? 0)\(stats.uri)  (stats page)"
             }
             lines.append("  \(socket.frontend): \(url)")
+        }
+        lines += notes
+        // Where the access log files are, and the command that summarizes them.
+        for target in plan.global.logTargets where target.target.hasPrefix("file@") {
+            let path = String(target.target.dropFirst("file@".count))
+            lines.append("Access log file: \(path) (gzip; summarize it with: lblog report \(path))")
         }
         lines.append("Stop with Ctrl-C (graceful) or SIGUSR1 (soft stop).")
         return lines.joined(separator: "\n")

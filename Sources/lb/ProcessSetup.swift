@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// What lb does to the process before serving: file-descriptor limit, daemon mode, pid file, and the
+/// What lb does to the process before serving: file-descriptor limit, pid file, and the
 /// root-only `chroot`/`user`/`group` settings.
 enum ProcessSetup {
     struct Failure: Error, CustomStringConvertible {
@@ -34,20 +34,6 @@ enum ProcessSetup {
             return "cannot raise the file-descriptor limit to \(needed) (needed for maxconn \(maxConnections)); it is \(now.rlim_cur) (hard limit \(now.rlim_max)). Lower maxconn, set 'ulimit-n', or raise the hard limit (ulimit -Hn) before starting lb."
         }
         return nil
-    }
-
-    /// Detaches from the terminal (global `daemon`): fork, new session, standard streams to /dev/null.
-    /// Must run before any thread is started.
-    static func daemonize() throws {
-        let pid = fork()
-        if pid < 0 { throw Failure(description: "daemon: fork failed: \(String(cString: strerror(errno)))") }
-        if pid > 0 { exit(0) }
-        _ = setsid()
-        let null = open("/dev/null", O_RDWR)
-        if null >= 0 {
-            dup2(null, 0); dup2(null, 1); dup2(null, 2)
-            if null > 2 { close(null) }
-        }
     }
 
     static func writePidFile(_ path: String) throws {

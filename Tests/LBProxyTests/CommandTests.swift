@@ -70,7 +70,12 @@ import Testing
 /// The README's run command, driven by a real client: `lb` on its embedded configuration answers curl.
 @Suite(.serialized) struct DefaultConfigurationRunTests {
     @Test func demoAnswersCurlAndStopsOnSIGTERM() async throws {
+        // The demo writes its gzip log under the directory it starts in.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lb-demo-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let process = Process()
+        process.currentDirectoryURL = directory
         process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
         let out = Pipe()
         process.standardOutput = out
@@ -81,6 +86,8 @@ import Testing
         let banner = process.read(out, until: "Stop with", within: 20)
         #expect(banner.contains("http://127.0.0.1:8080/"))
         #expect(banner.contains("http://127.0.0.1:8404/stats"))
+        #expect(banner.contains("http://127.0.0.1:8404/metrics"))
+        #expect(banner.contains("lblog report lb-logs/access.log.gz"), "\(banner)")
 
         var answers: [String] = []
         for _ in 0..<2 {
@@ -90,9 +97,20 @@ import Testing
         }
         #expect(Set(answers) == ["Hello from app1\n", "Hello from app2\n"])
 
+        // The stats listener serves the Prometheus view too, with the README's command.
+        let metrics = try ExternalTool.run("curl", ["-sS", "--max-time", "10", "-u", "admin:admin", "-w", "%{http_code}",
+                                                    "http://127.0.0.1:8404/metrics"])
+        #expect(metrics.output.hasSuffix("200"), "\(metrics.output.suffix(200)) \(metrics.errors)")
+        #expect(metrics.output.contains("haproxy_frontend_http_requests_total{proxy=\"demo\"} 2"))
+
         process.terminate()  // SIGTERM: graceful stop
         #expect(process.waitUntilExit(within: 15), "lb still running 15 s after SIGTERM")
         process.stop()
         #expect(process.terminationStatus == 0)
+
+        // Every request is in the gzip file, flushed at the stop.
+        let log = try ExternalTool.run("zcat", [directory.appendingPathComponent("lb-logs/access.log.gz").path])
+        #expect(log.status == 0, "\(log.errors)")
+        #expect(log.output.split(separator: "\n").filter { $0.contains(" demo apps/app") }.count == 2, "\(log.output)")
     }
 }

@@ -16,11 +16,15 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// One finding about a configuration, printed by `lb -c` as `FILE:LINE: error|warning: message`.
+/// One finding about a configuration, printed by `lb -c` as `FILE:LINE: error|warning|notice|diag: message`.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable {
         case error
         case warning
+        /// Information the configuration asked to print (`.notice`); never a problem.
+        case notice
+        /// Shown only in diagnostic mode (`lb -dD`), as HAProxy's `.diag` messages are.
+        case diagnostic = "diag"
     }
 
     public var severity: Severity

@@ -38,6 +38,8 @@ public struct GlobalSettings: Sendable {
 public struct StatsSocket: Sendable, Hashable {
     public enum Level: String, Sendable, Hashable { case user, `operator`, admin }
     public var path: String
+    /// `stats socket fd@N`: an inherited listening socket rather than a path to create.
+    public var descriptor: Int32?
     /// File mode bits, e.g. 0o600.
     public var mode: UInt32?
     public var level: Level

@@ -80,6 +80,8 @@ public enum ProxyMode: String, Sendable, Hashable {
 public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
     public var host: String?
     public var port: Int
+    /// `fd@N`: the listening socket is descriptor N, inherited already bound (host and port unused).
+    public var descriptor: Int32?
     /// Options after the address (`name`, `v6only`, `transparent`...) as written.
     public var options: [String]
     /// TLS termination (`ssl crt ...`), when the line asks for it.
@@ -94,7 +96,14 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
         self.location = location
     }
 
+    /// A bind on an inherited listening socket (`fd@N`).
+    public init(descriptor: Int32, options: [String] = [], location: SourceLocation) {
+        self.init(host: nil, port: 0, options: options, location: location)
+        self.descriptor = descriptor
+    }
+
     public var description: String {
+        if let descriptor { return "fd@\(descriptor)" }
         guard let host else { return "*:\(port)" }
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }

@@ -9,11 +9,28 @@ enum AddressParsing {
 
     /// Families lb cannot listen on or connect to yet, by prefix, with what to write instead.
     private static let unsupportedPrefixes = [
-        "unix@", "abns@", "abnsz@", "fd@", "sockpair@", "udp@", "udp4@", "udp6@", "quic4@", "quic6@",
+        "unix@", "abns@", "abnsz@", "sockpair@", "udp@", "udp4@", "udp6@", "quic4@", "quic6@",
         "uxst@", "uxdg@", "rhttp@", "mptcp@", "mptcp4@", "mptcp6@",
     ]
 
     private enum Family { case any, v4, v6 }
+
+    /// The descriptor of an `fd@N` address (a listening socket the process inherited, from systemd or a
+    /// parent), nil when `text` is another kind of address. 0 to 2 are the standard streams, never a
+    /// listener.
+    static func inheritedDescriptor(_ text: String) -> Result<Int32, Failure>? {
+        guard text.hasPrefix("fd@") else { return nil }
+        let number = text.dropFirst(3)
+        guard let descriptor = Int32(number), descriptor >= 0 else {
+            return .failure(Failure(message: "invalid file descriptor in '\(text)'",
+                                    hint: "write fd@N with N the number of an inherited listening socket, for example fd@3"))
+        }
+        guard descriptor > 2 else {
+            return .failure(Failure(message: "'\(text)' is a standard stream, not a listening socket",
+                                    hint: "inherited sockets start at descriptor 3 (systemd passes 3, 4, ...)"))
+        }
+        return .success(descriptor)
+    }
 
     /// Splits off an `ipv4@`/`ipv6@`/`tcp@` prefix; fails on families lb does not support.
     private static func family(of text: String) -> Result<(Family, Substring), Failure> {

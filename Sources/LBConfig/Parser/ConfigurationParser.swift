@@ -26,22 +26,42 @@ struct ConfigurationParser {
     /// The defaults that apply to the next proxy without `from`.
     private var lastDefaults: ProxyBuilder?
     private var namedDefaults: [String: ProxyBuilder] = [:]
+    /// Set by `.alert`, or by a conditional block that cannot be read: the rest of the configuration is not
+    /// read, since which of its lines apply is no longer known (or its author asked lb not to start).
+    var aborted = false
 
     init(environment: [String: String], isRoot: Bool) {
         context = ParseContext(environment: environment, isRoot: isRoot)
     }
 
     mutating func parse(_ text: String, file: String) {
+        guard !aborted else { return }
         section = .none
         var lineNumber = 0
+        var blocks = ConditionalBlocks()
         // Split on the byte: as Characters, "\r\n" is one grapheme that is not "\n", so a CRLF file would be
         // one long line, and walking graphemes costs more than the lexing itself. Each line's "\r" is a
         // blank to the lexer.
         for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
+            let before = context.diagnostics.count
             guard let words = Lexer.words(in: Substring(line), file: file, lineNumber: lineNumber, environment: context.environment,
                                           diagnostics: &context.diagnostics), !words.isEmpty else { continue }
             let directive = Directive(words: words, file: file, line: lineNumber)
+            if handleBlockDirective(directive, blocks: &blocks, diagnosticsBefore: before) {
+                if aborted { return }
+                continue
+            }
+            guard blocks.isActive else {
+                // A skipped line's unset variables are expected (`.if defined(PORT)` guards `bind :${PORT}`);
+                // its syntax errors are still reported, as HAProxy reports them.
+                dropWarnings(since: before)
+                continue
+            }
+            if handleMessageDirective(directive) {
+                if aborted { return }
+                continue
+            }
             let keyword = directive.keyword
             if !words[0].quoted, Self.sectionKeywords.contains(keyword) || Self.unsupportedSections.contains(keyword) {
                 closeSection()
@@ -63,6 +83,11 @@ struct ConfigurationParser {
             case .unsupported:
                 continue
             }
+        }
+        if let opened = blocks.innermostOpening {
+            context.error("this '.if' is not closed by '.endif' before the end of the file", at: opened,
+                          hint: "every '.if' needs its '.endif' in the same file")
+            aborted = true
         }
         closeSection()
     }
@@ -176,10 +201,14 @@ struct ConfigurationParser {
     /// Checks the whole configuration and builds the result.
     mutating func finish() -> ConfigurationLoader.Result {
         closeSection()
-        for builder in proxies {
-            ConditionParser.checkReferences(builder.aclReferences, declared: Set(builder.proxy.acls.map(\.name)), context: &context)
+        // After an abort, what was read is a fragment: checking it whole would only add misleading errors.
+        if !aborted {
+            for builder in proxies {
+                ConditionParser.checkReferences(builder.aclReferences, declared: Set(builder.proxy.acls.map(\.name)), context: &context)
+            }
+            Validation.run(&proxies, context: &context)
+            InheritedSocketCheck.run(proxies, statsSockets: global.statsSockets, context: &context)
         }
-        Validation.run(&proxies, context: &context)
         var lists: [Userlist] = []
         for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }
 

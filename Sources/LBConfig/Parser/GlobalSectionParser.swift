@@ -104,6 +104,15 @@ enum GlobalSectionParser {
         case "socket":
             guard let path = context.argument(directive, 2, "stats socket", "a path or address") else { return }
             var socket = StatsSocket(path: path, location: directive.location)
+            switch AddressParsing.inheritedDescriptor(path) {
+            case .failure(let failure)?:
+                context.error(failure.message, at: directive.location(of: 2), hint: failure.hint)
+                return
+            case .success(let descriptor)?:
+                socket.descriptor = descriptor
+            case nil:
+                break
+            }
             var index = 3
             while let option = directive.text(index) {
                 switch option {

@@ -198,6 +198,15 @@ enum ProxySectionParser {
         let options = directive.texts(from: 2)
         let tls = BindTLSParser.parse(directive, from: 2, context: &context)
         for address in list.split(separator: ",", omittingEmptySubsequences: false) {
+            if let inherited = AddressParsing.inheritedDescriptor(String(address)) {
+                switch inherited {
+                case .failure(let failure):
+                    context.error(failure.message, at: directive.location(of: 1), hint: failure.hint)
+                case .success(let descriptor):
+                    builder.proxy.binds.append(BindAddress(descriptor: descriptor, options: options, location: directive.location))
+                }
+                continue
+            }
             switch AddressParsing.bind(String(address)) {
             case .failure(let failure):
                 context.error(failure.message, at: directive.location(of: 1), hint: failure.hint)

@@ -14,9 +14,7 @@ enum RuntimeAPIServer {
         processFacts: @escaping @Sendable () -> [(String, String)], reopenLogs: @escaping @Sendable () -> Bool
     ) async throws -> Channel {
         let level = RuntimeAPILevel(socket.level)
-        let channel: Channel
-        do {
-            channel = try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
                 // A client such as `socat` closes its sending side right after the command: the answer
                 // (possibly gathered from other loops) must still go out.
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -27,7 +25,18 @@ enum RuntimeAPIServer {
                         try channel.pipeline.syncOperations.addHandler(RuntimeAPIConnection(api: api))
                     }
                 }
-                .bind(unixDomainSocketPath: socket.path, cleanupExistingSocketFile: true).get()
+        if let descriptor = socket.descriptor {
+            // `stats socket fd@N`: an inherited socket, created with its owner's mode; nothing to chmod.
+            do {
+                try InheritedSocket.validate(descriptor)
+                return try await bootstrap.withBoundSocket(descriptor).get()
+            } catch {
+                throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': \(error)")
+            }
+        }
+        let channel: Channel
+        do {
+            channel = try await bootstrap.bind(unixDomainSocketPath: socket.path, cleanupExistingSocketFile: true).get()
         } catch {
             throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': \(error)")
         }
