@@ -56,17 +56,14 @@ extension ExchangeMachine {
 
     /// Request body bytes went to the server (`started`), up to its end (`complete`).
     public mutating func requestBodyProgress(started: Bool, complete: Bool, now: @autoclosure () -> UInt64) -> ExchangeAction {
-        guard var progress else { return .none }
-        if started { progress.requestBodyStarted = true }
-        guard complete, !progress.requestBodyComplete else {
-            self.progress = progress
-            return .none
-        }
-        progress.requestBodyComplete = true
-        self.progress = progress
+        // In place: this runs for every read of a request body.
+        guard progress != nil else { return .none }
+        if started { progress!.requestBodyStarted = true }
+        guard complete, !progress!.requestBodyComplete else { return .none }
+        progress!.requestBodyComplete = true
         // The whole request is with the server: from now on it is the server that must answer in time.
-        deadline.set(.server, milliseconds: progress.route.timeouts.server, now: now())
-        return progress.responseStatus != nil && progress.responseComplete ? .finish : .none
+        deadline.set(.server, milliseconds: progress!.route.timeouts.server, now: now())
+        return progress!.responseStatus != nil && progress!.responseComplete ? .finish : .none
     }
 
     /// The request body's framing is invalid: 400 if the response has not begun, else a cut (PD).

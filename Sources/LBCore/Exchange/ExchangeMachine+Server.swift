@@ -106,10 +106,10 @@ extension ExchangeMachine {
             deadline.touch(now: now)
             return
         }
-        guard var progress else { return }
-        progress.receivedResponseBytes = true
-        self.progress = progress
-        if progress.requestBodyComplete { deadline.touch(now: now) }
+        // In place: this runs for every read of a response.
+        guard progress != nil else { return }
+        progress!.receivedResponseBytes = true
+        if progress!.requestBodyComplete { deadline.touch(now: now) }
     }
 
     /// The server's answer is not a valid response head: retried with `retry-on junk-response`, else 502.
@@ -156,12 +156,13 @@ extension ExchangeMachine {
     /// Response body bytes went to the client, up to its end (`complete`); `overran`: the server sent more
     /// than the response.
     public mutating func responseBodyProgress(complete: Bool, overran: Bool) -> ExchangeAction {
-        guard var progress else { return .none }
-        if overran { progress.serverOverran = true }
-        if complete { progress.responseComplete = true }
-        self.progress = progress
+        // In place: this runs for every read of a response body.
+        guard progress != nil else { return .none }
+        if overran { progress!.serverOverran = true }
+        guard complete else { return .none }
+        progress!.responseComplete = true
         // A client that will be closed need not finish sending its body first.
-        return complete && (progress.requestBodyComplete || !progress.keepClient) ? .finish : .none
+        return progress!.requestBodyComplete || !progress!.keepClient ? .finish : .none
     }
 
     /// The response body's framing is invalid. While the head has not left (`headSent` false) the client
