@@ -197,6 +197,17 @@ import Testing
         #expect(targets.map(\.length) == [nil, nil])
     }
 
+    @Test func httpslogIsItsOwnFormat() throws {
+        let (proxy, result) = listen("    mode http", "    option httpslog")
+        #expect(proxy?.logging.format == .httpslog)
+        // Applied as written: nothing to warn about.
+        #expect(!result.diagnostics.contains { $0.description.contains("httpslog") }, "\(result.diagnostics)")
+        let (negated, _) = listen("    mode http", "    option httpslog", "    no option httpslog")
+        #expect(negated?.logging.format == ProxyLogging.Format.none)
+        let (json, _) = listen("    mode http", "    option httpslog json")
+        #expect(json?.logging.format == .httplogJSON)
+    }
+
     @Test func capturesAndUnappliedKeywords() throws {
         let (proxy, result) = listen(
             "    mode http",
