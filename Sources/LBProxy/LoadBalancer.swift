@@ -12,7 +12,17 @@ public struct ListeningSocket: Sendable, CustomStringConvertible {
     public let frontend: String
     public let mode: ProxyMode
     public let address: SocketAddress
+    /// The bind terminates TLS (`ssl crt ...`).
+    public var isTLS = false
     public var description: String { "\(frontend) \(mode.rawValue) \(address)" }
+
+    /// How a client reaches the socket: `http`, `https`, or for TCP mode `tcp` and `tls`.
+    public var scheme: String {
+        switch mode {
+        case .http: isTLS ? "https" : "http"
+        case .tcp: isTLS ? "tls" : "tcp"
+        }
+    }
 }
 
 /// Why lb could not start.
@@ -122,7 +132,8 @@ public final class LoadBalancer: Sendable {
                     }
                 }
                 if let address {
-                    bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address))
+                    bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address,
+                                                 isTLS: terminator != nil))
                 }
             }
         }

@@ -234,13 +234,14 @@ struct LBCommand: AsyncParsableCommand {
         for socket in sockets {
             let host = socket.address.ipAddress ?? "?"
             let shown = host.contains(":") ? "[\(host)]" : host
+            let origin = "\(socket.scheme)://\(shown):\(socket.address.port ?? 0)"
             guard socket.mode == .http else {
-                lines.append("  \(socket.frontend): tcp://\(shown):\(socket.address.port ?? 0)")
+                lines.append("  \(socket.frontend): \(origin)")
                 continue
             }
-            var url = "http://\(shown):\(socket.address.port ?? 0)/"
+            var url = origin + "/"
             if let stats = plan.frontends.first(where: { $0.name == socket.frontend })?.stats, stats.enabled {
-                url = "http://\(shown):\(socket.address.port ?? 0)\(stats.uri)  (stats page)"
+                url = origin + "\(stats.uri)  (stats page)"
             }
             lines.append("  \(socket.frontend): \(url)")
         }

@@ -190,6 +190,24 @@ import Testing
         #expect(negated?.logging.format == ProxyLogging.Format.none)
     }
 
+    /// Without `len`, the pipeline picks the target's default (a JSON logger's datagrams are longer).
+    @Test func logLengthIsUnsetUnlessWritten() throws {
+        let (proxy, result) = listen("    log 127.0.0.1:514 local0", "    log stdout local1")
+        let targets = try #require(proxy?.logging.targets, "\(result.diagnostics)")
+        #expect(targets.map(\.length) == [nil, nil])
+    }
+
+    @Test func httpslogIsItsOwnFormat() throws {
+        let (proxy, result) = listen("    mode http", "    option httpslog")
+        #expect(proxy?.logging.format == .httpslog)
+        // Applied as written: nothing to warn about.
+        #expect(!result.diagnostics.contains { $0.description.contains("httpslog") }, "\(result.diagnostics)")
+        let (negated, _) = listen("    mode http", "    option httpslog", "    no option httpslog")
+        #expect(negated?.logging.format == ProxyLogging.Format.none)
+        let (json, _) = listen("    mode http", "    option httpslog json")
+        #expect(json?.logging.format == .httplogJSON)
+    }
+
     @Test func capturesAndUnappliedKeywords() throws {
         let (proxy, result) = listen(
             "    mode http",

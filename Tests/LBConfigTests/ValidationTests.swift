@@ -117,6 +117,14 @@ import Testing
         #expect(result.configuration?.proxies.first?.logging.format == .tcplog)
     }
 
+    @Test func httpslogInTCPModeFallsBackToTCPLog() throws {
+        let result = parse(config(
+            "defaults", "    timeout client 1s", "    timeout server 1s", "    timeout connect 1s",
+            "listen l", "    bind :1", "    option httpslog"))
+        #expect(result.find(.warning, line: 7, "'option httpslog' needs mode http") != nil)
+        #expect(result.configuration?.proxies.first?.logging.format == .tcplog)
+    }
+
     @Test func collectsEveryErrorInOnePass() {
         let result = parse(config(
             "global",

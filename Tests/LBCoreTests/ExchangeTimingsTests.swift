@@ -1,3 +1,4 @@
+import LBConfig
 import Testing
 @testable import LBCore
 
@@ -17,7 +18,23 @@ struct ExchangeTimingsTests {
 
     @Test func logTimersFollowHAProxysDefinitions() {
         let timers = Self.proxied.logTimers(end: 1_035 * Self.ms + 999_999, answeredLocally: false)
-        #expect(timers == .init(request: 2, queue: 3, connect: 4, response: 10, active: 30, idle: 5, total: 35))
+        #expect(timers == .init(request: 2, queue: 3, connect: 4, response: 10, active: 30, idle: 5, handshake: 0, total: 35))
+    }
+
+    /// Th is the first request's only; Ti then counts from the end of the handshake, and Tt = Th + Ti + Ta.
+    @Test func handshakeTimeIsTheFirstRequestsAndStartsItsIdleTime() {
+        var machine = ExchangeMachine(acceptedAt: 1_000 * Self.ms, timeouts: .init())
+        machine.handshakeCompleted(at: 1_012 * Self.ms, duration: 12 * Self.ms + 700_000)
+        machine.timings.requestStart = 1_015 * Self.ms
+        machine.timings.headDone = 1_016 * Self.ms
+        let first = machine.timings.logTimers(end: 1_020 * Self.ms, answeredLocally: true)
+        #expect((first.handshake, first.idle, first.active, first.total) == (12, 3, 5, 20))
+        machine.exchangeLogged(end: 1_020 * Self.ms)
+        machine.timings.requestStart = 1_021 * Self.ms
+        #expect(machine.timings.logTimers(end: 1_022 * Self.ms, answeredLocally: true).handshake == 0)
+        // A handshake reported once a request started changes nothing (it cannot happen: TLS comes first).
+        machine.handshakeCompleted(at: 1_022 * Self.ms, duration: 22 * Self.ms)
+        #expect(machine.timings.handshake == 0)
     }
 
     @Test func phasesNeverReachedAreMinusOne() {

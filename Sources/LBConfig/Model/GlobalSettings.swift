@@ -56,7 +56,9 @@ public struct StatsSocket: Sendable, Hashable {
 public struct LogTarget: Sendable, Hashable {
     /// The target as written (`127.0.0.1:514`, `/dev/log`, `stdout`, `tcp@host:port`, `file@/path`...).
     public var target: String
-    public var length: Int = 1024
+    /// `len`; nil when not written, so that the pipeline applies the target's default: 1024 bytes for a
+    /// socket (8192 for a JSON logger, whose keys alone fill most of 1024), no limit for stdout and files.
+    public var length: Int?
     public var format: String?
     public var facility: String
     public var maxLevel: String?

@@ -214,6 +214,8 @@ public struct ProxyLogging: Sendable, Hashable {
         case none
         case tcplog
         case httplog
+        /// `option httpslog`: httplog followed by the TLS facts of the connection (HAProxy 2.5+).
+        case httpslog
         case httplogCLF
         case httplogJSON
         case custom(String)

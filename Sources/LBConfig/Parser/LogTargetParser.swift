@@ -25,7 +25,7 @@ enum LogTargetParser {
             index += 1
         }
 
-        var length = 1024
+        var length: Int?
         var format: String?
         while let word = directive.text(index), ["len", "format", "sample", "profile"].contains(word) {
             guard let value = directive.text(index + 1) else {

@@ -60,14 +60,11 @@ extension ProxySectionParser {
             let clf = variant == "clf", json = variant == "json"
             context.noExtraArguments(line, after: clf || json ? 2 : 1, "option \(name)")
             if negated {
-                if [.httplog, .httplogCLF, .httplogJSON].contains(proxy.logging.format) { proxy.logging.format = .none }
+                if [.httplog, .httpslog, .httplogCLF, .httplogJSON].contains(proxy.logging.format) { proxy.logging.format = .none }
             } else {
-                proxy.logging.format = clf ? .httplogCLF : json ? .httplogJSON : .httplog
+                // lb's `clf` and `json` variants apply to both; lb's JSON lines carry the TLS facts anyway.
+                proxy.logging.format = clf ? .httplogCLF : json ? .httplogJSON : name == "httpslog" ? .httpslog : .httplog
                 builder.logFormatLocation = original.location
-                if name == "httpslog" {
-                    context.warning("'option httpslog' logs as 'option httplog': TLS is not supported yet", at: original.location)
-                    proxy.options["httpslog"] = true
-                }
             }
         case "tcplog":
             noArguments()

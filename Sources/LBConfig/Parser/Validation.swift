@@ -20,8 +20,9 @@ enum Validation {
                     context.error("\(builder.title) is in tcp mode but uses http-request/http-response rules", at: location,
                                   hint: "add 'mode http' to the section (or its defaults), or remove the rules")
                 }
-                if proxy.logging.format == .httplog || proxy.logging.format == .httplogCLF, proxy.isFrontend {
-                    context.warning("'option httplog' needs mode http; \(builder.title) logs in tcplog format instead",
+                if [.httplog, .httpslog, .httplogCLF].contains(proxy.logging.format), proxy.isFrontend {
+                    let option = proxy.logging.format == .httpslog ? "httpslog" : "httplog"
+                    context.warning("'option \(option)' needs mode http; \(builder.title) logs in tcplog format instead",
                                     at: builder.logFormatLocation ?? proxy.location)
                     builder.proxy.logging.format = .tcplog
                 }

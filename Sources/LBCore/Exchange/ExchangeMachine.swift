@@ -74,6 +74,14 @@ public struct ExchangeMachine: Sendable {
         deadline.pause()
     }
 
+    /// The connection's TLS handshake completed at `instant`, `duration` after the accept. The first
+    /// request reports it as Th, and its idle time (Ti) counts from the end of the handshake.
+    public mutating func handshakeCompleted(at instant: UInt64, duration: UInt64) {
+        guard timings.requestStart == 0 else { return }
+        timings.idleSince = instant
+        timings.handshake = duration
+    }
+
     /// The record of the exchange left at `end`: the next one starts counting from there.
     public mutating func exchangeLogged(end: UInt64) {
         timings = ExchangeTimings(idleSince: end)

@@ -17,6 +17,9 @@ public struct ExchangeTimings: Sendable, Hashable {
     public var connected: UInt64 = 0
     /// The response head was received.
     public var responseHead: UInt64 = 0
+    /// How long the connection's TLS handshake took from the accept (nanoseconds): set in the first
+    /// exchange's timings only, as HAProxy reports Th for the first request of a connection and 0 after.
+    public var handshake: UInt64 = 0
 
     public init(idleSince: UInt64 = 0) {
         self.idleSince = idleSince
@@ -36,7 +39,9 @@ public struct ExchangeTimings: Sendable, Hashable {
         public var active: Int
         /// Ti: idle before the first byte.
         public var idle: Int
-        /// Tt: Ti + Ta.
+        /// Th: the connection's handshake (first request only, else 0).
+        public var handshake: Int
+        /// Tt: Th + Ti + Ta.
         public var total: Int
     }
 
@@ -45,8 +50,10 @@ public struct ExchangeTimings: Sendable, Hashable {
     public func logTimers(end: UInt64, answeredLocally: Bool) -> LogTimers {
         let idle = Self.milliseconds(idleSince, requestStart)
         let active = Self.milliseconds(requestStart, end)
+        let handshake = Int(handshake / 1_000_000)
         var timers = LogTimers(request: headDone == 0 ? -1 : Self.milliseconds(requestStart, headDone),
-                               queue: -1, connect: -1, response: -1, active: active, idle: idle, total: idle + active)
+                               queue: -1, connect: -1, response: -1, active: active, idle: idle, handshake: handshake,
+                               total: handshake + idle + active)
         if serverChosen != 0 {
             timers.queue = Self.milliseconds(headDone, serverChosen)
             if connected != 0 {

@@ -67,7 +67,7 @@ enum Converter: Sendable, Hashable {
         case .hex:
             let digits = Array("0123456789ABCDEF".utf8)
             var out: [UInt8] = []
-            for byte in value.text.utf8 { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+            for byte in Self.binary(value) { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
             return .string(Substring(String(decoding: out, as: UTF8.self)))
         case .length: return .integer(value.text.utf8.count)
         case .toInteger: return value.integer.map { .integer($0) }
@@ -105,6 +105,18 @@ enum Converter: Sendable, Hashable {
         }
         guard first >= 0, first < parts.count, last >= first else { return nil }
         return text[parts[first].lowerBound..<parts[last].upperBound]
+    }
+
+    /// A sample as the binary input of `hex`: an integer or a boolean is its 64-bit big-endian value (as
+    /// HAProxy casts them, so `%[ssl_fc_err,hex]` prints 16 digits), anything else its text's bytes.
+    static func binary(_ value: SampleValue) -> [UInt8] {
+        let number: Int
+        switch value {
+        case .integer(let integer): number = integer
+        case .boolean(let flag): number = flag ? 1 : 0
+        default: return Array(value.text.utf8)
+        }
+        return (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(bitPattern: Int64(number)) >> (UInt64($0) * 8)) }
     }
 
     static func base64(_ bytes: [UInt8]) -> String {

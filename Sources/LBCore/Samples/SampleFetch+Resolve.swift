@@ -55,6 +55,7 @@ extension SampleFetch {
         case "dst": return try noArguments(.destination)
         case "dst_port": return try noArguments(.destinationPort)
         case "ssl_fc": return try noArguments(.tls)
+        case "fc_err": return try noArguments(.connectionError)
         case let name where TLSFetchField.byName[name] != nil: return try noArguments(.tlsFact(TLSFetchField.byName[name]!))
         case "status": return try noArguments(.responseStatus)
         case "res.hdr", "shdr": return .responseHeader(try requiredName(), occurrence: try occurrence())

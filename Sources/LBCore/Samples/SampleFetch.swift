@@ -25,6 +25,10 @@ enum SampleFetch: Sendable, Hashable {
     case destination
     case destinationPort
     case tls
+    /// `fc_err`: the error that ended the client connection, 0 when none. A connection that reaches a
+    /// rule or a log record is established, so lb's value is always 0 (failed handshakes are reported
+    /// as events, not as traffic records).
+    case connectionError
     /// `ssl_fc_sni`, `ssl_c_verify`...: a fact of the connection's TLS session.
     case tlsFact(TLSFetchField)
     /// `nbsrv(backend)`: `staticCount` (servers not `disabled`) applies when the caller gives no live counts.
@@ -55,7 +59,7 @@ enum SampleFetch: Sendable, Hashable {
     var type: SampleType {
         switch self {
         case .headerCount, .fullHeaderCount, .cookieCount, .sourcePort, .destinationPort, .usableServers,
-             .responseStatus, .responseHeaderCount: .integer
+             .responseStatus, .responseHeaderCount, .connectionError: .integer
         case .source, .destination: .address
         case .tls, .constant, .httpAuth: .boolean
         case .tlsFact(let field): field.type
@@ -66,7 +70,8 @@ enum SampleFetch: Sendable, Hashable {
     /// True when the fetch reads the HTTP request, so it has no value on a plain TCP connection.
     var needsHTTP: Bool {
         switch self {
-        case .source, .sourcePort, .destination, .destinationPort, .tls, .tlsFact, .usableServers, .constant, .uniqueID, .uuid, .unimplemented: false
+        case .source, .sourcePort, .destination, .destinationPort, .tls, .connectionError, .tlsFact, .usableServers, .constant,
+             .uniqueID, .uuid, .unimplemented: false
         default: true
         }
     }
@@ -95,6 +100,7 @@ enum SampleFetch: Sendable, Hashable {
             return true
         case .destinationPort: _ = body(.integer(connection.destinationPort)); return true
         case .tls: _ = body(.boolean(connection.isTLS)); return true
+        case .connectionError: _ = body(.integer(0)); return true
         case .tlsFact(let field):
             if let value = field.value(connection.tls) { _ = body(value) }
             return true

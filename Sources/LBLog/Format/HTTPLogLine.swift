@@ -120,6 +120,9 @@ extension LogRecord: HTTPLogSource {
         case .uri: uri
         case .httpVersion: httpVersion
         case .uniqueID: uniqueID
+        case .sslVersion: sslVersion
+        case .sslCipher: sslCipher
+        case .sslServerName: sslServerName
         case .requestHeaders, .responseHeaders: nil
         }
     }

@@ -3,7 +3,9 @@
 /// `time_request`, `termination_state`, ...), which lblog's reader maps back field by field. Numbers are
 /// JSON numbers; timers keep HAProxy's `-1` (phase never completed); values that do not exist are `null`
 /// (no status, no server address, no capture declared for a direction, `<BADREQ>` request line). Dates are
-/// epoch milliseconds with the local `utc_offset_seconds`. Strings are valid JSON for any bytes.
+/// epoch milliseconds with the local `utc_offset_seconds`. Strings are valid JSON for any bytes. The
+/// `ssl_*` keys (version, cipher, SNI, resumption) are written for TLS connections only; one is shorter
+/// than its property: `ssl_sni` (`sslServerName`), the name every TLS tool uses.
 public enum JSONRecordFormat {
     public static func render(_ record: LogRecord, into output: inout [UInt8]) {
         output.appendASCII("{\"is_http\":")
@@ -51,6 +53,14 @@ public enum JSONRecordFormat {
         string("uri", parts.uri.map(String.init), &output)
         string("http_version", parts.version.map(String.init), &output)
         string("unique_id", record.uniqueID, &output)
+        // The client connection's TLS session, on TLS connections only: a plain record stays as short as
+        // it was, since a socket target's `len` must hold every key of a record whose values were cut.
+        if let version = record.sslVersion {
+            string("ssl_version", version, &output)
+            string("ssl_cipher", record.sslCipher, &output)
+            string("ssl_sni", record.sslServerName, &output)
+            output.appendASCII(record.sslResumed ? ",\"ssl_resumed\":true" : ",\"ssl_resumed\":false")
+        }
         // With `option logasap` the times and bytes above are the values when the record was sent.
         output.appendASCII(record.logASAP ? ",\"log_asap\":true" : ",\"log_asap\":false")
         output.append(0x7D)

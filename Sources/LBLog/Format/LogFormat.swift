@@ -45,16 +45,21 @@ public struct LogFormat: Sendable, Hashable {
         }
     }
 
-    /// The built-in formats (`option httplog`, `option tcplog`, `option httplog clf`), compiled.
+    /// The built-in formats (`option httplog`, `option tcplog`, `option httplog clf`, `option httpslog`), compiled.
     public static let httplog = try! LogFormat(BuiltinLogFormats.httplog)
     public static let tcplog = try! LogFormat(BuiltinLogFormats.tcplog)
     public static let httplogCLF = try! LogFormat(BuiltinLogFormats.httplogCLF)
+    public static let httpslog = try! LogFormat(BuiltinLogFormats.httpslog)
 }
 
 /// HAProxy's built-in format strings.
 public enum BuiltinLogFormats {
     public static let httplog =
         "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r"
+    /// `option httpslog` (HAProxy 2.5+): httplog, then the connection's errors (connection, TLS, client
+    /// certificate, its chain), whether the session was resumed, and SNI/version/cipher.
+    public static let httpslog = httplog
+        + " %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc"
     public static let tcplog = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq"
     public static let httplogCLF =
         "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl"

@@ -139,7 +139,8 @@ extension LogRecord {
         case .pid: return .number(Int64(context.pid))
         case .requestCounter: return .number(requestCounter ?? context.requestCounter)
         case .logCounter: return .number(context.logCounter)
-        case .sslVersion, .sslCipher: return .absent
+        case .sslVersion: return sslVersion.map { .text($0[...], nil) } ?? .absent
+        case .sslCipher: return sslCipher.map { .text($0[...], nil) } ?? .absent
         }
     }
 }

@@ -70,6 +70,13 @@ public struct LogRecord: Sendable, Hashable {
 
     /// `unique-id-format` value, when configured.
     public var uniqueID: String?
+    /// What the client connection's TLS handshake established (nil on a plain connection): the protocol
+    /// version (`%sslv`, `TLSv1.3`), the cipher in OpenSSL's naming (`%sslc`), the name the client asked
+    /// for (SNI), and whether the session was resumed rather than negotiated in full.
+    public var sslVersion: String?
+    public var sslCipher: String?
+    public var sslServerName: String?
+    public var sslResumed: Bool
     /// HTTP (true) or TCP (false) record.
     public var isHTTP: Bool
     /// `%rt`: the process-wide number of this request (HAProxy's request counter), when the data plane
@@ -92,7 +99,8 @@ public struct LogRecord: Sendable, Hashable {
         retries: Int = 0, redispatched: Bool = false, serverQueue: Int = 0, backendQueue: Int = 0,
         capturedRequestHeaders: [String]? = nil, capturedResponseHeaders: [String]? = nil,
         requestLine: String? = nil, method: String? = nil, uri: String? = nil, httpVersion: String? = nil,
-        uniqueID: String? = nil, isHTTP: Bool = true, requestCounter: Int64? = nil, logASAP: Bool = false
+        uniqueID: String? = nil, sslVersion: String? = nil, sslCipher: String? = nil, sslServerName: String? = nil,
+        sslResumed: Bool = false, isHTTP: Bool = true, requestCounter: Int64? = nil, logASAP: Bool = false
     ) {
         self.clientAddress = clientAddress
         self.clientPort = clientPort
@@ -136,6 +144,10 @@ public struct LogRecord: Sendable, Hashable {
         self.uri = uri
         self.httpVersion = httpVersion
         self.uniqueID = uniqueID
+        self.sslVersion = sslVersion
+        self.sslCipher = sslCipher
+        self.sslServerName = sslServerName
+        self.sslResumed = sslResumed
         self.isHTTP = isHTTP
         self.requestCounter = requestCounter
         self.logASAP = logASAP

@@ -34,6 +34,8 @@ public struct LogRecordNumbers: Sendable, BitwiseCopyable {
     public static let redispatched: UInt64 = 2
     public static let isHTTP: UInt64 = 4
     public static let logASAP: UInt64 = 8
+    /// The connection's TLS session was resumed (`ssl_fc_is_resumed`).
+    public static let sslResumed: UInt64 = 16
 
     public init() {}
 
@@ -65,6 +67,7 @@ public struct LogRecordNumbers: Sendable, BitwiseCopyable {
         requestCounter = record.requestCounter ?? .min
         flags = (record.frontendIsTLS ? Self.frontendIsTLS : 0) | (record.redispatched ? Self.redispatched : 0)
             | (record.isHTTP ? Self.isHTTP : 0) | (record.logASAP ? Self.logASAP : 0)
+            | (record.sslResumed ? Self.sslResumed : 0)
     }
 
     func apply(to record: inout LogRecord) {
@@ -97,6 +100,7 @@ public struct LogRecordNumbers: Sendable, BitwiseCopyable {
         record.redispatched = flags & Self.redispatched != 0
         record.isHTTP = flags & Self.isHTTP != 0
         record.logASAP = flags & Self.logASAP != 0
+        record.sslResumed = flags & Self.sslResumed != 0
     }
 
     /// HAProxy's error record (`LogRecord.isError`) from the numbers and the termination state's first

@@ -2,6 +2,8 @@
 public enum LogTextField: Int, Comparable, Sendable {
     case clientAddress, frontendAddress, frontend, backend, server, serverAddress, requestCookie, responseCookie
     case terminationState, requestLine, method, uri, httpVersion, uniqueID
+    /// The TLS session's version, cipher and server name (SNI); absent on a plain connection.
+    case sslVersion, sslCipher, sslServerName
     /// Lists of texts: the captured request and response headers.
     case requestHeaders, responseHeaders
 

@@ -5,14 +5,16 @@ struct WireRecordView {
     let numbers: LogRecordNumbers
     private let bytes: UnsafeRawBufferPointer
     /// Per `LogTextField`: where its length (or count, for the lists) is, in `bytes`.
-    private var starts: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32,
-                         Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private var starts: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32,
+                         Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
+        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         numbers = bytes.loadUnaligned(as: LogRecordNumbers.self)
         var offset = MemoryLayout<LogRecordNumbers>.size
         withUnsafeMutableBytes(of: &starts) { starts in
+            precondition(starts.count >= (LogTextField.responseHeaders.rawValue + 1) * 4, "a slot per text field")
             let starts = starts.bindMemory(to: Int32.self)
             for field in 0...LogTextField.responseHeaders.rawValue {
                 starts[field] = Int32(offset)

@@ -61,7 +61,7 @@ extension HTTPSession {
         numbers.timeConnect = Int64(timers.connect)
         numbers.timeResponse = Int64(timers.response)
         numbers.timeActive = Int64(timers.active)
-        numbers.timeHandshake = 0
+        numbers.timeHandshake = Int64(timers.handshake)
         numbers.timeTotal = Int64(timers.total)
 
         numbers.status = Int64(status)
@@ -73,6 +73,9 @@ extension HTTPSession {
         numbers.backendQueue = Int64(machine.progress?.queuePosition ?? 0)
         numbers.requestCounter = record.number ?? .min
         if frontend.plan.logging.logASAP { flags |= LogRecordNumbers.logASAP }
+        // HAProxy marks a TLS connection's frontend with `~` (`%ft`, httplog).
+        if connectionInfo.isTLS { flags |= LogRecordNumbers.frontendIsTLS }
+        if connectionInfo.tls?.resumed == true { flags |= LogRecordNumbers.sslResumed }
         numbers.flags = flags
         return (numbers, termination.causeCharacter)
     }
@@ -122,6 +125,11 @@ extension HTTPSession {
             texts.write(.httpVersion, version)
         }
         texts.write(.uniqueID, record.uniqueID)
+        if let tls = connectionInfo.tls {
+            texts.write(.sslVersion, tls.version)
+            texts.write(.sslCipher, tls.cipher)
+            texts.write(.sslServerName, tls.serverName)
+        }
         texts.write(.requestHeaders, list: captures.requestHeaders)
         texts.write(.responseHeaders, list: captures.responseHeaders)
     }

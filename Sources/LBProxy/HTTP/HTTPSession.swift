@@ -100,6 +100,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         if let established = event as? TLSEstablished {
             addresses.info.tls = established.facts
             addresses.info.isTLS = true
+            machine.handshakeCompleted(at: established.completedAt, duration: established.duration)
             return
         }
         guard let event = event as? ChannelEvent, event == .inputClosed else {

@@ -91,31 +91,9 @@ public enum LBVersion {
 }
 
 extension StatsPage {
-    /// The CSV of `show stat` and `;csv`, as text: lb's columns, then HAProxy 2.6's module columns.
+    /// The CSV of `show stat` and `;csv`, as text.
     static func csv(_ snapshot: StatsSnapshot) -> String {
-        haproxyCSV(String(decoding: CSVRenderer.render(snapshot), as: UTF8.self))
-    }
-
-    /// The columns HAProxy 2.6 adds after `agg_check_status`: a `-` separator, then the fields of its
-    /// statistics modules (SSL, HTTP/2 and HTTP/1 muxes), so that the header is the same as haproxy's.
-    /// lb counts nothing per mux: those fields are empty, as every field lb does not measure.
-    static let moduleColumns = [
-        "-", "ssl_sess", "ssl_reused_sess", "ssl_failed_handshake", "h2_headers_rcvd", "h2_data_rcvd",
-        "h2_settings_rcvd", "h2_rst_stream_rcvd", "h2_goaway_rcvd", "h2_detected_conn_protocol_errors",
-        "h2_detected_strm_protocol_errors", "h2_rst_stream_resp", "h2_goaway_resp", "h2_open_connections",
-        "h2_backend_open_streams", "h2_total_connections", "h2_backend_total_streams", "h1_open_connections",
-        "h1_open_streams", "h1_total_connections", "h1_total_streams", "h1_bytes_in", "h1_bytes_out",
-        "h1_spliced_bytes_in", "h1_spliced_bytes_out",
-    ]
-
-    /// lb's CSV with the module columns appended (each line of the CSV ends with a comma).
-    static func haproxyCSV(_ csv: String) -> String {
-        let header = moduleColumns.map { $0 + "," }.joined()
-        let row = "-," + String(repeating: ",", count: moduleColumns.count - 1)
-        var output = ""
-        for line in csv.split(separator: "\n", omittingEmptySubsequences: true) {
-            output += line + (line.hasPrefix("# ") ? header : row) + "\n"
-        }
-        return output
+        String(decoding: CSVRenderer.render(snapshot), as: UTF8.self)
     }
 }
+

@@ -69,6 +69,7 @@ public enum LogSetup {
                            at location: SourceLocation? = nil) throws -> LogLineFormat {
         switch format {
         case .httplog: return mode == .http ? .httplog : .tcplog
+        case .httpslog: return mode == .http ? .custom(LogFormat.httpslog) : .tcplog
         case .httplogCLF: return .httplogCLF
         case .httplogJSON: return .json
         case .tcplog, .none: return .tcplog

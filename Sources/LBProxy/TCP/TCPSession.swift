@@ -33,6 +33,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     private var clientInputClosed = false
     private var serverInputClosed = false
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
+    /// Th: the TLS handshake, from the accept (already inside Tt, which a TCP session counts from the accept).
+    private var handshakeMilliseconds = 0
     /// What ended the session, set by whatever ends it.
     private var termination = Termination.normal
     private var logged = false
@@ -206,6 +208,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         if let established = event as? TLSEstablished {
             connectionInfo.tls = established.facts
             connectionInfo.isTLS = true
+            handshakeMilliseconds = Int(established.duration / 1_000_000)
             return
         }
         guard let event = event as? ChannelEvent, event == .inputClosed else {
@@ -366,6 +369,14 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         record.requestDateMilliseconds = record.acceptDateMilliseconds
         record.utcOffsetSeconds = runtime.clock.utcOffsetSeconds
         record.frontend = frontend.plan.name
+        record.frontendIsTLS = connectionInfo.isTLS
+        if let tls = connectionInfo.tls {
+            record.sslVersion = tls.version
+            record.sslCipher = tls.cipher
+            record.sslServerName = tls.serverName
+            record.sslResumed = tls.resumed
+            record.timeHandshake = handshakeMilliseconds
+        }
         record.backend = backend?.plan.name ?? frontend.plan.name
         if let backend, let serverIndex {
             let server = backend.servers[serverIndex]

@@ -47,8 +47,10 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
         let counters = frontend.tls
         counters.handshakes.wrappingIncrement(ordering: .relaxed)
         if facts.resumed { counters.resumed.wrappingIncrement(ordering: .relaxed) }
-        counters.handshakeTime.observe(microseconds: Int((monotonicNow() &- acceptedAt) / 1000))
-        context.fireUserInboundEventTriggered(TLSEstablished(facts: facts))
+        let now = monotonicNow()
+        let duration = now &- acceptedAt
+        counters.handshakeTime.observe(microseconds: Int(duration / 1000))
+        context.fireUserInboundEventTriggered(TLSEstablished(facts: facts, completedAt: now, duration: duration))
         context.fireUserInboundEventTriggered(event)
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         // The sniffer has nothing left to read either.

@@ -63,6 +63,8 @@ public struct FrontendSnapshot: Sendable {
     public var requestRate: EventRate?
     /// Where the section stands in the configuration: the stats list proxies in that order.
     public var position = 0
+    /// The handshakes of its `ssl` binds; nil when it has none.
+    public var tls: TLSSnapshot?
 
     public init(name: String, id: Int, isHTTP: Bool, currentSessions: Int, limitSessions: Int, totalSessions: Int,
                 totalRequests: Int, requestErrors: Int, deniedRequests: Int, bytesIn: Int, bytesOut: Int,

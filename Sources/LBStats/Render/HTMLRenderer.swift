@@ -40,6 +40,9 @@ public enum HTMLRenderer {
         ("Rate", ["Last 60s"]),
     ]
     static var columnCount: Int { groups.reduce(0) { $0 + $1.columns.count } }
+    /// Shown only in the table of a proxy whose frontend has `ssl` binds: its handshakes (completed,
+    /// resumed, failed) and the median and 99th percentile of their duration.
+    static let tlsGroup: (title: String, columns: [String]) = ("TLS handshakes", ["Total", "Resumed", "Failed", "p50", "p99"])
 
     public static func render(_ snapshot: StatsSnapshot, options: HTMLPageOptions) -> [UInt8] {
         var page = ""
@@ -92,10 +95,14 @@ public enum HTMLRenderer {
         if options.showLegends { page += " <span>(id \(group.id))</span>" }
         page += "</caption>\n<tr><th class=\"name\" rowspan=\"2\"></th>"
         if admin { page += "<th rowspan=\"2\"></th>" }
-        for (title, columns) in groups { page += "<th colspan=\"\(columns.count)\">\(title)</th>" }
+        let tls = group.frontend?.tls
+        let shownGroups = tls == nil ? groups : groups + [tlsGroup]
+        for (title, columns) in shownGroups { page += "<th colspan=\"\(columns.count)\">\(title)</th>" }
         page += "</tr>\n<tr>"
-        for (_, columns) in groups { for column in columns { page += "<th>\(column)</th>" } }
+        for (_, columns) in shownGroups { for column in columns { page += "<th>\(column)</th>" } }
         page += "</tr>\n"
+        // Servers and backends have no TLS cells of their own (lb counts no TLS towards servers yet).
+        let noTLSCells: [String?] = tls == nil ? [] : Array(repeating: nil, count: tlsGroup.columns.count)
         if let frontend = group.frontend {
             row(kind: "frontend", proxy: name, name: "Frontend", css: "frontend", admin: admin ? "" : nil, cells: [
                 nil, nil, nil, frontend.sessionRate.map { "\($0.current)" }, frontend.sessionRate.map { "\($0.maximum)" }, nil,
@@ -104,7 +111,7 @@ public enum HTMLRenderer {
                 "\(frontend.requestErrors)", nil, nil, nil, nil,
                 "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
                 Sparkline.svg(frontend.requestRate ?? frontend.sessionRate, unit: frontend.isHTTP ? "requests" : "sessions"),
-            ], status: "OPEN", into: &page)
+            ] + tlsCells(tls), status: "OPEN", into: &page)
         }
         if let backend = group.backend {
             for server in backend.servers {
@@ -124,7 +131,7 @@ public enum HTMLRenderer {
                     percentile(server.latency.total, 0.5), percentile(server.latency.total, 0.99),
                     "\(server.idleConnections)", "\(server.usedConnections)", "\(server.connectionReuses)",
                     Sparkline.svg(server.sessionRate, unit: "sessions"),
-                ], status: server.status.text, into: &page)
+                ] + noTLSCells, status: server.status.text, into: &page)
             }
             let status = backend.isUp ? "UP" : "DOWN"
             row(kind: "backend", proxy: name, name: "Backend", css: "backend", admin: admin ? "" : nil, cells: [
@@ -137,7 +144,7 @@ public enum HTMLRenderer {
                 "\(backend.servers.reduce(0) { $0 + $1.idleConnections })", "\(backend.servers.reduce(0) { $0 + $1.usedConnections })",
                 "\(backend.servers.reduce(0) { $0 + $1.connectionReuses })",
                 Sparkline.svg(backend.sessionRate, unit: "sessions"),
-            ], status: status, into: &page)
+            ] + noTLSCells, status: status, into: &page)
         }
         page += "</table>\n"
         if admin {
@@ -155,11 +162,19 @@ public enum HTMLRenderer {
     static func row(kind: String, proxy: String, name: String, css: String, admin: String?, cells: [String?],
                     status: String, into page: inout String) {
         page += "<tr class=\"\(css)\" data-kind=\"\(kind)\" data-name=\"\(name)\" data-status=\"\(HTMLEscape.escape(status))\">"
-        assert(cells.count == columnCount, "a \(kind) row has \(cells.count) cells for \(columnCount) columns")
+        assert(cells.count == columnCount || cells.count == columnCount + tlsGroup.columns.count,
+               "a \(kind) row has \(cells.count) cells for \(columnCount) columns")
         page += "<td class=\"name\">\(name)</td>"
         if let admin { page += "<td>\(admin)</td>" }
         for cell in cells { page += "<td>\(cell ?? "")</td>" }
         page += "</tr>\n"
+    }
+
+    /// The TLS group's cells of a frontend row (none when the frontend has no `ssl` bind).
+    static func tlsCells(_ tls: TLSSnapshot?) -> [String?] {
+        guard let tls else { return [] }
+        return ["\(tls.handshakes)", "\(tls.resumed)", "\(tls.failed)",
+                percentile(tls.handshakeTime, 0.5), percentile(tls.handshakeTime, 0.99)]
     }
 
     /// A percentile of a latency histogram in milliseconds, empty without observations.

@@ -85,6 +85,35 @@ public enum PrometheusRenderer {
                 responses(frontends[index].responses, labels[index], into: &e)
             }
         }
+        renderFrontendTLS(frontends, labels: labels, into: &e)
+    }
+
+    /// The handshakes of frontends with `ssl` binds (the others have none, and no series). HAProxy 2.6's
+    /// exporter has no TLS metric per frontend; 3.x exports the `show stat` columns (`ssl_sess`...) only
+    /// on request and without the `_total` suffix counters need. lb names them after those columns, as
+    /// counters, and adds the handshake time as a histogram laid out like the latency ones.
+    static func renderFrontendTLS(_ frontends: [FrontendSnapshot], labels: [[UInt8]], into e: inout Exposition) {
+        let secured = frontends.indices.compactMap { index in frontends[index].tls.map { (labels[index], $0) } }
+        guard let first = secured.first else { return }
+        let counters: [(String, String, (TLSSnapshot) -> Int)] = [
+            ("haproxy_frontend_ssl_sessions_total", "TLS handshakes completed (ssl_sess)", { $0.handshakes }),
+            ("haproxy_frontend_ssl_reused_sessions_total", "TLS handshakes that resumed a session (ssl_reused_sess)",
+             { $0.resumed }),
+            ("haproxy_frontend_ssl_failed_handshakes_total", "TLS handshakes that failed (ssl_failed_handshake)",
+             { $0.failed }),
+        ]
+        for (name, help, value) in counters {
+            guard e.family(name, help, .counter) else { continue }
+            for (labels, tls) in secured { e.sample(labels, value(tls)) }
+        }
+        if e.family("haproxy_frontend_ssl_handshake_time_seconds", "Histogram of TLS handshake times, from the accept (Th)",
+                    .histogram) {
+            let bucketLabels = Exposition.bucketLabels(first.1.handshakeTime.layout)
+            for (labels, tls) in secured {
+                e.histogram(labels, counts: tls.handshakeTime.counts, sumMicroseconds: tls.handshakeTime.sumMicroseconds,
+                            bucketLabels: bucketLabels)
+            }
+        }
     }
 
     static func renderBackends(_ backends: [BackendSnapshot], into e: inout Exposition) {

@@ -2,6 +2,11 @@ import LBShared
 
 /// The rows of HAProxy's `show stat` table (one per frontend, server and backend) with the fixed column
 /// order of the CSV export. A field lb does not measure is nil and printed empty, never as a zero.
+///
+/// After `agg_check_status` come the columns HAProxy 2.6 adds: a `-` separator, then the fields of its
+/// statistics modules (SSL, HTTP/2 and HTTP/1 muxes), so that the header is haproxy's. Of those lb fills
+/// the SSL ones of frontends (a frontend without `ssl` binds has 0 handshakes, as in HAProxy); lb counts
+/// nothing per mux, and nothing of TLS towards servers yet, so those stay empty.
 public enum StatRows {
     public static let columns: [String] = [
         "pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout",
@@ -15,6 +20,16 @@ public enum StatRows {
         "intercepted", "dcon", "dses", "wrew", "connect", "reuse", "cache_lookups", "cache_hits", "srv_icur", "src_ilim",
         "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint", "idle_conn_cur", "safe_conn_cur", "used_conn_cur", "need_conn_est", "uweight",
         "agg_server_status", "agg_server_check_status", "agg_check_status",
+    ] + moduleColumns
+
+    /// The 2.6 module columns, after the fixed ones.
+    static let moduleColumns = [
+        "-", "ssl_sess", "ssl_reused_sess", "ssl_failed_handshake", "h2_headers_rcvd", "h2_data_rcvd",
+        "h2_settings_rcvd", "h2_rst_stream_rcvd", "h2_goaway_rcvd", "h2_detected_conn_protocol_errors",
+        "h2_detected_strm_protocol_errors", "h2_rst_stream_resp", "h2_goaway_resp", "h2_open_connections",
+        "h2_backend_open_streams", "h2_total_connections", "h2_backend_total_streams", "h1_open_connections",
+        "h1_open_streams", "h1_total_connections", "h1_total_streams", "h1_bytes_in", "h1_bytes_out",
+        "h1_spliced_bytes_in", "h1_spliced_bytes_out",
     ]
 
     enum Column: Int {
@@ -27,10 +42,13 @@ public enum StatRows {
         case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
         case connect = 84, reuse
         case idleConnCur = 95, safeConnCur, usedConnCur, needConnEst, uweight
+        case moduleSeparator = 103, sslSess, sslReusedSess, sslFailedHandshake
     }
 
     public struct Row: Sendable {
-        public var fields: [String?] = Array(repeating: nil, count: StatRows.columns.count)
+        public var fields: [String?] = Row.blank
+        /// No field measured, and the `-` that ends the fixed columns (on every row, as HAProxy prints it).
+        static let blank: [String?] = StatRows.columns.indices.map { $0 == Column.moduleSeparator.rawValue ? "-" : nil }
         subscript(_ column: Column) -> String? {
             get { fields[column.rawValue] }
             set { fields[column.rawValue] = newValue }
@@ -70,6 +88,9 @@ public enum StatRows {
                 row.set(.connRateMax, frontend.sessionRate?.maximum)
                 row.set(.reqRate, frontend.requestRate?.current)
                 row.set(.reqRateMax, frontend.requestRate?.maximum)
+                row.set(.sslSess, frontend.tls?.handshakes ?? 0)
+                row.set(.sslReusedSess, frontend.tls?.resumed ?? 0)
+                row.set(.sslFailedHandshake, frontend.tls?.failed ?? 0)
                 rows.append(row)
             }
             if let backend = group.backend {
@@ -219,7 +240,8 @@ public enum JSONRenderer {
             out.append(rowIndex == 0 ? "\n{" : ",\n{")
             var first = true
             for (index, field) in row.fields.enumerated() {
-                guard let field else { continue }
+                // The `-` that ends the fixed columns is a CSV marker, not a field.
+                guard let field, index != StatRows.Column.moduleSeparator.rawValue else { continue }
                 if !first { out.append(byte: UInt8(ascii: ",")) }
                 first = false
                 string(StatRows.columns[index], into: &out)
