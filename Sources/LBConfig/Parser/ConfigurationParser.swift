@@ -180,6 +180,7 @@ struct ConfigurationParser {
             ConditionParser.checkReferences(builder.aclReferences, declared: Set(builder.proxy.acls.map(\.name)), context: &context)
         }
         Validation.run(&proxies, context: &context)
+        ServerTLSValidation.run(proxies, global: global, context: &context)
         var lists: [Userlist] = []
         for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }
 
