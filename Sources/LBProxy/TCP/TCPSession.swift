@@ -144,7 +144,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
         attempt += 1
         let current = attempt
         let timeout = TimeAmount.milliseconds(Int64(backend.plan.timeouts.connect ?? 10_000))
-        loop.connect(to: address, backend: backend.index, server: index, timeout: timeout) { [weak self] result in
+        loop.connect(to: address, backend: backend.index, server: index, timeout: timeout, tls: server.trafficTLS,
+                     serverName: server.serverName(request: nil, connection: info)) { [weak self] result in
             guard let self, !self.closed, self.attempt == current else {
                 if case .success(let connection) = result { connection.close() }
                 return

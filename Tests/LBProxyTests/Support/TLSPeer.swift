@@ -1,0 +1,21 @@
+import NIOConcurrencyHelpers
+
+/// A TLS server for `backend.test` that records the SNI of each handshake.
+struct TLSPeer {
+    let certificate: TestCertificate
+    let backend: TestBackend
+    let serverNames: NIOLockedValueBox<[String?]>
+
+    static func start(name: String = "s1", respond: (@Sendable (TestBackend.Request) -> TestBackend.Action)? = nil)
+        async throws -> TLSPeer {
+        let certificate = try TestCertificate(name: "backend.test")
+        let names = NIOLockedValueBox<[String?]>([])
+        let backend = try await TestBackend(name: name, tls: try certificate.serverContext(serverNames: names), respond: respond)
+        return TLSPeer(certificate: certificate, backend: backend, serverNames: names)
+    }
+
+    func stop() async {
+        await backend.stop()
+        certificate.remove()
+    }
+}
