@@ -112,6 +112,33 @@ import Testing
         await peer.stop()
     }
 
+    @Test func crtPresentsAClientCertificateToAServerThatAsksForOne() async throws {
+        let client = try TestCertificate(name: "lb.client")
+        defer { client.remove() }
+        let peer = try await TLSPeer.start(clientCertificate: client)
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.defaults + """
+
+            frontend fe
+                bind 127.0.0.1:\(port)
+                use_backend be_anonymous if { path /anonymous }
+                default_backend be
+            backend be
+                server s1 127.0.0.1:\(peer.backend.port) ssl verify none crt \(client.bundlePath)
+            backend be_anonymous
+                retries 0
+                server s1 127.0.0.1:\(peer.backend.port) ssl verify none
+            """)
+        #expect(try fetch(port: port, "GET /with-certificate HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+        // In TLS 1.3 the client's handshake is over before the server judges its certificate: the refusal
+        // arrives as an alert instead of the response (502, as HAProxy answers), and the request is dropped.
+        let anonymous = try fetch(port: port, "GET /anonymous HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(anonymous.status == 502, "\(anonymous.head)")
+        #expect(peer.backend.requests.map(\.path) == ["/with-certificate"])
+        await lb.stop()
+        await peer.stop()
+    }
+
     @Test func aServerThatNeverAnswersTheHandshakeTimesOutAsAConnect() async throws {
         // A plain server reads the ClientHello and waits for a request that never comes.
         let silent = try await TestBackend(name: "silent")

@@ -6,11 +6,13 @@ struct TLSPeer {
     let backend: TestBackend
     let serverNames: NIOLockedValueBox<[String?]>
 
-    static func start(name: String = "s1", respond: (@Sendable (TestBackend.Request) -> TestBackend.Action)? = nil)
-        async throws -> TLSPeer {
+    /// With `clientCertificate`, the server requires lb to present that certificate.
+    static func start(name: String = "s1", clientCertificate: TestCertificate? = nil,
+                      respond: (@Sendable (TestBackend.Request) -> TestBackend.Action)? = nil) async throws -> TLSPeer {
         let certificate = try TestCertificate(name: "backend.test")
         let names = NIOLockedValueBox<[String?]>([])
-        let backend = try await TestBackend(name: name, tls: try certificate.serverContext(serverNames: names), respond: respond)
+        let context = try certificate.serverContext(serverNames: names, clientCertificate: clientCertificate)
+        let backend = try await TestBackend(name: name, tls: context, respond: respond)
         return TLSPeer(certificate: certificate, backend: backend, serverNames: names)
     }
 

@@ -14,6 +14,8 @@ struct TestCertificate {
     let directory: String
     var certificatePath: String { directory + "/cert.pem" }
     var keyPath: String { directory + "/key.pem" }
+    /// The certificate and its key in one file, as `crt` takes them.
+    var bundlePath: String { directory + "/bundle.pem" }
 
     init(name: String) throws {
         self.name = name
@@ -25,14 +27,21 @@ struct TestCertificate {
             "-subj", "/CN=\(name)", "-addext", "subjectAltName=DNS:\(name)",
         ])
         guard outcome.status == 0 else { throw Failure(description: "openssl req failed: \(outcome.errors)") }
+        let bundle = try String(contentsOfFile: directory + "/cert.pem", encoding: .utf8)
+            + String(contentsOfFile: directory + "/key.pem", encoding: .utf8)
+        try bundle.write(toFile: directory + "/bundle.pem", atomically: true, encoding: .utf8)
     }
 
     /// A server context presenting this certificate; each handshake's SNI (nil: none sent) is appended to
-    /// `serverNames`.
-    func serverContext(serverNames: NIOLockedValueBox<[String?]>) throws -> NIOSSLContext {
+    /// `serverNames`. With `clientCertificate`, clients must present that certificate.
+    func serverContext(serverNames: NIOLockedValueBox<[String?]>, clientCertificate: TestCertificate? = nil) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
+        if let clientCertificate {
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .file(clientCertificate.certificatePath)
+        }
         configuration.sslContextCallback = { values, promise in
             serverNames.withLockedValue { $0.append(values.serverHostname) }
             promise.succeed(NIOSSLContextConfigurationOverride())
