@@ -204,7 +204,6 @@ import Glibc
             """))
         #expect(diagnostics.map(\.description) == [
             "test.cfg:8: error: unique-id-format: uuid: version '7' is not supported\n    hint: lb makes version 4 (random) UUIDs: write uuid or uuid(4)",
-            "test.cfg:12: warning: unique-id-format: fetch 'ssl_fc_sni' is not implemented yet; it prints '-'",
         ])
     }
 
