@@ -86,6 +86,8 @@ let package = Package(
                 "LBProxy", "LBConfig", "LBCore", "LBStats", "LBTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // TLS servers in tests, for `server ... ssl`.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ]

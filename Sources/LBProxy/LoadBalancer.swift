@@ -63,12 +63,19 @@ public final class LoadBalancer: Sendable {
         self.reopenLogs = reopenLogs
         let threads = plan.global.threads ?? System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        var tlsDiagnostics: [Diagnostic] = []
+        let terminators = TLSSetup.terminators(for: plan, diagnostics: &tlsDiagnostics)
+        let serverContexts = TLSSetup.serverContexts(for: plan, diagnostics: &tlsDiagnostics)
+        if let error = tlsDiagnostics.first(where: { $0.severity == .error }) {
+            try? group.syncShutdownGracefully()
+            throw StartupError(message: error.description)
+        }
         var backends: [BackendRuntime] = []
         do {
             for (index, backend) in plan.backends.enumerated() {
                 var servers: [ServerRuntime] = []
-                for server in backend.servers {
-                    servers.append(try Self.resolve(server, backend: backend.name))
+                for (position, server) in backend.servers.enumerated() {
+                    servers.append(try Self.resolve(server, backend: backend.name, tls: serverContexts[index][position]))
                 }
                 backends.append(BackendRuntime(plan: backend, index: index, servers: servers))
             }
@@ -76,18 +83,12 @@ public final class LoadBalancer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
-        var tlsDiagnostics: [Diagnostic] = []
-        let terminators = TLSSetup.terminators(for: plan, diagnostics: &tlsDiagnostics)
-        if let error = tlsDiagnostics.first(where: { $0.severity == .error }) {
-            try? group.syncShutdownGracefully()
-            throw StartupError(message: error.description)
-        }
         let loops = Array(group.makeIterator())
         runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops, accessLog: accessLog, terminators: terminators)
         gate = AcceptGate(runtime: runtime)
     }
 
-    private static func resolve(_ server: ServerPlan, backend: String) throws -> ServerRuntime {
+    private static func resolve(_ server: ServerPlan, backend: String, tls: ServerTLSContext?) throws -> ServerRuntime {
         let port = server.port ?? 0
         do {
             let address: SocketAddress
@@ -97,7 +98,8 @@ public final class LoadBalancer: Sendable {
                 address = try SocketAddress.makeAddressResolvingHost(server.host, port: port)
             }
             let host = address.ipAddress?.description ?? server.host
-            return ServerRuntime(plan: server, backendName: backend, address: server.port == nil ? nil : address, resolvedHost: host)
+            return ServerRuntime(plan: server, backendName: backend, address: server.port == nil ? nil : address,
+                                 resolvedHost: host, tls: tls)
         } catch {
             throw StartupError(message: "backend '\(backend)': server '\(server.name)': cannot resolve '\(server.host)': \(error)")
         }

@@ -32,9 +32,10 @@ import Testing
         #expect(a.rise == 3 && a.fall == 4 && a.checkPort == 8081 && a.checkAddress == "10.0.0.100" && a.cookie == "A")
         let b = servers[1]
         #expect(b.host == "2001:db8::1" && b.port == 443 && b.backup && b.disabled)
-        #expect(b.otherOptions == ["ssl", "verify", "none", "slowstart", "10s"])
+        #expect(b.otherOptions == ["slowstart", "10s"])
+        #expect(b.tls.enabled && b.tls.verify == ServerTLS.Verify.none)
         #expect(b.checkInterval == 5000 && b.maxConnections == 50)
-        #expect(result.find(.warning, line: 10, "server options 'ssl', 'verify', 'slowstart' are parsed but not yet applied by lb") != nil)
+        #expect(result.find(.warning, line: 10, "server option 'slowstart' is parsed but not yet applied by lb") != nil)
         #expect(servers[2].host == "app.internal" && servers[2].port == nil)
         #expect(!servers[3].check && !servers[3].disabled)
     }

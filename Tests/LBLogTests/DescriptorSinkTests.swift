@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 @testable import LBLog
 
@@ -15,7 +16,7 @@ import Testing
         pipeline.event("second", level: .notice, logger: LogHandle(index: 0))
         #expect(pipeline.shutdown())
         close(fds[1])
-        let text = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: ExternalTool.readToEnd(fds[0]), as: UTF8.self)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines[0].hasPrefix("<6>127.0.0.1:1 "))

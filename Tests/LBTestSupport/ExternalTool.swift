@@ -41,10 +41,10 @@ public enum ExternalTool {
             try? stdin.fileHandleForWriting.close()
         }
         let errorsBox = DataBox()
-        let reader = Thread { errorsBox.data = stderr.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Thread { errorsBox.data = Self.readToEnd(stderr.fileHandleForReading.fileDescriptor) }
         writer.start()
         reader.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let output = Self.readToEnd(stdout.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         while !reader.isFinished || !writer.isFinished { usleep(1000) }
         let outcome = Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
@@ -56,6 +56,21 @@ public enum ExternalTool {
                            + " it printed: \(outcome.output.suffix(300)) \(outcome.errors.suffix(300))")
         }
         return outcome
+    }
+
+    /// Reads a pipe to its end. FileHandle's own reader treats an interrupted read (EINTR: the test
+    /// process catches SIGCHLD for the programs it runs) as fatal; this one reads again.
+    public static func readToEnd(_ descriptor: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return data
+            }
+        }
     }
 
     private final class DataBox: @unchecked Sendable {

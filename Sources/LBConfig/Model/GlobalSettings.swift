@@ -28,6 +28,9 @@ public struct GlobalSettings: Sendable {
     public var gid: Int?
     /// `stats timeout`: idle timeout of runtime API connections, in milliseconds.
     public var statsTimeout: Int?
+    /// `ssl-server-verify`: whether servers' certificates are verified when a server line does not say
+    /// (`verify`). HAProxy's default is required.
+    public var serverVerify: ServerTLS.Verify = .required
     /// Global lines lb accepts but does not apply yet, as written.
     public var unappliedDirectives: [RawDirective] = []
 

@@ -24,6 +24,8 @@ public struct ServerDeclaration: Sendable, Hashable {
     public var poolMaxConnections: Int = -1
     /// `pool-purge-delay` in milliseconds (default 5 s).
     public var poolPurgeDelay: Int = 5000
+    /// `ssl`, `verify`, `ca-file`, `sni`, `check-ssl`...: TLS towards the server and its checks.
+    public var tls = ServerTLS()
     /// Options written on the line that no field above captures, kept for later features.
     public var otherOptions: [String] = []
     public var location: SourceLocation

@@ -208,6 +208,7 @@ struct ConfigurationParser {
             }
             Validation.run(&proxies, context: &context)
             InheritedSocketCheck.run(proxies, statsSockets: global.statsSockets, context: &context)
+            ServerTLSValidation.run(proxies, global: global, context: &context)
         }
         var lists: [Userlist] = []
         for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }

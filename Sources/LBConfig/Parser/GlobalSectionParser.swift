@@ -5,7 +5,7 @@ enum GlobalSectionParser {
         "maxconn", "nbthread", "log", "log-tag", "log-send-hostname", "stats", "pidfile", "daemon", "user", "group",
         "uid", "gid", "chroot", "nbproc", "tune.bufsize", "tune.http.maxhdr", "ulimit-n", "hard-stop-after",
         "master-worker", "setenv", "presetenv", "unsetenv", "resetenv", "ssl-default-bind-options",
-        "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "crt-base", "ca-base",
+        "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "crt-base", "ca-base", "ssl-server-verify",
     ]
 
     static func parse(_ directive: Directive, into global: inout GlobalSettings, context: inout ParseContext) {
@@ -75,6 +75,13 @@ enum GlobalSectionParser {
             context.tlsDefaults.ciphers = context.argument(directive, 1, keyword, "a cipher list")
         case "ssl-default-bind-ciphersuites":
             context.tlsDefaults.cipherSuites = context.argument(directive, 1, keyword, "a TLS 1.3 cipher suite list")
+        case "ssl-server-verify":
+            guard let value = context.argument(directive, 1, keyword, "none or required") else { return }
+            guard let verify = ServerTLS.Verify(rawValue: value) else {
+                context.error("'ssl-server-verify' expects none or required, not '\(value)'", at: directive.location(of: 1))
+                return
+            }
+            global.serverVerify = verify
         case "crt-base":
             context.tlsDefaults.certificateBase = context.argument(directive, 1, keyword, "a directory")
         case "ca-base":

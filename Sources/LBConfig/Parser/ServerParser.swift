@@ -89,6 +89,10 @@ enum ServerParser {
             case "check": server.check = true; continue
             case "no-check": server.check = false; continue
             default:
+                if let applied = ServerTLSParser.apply(option, directive, at: &index, to: &server.tls, context: &context) {
+                    if !applied { valid = false }
+                    continue
+                }
                 if let takesArgument = ServerOptions.other[option] {
                     server.otherOptions.append(option)
                     unapplied.append(option)
@@ -100,7 +104,8 @@ enum ServerParser {
                     }
                 } else {
                     context.error("unknown server option '\(option)'", at: directive.location(of: index - 1),
-                                  hint: Spelling.hint(for: option, among: Array(ServerOptions.handled) + Array(ServerOptions.other.keys)))
+                                  hint: Spelling.hint(for: option, among: Array(ServerOptions.handled) + Array(ServerTLSParser.keywords)
+                                                            + Array(ServerOptions.other.keys)))
                     valid = false
                     continue
                 }

@@ -5,6 +5,7 @@ extension ProxyPlan {
     /// Returns the plan when there is no error, and every diagnostic found.
     public static func compile(_ configuration: Configuration) -> (plan: ProxyPlan?, diagnostics: [Diagnostic]) {
         var environment = CompileEnvironment()
+        environment.serverVerify = configuration.global.serverVerify
         // Where each proxy name first appears: the stats list proxies in configuration order, as HAProxy does.
         let positions = Dictionary(configuration.proxies.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         for list in configuration.userlists { environment.userlists[list.name] = UserlistVerifier(list) }
@@ -121,7 +122,12 @@ extension ProxyPlan {
         } catch {
             environment.error(error.description, at: proxy.location)
         }
-        let servers = proxy.servers.enumerated().map { ServerPlan(declaration: $1, index: $0) }
+        var servers = proxy.servers.enumerated().map { ServerPlan(declaration: $1, index: $0) }
+        let defaultVerify = environment.serverVerify
+        for index in servers.indices {
+            servers[index].tls = ServerTLSPlan.compile(proxy.servers[index], backend: proxy.name,
+                                                       defaultVerify: defaultVerify, environment: &environment)
+        }
         var plan = BackendPlan(name: proxy.name, mode: proxy.mode, servers: servers, balance: proxy.balance, retries: proxy.retries,
                            redispatchInterval: proxy.redispatchInterval, timeouts: proxy.timeouts,
                            connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,

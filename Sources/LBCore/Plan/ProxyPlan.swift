@@ -142,6 +142,8 @@ public struct ServerPlan: Sendable, Hashable {
     public var poolMaxIdle: Int?
     /// `pool-purge-delay` in milliseconds: how often idle connections beyond recent need are trimmed.
     public var poolPurgeDelay = 5000
+    /// TLS towards the server (`ssl`, `check-ssl`...), nil when neither traffic nor checks use it.
+    public var tls: ServerTLSPlan?
 
     public init(declaration: ServerDeclaration, index: Int) {
         name = declaration.name

@@ -9,6 +9,8 @@ struct CompileEnvironment {
     var staticServerCounts: [Int] = []
     /// `userlist` sections by name, for `http_auth(LIST)`.
     var userlists: [String: UserlistVerifier] = [:]
+    /// `ssl-server-verify`: what a server line without `verify` does.
+    var serverVerify: ServerTLS.Verify = .required
     var diagnostics: [Diagnostic] = []
 
     mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {

@@ -76,6 +76,9 @@ extension SampleFetch {
                 throw SampleCompileError("uuid: version '\(arguments[0])' is not supported", hint: "lb makes version 4 (random) UUIDs: write uuid or uuid(4)")
             }
             return .uuid
+        case "str":
+            guard arguments.count == 1 else { throw SampleCompileError("fetch 'str' takes one argument: the text") }
+            return .text(arguments[0])
         case "always_true": return try noArguments(.constant(true))
         case "always_false": return try noArguments(.constant(false))
         case "nbsrv":

@@ -40,6 +40,8 @@ enum SampleFetch: Sendable, Hashable {
     case responseFullHeader(String, occurrence: Int?)
     case responseHeaderCount(String?)
     case constant(Bool)
+    /// `str(TEXT)`: a fixed string (as a server's `sni str(backend.example)` writes its name).
+    case text(String)
     /// `unique-id`: the request's id from `unique-id-format` (no value when none is configured).
     case uniqueID
     /// `uuid([4])`: a new random UUID at each evaluation.
@@ -70,7 +72,7 @@ enum SampleFetch: Sendable, Hashable {
     /// True when the fetch reads the HTTP request, so it has no value on a plain TCP connection.
     var needsHTTP: Bool {
         switch self {
-        case .source, .sourcePort, .destination, .destinationPort, .tls, .connectionError, .tlsFact, .usableServers, .constant,
+        case .source, .sourcePort, .destination, .destinationPort, .tls, .connectionError, .tlsFact, .usableServers, .constant, .text,
              .uniqueID, .uuid, .unimplemented: false
         default: true
         }
@@ -108,6 +110,7 @@ enum SampleFetch: Sendable, Hashable {
             _ = body(.integer(context.serverCounts?.usableServers(inBackend: backend) ?? staticCount))
             return true
         case .constant(let value): _ = body(.boolean(value)); return true
+        case .text(let value): _ = body(.string(value[...])); return true
         case .uuid:
             _ = body(.string(Self.randomUUID()[...]))
             return true

@@ -47,23 +47,26 @@ extension HTTPSession {
     /// client connection left; with `safe` none for its first request (a client need not retry a first
     /// request that fails because the server closed an idle connection under it); with `aggressive`,
     /// for the first request, only a connection that already carried several requests; otherwise any.
+    /// A TLS connection serves only requests whose `sni` names the server as its handshake did.
     private func reusableConnection(_ backend: BackendRuntime, _ serverIndex: Int) -> UpstreamConnection? {
         let firstRequest = machine.requestsServed == 0
+        let name = backend.servers[serverIndex].serverName(request: exchange?.request.head, connection: connectionInfo)
         switch backend.plan.reuse {
         case .never:
             guard let own = ownIdleUpstream else { return nil }
             ownIdleUpstream = nil
-            guard own.backendIndex == backend.index, own.serverIndex == serverIndex, own.isActive else {
+            guard own.backendIndex == backend.index, own.serverIndex == serverIndex, own.serverName == name,
+                  own.isActive else {
                 own.close()
                 return nil
             }
             return own
         case .safe:
-            return firstRequest ? nil : loop.pool.take(backend: backend.index, server: serverIndex)
+            return firstRequest ? nil : loop.pool.take(backend: backend.index, server: serverIndex, serverName: name)
         case .aggressive:
-            return loop.pool.take(backend: backend.index, server: serverIndex, provenOnly: firstRequest)
+            return loop.pool.take(backend: backend.index, server: serverIndex, provenOnly: firstRequest, serverName: name)
         case .always:
-            return loop.pool.take(backend: backend.index, server: serverIndex)
+            return loop.pool.take(backend: backend.index, server: serverIndex, serverName: name)
         }
     }
 
@@ -141,7 +144,9 @@ extension HTTPSession {
         followDeadline()
         // `timeout connect` is the machine's; the socket's own limit is only a backstop behind it.
         let backstop = TimeAmount.milliseconds(Int64(current.backend.plan.timeouts.connectOrDefault) + 1_000)
-        loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: backstop) { [weak self] result in
+        let serverName = server.serverName(request: current.request.head, connection: connectionInfo)
+        loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: backstop,
+                     tls: server.trafficTLS, serverName: serverName) { [weak self] result in
             guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return

@@ -10,6 +10,10 @@ struct CheckResult {
         case layer7Timeout
         case layer7InvalidResponse
         case layer7WrongStatus
+        // Checks over TLS (`check-ssl`): the handshake is layer 6. Last, so stored values keep their meaning.
+        case layer6OK
+        case layer6Timeout
+        case layer6InvalidResponse
 
         /// The code shown on the stats page and in `show stat` (`check_status`).
         var name: String {
@@ -23,6 +27,9 @@ struct CheckResult {
             case .layer7Timeout: "L7TOUT"
             case .layer7InvalidResponse: "L7RSP"
             case .layer7WrongStatus: "L7STS"
+            case .layer6OK: "L6OK"
+            case .layer6Timeout: "L6TOUT"
+            case .layer6InvalidResponse: "L6RSP"
             }
         }
 
@@ -38,10 +45,13 @@ struct CheckResult {
             case .layer7Timeout: "Layer7 timeout"
             case .layer7InvalidResponse: "Layer7 invalid response"
             case .layer7WrongStatus: "Layer7 wrong status"
+            case .layer6OK: "Layer6 check passed"
+            case .layer6Timeout: "Layer6 timeout"
+            case .layer6InvalidResponse: "Layer6 invalid response"
             }
         }
 
-        var passed: Bool { self == .layer4OK || self == .layer7OK }
+        var passed: Bool { self == .layer4OK || self == .layer6OK || self == .layer7OK }
     }
 
     var status: Status

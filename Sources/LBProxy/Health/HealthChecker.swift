@@ -65,27 +65,62 @@ final class HealthChecker: Sendable {
         let timeout = TimeAmount.milliseconds(Int64(checkTimeout))
         let httpCheck = backend.plan.healthCheck.httpCheck
         let reader = NIOLoopBound(CheckResponseReader(), eventLoop: eventLoop)
+        // `check-ssl`, or `ssl` with checks to the traffic's address: the check's TCP connect is followed by
+        // a handshake (SNI from `check-sni`), and a connect-only check passes at layer 6.
+        let handshake = server.plan.tls?.checks == true ? server.tls.map {
+            NIOLoopBound(ServerHandshake(context: $0, serverName: server.plan.tls?.settings.checkServerName, eventLoop: eventLoop),
+                         eventLoop: eventLoop)
+        } : nil
         let connect = ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let handshake { try handshake.value.install(in: channel.pipeline.syncOperations) }
+                    try channel.pipeline.syncOperations.addHandler(reader.value)
+                }
             }
             .connect(to: address)
         connect.whenComplete { result in
             switch result {
             case .failure(let error):
+                handshake?.value.abandon(error)
                 let timedOut = error.isConnectTimeout
                 self.finish(CheckResult(status: timedOut ? .layer4Timeout : .layer4ConnectionProblem,
                                         info: timedOut ? nil : Self.describe(error)), started: started)
             case .success(let channel):
-                guard httpCheck else {
-                    channel.close(promise: nil)
-                    self.finish(CheckResult(status: .layer4OK, info: nil), started: started)
+                guard let handshake else {
+                    self.connected(channel, httpCheck: httpCheck, reader: reader, started: started, timeout: timeout)
                     return
                 }
-                self.sendHTTPCheck(on: channel, reader: reader, started: started, timeout: timeout)
+                let timer = self.eventLoop.scheduleTask(deadline: started + timeout) { channel.close(promise: nil) }
+                handshake.value.result.whenComplete { outcome in
+                    timer.cancel()
+                    switch outcome {
+                    case .success:
+                        self.connected(channel, httpCheck: httpCheck, reader: reader, started: started, timeout: timeout,
+                                       passed: .layer6OK)
+                    case .failure(let error):
+                        channel.close(promise: nil)
+                        let timedOut = NIODeadline.now() >= started + timeout
+                        self.finish(CheckResult(status: timedOut ? .layer6Timeout : .layer6InvalidResponse,
+                                                info: timedOut ? ServerHandshakeError.timedOut.description : "\(error)"),
+                                    started: started)
+                    }
+                }
             }
         }
+    }
+
+    /// The connection (and its TLS handshake, if any) is up: a connect-only check has passed at `passed`;
+    /// an HTTP check sends its request.
+    private func connected(_ channel: Channel, httpCheck: Bool, reader: NIOLoopBound<CheckResponseReader>, started: NIODeadline,
+                           timeout: TimeAmount, passed: CheckResult.Status = .layer4OK) {
+        guard httpCheck else {
+            channel.close(promise: nil)
+            finish(CheckResult(status: passed, info: nil), started: started)
+            return
+        }
+        sendHTTPCheck(on: channel, reader: reader, started: started, timeout: timeout)
     }
 
     private func sendHTTPCheck(on channel: Channel, reader: NIOLoopBound<CheckResponseReader>, started: NIODeadline, timeout: TimeAmount) {

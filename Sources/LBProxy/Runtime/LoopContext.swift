@@ -19,20 +19,28 @@ final class LoopContext {
         self.pool = UpstreamPool(backends: backends, now: monotonicNow())
     }
 
-    /// Opens a new connection to a server; `completion` runs on this loop.
+    /// Opens a new connection to a server; `completion` runs on this loop. With `tls`, the connection is
+    /// complete only once its TLS handshake is, with `serverName` sent as SNI; `timeout` bounds both.
     func connect(
         to address: SocketAddress, backend: Int, server: Int, timeout: TimeAmount,
+        tls: ServerTLSContext? = nil, serverName: String? = nil,
         completion: @escaping (Result<UpstreamConnection, Error>) -> Void
     ) {
         pool.countAttempt(backend: backend, server: server)
-        let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, pool: pool, live: live)
+        let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, serverName: serverName,
+                                            pool: pool, live: live)
         let bound = NIOLoopBound(connection, eventLoop: eventLoop)
+        let handshake = tls.map {
+            NIOLoopBound(ServerHandshake(context: $0, serverName: serverName, eventLoop: eventLoop), eventLoop: eventLoop)
+        }
+        let started = NIODeadline.now()
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 do {
+                    if let handshake { try handshake.value.install(in: channel.pipeline.syncOperations) }
                     try channel.pipeline.syncOperations.addHandler(bound.value)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
@@ -42,14 +50,35 @@ final class LoopContext {
             .connect(to: address)
             .hop(to: eventLoop)
             .assumeIsolated()
+            .flatMap { channel -> EventLoopFuture<Void> in
+                guard let handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
+                return Self.awaitHandshake(handshake.value, on: channel, timeout: timeout, started: started)
+            }
             .whenComplete { result in
                 switch result {
                 case .success:
                     self.pool.opened(bound.value)
                     completion(.success(bound.value))
-                case .failure(let error): completion(.failure(error))
+                case .failure(let error):
+                    handshake?.value.abandon(error)
+                    completion(.failure(error))
                 }
             }
+    }
+
+    /// The handshake's outcome, failed as a connect timeout (`sC`) when connect and handshake together
+    /// take longer than `timeout`; the channel is closed then.
+    private static func awaitHandshake(_ handshake: ServerHandshake, on channel: Channel, timeout: TimeAmount,
+                                       started: NIODeadline) -> EventLoopFuture<Void> {
+        let deadline = started + timeout
+        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
+            channel.close(promise: nil)
+        }
+        return handshake.result.flatMapError { error in
+            let timedOut = NIODeadline.now() >= deadline
+            return channel.eventLoop.makeFailedFuture(
+                timedOut ? ChannelError.connectTimeout(timeout) : error)
+        }.always { _ in timer.cancel() }
     }
 
     /// Trims idle server connections every `pool-purge-delay`, for the life of the loop.

@@ -13,6 +13,8 @@ final class ServerRuntime: Sendable {
     /// client's destination port; resolved per connection from `resolvedHost`).
     let address: SocketAddress?
     let resolvedHost: String
+    /// TLS towards the server (`ssl`, `check-ssl`), nil when neither its traffic nor its checks use it.
+    let tls: ServerTLSContext?
 
     /// READY / DRAIN / MAINT as set by an operator (a `disabled` server starts in MAINT).
     let admin: ServerAdminState
@@ -48,14 +50,28 @@ final class ServerRuntime: Sendable {
     /// Per-request status classes and latency histograms, for the stats.
     let metrics = RequestMetrics()
 
-    init(plan: ServerPlan, backendName: String, address: SocketAddress?, resolvedHost: String) {
+    init(plan: ServerPlan, backendName: String, address: SocketAddress?, resolvedHost: String, tls: ServerTLSContext? = nil) {
         self.plan = plan
+        self.tls = tls
         self.backendName = backendName
         self.address = address
         self.resolvedHost = resolvedHost
         self.healthy = ManagedAtomic(true)
         self.admin = ServerAdminState(disabled: plan.disabled)
         self.weight = ManagedAtomic(plan.weight)
+    }
+
+    /// The TLS context for traffic to this server, nil when its traffic is plain (`ssl` not set).
+    var trafficTLS: ServerTLSContext? {
+        guard let tls, tls.plan.traffic else { return nil }
+        return tls
+    }
+
+    /// The SNI for a connection opened for `request` (nil in TCP mode): the `sni` expression's value,
+    /// nil when the server has none or its traffic is plain.
+    func serverName(request: HTTPRequestHead?, connection: ConnectionInfo) -> String? {
+        guard let tls = trafficTLS else { return nil }
+        return tls.plan.serverName?.value(request: request, connection: connection)
     }
 
     /// Takes a connection slot if the server is below its `maxconn` (atomically: two event loops never

@@ -106,7 +106,8 @@ extension RuntimeAPI {
                     String(server.lastCheck.load(ordering: .relaxed)), String(checkResult),
                     String(server.admin.checkHealth.load(ordering: .relaxed)),
                     String(server.plan.check ? (server.admin.checksEnabled.load(ordering: .relaxed) ? 6 : 0) : 0),
-                    "0", "0", "0", "-", server.plan.port.map(String.init) ?? "0", "-", "0",
+                    "0", "0", "0", "-", server.plan.port.map(String.init) ?? "0", "-",
+                    server.plan.tls?.traffic == true ? "1" : "0",
                     String(server.plan.checkPort ?? 0), server.plan.checkAddress ?? "-", "-", "0",
                 ]
                 text += fields.joined(separator: " ") + "\n"

@@ -123,7 +123,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         followDeadline()
         // `timeout connect` is the machine's; the socket's own limit is only a backstop behind it.
         let backstop = TimeAmount.milliseconds(Int64(backend.plan.timeouts.connectOrDefault) + 1_000)
-        loop.connect(to: address, backend: backend.index, server: index, timeout: backstop) { [weak self] result in
+        loop.connect(to: address, backend: backend.index, server: index, timeout: backstop, tls: server.trafficTLS,
+                     serverName: server.serverName(request: nil, connection: connectionInfo)) { [weak self] result in
             guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return

@@ -1,14 +1,16 @@
 import LBConfig
 import LBCore
 
-/// Builds the TLS terminators of a plan's `bind ... ssl` lines, reading their certificates: for `lb -c`
-/// (as diagnostics at the bind line) and at startup (where an error stops lb).
+/// Builds the TLS terminators of a plan's `bind ... ssl` lines and the TLS contexts of its `server ... ssl`
+/// lines, reading their certificates: for `lb -c` (as diagnostics at the line) and at startup (where an
+/// error stops lb).
 public enum TLSSetup {
     /// What loading every TLS listener's certificates reports: a missing file, a key that is not the
     /// certificate's, an expired certificate (a warning), an option lb does not apply (a warning).
     public static func diagnostics(for plan: ProxyPlan) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         _ = terminators(for: plan, diagnostics: &diagnostics)
+        _ = serverContexts(for: plan, diagnostics: &diagnostics)
         return diagnostics
     }
 
@@ -26,6 +28,21 @@ public enum TLSSetup {
                     for warning in warnings { diagnostics.append(.warning(warning, at: settings.location)) }
                     built[settings] = terminator
                     return terminator
+                } catch {
+                    diagnostics.append(.error(error.description, at: settings.location))
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// One entry per backend, one per server in it: its TLS context, or nil for a server spoken to in clear.
+    static func serverContexts(for plan: ProxyPlan, diagnostics: inout [Diagnostic]) -> [[ServerTLSContext?]] {
+        plan.backends.map { backend in
+            backend.servers.map { server -> ServerTLSContext? in
+                guard let settings = server.tls else { return nil }
+                do throws(TLSSetupError) {
+                    return try ServerTLSContext(settings, server: "\(backend.name)/\(server.name)")
                 } catch {
                     diagnostics.append(.error(error.description, at: settings.location))
                     return nil

@@ -30,10 +30,10 @@ final class TLSTerminator: Sendable {
         let first = bundles[0]
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
-        configuration.minimumTLSVersion = Self.version(settings.minVersion)
-        configuration.maximumTLSVersion = Self.version(settings.maxVersion)
+        configuration.minimumTLSVersion = TLSOptionValues.version(settings.minVersion)
+        configuration.maximumTLSVersion = TLSOptionValues.version(settings.maxVersion)
         if let ciphers = settings.ciphers { configuration.cipherSuites = ciphers }
-        if let curves = settings.curves { configuration.curves = try Self.curves(curves, settings) }
+        if let curves = settings.curves { configuration.curves = try TLSOptionValues.curves(curves, place: settings.location.description) }
         configuration.applicationProtocols = settings.alpn
         if let caFile = settings.caFile {
             configuration.trustRoots = .file(caFile)
@@ -85,31 +85,5 @@ final class TLSTerminator: Sendable {
         override.certificateChain = bundle.chain.map { .certificate($0) }
         override.privateKey = .privateKey(bundle.key)
         return override
-    }
-
-    private static func version(_ version: TLSProtocolVersion) -> TLSVersion {
-        switch version {
-        case .ssl3, .tls10: .tlsv1
-        case .tls11: .tlsv11
-        case .tls12: .tlsv12
-        case .tls13: .tlsv13
-        }
-    }
-
-    /// `curves X25519:P-256`, in OpenSSL's names.
-    private static func curves(_ list: String, _ settings: BindTLS) throws(TLSSetupError) -> [NIOTLSCurve] {
-        let known: [String: NIOTLSCurve] = [
-            "x25519": .x25519, "p-256": .secp256r1, "prime256v1": .secp256r1, "secp256r1": .secp256r1,
-            "p-384": .secp384r1, "secp384r1": .secp384r1, "p-521": .secp521r1, "secp521r1": .secp521r1,
-            "x25519mlkem768": .x25519_MLKEM768,
-        ]
-        var curves: [NIOTLSCurve] = []
-        for name in list.split(separator: ":") {
-            guard let curve = known[name.lowercased()] else {
-                throw TLSSetupError(file: settings.location.description, "unknown curve '\(name)' in 'curves'")
-            }
-            curves.append(curve)
-        }
-        return curves
     }
 }

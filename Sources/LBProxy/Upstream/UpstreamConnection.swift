@@ -9,6 +9,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     let backendIndex: Int
     let serverIndex: Int
+    /// The SNI its TLS handshake sent (nil: none, or a plain connection). A pooled connection serves
+    /// only requests whose `sni` evaluates to the same name, as HAProxy keys its idle connections.
+    let serverName: String?
     private(set) var context: ChannelHandlerContext?
     /// The session using this connection, nil while idle.
     weak var owner: UpstreamOwner?
@@ -27,9 +30,10 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     private let live: LiveObjects
 
-    init(backendIndex: Int, serverIndex: Int, pool: UpstreamPool, live: LiveObjects) {
+    init(backendIndex: Int, serverIndex: Int, serverName: String? = nil, pool: UpstreamPool, live: LiveObjects) {
         self.backendIndex = backendIndex
         self.serverIndex = serverIndex
+        self.serverName = serverName
         self.pool = pool
         self.live = live
         live.created(.upstreamConnection)

@@ -30,23 +30,28 @@ final class UpstreamPool {
     }
 
     /// An open idle connection to that server, if any (one that already carried several requests when
-    /// `provenOnly`); it is then in use. The warmest connection goes first.
-    func take(backend: Int, server: Int, provenOnly: Bool = false) -> UpstreamConnection? {
-        while let connection = idle[backend][server].lists[1].popLast()
-                ?? (provenOnly ? nil : idle[backend][server].lists[0].popLast()) {
-            connection.poolSlot = -1
-            guard connection.isActive else {
-                // Its close is on the way; account for it now, as the close will find it neither idle nor used.
-                forgetIdle(connection)
-                continue
+    /// `provenOnly`), whose TLS handshake sent `serverName`; it is then in use. The warmest connection goes
+    /// first. Connections with another server name stay idle: finding a match past them costs a scan, but
+    /// only for a server whose `sni` varies between requests.
+    func take(backend: Int, server: Int, provenOnly: Bool = false, serverName: String? = nil) -> UpstreamConnection? {
+        // The list of proven connections first (1), then the others (0).
+        for list in stride(from: 1, through: provenOnly ? 1 : 0, by: -1) {
+            while let slot = idle[backend][server].lists[list].lastIndex(where: { $0.serverName == serverName }) {
+                let connection = idle[backend][server].lists[list][slot]
+                removeFromList(connection)
+                guard connection.isActive else {
+                    // Its close is on the way; account for it now, as the close will find it neither idle nor used.
+                    forgetIdle(connection)
+                    continue
+                }
+                connection.usage = .used
+                idle[backend][server].purge.startedUsing(fromPool: true)
+                let runtime = servers[backend][server]
+                runtime.idleConnections.wrappingDecrement(ordering: .relaxed)
+                runtime.usedConnections.wrappingIncrement(ordering: .relaxed)
+                runtime.connectionReuses.wrappingIncrement(ordering: .relaxed)
+                return connection
             }
-            connection.usage = .used
-            idle[backend][server].purge.startedUsing(fromPool: true)
-            let runtime = servers[backend][server]
-            runtime.idleConnections.wrappingDecrement(ordering: .relaxed)
-            runtime.usedConnections.wrappingIncrement(ordering: .relaxed)
-            runtime.connectionReuses.wrappingIncrement(ordering: .relaxed)
-            return connection
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP/1 server on loopback for tests. It parses requests just enough (head, Content-Length or
 /// chunked body) and answers as the test's script says, so tests can make servers misbehave on purpose.
@@ -56,7 +57,8 @@ final class TestBackend: Sendable {
     var openConnections: Int { state.withLockedValue { $0.open } }
 
     /// Starts a server; `respond` decides the answer to each request (default: 200 with the server name).
-    init(name: String, respond: (@Sendable (Request) -> Action)? = nil) async throws {
+    /// With `tls`, it speaks HTTPS.
+    init(name: String, tls: NIOSSLContext? = nil, respond: (@Sendable (Request) -> Action)? = nil) async throws {
         self.name = name
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
@@ -73,6 +75,7 @@ final class TestBackend: Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in state.withLockedValue { $0.open -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         ScriptedHTTPHandler(connectionNumber: number, script: script) { request in
                             state.withLockedValue { $0.requests.append(request) }
