@@ -95,7 +95,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, T
     private func dispatch(info: ConnectionInfo, excluding failed: Int?) {
         guard let backend else { return }
         guard let index = (failed == nil ? stickyServer : nil)
-                ?? backend.pickServer(request: nil, connection: info, excluding: failed)
+                ?? backend.pickServer(request: nil, connection: info, excluding: failed, snapshots: loop.selections)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             end(.by(.serverAbort, .connect))
