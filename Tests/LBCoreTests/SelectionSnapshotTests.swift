@@ -19,6 +19,7 @@ struct SelectionSnapshotTests {
 
     @Test func rotationIsOnePeriodOfSmoothRoundRobin() {
         #expect(SmoothRotation(members: [0, 1, 2], weights: [5, 1, 1]).order == [0, 0, 1, 0, 2, 0, 0])
+        #expect(BalancerFactory.make(for: BalancerTests.plan(.roundRobin, weights: [3, 1])).published.current().snapshot.active.rotation == [0, 0, 1, 0])
         // Weights with a common divisor give the rotation of the reduced weights.
         #expect(SmoothRotation(members: [1, 3], weights: [200, 100]).order == [1, 3, 1])
         #expect(SmoothRotation(members: [], weights: []).order.isEmpty)

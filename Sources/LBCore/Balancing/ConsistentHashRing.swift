@@ -58,14 +58,14 @@ struct ConsistentHashRing: Sendable {
         return UInt32(truncatingIfNeeded: value >> 32)
     }
 
-    /// The first point at or after `hash` (wrapping) whose server is eligible now.
-    func server(for hash: UInt32, where eligible: (Int) -> Bool) -> Int? {
+    /// The first point at or after `hash` (wrapping) whose server can take the request now.
+    func server(for hash: UInt32, _ live: some ServerAvailability) -> Int? {
         guard !points.isEmpty else { return nil }
         var position = lowerBound(UInt64(hash) << 32)
         for _ in 0..<points.count {
             if position == points.count { position = 0 }
             let index = Int(truncatingIfNeeded: points[position] & 0xffff_ffff)
-            if eligible(index) { return index }
+            if live.canTake(index) { return index }
             position += 1
         }
         return nil

@@ -11,7 +11,7 @@ final class FirstAvailableBalancer: Balancer {
 
     func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
               connection: ConnectionInfo) -> Int? {
-        guard let scope = snapshot.scope(live.canTake) else { return nil }
+        guard let scope = snapshot.scope(live) else { return nil }
         let limits = recipe.pool.maxConnections
         for index in scope.members where live.canTake(index) {
             let limit = index < limits.count ? limits[index] : nil

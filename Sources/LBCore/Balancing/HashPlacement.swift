@@ -4,11 +4,11 @@ enum HashPlacement: Sendable {
     case map(WeightedMap)
     case ring(ConsistentHashRing)
 
-    /// The server for `hash` among those `eligible` accepts now, or nil when none does.
-    func server(for hash: UInt32, where eligible: (Int) -> Bool) -> Int? {
+    /// The server for `hash` among those that can take the request now, or nil when none can.
+    func server(for hash: UInt32, _ live: some ServerAvailability) -> Int? {
         switch self {
-        case .map(let map): return map.server(for: hash, where: eligible)
-        case .ring(let ring): return ring.server(for: hash, where: eligible)
+        case .map(let map): return map.server(for: hash, live)
+        case .ring(let ring): return ring.server(for: hash, live)
         }
     }
 

@@ -17,17 +17,30 @@ final class LeastConnectionsBalancer: Balancer {
 
     func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
               connection: ConnectionInfo) -> Int? {
-        guard let scope = snapshot.scope(live.canTake) else { return nil }
-        let members = scope.members
-        // Members are in index order: start at the first one after the previous pick, wrapping.
+        // The active tier serves whenever one of its servers can take the request, which the scan
+        // itself finds out; only when none can is the backup tier looked for.
+        var best = leastLoaded(snapshot.active.members, live)
+        if best == nil, let scope = snapshot.scope(live) { best = leastLoaded(scope.members, live) }
+        guard let best else { return nil }
+        last.store(best, ordering: .relaxed)
+        return best
+    }
+
+    /// The member with the fewest connections per unit of weight, scanning from the first member after
+    /// the previous pick (members are in index order), wrapping; nil when none can take the request.
+    private func leastLoaded(_ members: [Int], _ live: some ServerAvailability) -> Int? {
+        guard !members.isEmpty else { return nil }
         let previous = last.load(ordering: .relaxed)
-        let start = members.firstIndex { $0 > previous } ?? 0
+        var position = members.firstIndex { $0 > previous } ?? 0
         var best = -1
         var bestConnections = 0, bestWeight = 1
-        for step in 0..<members.count {
-            let index = members[(start + step) % members.count]
-            guard live.canTake(index) else { continue }
-            let weight = live.weight(index)
+        let count = live.count
+        for _ in 0..<members.count {
+            let index = members[position]
+            position = position + 1 == members.count ? 0 : position + 1
+            // `canTake` spelled out, reading the weight once: this loop is the whole cost of a pick.
+            let weight = index < count ? live.weight(index) : 0
+            guard weight > 0, live.isUsable(index) else { continue }
             let connections = live.activeConnections(index)
             // connections/weight < bestConnections/bestWeight, without division.
             if best < 0 || connections * bestWeight < bestConnections * weight {
@@ -36,8 +49,6 @@ final class LeastConnectionsBalancer: Balancer {
                 bestWeight = weight
             }
         }
-        guard best >= 0 else { return nil }
-        last.store(best, ordering: .relaxed)
-        return best
+        return best >= 0 ? best : nil
     }
 }

@@ -16,7 +16,7 @@ final class RandomBalancer: Balancer {
 
     func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
               connection: ConnectionInfo) -> Int? {
-        guard let scope = snapshot.scope(live.canTake) else { return nil }
+        guard let scope = snapshot.scope(live) else { return nil }
         let members = scope.members
         // Weights are read live; one changed between the two passes may leave a draw without a server,
         // and that draw is skipped.

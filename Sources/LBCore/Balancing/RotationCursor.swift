@@ -13,14 +13,24 @@ final class RotationCursor: Sendable {
     /// A redispatch takes no turn: its request already took one, on the server it now leaves, so it
     /// goes to the server of the coming turn and the next request still gets its own.
     func next(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability) -> Int? {
-        guard let scope = snapshot.scope(live.canTake) else { return nil }
+        let redispatch = live.excluded != nil
+        // The common case first: the turn lands on an active server that can take the request, so the
+        // active tier serves and nothing else needs a look.
+        let active = snapshot.active.rotation
+        if !redispatch, !active.isEmpty {
+            let turn = turn.wrappingAdd(1, ordering: .relaxed).oldValue
+            let index = Int(active[Int(turn % UInt(active.count))])
+            if live.canTake(index) { return index }
+        }
+        guard let scope = snapshot.scope(live) else { return nil }
         switch scope {
         case .single(let index):
             return index
         case .tier(let tier):
-            guard let order = tier.rotation?.order, !order.isEmpty else { return nil }
+            let order = tier.rotation
+            guard !order.isEmpty else { return nil }
             let length = UInt(order.count)
-            if live.excluded != nil {
+            if redispatch {
                 let coming = turn.load(ordering: .relaxed)
                 for step in 0..<length {
                     let index = Int(order[Int((coming &+ step) % length)])
@@ -33,7 +43,8 @@ final class RotationCursor: Sendable {
                     if live.canTake(index) { return index }
                 }
             }
-            return tier.members.first(where: live.canTake)
+            for index in tier.members where live.canTake(index) { return index }
+            return nil
         }
     }
 }

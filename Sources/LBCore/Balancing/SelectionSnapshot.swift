@@ -23,7 +23,7 @@ public final class SelectionSnapshot: Sendable {
         let pool = recipe.pool
         let members = (0..<states.count).filter { pool.isBackup($0) == backups && states.up[$0] && weights[$0] > 0 }
         let memberWeights = members.map { weights[$0] }
-        let rotation = recipe.rotates ? SmoothRotation(members: members, weights: memberWeights) : nil
+        let rotation = recipe.rotates ? SmoothRotation(members: members, weights: memberWeights).order : []
         var placement: HashPlacement?
         switch recipe.placement {
         case nil:
@@ -42,13 +42,14 @@ public final class SelectionSnapshot: Sendable {
         return ServerTier(members: members, rotation: rotation, placement: placement)
     }
 
-    /// Which servers may serve this pick, `canTake` telling which can take a request now: the active
-    /// tier while one of its servers can; otherwise the backups, all of them with `option allbackups`,
-    /// else only the first that can. nil when no server can.
-    func scope(_ canTake: (Int) -> Bool) -> PickScope? {
-        if active.members.contains(where: canTake) { return .tier(active) }
-        if allBackups { return backups.members.contains(where: canTake) ? .tier(backups) : nil }
-        return backups.members.first(where: canTake).map { .single($0) }
+    /// Which servers may serve this pick: the active tier while one of its servers can take a request
+    /// now; otherwise the backups, all of them with `option allbackups`, else only the first that can.
+    /// nil when no server can. (Plain loops rather than closures: this runs at every pick, unspecialized
+    /// when the balancer is called through `any Balancer`.)
+    func scope(_ live: some ServerAvailability) -> PickScope? {
+        for index in active.members where live.canTake(index) { return .tier(active) }
+        for index in backups.members where live.canTake(index) { return allBackups ? .tier(backups) : .single(index) }
+        return nil
     }
 }
 

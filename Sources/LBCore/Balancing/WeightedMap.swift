@@ -12,15 +12,15 @@ struct WeightedMap: Sendable {
         slots = SmoothRotation(members: members, weights: weights)
     }
 
-    /// The server of `hash`'s slot, or when `usable` refuses it (at its maxconn, left out for a
-    /// redispatch), of the next slot it accepts: only that server's keys move. nil when no slot does.
-    func server(for hash: UInt32, where usable: (Int) -> Bool) -> Int? {
+    /// The server of `hash`'s slot, or when it cannot take the request now (at its maxconn, left out for
+    /// a redispatch), of the next slot whose server can: only that server's keys move. nil when none can.
+    func server(for hash: UInt32, _ live: some ServerAvailability) -> Int? {
         let count = slots.order.count
         guard count > 0 else { return nil }
         var position = Int(hash % UInt32(count))
         for _ in 0..<count {
             let index = Int(slots.order[position])
-            if usable(index) { return index }
+            if live.canTake(index) { return index }
             position = position + 1 == count ? 0 : position + 1
         }
         return nil

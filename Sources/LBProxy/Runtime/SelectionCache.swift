@@ -5,8 +5,10 @@ import LBCore
 /// refetches the snapshot, under the publisher's lock, only after a change: the loop's picks share
 /// nothing writable but the balancers' own atomics. Used only from its own loop.
 final class SelectionCache {
-    private var versions: [UInt64]
-    private var snapshots: [SelectionSnapshot]
+    // Unchecked: the cache never leaves its loop, and the dynamic exclusivity check on each access
+    // would cost more than the rest of the lookup.
+    @exclusivity(unchecked) private var versions: [UInt64]
+    @exclusivity(unchecked) private var snapshots: [SelectionSnapshot]
 
     init(backends: [BackendRuntime]) {
         let current = backends.map { $0.balancer.published.current() }
