@@ -66,6 +66,30 @@ import Testing
         await b.stop()
     }
 
+    /// `set weight` republishes the balancer's snapshot at once: the very next requests follow the new
+    /// rotation (3 to 1 here, so any 8 requests in a row are 6 and 2), and a server in maintenance is
+    /// out of it until it is enabled again.
+    @Test func weightAndStateChangesReachTheRotationAtOnce() async throws {
+        let a = try await TestBackend(name: "a"), b = try await TestBackend(name: "b")
+        let socket = NSTemporaryDirectory() + "lb-api-\(getpid())-4.sock"
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, a: a.port, b: b.port, socket: socket, level: "admin"))
+        func answers(_ count: Int) throws -> [String] {
+            try (0..<count).map { _ in try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").bodyText }
+        }
+        #expect(try answers(4) == ["a\n", "b\n", "a\n", "b\n"])
+        #expect(try Self.socat(socket, "set weight be/a 30\n") == "\n")
+        let weighted = try answers(8)
+        #expect(weighted.filter { $0 == "a\n" }.count == 6, "\(weighted)")
+        #expect(try Self.socat(socket, "disable server be/b\n") == "\n")
+        #expect(try answers(4) == ["a\n", "a\n", "a\n", "a\n"])
+        #expect(try Self.socat(socket, "enable server be/b\n") == "\n")
+        #expect(try answers(8).filter { $0 == "b\n" }.count == 2)
+        await lb.stop()
+        await a.stop()
+        await b.stop()
+    }
+
     @Test func userLevelMayOnlyLook() async throws {
         let a = try await TestBackend(name: "a")
         let socket = NSTemporaryDirectory() + "lb-api-\(getpid())-2.sock"

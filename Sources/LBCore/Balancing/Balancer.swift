@@ -10,14 +10,56 @@ public protocol ServerAvailability {
     func weight(_ index: Int) -> Int
     /// Connections currently open to the server (for leastconn and random draws).
     func activeConnections(_ index: Int) -> Int
+    /// The server a redispatch moves away from, which `isUsable` refuses for this pick only.
+    var excluded: Int? { get }
 }
 
-/// Picks a server for one request. Implementations are plain state machines with no locking of their
-/// own: the data plane keeps one per backend behind a lock held only for the pick, so a rotation is
-/// global across event loops as in HAProxy.
-public protocol Balancer {
-    /// The chosen server index among those `availability` says are usable, or nil if none is.
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int?
+extension ServerAvailability {
+    public var excluded: Int? { nil }
+
+    /// May take this request now. A snapshot's members were up with a weight when it was built; this is
+    /// the live check that also catches a change the snapshot does not show yet.
+    @inline(__always)
+    func canTake(_ index: Int) -> Bool { index < count && isUsable(index) && weight(index) > 0 }
+}
+
+/// Picks a server for one request. A balancer is shared by every event loop, as in HAProxy, so that a
+/// rotation is global: what only changes with the servers' states lives in an immutable
+/// `SelectionSnapshot`, published anew at each change, and what changes with every pick (a rotation
+/// cursor, a random generator) is an atomic. A pick takes no lock.
+public protocol Balancer: Sendable {
+    /// The tables this algorithm's snapshots hold.
+    var recipe: SnapshotRecipe { get }
+    /// The latest snapshot, which `publish` replaces.
+    var published: PublishedSnapshot { get }
+    /// The chosen server index among those `snapshot` places and `live` says can take a request now
+    /// (below maxconn, not left out), or nil if none can.
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int?
+}
+
+extension Balancer {
+    /// Builds and publishes the snapshot of the states `read` returns (a server went up or down, changed
+    /// mode or weight). `read` runs under the publishing lock: of two changes published at once, the
+    /// later snapshot reads both.
+    public func publish(reading read: () -> ServerStates) {
+        published.replace { SelectionSnapshot(recipe, states: read(), previous: $0) }
+    }
+
+    /// A pick for callers that do not publish state changes themselves (tests, tools): the states are
+    /// read from `availability` and a new snapshot is published when they differ from the latest.
+    /// Mutating because it may do so. The data plane publishes at each change and calls
+    /// `pick(_:_:request:connection:)` with the snapshot its event loop holds.
+    public mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?,
+                              connection: ConnectionInfo) -> Int? {
+        let states = ServerStates(availability)
+        var snapshot = published.current().snapshot
+        if snapshot.states != states {
+            publish { states }
+            snapshot = published.current().snapshot
+        }
+        return pick(snapshot, availability, request: request, connection: connection)
+    }
 }
 
 /// Builds the balancer of a backend.

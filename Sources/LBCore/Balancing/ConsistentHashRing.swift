@@ -1,14 +1,14 @@
-/// HAProxy's `hash-type consistent`: every server owns points on a 32-bit ring in proportion to its weight,
-/// and a key goes to the server of the first point at or after its hash, wrapping past the top.
+/// HAProxy's `hash-type consistent` for one tier (the active servers or the backups): every server owns
+/// points on a 32-bit ring in proportion to its weight, and a key goes to the server of the first point at
+/// or after its hash, wrapping past the top.
 ///
 /// A server's points are a function of its index and their own number only, so taking a server away
 /// hands its arcs to the next points clockwise and moves no other key; changing a weight adds or drops
 /// that server's last points only. Servers that cannot take traffic right now (down, in maintenance, at
 /// their maxconn, or left out for a redispatch) stay on the ring and the lookup walks past their points,
-/// which places every key exactly where a ring without them would, without rebuilding the ring on each
-/// health flap or full server. The ring is rebuilt, lazily at the next pick, only when the weights of
-/// the serving tier change; the active and the backup tier each keep their own ring.
-struct ConsistentHashRing {
+/// which places every key exactly where a ring without them would. So the ring depends on the weights
+/// alone: a new snapshot after a health change keeps the previous snapshot's ring.
+struct ConsistentHashRing: Sendable {
     /// Points the ring aims to hold with every server at its configured weight. Arc lengths are random,
     /// so a server's share of the keys strays from its weight share by about sqrt(share / points): with
     /// 2^15 points that is a few tenths of a percent, where HAProxy's 16 points per unit of weight give
@@ -18,29 +18,34 @@ struct ConsistentHashRing {
     /// points per weight are lowered for that build (keys then move more than the change alone requires).
     static let maximumPoints = 1 << 20
 
-    /// Points per unit of weight, fixed from the configured weights for the balancer's life, so that a
+    /// Points per unit of weight, fixed from the configured weights for the backend's life, so that a
     /// server's points never depend on which other servers are up.
-    let pointsPerWeight: Int
-    private var active = Ring()
-    private var backup = Ring()
-
-    init(configuredWeights: [Int]) {
+    static func pointsPerWeight(configuredWeights: [Int]) -> Int {
         let total = configuredWeights.reduce(0) { $0 + max(0, $1) }
-        pointsPerWeight = max(1, Self.targetPoints / max(1, total))
+        return max(1, targetPoints / max(1, total))
     }
 
-    /// The server for `hash`, or nil when no server is eligible.
-    mutating func server(for hash: UInt32, _ availability: some ServerAvailability, pool: ServerPool) -> Int? {
-        guard let eligibility = pool.eligibility(availability, weight: { availability.weight($0) }) else { return nil }
-        func eligible(_ index: Int) -> Bool {
-            index < availability.count && pool.isEligible(index, eligibility, availability, weight: availability.weight(index))
+    /// The weight each server had when the points were placed (0: not on this ring).
+    let builtFrom: [Int]
+    /// `position << 32 | server index`, ascending: sorted by position, ties broken by index.
+    private let points: [UInt64]
+
+    init(weights: [Int], pointsPerWeight: Int) {
+        builtFrom = weights.map { max(0, $0) }
+        let totalWeight = builtFrom.reduce(0, +)
+        var perWeight = pointsPerWeight
+        if totalWeight * perWeight > Self.maximumPoints {
+            perWeight = max(1, Self.maximumPoints / max(1, totalWeight))
         }
-        if eligibility.backups {
-            backup.refresh(backups: true, availability, pool: pool, pointsPerWeight: pointsPerWeight)
-            return backup.server(for: hash, where: eligible)
+        var points: [UInt64] = []
+        points.reserveCapacity(totalWeight * perWeight)
+        for (index, weight) in builtFrom.enumerated() where weight > 0 {
+            for number in 0..<(weight * perWeight) {
+                points.append(UInt64(Self.position(server: index, point: number)) << 32 | UInt64(index))
+            }
         }
-        active.refresh(backups: false, availability, pool: pool, pointsPerWeight: pointsPerWeight)
-        return active.server(for: hash, where: eligible)
+        points.sort()
+        self.points = points
     }
 
     /// Where point `number` of server `index` sits on the ring: the pair run through splitmix64's finalizer
@@ -53,54 +58,27 @@ struct ConsistentHashRing {
         return UInt32(truncatingIfNeeded: value >> 32)
     }
 
-    /// The points of one tier.
-    private struct Ring {
-        /// `position << 32 | server index`, ascending: sorted by position, ties broken by index.
-        var points: [UInt64] = []
-        /// The weight each server had when the points were placed (0: not on this ring).
-        var builtFrom: [Int] = []
-
-        mutating func refresh(backups: Bool, _ availability: some ServerAvailability, pool: ServerPool, pointsPerWeight: Int) {
-            func weight(_ index: Int) -> Int { pool.isBackup(index) == backups ? max(0, availability.weight(index)) : 0 }
-            if builtFrom.count == availability.count, (0..<availability.count).allSatisfy({ weight($0) == builtFrom[$0] }) { return }
-            builtFrom = (0..<availability.count).map(weight)
-            let totalWeight = builtFrom.reduce(0, +)
-            var perWeight = pointsPerWeight
-            if totalWeight * perWeight > ConsistentHashRing.maximumPoints {
-                perWeight = max(1, ConsistentHashRing.maximumPoints / max(1, totalWeight))
-            }
-            points.removeAll(keepingCapacity: true)
-            points.reserveCapacity(totalWeight * perWeight)
-            for (index, weight) in builtFrom.enumerated() where weight > 0 {
-                for number in 0..<(weight * perWeight) {
-                    points.append(UInt64(ConsistentHashRing.position(server: index, point: number)) << 32 | UInt64(index))
-                }
-            }
-            points.sort()
+    /// The first point at or after `hash` (wrapping) whose server can take the request now.
+    func server(for hash: UInt32, _ live: some ServerAvailability) -> Int? {
+        guard !points.isEmpty else { return nil }
+        var position = lowerBound(UInt64(hash) << 32)
+        for _ in 0..<points.count {
+            if position == points.count { position = 0 }
+            let index = Int(truncatingIfNeeded: points[position] & 0xffff_ffff)
+            if live.canTake(index) { return index }
+            position += 1
         }
+        return nil
+    }
 
-        /// The first point at or after `hash` (wrapping) whose server is eligible now.
-        func server(for hash: UInt32, where eligible: (Int) -> Bool) -> Int? {
-            guard !points.isEmpty else { return nil }
-            var position = lowerBound(UInt64(hash) << 32)
-            for _ in 0..<points.count {
-                if position == points.count { position = 0 }
-                let index = Int(truncatingIfNeeded: points[position] & 0xffff_ffff)
-                if eligible(index) { return index }
-                position += 1
-            }
-            return nil
+    /// The first position whose point is >= `key` (points.count when none is).
+    private func lowerBound(_ key: UInt64) -> Int {
+        var low = 0
+        var high = points.count
+        while low < high {
+            let middle = (low + high) / 2
+            if points[middle] < key { low = middle + 1 } else { high = middle }
         }
-
-        /// The first position whose point is >= `key` (points.count when none is).
-        private func lowerBound(_ key: UInt64) -> Int {
-            var low = 0
-            var high = points.count
-            while low < high {
-                let middle = (low + high) / 2
-                if points[middle] < key { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
+        return low
     }
 }

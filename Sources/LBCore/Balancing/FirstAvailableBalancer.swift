@@ -1,16 +1,21 @@
 /// `balance first`: the lowest-numbered eligible server that still has a free connection slot
 /// (`maxconn`); a server without maxconn always has one. Weights only matter as 0 = never.
-struct FirstAvailableBalancer: Balancer {
-    let pool: ServerPool
+final class FirstAvailableBalancer: Balancer {
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
 
-    init(pool: ServerPool) { self.pool = pool }
+    init(pool: ServerPool) {
+        recipe = SnapshotRecipe(pool: pool)
+        published = PublishedSnapshot(recipe.initialSnapshot)
+    }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
-        guard let eligibility = pool.eligibility(availability, weight: { availability.weight($0) }) else { return nil }
-        for index in 0..<availability.count
-        where pool.isEligible(index, eligibility, availability, weight: availability.weight(index)) {
-            let limit = index < pool.maxConnections.count ? pool.maxConnections[index] : nil
-            if let limit, availability.activeConnections(index) >= limit { continue }
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
+        guard let scope = snapshot.scope(live) else { return nil }
+        let limits = recipe.pool.maxConnections
+        for index in scope.members where live.canTake(index) {
+            let limit = index < limits.count ? limits[index] : nil
+            if let limit, live.activeConnections(index) >= limit { continue }
             return index
         }
         return nil

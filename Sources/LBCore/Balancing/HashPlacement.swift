@@ -1,21 +1,19 @@
-/// Where a key's hash lands, by the backend's `hash-type` method: HAProxy's map-based table or its
-/// consistent-hash ring. The hash-based balancers own one and hand it their key's hash.
-struct HashPlacement {
-    let method: HashType.Method
-    private var map = WeightedMap()
-    /// Holds no points until the first consistent pick, so a map-based backend pays nothing for it.
-    private var ring: ConsistentHashRing
+/// Where a key's hash lands in one tier, by the backend's `hash-type` method: HAProxy's map-based table
+/// or its consistent-hash ring.
+enum HashPlacement: Sendable {
+    case map(WeightedMap)
+    case ring(ConsistentHashRing)
 
-    init(_ method: HashType.Method, pool: ServerPool) {
-        self.method = method
-        ring = ConsistentHashRing(configuredWeights: pool.configuredWeights)
+    /// The server for `hash` among those that can take the request now, or nil when none can.
+    func server(for hash: UInt32, _ live: some ServerAvailability) -> Int? {
+        switch self {
+        case .map(let map): return map.server(for: hash, live)
+        case .ring(let ring): return ring.server(for: hash, live)
+        }
     }
 
-    /// The server for `hash`, or nil when no server is eligible.
-    mutating func server(for hash: UInt32, _ availability: some ServerAvailability, pool: ServerPool) -> Int? {
-        switch method {
-        case .mapBased: return map.server(for: hash, availability, pool: pool)
-        case .consistent: return ring.server(for: hash, availability, pool: pool)
-        }
+    var ring: ConsistentHashRing? {
+        if case .ring(let ring) = self { return ring }
+        return nil
     }
 }

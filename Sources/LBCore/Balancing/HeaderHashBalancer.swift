@@ -1,29 +1,29 @@
 /// `balance hdr(NAME) [use_domain_only]`: the header's value hashed and placed by `hash-type`; round-robin
 /// when the header is missing. `use_domain_only` hashes only the registrable name's main label
 /// (`www.example.org:8080` → `example`), so a site's hosts share a server.
-struct HeaderHashBalancer: Balancer {
-    let pool: ServerPool
+final class HeaderHashBalancer: Balancer {
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
     let name: String
     let useDomainOnly: Bool
     let hashType: HashType
-    private var placement: HashPlacement
-    private var fallback: RoundRobinBalancer
+    private let fallback = RotationCursor()
 
     init(pool: ServerPool, name: String, useDomainOnly: Bool, hashType: HashType = HashType()) {
-        self.pool = pool
+        recipe = SnapshotRecipe(pool: pool, rotates: true, placement: hashType.method)
+        published = PublishedSnapshot(recipe.initialSnapshot)
         self.name = name
         self.useDomainOnly = useDomainOnly
         self.hashType = hashType
-        placement = HashPlacement(hashType.method, pool: pool)
-        fallback = RoundRobinBalancer(pool: pool)
     }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
         guard let value = request?.headers.first(name).map({ $0.trimmingASCIIBlanks() }), !value.isEmpty else {
-            return fallback.pick(availability, request: request, connection: connection)
+            return fallback.next(snapshot, live)
         }
         let key = useDomainOnly ? Self.domain(value) : value
-        return placement.server(for: hashType.hash(key.utf8), availability, pool: pool)
+        return snapshot.server(for: hashType.hash(key.utf8), live)
     }
 
     static func domain(_ host: Substring) -> Substring {

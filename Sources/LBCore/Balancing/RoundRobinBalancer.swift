@@ -1,11 +1,16 @@
 /// `balance roundrobin`: smooth weighted round-robin on the current (runtime) weights.
-struct RoundRobinBalancer: Balancer {
-    let pool: ServerPool
-    private var cycle = SmoothWeightedCycle()
+final class RoundRobinBalancer: Balancer {
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
+    private let cursor = RotationCursor()
 
-    init(pool: ServerPool) { self.pool = pool }
+    init(pool: ServerPool) {
+        recipe = SnapshotRecipe(pool: pool, rotates: true)
+        published = PublishedSnapshot(recipe.initialSnapshot)
+    }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
-        cycle.next(availability, pool: pool) { availability.weight($0) }
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
+        cursor.next(snapshot, live)
     }
 }

@@ -1,8 +1,8 @@
 import LBConfig
 
-/// The static facts about a backend's servers that every algorithm needs, and the rule that decides which
-/// servers may be picked at all: active servers that are usable and have a weight; when none is, the
-/// backups (the first usable one in declaration order, or all of them with `option allbackups`).
+/// The static facts about a backend's servers that every algorithm needs. Which of them may be picked is
+/// `SelectionSnapshot.scope`'s rule: active servers that are up and have a weight; when none can take the
+/// request, the backups (the first that can in declaration order, or all of them with `option allbackups`).
 struct ServerPool: Sendable {
     var backupFlags: [Bool]
     var configuredWeights: [Int]
@@ -25,28 +25,4 @@ struct ServerPool: Sendable {
 
     /// Servers added at runtime (beyond the plan) count as active.
     func isBackup(_ index: Int) -> Bool { index < backupFlags.count ? backupFlags[index] : false }
-
-    /// Which tier is serving now.
-    struct Eligibility {
-        var backups: Bool
-        /// With backups and no `allbackups`: the only backup that serves.
-        var single: Int?
-    }
-
-    /// The serving tier, or nil when no server can be picked. `weight` is the weight the algorithm uses.
-    func eligibility(_ availability: some ServerAvailability, weight: (Int) -> Int) -> Eligibility? {
-        var firstBackup: Int?
-        for index in 0..<availability.count where availability.isUsable(index) && weight(index) > 0 {
-            if !isBackup(index) { return Eligibility(backups: false, single: nil) }
-            if firstBackup == nil { firstBackup = index }
-        }
-        guard let firstBackup else { return nil }
-        return allBackups ? Eligibility(backups: true, single: nil) : Eligibility(backups: true, single: firstBackup)
-    }
-
-    @inline(__always)
-    func isEligible(_ index: Int, _ eligibility: Eligibility, _ availability: some ServerAvailability, weight: Int) -> Bool {
-        if let single = eligibility.single { return index == single }
-        return weight > 0 && isBackup(index) == eligibility.backups && availability.isUsable(index)
-    }
 }

@@ -1,20 +1,20 @@
 /// `balance source`: the client address hashed (see `HashType.hash(source:)`) and placed by the backend's
 /// `hash-type`; round-robin when the connection has no IP source (a unix socket).
-struct SourceHashBalancer: Balancer {
-    let pool: ServerPool
+final class SourceHashBalancer: Balancer {
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
     let hashType: HashType
-    private var placement: HashPlacement
-    private var fallback: RoundRobinBalancer
+    private let fallback = RotationCursor()
 
     init(pool: ServerPool, hashType: HashType = HashType()) {
-        self.pool = pool
+        recipe = SnapshotRecipe(pool: pool, rotates: true, placement: hashType.method)
+        published = PublishedSnapshot(recipe.initialSnapshot)
         self.hashType = hashType
-        placement = HashPlacement(hashType.method, pool: pool)
-        fallback = RoundRobinBalancer(pool: pool)
     }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
-        guard let source = connection.source else { return fallback.pick(availability, request: request, connection: connection) }
-        return placement.server(for: hashType.hash(source: source), availability, pool: pool)
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
+        guard let source = connection.source else { return fallback.next(snapshot, live) }
+        return snapshot.server(for: hashType.hash(source: source), live)
     }
 }

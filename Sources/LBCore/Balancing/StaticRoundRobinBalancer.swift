@@ -1,16 +1,17 @@
 /// `balance static-rr`: weighted round-robin on the configured weights; a runtime weight only switches a
 /// server off (0) or back on at its configured weight.
-struct StaticRoundRobinBalancer: Balancer {
-    let pool: ServerPool
-    private var cycle = SmoothWeightedCycle()
+final class StaticRoundRobinBalancer: Balancer {
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
+    private let cursor = RotationCursor()
 
-    init(pool: ServerPool) { self.pool = pool }
+    init(pool: ServerPool) {
+        recipe = SnapshotRecipe(pool: pool, weights: .configured, rotates: true)
+        published = PublishedSnapshot(recipe.initialSnapshot)
+    }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
-        let configured = pool.configuredWeights
-        return cycle.next(availability, pool: pool) { index in
-            guard availability.weight(index) > 0 else { return 0 }
-            return index < configured.count ? configured[index] : availability.weight(index)
-        }
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
+        cursor.next(snapshot, live)
     }
 }

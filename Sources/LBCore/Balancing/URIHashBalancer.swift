@@ -1,7 +1,7 @@
 /// `balance uri [len N] [depth N] [whole] [path-only]`: the request target hashed and placed by `hash-type`.
 /// Without `whole` the query is left out; `path-only` leaves out scheme and authority; `len` keeps the
 /// first N characters and `depth` the first N directory levels, whichever limit comes first.
-struct URIHashBalancer: Balancer {
+final class URIHashBalancer: Balancer {
     struct Options: Sendable, Equatable {
         var length: Int?
         var depth: Int?
@@ -22,23 +22,23 @@ struct URIHashBalancer: Balancer {
         }
     }
 
-    let pool: ServerPool
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
     let options: Options
     let hashType: HashType
-    private var placement: HashPlacement
-    private var fallback: RoundRobinBalancer
+    private let fallback = RotationCursor()
 
     init(pool: ServerPool, arguments: [String], hashType: HashType = HashType()) {
-        self.pool = pool
+        recipe = SnapshotRecipe(pool: pool, rotates: true, placement: hashType.method)
+        published = PublishedSnapshot(recipe.initialSnapshot)
         options = Options(arguments: arguments)
         self.hashType = hashType
-        placement = HashPlacement(hashType.method, pool: pool)
-        fallback = RoundRobinBalancer(pool: pool)
     }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
-        guard let request else { return fallback.pick(availability, request: request, connection: connection) }
-        return placement.server(for: hashType.hash(Self.key(request.uri, options).utf8), availability, pool: pool)
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
+        guard let request else { return fallback.next(snapshot, live) }
+        return snapshot.server(for: hashType.hash(Self.key(request.uri, options).utf8), live)
     }
 
     static func key(_ uri: String, _ options: Options) -> Substring {

@@ -1,21 +1,21 @@
 /// `balance url_param NAME`: the first value of that query parameter hashed and placed by `hash-type`;
 /// round-robin when the parameter is absent.
-struct URLParameterHashBalancer: Balancer {
-    let pool: ServerPool
+final class URLParameterHashBalancer: Balancer {
+    let recipe: SnapshotRecipe
+    let published: PublishedSnapshot
     let name: String
     let hashType: HashType
-    private var placement: HashPlacement
-    private var fallback: RoundRobinBalancer
+    private let fallback = RotationCursor()
 
     init(pool: ServerPool, name: String, hashType: HashType = HashType()) {
-        self.pool = pool
+        recipe = SnapshotRecipe(pool: pool, rotates: true, placement: hashType.method)
+        published = PublishedSnapshot(recipe.initialSnapshot)
         self.name = name
         self.hashType = hashType
-        placement = HashPlacement(hashType.method, pool: pool)
-        fallback = RoundRobinBalancer(pool: pool)
     }
 
-    mutating func pick(_ availability: some ServerAvailability, request: HTTPRequestHead?, connection: ConnectionInfo) -> Int? {
+    func pick(_ snapshot: SelectionSnapshot, _ live: some ServerAvailability, request: HTTPRequestHead?,
+              connection: ConnectionInfo) -> Int? {
         var hash: UInt32?
         if let request {
             RequestURI(request.uri).forEachParameter(named: name) { value in
@@ -23,7 +23,7 @@ struct URLParameterHashBalancer: Balancer {
                 return true
             }
         }
-        guard let hash else { return fallback.pick(availability, request: request, connection: connection) }
-        return placement.server(for: hash, availability, pool: pool)
+        guard let hash else { return fallback.next(snapshot, live) }
+        return snapshot.server(for: hash, live)
     }
 }

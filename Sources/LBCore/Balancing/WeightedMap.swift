@@ -1,51 +1,28 @@
 /// The map-based hashing table (HAProxy's default `hash-type map-based`): each eligible server appears
 /// in proportion to its weight, spread evenly, and a key's hash modulo the table size picks the slot. The
-/// same key always lands on the same server while the eligible set and weights stay the same; when they
-/// change the table is rebuilt, which moves many keys (that is the documented cost of map-based hashing).
-struct WeightedMap {
-    private var slots: [Int] = []
-    /// (index, weight) of each eligible server the table was built from.
-    private var builtFrom: [(Int, Int)] = []
-    private var scratch: [(Int, Int)] = []
+/// same key always lands on the same server while the eligible set and weights stay the same; a change
+/// builds a new snapshot with a new table, which moves many keys (the documented cost of map-based
+/// hashing).
+struct WeightedMap: Sendable {
+    /// The table is the smooth rotation of the members: the same even spread, weights divided by their
+    /// common divisor (three servers of weight 100 → 3 slots).
+    private let slots: SmoothRotation
 
-    /// The server for `hash`, or nil when no server is eligible.
-    mutating func server(for hash: UInt32, _ availability: some ServerAvailability, pool: ServerPool) -> Int? {
-        guard let eligibility = pool.eligibility(availability, weight: { availability.weight($0) }) else { return nil }
-        scratch.removeAll(keepingCapacity: true)
-        for index in 0..<availability.count {
-            let weight = availability.weight(index)
-            if pool.isEligible(index, eligibility, availability, weight: weight) { scratch.append((index, weight)) }
+    init(members: [Int], weights: [Int]) {
+        slots = SmoothRotation(members: members, weights: weights)
+    }
+
+    /// The server of `hash`'s slot, or when it cannot take the request now (at its maxconn, left out for
+    /// a redispatch), of the next slot whose server can: only that server's keys move. nil when none can.
+    func server(for hash: UInt32, _ live: some ServerAvailability) -> Int? {
+        let count = slots.order.count
+        guard count > 0 else { return nil }
+        var position = Int(hash % UInt32(count))
+        for _ in 0..<count {
+            let index = Int(slots.order[position])
+            if live.canTake(index) { return index }
+            position = position + 1 == count ? 0 : position + 1
         }
-        if !sameServers(scratch, builtFrom) { rebuild() }
-        guard !slots.isEmpty else { return nil }
-        return slots[Int(hash % UInt32(slots.count))]
+        return nil
     }
-
-    private func sameServers(_ lhs: [(Int, Int)], _ rhs: [(Int, Int)]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        for (a, b) in zip(lhs, rhs) where a != b { return false }
-        return true
-    }
-
-    private mutating func rebuild() {
-        builtFrom = scratch
-        // Weights divided by their common divisor keep the table small (three servers of weight 100 → 3 slots).
-        let divisor = scratch.reduce(0) { gcd($0, $1.1) }
-        let weights = scratch.map { $0.1 / max(divisor, 1) }
-        let total = weights.reduce(0, +)
-        slots.removeAll(keepingCapacity: true)
-        slots.reserveCapacity(total)
-        var credit = Array(repeating: 0, count: weights.count)
-        for _ in 0..<total {
-            var best = 0
-            for position in weights.indices {
-                credit[position] += weights[position]
-                if credit[position] > credit[best] { best = position }
-            }
-            credit[best] -= total
-            slots.append(scratch[best].0)
-        }
-    }
-
-    private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 }

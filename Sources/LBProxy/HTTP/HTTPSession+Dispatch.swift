@@ -12,7 +12,8 @@ extension HTTPSession {
         // A persistence cookie names the server, unless this is a redispatch away from it.
         let persistent = failed == nil ? current.persistence.server : nil
         guard let serverIndex = persistent
-                ?? backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed)
+                ?? backend.pickServer(request: current.request.head, connection: connectionInfo, excluding: failed,
+                                      snapshots: loop.selections)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             waitForSlotOrFail(atFront: wokenFromQueue)

@@ -155,11 +155,11 @@ final class HealthChecker: Sendable {
         server.admin.checkHealth.store(box.health.health, ordering: .relaxed)
         switch transition {
         case .wentDown:
-            server.healthy.store(false, ordering: .relaxed)
+            backend.setHealth(of: server, up: false)
             events.alert(StateMessages.serverDown(server, backend: backend, result: result, duration: duration))
             if backend.usableServerCount == 0 { events.emergency("backend \(backend.plan.name) has no server available!") }
         case .wentUp:
-            server.healthy.store(true, ordering: .relaxed)
+            backend.setHealth(of: server, up: true)
             events.notice(StateMessages.serverUp(server, backend: backend, result: result, duration: duration))
         case nil:
             break

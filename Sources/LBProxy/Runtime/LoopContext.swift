@@ -12,10 +12,13 @@ final class LoopContext {
     var sessions: [ObjectIdentifier: any DrainableSession] = [:]
     var stopping = false
     let live: LiveObjects
+    /// The backends' selection snapshots as this loop last saw them.
+    let selections: SelectionCache
 
     init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects) {
         self.eventLoop = eventLoop
         self.live = live
+        self.selections = SelectionCache(backends: backends)
         self.pool = UpstreamPool(backends: backends, now: monotonicNow())
     }
 

@@ -6,6 +6,7 @@ extension ProxyRuntime {
         let server = backend.servers[index]
         let previous = server.admin.mode
         guard server.admin.set(mode, now: monotonicNow()) else { return false }
+        backend.publishServerStates()
         events.notice(StateMessages.adminChange(server, backend: backend, from: previous, to: mode))
         if backend.usableServerCount == 0 { events.emergency("backend \(backend.plan.name) has no server available!") }
         if mode == .ready, backend.queue.count > 0 { backend.queue.wakeNext() }

@@ -2,7 +2,6 @@ import Atomics
 import LBConfig
 import LBCore
 import NIOCore
-import Synchronization
 
 /// One server's live state, shared by every event loop: health, admin state and connection counts are
 /// atomics so the data path reads them without locks.
@@ -115,94 +114,4 @@ final class ServerRuntime: Sendable {
         if let limit = plan.maxConnections, limit > 0, activeConnections.load(ordering: .relaxed) >= limit { return false }
         return true
     }
-}
-
-/// One backend's servers with their live state, and its balancer.
-final class BackendRuntime: Sendable {
-    let plan: BackendPlan
-    let index: Int
-    let servers: [ServerRuntime]
-    /// One balancer for the whole backend, as in HAProxy: a rotation is global across event loops. The
-    /// lock is held only for the pick itself (a few integer operations).
-    private let balancer: Mutex<any Balancer>
-    /// Per-request status classes and latency histograms, for the stats.
-    let metrics = RequestMetrics()
-    /// Responses refused by `http-response deny`.
-    let deniedResponses = ManagedAtomic<Int>(0)
-    /// Requests waiting for a slot when every usable server is at its `maxconn`.
-    let queue = BackendQueue()
-    /// Cookie persistence, when the backend has `cookie NAME ...`.
-    let cookies: CookiePersistence?
-    /// The backend's own `stick-table`, when it declares one.
-    let stickTable: StickTableLock?
-    /// What a failed connection does next (shared by HTTP and TCP sessions).
-    let retryPolicy: RetryPolicy
-
-    init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
-        self.plan = plan
-        self.index = index
-        self.servers = servers
-        self.balancer = Mutex(BalancerFactory.make(for: plan))
-        self.cookies = plan.cookie.map { CookiePersistence(settings: $0, serverValues: plan.servers.map(\.cookie)) }
-        self.stickTable = plan.stickTable.map { StickTableLock(StickTableStore($0)) }
-        self.retryPolicy = RetryPolicy(plan)
-    }
-
-    /// How a failed attempt on `server` goes on, and the counters that go with it: the failure counts a
-    /// retry on the server, and a redispatch too when it moves away.
-    func retryDecision(afterFailureOn server: Int, retriesDone: Int, persistent: Bool, timedOut: Bool,
-                       afterConnect: Bool = false) -> RetryPolicy.Decision {
-        let failure = RetryPolicy.Failure(
-            retriesDone: retriesDone, serverRunning: servers[server].isRunning, persistent: persistent,
-            runningServers: servers.reduce(0) { $0 + ($1.isRunning ? 1 : 0) }, timedOut: timedOut,
-            afterConnect: afterConnect)
-        let decision = retryPolicy.decide(failure)
-        switch decision {
-        case .giveUp:
-            break
-        case .retrySameServer:
-            servers[server].retries.wrappingIncrement(ordering: .relaxed)
-        case .redispatch:
-            servers[server].retries.wrappingIncrement(ordering: .relaxed)
-            servers[server].redispatches.wrappingIncrement(ordering: .relaxed)
-        }
-        return decision
-    }
-
-    /// A retry of the same server is due: true (and the redispatch counted) when it must go elsewhere
-    /// because the server stopped running meanwhile.
-    func leavesAtRetry(_ server: Int) -> Bool {
-        guard retryPolicy.leavesAtRetry(serverRunning: servers[server].isRunning) else { return false }
-        servers[server].redispatches.wrappingIncrement(ordering: .relaxed)
-        return true
-    }
-
-    /// Picks a server (nil when none is usable), optionally leaving one out.
-    func pickServer(request: HTTPRequestHead?, connection: ConnectionInfo, excluding: Int? = nil) -> Int? {
-        let availability = LiveAvailability(servers: servers, excluded: excluding)
-        return balancer.withLock { $0.pick(availability, request: request, connection: connection) }
-    }
-
-    /// A request that finds no free server may wait: some server is up but full.
-    var mayQueue: Bool { servers.contains { $0.isUpButFull } }
-
-    /// Gives a server slot back and lets the oldest queued request try again.
-    func releaseSlot(_ server: Int) {
-        servers[server].activeConnections.wrappingDecrement(ordering: .relaxed)
-        if queue.count > 0 { queue.wakeNext() }
-    }
-
-    var usableServerCount: Int { servers.reduce(0) { $0 + ($1.isUsable ? 1 : 0) } }
-}
-
-/// The view of a backend's servers that balancers read.
-struct LiveAvailability: ServerAvailability {
-    let servers: [ServerRuntime]
-    /// A server to leave out (the one that just failed, when redispatching).
-    var excluded: Int? = nil
-
-    var count: Int { servers.count }
-    func isUsable(_ index: Int) -> Bool { index != excluded && servers[index].isUsable }
-    func weight(_ index: Int) -> Int { servers[index].weight.load(ordering: .relaxed) }
-    func activeConnections(_ index: Int) -> Int { servers[index].activeConnections.load(ordering: .relaxed) }
 }

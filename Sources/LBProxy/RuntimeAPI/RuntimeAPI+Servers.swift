@@ -66,8 +66,8 @@ extension RuntimeAPI {
                 // a checked server's next checks override the forced state.
                 let server = backend.servers[index]
                 switch rest.dropFirst().first {
-                case "up": server.healthy.store(true, ordering: .relaxed)
-                case "down", "stopping": server.healthy.store(false, ordering: .relaxed)
+                case "up": backend.setHealth(of: server, up: true)
+                case "down", "stopping": backend.setHealth(of: server, up: false)
                 default: return "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n"
                 }
                 server.admin.lastChange.store(monotonicNow(), ordering: .relaxed)
@@ -102,7 +102,7 @@ extension RuntimeAPI {
         } else {
             value = number
         }
-        server.weight.store(value, ordering: .relaxed)
+        backend.setWeight(of: server, to: value)
         return ""
     }
 

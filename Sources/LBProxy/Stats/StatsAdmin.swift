@@ -59,7 +59,7 @@ enum StatsAdmin {
         case "ehlth": return !server.admin.checksEnabled.exchange(true, ordering: .relaxed)
         case "weight":
             guard let text = form.first("weight"), let weight = Int(text), (0...256).contains(weight) else { return nil }
-            return server.weight.exchange(weight, ordering: .relaxed) != weight
+            return backend.setWeight(of: server, to: weight)
         default: return nil
         }
     }

@@ -85,7 +85,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     private func dispatch(excluding failed: Int?) {
         guard let backend else { return }
         guard let index = (failed == nil ? stickyServer : nil)
-                ?? backend.pickServer(request: nil, connection: connectionInfo, excluding: failed)
+                ?? backend.pickServer(request: nil, connection: connectionInfo, excluding: failed, snapshots: loop.selections)
                 ?? (failed.flatMap { backend.servers[$0].isUsable ? $0 : nil })
         else {
             perform(machine.noServer())
