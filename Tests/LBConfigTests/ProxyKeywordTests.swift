@@ -213,7 +213,7 @@ import Testing
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
             "compression",
-            "error-log-format", "tcp-request", "errorfile", "fullconn", "description", "timeout tarpit",
+            "error-log-format", "tcp-request", "errorfile", "fullconn", "description",
         ])
         #expect(value.unappliedDirectives[0].words == ["compression", "algo", "gzip"])
         // `cookie`, `capture` and `http-reuse` (line 14) are applied: parsed, with no "not yet applied" warning.

@@ -48,6 +48,23 @@ extension ExchangeMachine {
         return .answerError(status: status, .by(.proxy, .request))
     }
 
+    /// `http-request tarpit`: the request is held, nothing more is read or parsed, until `tarpitOver`.
+    public mutating func holdInTarpit() {
+        close()
+    }
+
+    /// The tarpit delay passed: lb answers with the rule's status, and the log says the tarpit ended it
+    /// (PT).
+    public func tarpitOver(status: Int) -> ExchangeAction {
+        .answerError(status: status, .by(.proxy, .tarpit))
+    }
+
+    /// `http-request reject`: the connection closes without an answer; the termination the log shows.
+    public mutating func rejected() -> Termination {
+        close()
+        return .by(.proxy, .request)
+    }
+
     /// A backend takes the request: a server is to be found.
     public mutating func routed(_ route: ExchangeRoute) {
         progress = ExchangeProgress(route: route)

@@ -49,6 +49,8 @@ enum SampleFetch: Sendable, Hashable {
     case httpAuthUser
     case httpAuthPassword
     case httpAuthType
+    /// `sc_*`, `scN_*` and `src_*`: stick table counters.
+    case stickCounter(StickCounterFetch)
     /// A fetch HAProxy has and lb does not yet: it produces no value, so an ACL on it never matches.
     case unimplemented(String)
 
@@ -56,6 +58,7 @@ enum SampleFetch: Sendable, Hashable {
         switch self {
         case .headerCount, .fullHeaderCount, .cookieCount, .sourcePort, .destinationPort, .usableServers,
              .responseStatus, .responseHeaderCount: .integer
+        case .stickCounter(let fetch): fetch.operation == .isTracked ? .boolean : .integer
         case .source, .destination: .address
         case .tls, .constant, .httpAuth: .boolean
         case .tlsFact(let field): field.type
@@ -66,7 +69,7 @@ enum SampleFetch: Sendable, Hashable {
     /// True when the fetch reads the HTTP request, so it has no value on a plain TCP connection.
     var needsHTTP: Bool {
         switch self {
-        case .source, .sourcePort, .destination, .destinationPort, .tls, .tlsFact, .usableServers, .constant, .uniqueID, .uuid, .unimplemented: false
+        case .source, .sourcePort, .destination, .destinationPort, .tls, .tlsFact, .usableServers, .constant, .uniqueID, .uuid, .unimplemented, .stickCounter: false
         default: true
         }
     }
@@ -109,6 +112,9 @@ enum SampleFetch: Sendable, Hashable {
             if let id = context.uniqueID { _ = body(.string(id[...])) }
             return true
         case .unimplemented: return true
+        case .stickCounter(let fetch):
+            if let value = fetch.value(in: context) { _ = body(value) }
+            return true
         case .responseStatus, .responseHeader, .responseFullHeader, .responseHeaderCount:
             guard let response = context.response else { return false }
             forEachResponseValue(response, body)

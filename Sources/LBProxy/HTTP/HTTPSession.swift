@@ -28,6 +28,10 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// its next request and shared with no one.
     var ownIdleUpstream: UpstreamConnection?
     var record = RequestRecordFacts()
+    /// The connection's stick counter trackers; nil when the configuration has no stick table.
+    let stickTrackers: SessionStickTrackers?
+    /// A tarpitted request's pending answer, cancelled if the client leaves first.
+    var tarpitTask: Scheduled<Void>?
 
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
         self.runtime = runtime
@@ -35,6 +39,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         self.machine = ExchangeMachine(acceptedAt: monotonicNow(), timeouts: frontend.plan.timeouts)
+        self.stickTrackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
         runtime.live.created(.httpSession)
     }
 
@@ -92,7 +97,10 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        tarpitTask?.cancel()
+        tarpitTask = nil
         perform(machine.clientClosed())
+        stickTrackers?.connectionEnded()
         loop.sessions[ObjectIdentifier(self)] = nil
     }
 
