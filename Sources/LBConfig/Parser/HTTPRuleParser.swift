@@ -46,6 +46,12 @@ enum HTTPRuleParser {
             return nil
         }
 
+        // Counter actions and reject in http-response rules are not run yet: warned about, not refused.
+        if direction == .response, ["reject", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0"].contains(base) {
+            context.notApplied("'http-response \(base)'", at: directive.location(of: 1))
+            return HTTPRule(action: .unsupported(keyword: action, arguments: arguments), condition: condition, location: directive.location)
+        }
+
         let result: HTTPRule.Action
         switch base {
         case "set-header", "add-header":
@@ -85,14 +91,7 @@ enum HTTPRuleParser {
             guard expect(0, "no argument") else { return nil }
             result = .reject
         case "track-sc0", "track-sc1", "track-sc2":
-            guard direction == .request, let parsed = StickRuleWords.track(base, arguments, directive: directive, context: &context) else {
-                if direction == .response {
-                    context.notApplied("'http-response \(base)'", at: directive.location(of: 1))
-                    result = .unsupported(keyword: action, arguments: arguments)
-                    break
-                }
-                return nil
-            }
+            guard let parsed = StickRuleWords.track(base, arguments, directive: directive, context: &context) else { return nil }
             result = parsed
         case "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0":
             guard let parsed = StickRuleWords.counterAction(action, base: base, arguments, directive: directive, context: &context) else { return nil }
