@@ -49,49 +49,72 @@ import Testing
 
     @Test func trackingCountsConnectionsAndRequests() {
         var store = table(store: [(.httpRequestRate, 10_000), (.connCurrent, 0), (.connCount, 0), (.httpRequestCount, 0)])
-        let reference = try! #require(store.track("10.0.0.1", now: 0))
+        let reference = store.track("10.0.0.1", now: 0)!
         _ = store.update(reference) { $0.countRequest($1, now: 0) }
-        #expect(store.perform(.read(.connCurrent), on: reference, now: 1) == 1)
-        #expect(store.perform(.read(.httpRequestRate), key: "10.0.0.1", now: 1) == 1)
-        #expect(store.perform(.trackers, key: "10.0.0.1", now: 1) == 1)
+        let current = store.perform(.read(.connCurrent), on: reference, now: 1)
+        #expect(current == 1)
+        let value1 = store.perform(.read(.httpRequestRate), key: "10.0.0.1", now: 1)
+        #expect(value1 == 1)
+        let value2 = store.perform(.trackers, key: "10.0.0.1", now: 1)
+        #expect(value2 == 1)
         store.release(reference, now: 2)
-        #expect(store.perform(.read(.connCurrent), key: "10.0.0.1", now: 3) == 0, "conn_cur falls when the tracker ends")
-        #expect(store.perform(.read(.connCount), key: "10.0.0.1", now: 3) == 1)
-        #expect(store.perform(.read(.gpc0), key: "10.0.0.1", now: 3) == nil, "the table does not store gpc0")
+        let value3 = store.perform(.read(.connCurrent), key: "10.0.0.1", now: 3)
+        #expect(value3 == 0, "conn_cur falls when the tracker ends")
+        let value4 = store.perform(.read(.connCount), key: "10.0.0.1", now: 3)
+        #expect(value4 == 1)
+        let value5 = store.perform(.read(.gpc0), key: "10.0.0.1", now: 3)
+        #expect(value5 == nil, "the table does not store gpc0")
     }
 
     @Test func heldEntriesOutliveTheirExpiryAndEviction() {
         var store = table(size: 2, expire: 1000)
-        let held = try! #require(store.track("10.0.0.1", now: 0))
-        _ = store.track("10.0.0.2", now: 10).map { store.release($0, now: 10) }
-        _ = store.track("10.0.0.3", now: 20).map { store.release($0, now: 20) }
+        let held = store.track("10.0.0.1", now: 0)!
+        let second = store.track("10.0.0.2", now: 10)!
+        store.release(second, now: 10)
+        let third = store.track("10.0.0.3", now: 20)!
+        store.release(third, now: 20)
         #expect(store.count == 2)
-        #expect(store.counters(of: "10.0.0.1", now: 20) != nil, "the held entry was not the one evicted")
-        #expect(store.counters(of: "10.0.0.2", now: 20) == nil, "the least recently used free entry made room")
-        #expect(store.counters(of: "10.0.0.1", now: 5000) != nil, "a held entry does not expire")
-        #expect(store.counters(of: "10.0.0.3", now: 5000) == nil)
+        let value6 = store.counters(of: "10.0.0.1", now: 20)
+        #expect(value6 != nil, "the held entry was not the one evicted")
+        let value7 = store.counters(of: "10.0.0.2", now: 20)
+        #expect(value7 == nil, "the least recently used free entry made room")
+        let value8 = store.counters(of: "10.0.0.1", now: 5000)
+        #expect(value8 != nil, "a held entry does not expire")
+        let value9 = store.counters(of: "10.0.0.3", now: 5000)
+        #expect(value9 == nil)
         store.release(held, now: 5000)
-        #expect(store.counters(of: "10.0.0.1", now: 5999) != nil)
-        #expect(store.counters(of: "10.0.0.1", now: 6000) == nil, "expiry counts from the release")
+        let value10 = store.counters(of: "10.0.0.1", now: 5999)
+        #expect(value10 != nil)
+        let value11 = store.counters(of: "10.0.0.1", now: 6000)
+        #expect(value11 == nil, "expiry counts from the release")
     }
 
     @Test func aStaleReferenceUpdatesNothing() {
         var store = table()
-        let reference = try! #require(store.track("10.0.0.1", now: 0))
+        let reference = store.track("10.0.0.1", now: 0)!
         store.release(reference, now: 0)
-        #expect(store.remove(key: "10.0.0.1"))
+        let removed = store.remove(key: "10.0.0.1")
+        #expect(removed)
         _ = store.track("10.0.0.2", now: 1)
-        #expect(store.perform(.read(.httpRequestRate), on: reference, now: 2) == nil)
+        let value12 = store.perform(.read(.httpRequestRate), on: reference, now: 2)
+        #expect(value12 == nil)
     }
 
     @Test func generalPurposeCounters() {
         var store = table(store: [(.gpc0, 0), (.gpc0Rate, 1000), (.gpt0, 0)])
-        #expect(store.perform(.incrementGPC0, key: "k", now: 0) == 1, "a write creates the entry")
-        #expect(store.perform(.incrementGPC0, key: "k", now: 1) == 2)
-        #expect(store.perform(.read(.gpc0Rate), key: "k", now: 2) == 2)
-        #expect(store.perform(.clearGPC0, key: "k", now: 3) == 2, "clr returns the value before clearing")
-        #expect(store.perform(.read(.gpc0), key: "k", now: 4) == 0)
-        #expect(store.perform(.setGPT0(7), key: "k", now: 5) == 7)
-        #expect(store.perform(.read(.gpt0), key: "k", now: 6) == 7)
+        let value13 = store.perform(.incrementGPC0, key: "k", now: 0)
+        #expect(value13 == 1, "a write creates the entry")
+        let value14 = store.perform(.incrementGPC0, key: "k", now: 1)
+        #expect(value14 == 2)
+        let value15 = store.perform(.read(.gpc0Rate), key: "k", now: 2)
+        #expect(value15 == 2)
+        let value16 = store.perform(.clearGPC0, key: "k", now: 3)
+        #expect(value16 == 2, "clr returns the value before clearing")
+        let value17 = store.perform(.read(.gpc0), key: "k", now: 4)
+        #expect(value17 == 0)
+        let value18 = store.perform(.setGPT0(7), key: "k", now: 5)
+        #expect(value18 == 7)
+        let value19 = store.perform(.read(.gpt0), key: "k", now: 6)
+        #expect(value19 == 7)
     }
 }
