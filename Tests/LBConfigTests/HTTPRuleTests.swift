@@ -33,7 +33,8 @@ import Testing
         ("http-request set-uri /x", .setURI("/x")),
         ("http-request use-service prometheus-exporter", .useService("prometheus-exporter")),
         ("http-request set-var(txn.host) req.hdr(host)", .unsupported(keyword: "set-var(txn.host)", arguments: ["req.hdr(host)"])),
-        ("http-request tarpit", .unsupported(keyword: "tarpit", arguments: [])),
+        ("http-request tarpit", .tarpit(status: 500)),
+        ("http-request tarpit deny_status 429", .tarpit(status: 429)),
         ("http-response set-status 503", .unsupported(keyword: "set-status", arguments: ["503"])),
         ("http-request lua.hello x", .unsupported(keyword: "lua.hello", arguments: ["x"])),
     ])

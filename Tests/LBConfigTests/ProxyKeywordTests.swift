@@ -232,15 +232,17 @@ import Testing
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
             "compression",
-            "error-log-format", "tcp-request", "errorfile", "fullconn", "description", "timeout tarpit",
+            "error-log-format", "tcp-request", "errorfile", "fullconn", "description",
         ])
         #expect(value.unappliedDirectives[0].words == ["compression", "algo", "gzip"])
-        // `cookie`, `capture` and `http-reuse` (line 14) are applied: parsed, with no "not yet applied" warning.
+        // `cookie`, `capture`, `http-reuse` (line 14) and `timeout tarpit` (line 20) are applied: parsed, with
+        // no "not yet applied" warning.
         let cookie = try #require(value.cookie)
         #expect(cookie.name == "SERVERID" && cookie.mode == .insert && cookie.indirect && cookie.nocache)
         #expect(value.httpReuse == .safe)
-        #expect(!result.diagnostics.contains { $0.location.line == 14 })
-        let applied = Set([cookie.location.line, 14] + value.captures.map(\.location.line))
+        #expect(value.timeouts.tarpit == 5_000)
+        #expect(!result.diagnostics.contains { $0.location.line == 14 || $0.location.line == 20 })
+        let applied = Set([cookie.location.line, 14, 20] + value.captures.map(\.location.line))
         for line in 9...20 where !applied.contains(line) {
             #expect(result.diagnostics.contains { $0.location.line == line && $0.message.hasSuffix("is parsed but not yet applied by lb") },
                     "line \(line)")

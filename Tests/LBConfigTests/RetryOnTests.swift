@@ -57,7 +57,11 @@ import Testing
         #expect(table.type == .string && table.keyLength == 64 && table.size == 1_048_576 && table.expire == 30_000 && table.noPurge)
         let (counters, countersResult) = backend("    stick-table type ip size 10k store gpc0,http_req_rate(10s)")
         #expect(counters?.stickTable?.size == 10_240)
-        #expect(countersResult.find(.warning, line: 7, "store") != nil, "\(countersResult.diagnostics)")
+        // Counters are applied: no warning about `store` (only the usual one about an unused backend).
+        #expect(countersResult.errors.isEmpty && !countersResult.diagnostics.contains { $0.message.contains("store") },
+                "\(countersResult.diagnostics)")
+        #expect(counters?.stickTable?.stored.stores(.gpc0) == true)
+        #expect(counters?.stickTable?.stored.period(.httpRequestRate) == 10_000)
     }
 
     @Test func tableErrorsNameTheWord() {

@@ -216,6 +216,31 @@ struct ExchangeMachineTests {
         #expect(fired?.action == .abort(.by(.clientTimeout, .data)))
     }
 
+    @Test func tarpitAnswersWhenTimeoutTarpitRunsOut() {
+        var clock = TestClock()
+        var timeouts = Self.frontendTimeouts()
+        timeouts.tarpit = 2_000
+        var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: timeouts)
+        machine.requestStarted(now: clock.now)
+        machine.headComplete(now: clock.now)
+        machine.holdInTarpit(status: 429, now: clock.now)
+        // Nothing more is read from a tarpitted client.
+        #expect(machine.state == .closing)
+        let fired = Self.expiry(of: &machine, after: 2_000, clock: &clock)
+        #expect(fired?.expired == .tarpit)
+        #expect(fired?.action == .answerError(status: 429, .by(.proxy, .tarpit)))
+    }
+
+    @Test func tarpitFallsBackToTimeoutConnect() {
+        var clock = TestClock()
+        var timeouts = Self.frontendTimeouts()
+        timeouts.connect = 700
+        var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: timeouts)
+        machine.requestStarted(now: clock.now)
+        machine.holdInTarpit(status: 500, now: clock.now)
+        #expect(Self.expiry(of: &machine, after: 700, clock: &clock)?.action == .answerError(status: 500, .by(.proxy, .tarpit)))
+    }
+
     @Test func noTimeoutConfiguredMeansNoDeadline() {
         var clock = TestClock()
         var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: Timeouts())

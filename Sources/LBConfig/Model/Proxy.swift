@@ -144,6 +144,14 @@ public struct HTTPRule: Sendable {
         case setQuery(String)
         case setURI(String)
         case useService(String)
+        /// `track-scN KEY [table T]`: slot N tracks the entry of KEY (a sample expression).
+        case track(slot: Int, key: String, table: String?)
+        /// `tarpit [deny_status N]`: hold the request for `timeout tarpit`, then answer N (500).
+        case tarpit(status: Int)
+        /// `reject`: close the connection without an answer.
+        case reject
+        /// `sc-inc-gpc0(N)`, `sc-inc-gpc1(N)`, `sc-set-gpt0(N) VALUE`.
+        case stickCounter(name: String, slot: Int, value: Int?)
         /// A rule keyword parsed but implemented by a later feature: kept so it can be reported.
         case unsupported(keyword: String, arguments: [String])
     }
@@ -205,6 +213,8 @@ public struct Timeouts: Sendable, Hashable {
     public var check: Int?
     public var clientFin: Int?
     public var serverFin: Int?
+    /// `timeout tarpit`: how long a tarpitted request is held (HAProxy uses `timeout connect` when unset).
+    public var tarpit: Int?
     public init() {}
 }
 

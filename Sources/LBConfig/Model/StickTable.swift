@@ -1,5 +1,6 @@
 /// `stick-table type ip|ipv6|integer|string [len N] size N [expire T] [nopurge]`: a table of keys, each
-/// pointing at the server that last took it, for persistence that does not need a cookie.
+/// pointing at the server that last took it (persistence without a cookie), and the counters `track-sc`
+/// rules keep for it (rates, connection counts, general purpose counters).
 public struct StickTableDeclaration: Sendable, Hashable {
     public enum KeyType: String, Sendable, Hashable {
         case ip, ipv6, integer, string, binary
@@ -14,14 +15,18 @@ public struct StickTableDeclaration: Sendable, Hashable {
     public var expire: Int?
     /// `nopurge`: when the table is full, new keys are not stored instead of evicting the oldest.
     public var noPurge: Bool
+    /// `store ...`: the counters kept per entry.
+    public var stored: StickStoredData
     public var location: SourceLocation
 
-    public init(type: KeyType, keyLength: Int = 32, size: Int, expire: Int? = nil, noPurge: Bool = false, location: SourceLocation) {
+    public init(type: KeyType, keyLength: Int = 32, size: Int, expire: Int? = nil, noPurge: Bool = false,
+                stored: StickStoredData = StickStoredData(), location: SourceLocation) {
         self.type = type
         self.keyLength = keyLength
         self.size = size
         self.expire = expire
         self.noPurge = noPurge
+        self.stored = stored
         self.location = location
     }
 }

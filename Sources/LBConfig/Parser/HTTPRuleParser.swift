@@ -46,6 +46,12 @@ enum HTTPRuleParser {
             return nil
         }
 
+        // Counter actions and reject in http-response rules are not run yet: warned about, not refused.
+        if direction == .response, ["reject", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0"].contains(base) {
+            context.notApplied("'http-response \(base)'", at: directive.location(of: 1))
+            return HTTPRule(action: .unsupported(keyword: action, arguments: arguments), condition: condition, location: directive.location)
+        }
+
         let result: HTTPRule.Action
         switch base {
         case "set-header", "add-header":
@@ -72,6 +78,24 @@ enum HTTPRuleParser {
         case "deny":
             guard let status = parseDeny(directive, arguments: arguments, direction: direction, context: &context) else { return nil }
             result = .deny(status: status)
+        case "tarpit":
+            guard direction == .request else {
+                context.error("'tarpit' is not allowed in http-response rules", at: directive.location(of: 1))
+                return nil
+            }
+            guard let status = parseDeny(directive, arguments: arguments, direction: direction, context: &context) else { return nil }
+            // Without its own status a tarpit ends in a 500, where a deny answers 403.
+            let statusGiven = arguments.contains("deny_status") || arguments.contains("status")
+            result = .tarpit(status: statusGiven ? status : 500)
+        case "reject":
+            guard expect(0, "no argument") else { return nil }
+            result = .reject
+        case "track-sc0", "track-sc1", "track-sc2":
+            guard let parsed = StickRuleWords.track(base, arguments, directive: directive, context: &context) else { return nil }
+            result = parsed
+        case "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0":
+            guard let parsed = StickRuleWords.counterAction(action, base: base, arguments, directive: directive, context: &context) else { return nil }
+            result = parsed
         case "return":
             guard let parsed = parseReturn(directive, arguments: arguments, context: &context) else { return nil }
             result = parsed

@@ -47,6 +47,7 @@ enum ProxyKeywords {
         "queue": (.backSide, \.queue),
         "tunnel": (.backSide, \.tunnel),
         "check": (.backSide, \.check),
+        "tarpit": (.all, \.tarpit),
     ] }
 
     /// Keywords HAProxy removed, with what to write instead.
@@ -194,7 +195,8 @@ enum ServerOptions {
 enum HTTPActions {
     static let handled: Set<String> = [
         "set-header", "add-header", "del-header", "replace-header", "deny", "return", "allow", "redirect",
-        "auth", "set-path", "set-query", "set-uri", "use-service",
+        "auth", "set-path", "set-query", "set-uri", "use-service", "tarpit", "reject", "track-sc0", "track-sc1",
+        "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0",
     ]
 
     static let other: Set<String> = [

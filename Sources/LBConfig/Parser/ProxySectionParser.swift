@@ -225,12 +225,6 @@ enum ProxySectionParser {
             context.error("'timeout' expects a name and a duration", at: directive.location, hint: "for example: timeout client 30s")
             return
         }
-        if name == "tarpit" {
-            if context.duration(directive, 2, "timeout tarpit") != nil {
-                recordUnapplied("timeout tarpit", directive, into: &builder, context: &context)
-            }
-            return
-        }
         guard let entry = ProxyKeywords.timeouts[name] else {
             context.error("unknown timeout '\(name)'", at: directive.location(of: 1),
                           hint: Spelling.hint(for: name, among: ProxyKeywords.timeouts.keys)

@@ -6,6 +6,7 @@ enum StickParser {
         var size: Int?
         var expire: Int?
         var noPurge = false
+        var stored = StickStoredData()
         var index = 1
         while index < directive.count {
             let word = directive.words[index].text
@@ -45,9 +46,12 @@ enum StickParser {
                 context.notApplied("'stick-table \(word)'", at: directive.location(of: index))
                 index += 2
             case "store":
-                // Tracking counters (gpc0, conn_rate...) belong to track-sc, which lb does not have.
-                context.notApplied("'stick-table store \(directive.text(index + 1) ?? "")' (only server persistence is kept)",
-                                   at: directive.location(of: index))
+                guard let list = directive.text(index + 1) else {
+                    context.error("'stick-table store' expects data types", at: directive.location(of: index),
+                                  hint: "for example: store http_req_rate(10s),conn_cur")
+                    return nil
+                }
+                guard parseStore(list, into: &stored, at: directive.location(of: index + 1), context: &context) else { return nil }
                 index += 2
             default:
                 context.error("unknown 'stick-table' option '\(word)'", at: directive.location(of: index),
@@ -64,7 +68,44 @@ enum StickParser {
             return nil
         }
         return StickTableDeclaration(type: type, keyLength: keyLength, size: size, expire: expire, noPurge: noPurge,
-                                     location: directive.location)
+                                     stored: stored, location: directive.location)
+    }
+
+    /// `store a,b(PERIOD),...`: rates need a period, other types take none. Types HAProxy has and lb
+    /// does not keep (the gpt/gpc arrays, http_fail) are refused by name rather than ignored.
+    static func parseStore(_ list: String, into stored: inout StickStoredData, at location: SourceLocation,
+                           context: inout ParseContext) -> Bool {
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+            var name = Substring(item)
+            var periodText: Substring?
+            if let open = item.firstIndex(of: "(") {
+                guard item.hasSuffix(")") else {
+                    context.error("'stick-table store': missing ')' in '\(item)'", at: location)
+                    return false
+                }
+                name = item[..<open]
+                periodText = item[item.index(after: open)..<item.index(before: item.endIndex)]
+            }
+            guard let type = StickDataType(name: String(name)), type != .serverKey else {
+                context.error("'stick-table store': unknown or unsupported data type '\(name)'", at: location,
+                              hint: "lb stores server_id, gpt0, gpc0, gpc0_rate, gpc1, gpc1_rate, conn_cnt, conn_rate, conn_cur, sess_cnt, sess_rate, http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, bytes_in_cnt, bytes_in_rate, bytes_out_cnt, bytes_out_rate")
+                return false
+            }
+            if type.isRate {
+                guard let periodText, let period = DurationParsing.milliseconds(String(periodText)), period > 0 else {
+                    context.error("'stick-table store \(name)' needs a period, for example \(name)(10s)", at: location)
+                    return false
+                }
+                stored.add(type, period: period)
+            } else {
+                guard periodText == nil else {
+                    context.error("'stick-table store \(name)' takes no period", at: location)
+                    return false
+                }
+                stored.add(type)
+            }
+        }
+        return true
     }
 
     static func parseRule(_ directive: Directive, references: inout [(name: String, location: SourceLocation)],

@@ -34,7 +34,6 @@ enum UnappliedKeywords {
         "option http_proxy": .all,
         "option originalto": .all,
         "option forwarded": .backSide,
-        "timeout tarpit": .all,
         "monitor-uri": .frontSide,
         "monitor": [.frontend, .listen],
         "server-template": [.backend, .listen],

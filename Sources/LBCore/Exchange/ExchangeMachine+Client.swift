@@ -48,6 +48,21 @@ extension ExchangeMachine {
         return .answerError(status: status, .by(.proxy, .request))
     }
 
+    /// `http-request tarpit`: the request is held, nothing more is read or parsed, for `timeout tarpit`
+    /// (else `timeout connect`, as HAProxy falls back); then lb answers `status`, and the log says the
+    /// tarpit ended it (PT). The delay is the point: an abusive client waits instead of retrying at once.
+    public mutating func holdInTarpit(status: Int, now: UInt64) {
+        close()
+        tarpitStatus = status
+        deadline.set(.tarpit, milliseconds: timeouts.tarpit ?? timeouts.connect ?? 0, now: now)
+    }
+
+    /// `http-request reject`: the connection closes without an answer; the termination the log shows.
+    public mutating func rejected() -> Termination {
+        close()
+        return .by(.proxy, .request)
+    }
+
     /// A backend takes the request: a server is to be found.
     public mutating func routed(_ route: ExchangeRoute) {
         progress = ExchangeProgress(route: route)

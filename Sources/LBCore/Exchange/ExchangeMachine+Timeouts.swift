@@ -24,6 +24,8 @@ extension ExchangeMachine {
         case .client, .tunnel:
             close()
             return .abort(.by(.clientTimeout, .data))
+        case .tarpit:
+            return .answerError(status: tarpitStatus, .by(.proxy, .tarpit))
         case .server:
             guard let progress, progress.responseStatus == nil else {
                 close()

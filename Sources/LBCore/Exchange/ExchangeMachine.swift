@@ -58,6 +58,8 @@ public struct ExchangeMachine: Sendable {
     public var bytesOut: Int64 = 0
     /// The exchange's record already left (`option logasap`): one record per request.
     public var recordSent = false
+    /// The status a tarpitted request is answered with when `timeout tarpit` runs out.
+    public internal(set) var tarpitStatus = 500
 
     /// A connection accepted at `acceptedAt`: its first request must arrive within `timeout http-request`,
     /// counted from the accept.

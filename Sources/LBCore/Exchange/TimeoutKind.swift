@@ -14,4 +14,6 @@ public enum TimeoutKind: Sendable, Hashable, CaseIterable {
     case server
     /// `timeout tunnel`: no traffic either way after a protocol switch (cD).
     case tunnel
+    /// `timeout tarpit`: how long `http-request tarpit` holds a request before answering (PT).
+    case tarpit
 }

@@ -15,10 +15,19 @@ extension ProxyPlan {
             environment.staticServerCounts.append(proxy.servers.filter { !$0.disabled }.count)
         }
 
+        var stickTables: [StickTablePlan] = []
+        for proxy in configuration.proxies {
+            guard let declaration = proxy.stickTable, environment.tableIndexes[proxy.name] == nil else { continue }
+            environment.tableIndexes[proxy.name] = stickTables.count
+            let backend = proxy.isBackend ? environment.backendIndexes[proxy.name] : nil
+            stickTables.append(StickTablePlan(name: proxy.name, declaration: declaration, backend: backend))
+        }
+
         var tables: [Int: StickTableDeclaration] = [:]
         for (index, proxy) in backendProxies.enumerated() where proxy.stickTable != nil { tables[index] = proxy.stickTable }
         var backends: [BackendPlan] = []
         for (index, proxy) in backendProxies.enumerated() {
+            environment.currentTable = environment.tableIndexes[proxy.name]
             var backend = compileBackend(proxy, environment: &environment)
             backend.position = positions[proxy.name] ?? index
             backend.stickTable = proxy.stickTable
@@ -37,6 +46,7 @@ extension ProxyPlan {
         let backendModes = backendProxies.map(\.mode)
         for proxy in configuration.proxies where proxy.isFrontend {
             let ownBackend = proxy.isBackend ? environment.backendIndexes[proxy.name] : nil
+            environment.currentTable = environment.tableIndexes[proxy.name]
             var frontend = compileFrontend(proxy, ownBackend: ownBackend, backendModes: backendModes,
                                            environment: &environment)
             frontend.position = positions[proxy.name] ?? 0
@@ -45,7 +55,9 @@ extension ProxyPlan {
 
         let diagnostics = environment.diagnostics
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        return (ProxyPlan(global: configuration.global, frontends: frontends, backends: backends), diagnostics)
+        var plan = ProxyPlan(global: configuration.global, frontends: frontends, backends: backends)
+        plan.stickTables = stickTables
+        return (plan, diagnostics)
     }
 
     private static func compileFrontend(_ proxy: Proxy, ownBackend: Int?, backendModes: [ProxyMode],

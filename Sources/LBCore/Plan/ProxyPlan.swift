@@ -6,6 +6,8 @@ public struct ProxyPlan: Sendable {
     public var global: GlobalSettings
     public var frontends: [FrontendPlan]
     public var backends: [BackendPlan]
+    /// Every `stick-table`, in configuration order.
+    public var stickTables: [StickTablePlan] = []
 
     public init(global: GlobalSettings, frontends: [FrontendPlan], backends: [BackendPlan]) {
         self.global = global

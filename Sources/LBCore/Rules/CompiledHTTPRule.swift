@@ -18,6 +18,12 @@ struct CompiledHTTPRule: Sendable {
         case setQuery(LogFormatTemplate)
         case setURI(LogFormatTemplate)
         case useService(String)
+        /// `track-scN`: the key expression and the table's index in `ProxyPlan.stickTables`.
+        case track(slot: Int, key: SampleExpression, table: Int)
+        case tarpit(status: Int)
+        case reject
+        /// `sc-inc-gpc0(N)` and the like.
+        case stickCounter(slot: Int, operation: StickCounterOperation)
         case noOperation
     }
 
@@ -97,10 +103,45 @@ extension CompiledHTTPRule {
             action = .setURI(value)
         case .useService(let name):
             action = .useService(name)
+        case .track(let slot, let key, let tableName):
+            guard let compiled = compileTrack(slot: slot, key: key, table: tableName, keyword: keyword, at: location,
+                                              environment: &environment) else { return nil }
+            action = compiled
+        case .tarpit(let status):
+            action = .tarpit(status: status)
+        case .reject:
+            action = .reject
+        case .stickCounter(let name, let slot, let value):
+            switch name {
+            case "sc-inc-gpc0": action = .stickCounter(slot: slot, operation: .incrementGPC0)
+            case "sc-inc-gpc1": action = .stickCounter(slot: slot, operation: .incrementGPC1)
+            default: action = .stickCounter(slot: slot, operation: .setGPT0(value ?? 0))
+            }
         case .unsupported(let name, _):
             environment.warning("'\(keyword) \(name)' is not supported yet; the rule is ignored", at: location)
             action = .noOperation
         }
         return CompiledHTTPRule(action: action, condition: condition)
+    }
+
+    /// `track-scN KEY [table T]`: the key compiles as a sample expression and the table must exist.
+    static func compileTrack(slot: Int, key: String, table tableName: String?, keyword: String, at location: SourceLocation,
+                             environment: inout CompileEnvironment) -> Action? {
+        let what = "\(keyword) track-sc\(slot)"
+        let table: Int
+        do {
+            guard let index = try StickCounterFetch.tableIndex(tableName, for: what, environment: environment) else { return nil }
+            table = index
+        } catch {
+            environment.error("'\(what)': \(error.message)", at: location,
+                              hint: error.hint ?? "declare one, for example: stick-table type ip size 100k expire 30s store http_req_rate(10s)")
+            return nil
+        }
+        do {
+            return .track(slot: slot, key: try SampleExpression.compile(key[...], environment: environment), table: table)
+        } catch {
+            environment.error("'\(what)': \(error.message)", at: location)
+            return nil
+        }
     }
 }

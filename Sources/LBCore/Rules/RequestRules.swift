@@ -12,6 +12,10 @@ public enum RequestVerdict: Sendable, Hashable {
     case authenticate(realm: String)
     /// `use-service NAME` (e.g. `prometheus-exporter`).
     case useService(String)
+    /// `tarpit`: hold the request for `timeout tarpit`, then answer this status.
+    case tarpit(status: Int)
+    /// `reject`: close the connection without answering.
+    case reject
 }
 
 /// A response the proxy writes itself.
@@ -61,9 +65,10 @@ public struct RequestRules: Sendable {
     /// As `apply(to:connection:)`, with live server counts for `nbsrv()` and the request's unique id for
     /// the `unique-id` fetch.
     public func apply(to head: inout HTTPRequestHead, connection: ConnectionInfo, serverCounts: (any UsableServerCounts)?,
-                      uniqueID: String? = nil) -> RequestVerdict {
+                      uniqueID: String? = nil, stickCounters: (any StickCounterAccess)? = nil) -> RequestVerdict {
         for rule in rules {
-            let context = SampleContext(head: head, connection: connection, serverCounts: serverCounts, uniqueID: uniqueID)
+            let context = SampleContext(head: head, connection: connection, serverCounts: serverCounts, uniqueID: uniqueID,
+                                        stickCounters: stickCounters)
             if let condition = rule.condition, !condition.matches(context) { continue }
             switch rule.action {
             case .setHeader(let name, let value):
@@ -104,6 +109,14 @@ public struct RequestRules: Sendable {
                 head.uri = value.evaluate(in: context)
             case .useService(let name):
                 return .useService(name)
+            case .track(let slot, let key, let table):
+                if let key = key.value(in: context) { stickCounters?.track(slot, table: table, key: String(key.text)) }
+            case .stickCounter(let slot, let operation):
+                _ = stickCounters?.tracked(slot, operation)
+            case .tarpit(let status):
+                return .tarpit(status: status)
+            case .reject:
+                return .reject
             case .noOperation:
                 continue
             }

@@ -47,7 +47,8 @@ public struct ResponseRules: Sendable {
                 return .deny(status: status)
             case .allow:
                 return .proceed
-            case .noOperation, .returnResponse, .redirect, .auth, .setPath, .setQuery, .setURI, .useService:
+            case .noOperation, .returnResponse, .redirect, .auth, .setPath, .setQuery, .setURI, .useService, .track, .tarpit, .reject,
+                 .stickCounter:
                 continue
             }
         }

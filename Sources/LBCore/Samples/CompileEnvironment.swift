@@ -12,6 +12,10 @@ struct CompileEnvironment {
     /// `ssl-server-verify`: what a server line without `verify` does.
     var serverVerify: ServerTLS.Verify = .required
     var diagnostics: [Diagnostic] = []
+    /// Proxy name to its stick table's index in `ProxyPlan.stickTables`.
+    var tableIndexes: [String: Int] = [:]
+    /// The table of the proxy whose rules are being compiled (what `src_*` reads without a table name).
+    var currentTable: Int?
 
     mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
         diagnostics.append(.error(message, at: location, hint: hint))

@@ -13,17 +13,27 @@ enum Converter: Sendable, Hashable {
     case toInteger
     /// Internal: the value read as an IP address (`hdr_ip`).
     case toAddress
+    /// `table_X(T)`: the counter X of the entry the value is a key of, in table T.
+    case stickTable(table: Int, operation: StickCounterOperation)
 
     var outputType: SampleType? {
         switch self {
-        case .length, .toInteger: .integer
+        case .length, .toInteger, .stickTable: .integer
         case .toAddress: .address
         default: .string
         }
     }
 
-    static func resolve(_ call: SampleCall) throws(SampleCompileError) -> Converter {
+    static func resolve(_ call: SampleCall, environment: CompileEnvironment) throws(SampleCompileError) -> Converter {
         let arguments = call.arguments
+        if call.name.hasPrefix("table_"), let operation = StickCounterOperation.named(String(call.name.dropFirst(6))),
+           operation != .isTracked {
+            let name = arguments.first.flatMap { $0.isEmpty ? nil : $0 }
+            guard let table = try StickCounterFetch.tableIndex(name, for: call.name, environment: environment) else {
+                throw SampleCompileError("converter '\(call.name)' needs a table")
+            }
+            return .stickTable(table: table, operation: operation)
+        }
         func noArguments(_ converter: Converter) throws(SampleCompileError) -> Converter {
             guard arguments.isEmpty || arguments == [""] else {
                 throw SampleCompileError("converter '\(call.name)' takes no argument")
@@ -59,8 +69,17 @@ enum Converter: Sendable, Hashable {
     }
 
     /// The converted value, or nil when the conversion fails (the sample is then absent).
+    func apply(_ value: SampleValue, in context: SampleContext) -> SampleValue? {
+        if case .stickTable(let table, let operation) = self {
+            return context.stickCounters?.keyed(String(value.text), table: table, operation).map { .integer($0) }
+        }
+        return apply(value)
+    }
+
+    /// The converted value for converters that need nothing but the value.
     func apply(_ value: SampleValue) -> SampleValue? {
         switch self {
+        case .stickTable: return nil
         case .lower: return .string(Substring(value.text.lowercased()))
         case .upper: return .string(Substring(value.text.uppercased()))
         case .base64: return .string(Substring(Self.base64(Array(value.text.utf8))))

@@ -14,7 +14,7 @@ struct SampleExpression: Sendable, Hashable {
         }
         let fetch = try SampleFetch.resolve(first, environment: environment)
         var converters: [Converter] = []
-        for call in calls.dropFirst() { converters.append(try Converter.resolve(call)) }
+        for call in calls.dropFirst() { converters.append(try Converter.resolve(call, environment: environment)) }
         return SampleExpression(fetch: fetch, converters: converters)
     }
 
@@ -26,7 +26,7 @@ struct SampleExpression: Sendable, Hashable {
         return fetch.forEachValue(in: context) { value in
             var current = value
             for converter in converters {
-                guard let next = converter.apply(current) else { return false }
+                guard let next = converter.apply(current, in: context) else { return false }
                 current = next
             }
             return body(current)
@@ -43,7 +43,7 @@ struct SampleExpression: Sendable, Hashable {
         }
         guard var current = result else { return nil }
         for converter in converters {
-            guard let next = converter.apply(current) else { return nil }
+            guard let next = converter.apply(current, in: context) else { return nil }
             current = next
         }
         return current

@@ -89,6 +89,9 @@ extension SampleFetch {
             let count = index < environment.staticServerCounts.count ? environment.staticServerCounts[index] : 0
             return .usableServers(backend: index, staticCount: count)
         default:
+            if let fetch = try StickCounterFetch.resolve(call.name, arguments: arguments, environment: environment) {
+                return .stickCounter(fetch)
+            }
             if knownButUnimplemented.contains(call.name) || call.name.hasPrefix("sc_") || call.name.hasPrefix("sc0_")
                 || call.name.hasPrefix("sc1_") || call.name.hasPrefix("sc2_") || call.name.hasPrefix("src_")
                 || call.name.hasPrefix("table_") {

@@ -55,6 +55,8 @@ enum SampleFetch: Sendable, Hashable {
     case httpAuthUser
     case httpAuthPassword
     case httpAuthType
+    /// `sc_*`, `scN_*` and `src_*`: stick table counters.
+    case stickCounter(StickCounterFetch)
     /// A fetch HAProxy has and lb does not yet: it produces no value, so an ACL on it never matches.
     case unimplemented(String)
 
@@ -62,6 +64,7 @@ enum SampleFetch: Sendable, Hashable {
         switch self {
         case .headerCount, .fullHeaderCount, .cookieCount, .sourcePort, .destinationPort, .usableServers,
              .responseStatus, .responseHeaderCount, .connectionError: .integer
+        case .stickCounter(let fetch): fetch.operation == .isTracked ? .boolean : .integer
         case .source, .destination: .address
         case .tls, .constant, .httpAuth: .boolean
         case .tlsFact(let field): field.type
@@ -73,7 +76,7 @@ enum SampleFetch: Sendable, Hashable {
     var needsHTTP: Bool {
         switch self {
         case .source, .sourcePort, .destination, .destinationPort, .tls, .connectionError, .tlsFact, .usableServers, .constant, .text,
-             .uniqueID, .uuid, .unimplemented: false
+             .uniqueID, .uuid, .unimplemented, .stickCounter: false
         default: true
         }
     }
@@ -118,6 +121,9 @@ enum SampleFetch: Sendable, Hashable {
             if let id = context.uniqueID { _ = body(.string(id[...])) }
             return true
         case .unimplemented: return true
+        case .stickCounter(let fetch):
+            if let value = fetch.value(in: context) { _ = body(value) }
+            return true
         case .responseStatus, .responseHeader, .responseFullHeader, .responseHeaderCount:
             guard let response = context.response else { return false }
             forEachResponseValue(response, body)

@@ -78,4 +78,6 @@ struct SampleContext {
     var response: HTTPResponseFacts? = nil
     /// The request's unique id (`unique-id-format`), for the `unique-id` fetch.
     var uniqueID: String? = nil
+    /// The session's stick counters, for `sc_*`, `src_*` and `table_*` (nil when the proxy has none).
+    var stickCounters: (any StickCounterAccess)? = nil
 }

@@ -1,17 +1,24 @@
 import LBConfig
 
-/// The entries of one stick table: key → server index, each forgotten `expire` after its last use, and
-/// the least recently used one evicted when the table is full (unless `nopurge`).
+/// The entries of one stick table: key → server index and counters, each forgotten `expire` after its
+/// last use, and the least recently used one evicted when the table is full (unless `nopurge`).
 ///
 /// Every entry shares the same `expire`, so least recently used is also soonest to expire: one
 /// intrusive recency list (slots in arrays, no per-entry allocation) serves both eviction and expiry.
+/// An entry a tracker holds (`use` > 0) is neither evicted nor expired: its expiry is pushed back instead,
+/// as HAProxy keeps referenced entries. Trackers address an entry by `StickReference` (slot and
+/// generation), so a request's updates cost no key hashing.
 /// Not thread-safe: the data plane keeps each table behind a lock held for one call.
 public struct StickTableStore: Sendable {
     public struct Entry: Sendable, Hashable {
         public var key: String
+        /// The server index stored by `stick` rules; -1 when none (an entry created by tracking).
         public var server: Int
         /// Milliseconds (on the caller's clock) when the entry expires; nil when it never does.
         public var expiresAt: Int64?
+        public var counters = StickCounters()
+        /// How many trackers hold the entry.
+        public var uses = 0
     }
 
     public let capacity: Int
@@ -28,8 +35,13 @@ public struct StickTableStore: Sendable {
     private var head = -1
     private var tail = -1
     private var freeSlots: [Int] = []
+    /// Bumped each time a slot is freed, so a stale `StickReference` finds nothing.
+    private var generations: [UInt32] = []
+    /// The counters this table keeps.
+    public let stored: StickStoredData
 
     public init(_ declaration: StickTableDeclaration) {
+        stored = declaration.stored
         capacity = declaration.size
         expire = declaration.expire
         noPurge = declaration.noPurge
@@ -67,9 +79,99 @@ public struct StickTableStore: Sendable {
             touch(slot, now: now)
             return
         }
+        insert(key, server: server, now: now)
+    }
+
+    /// Starts a tracker on `key`, creating the entry when absent: counts the connection (conn_cur,
+    /// conn_cnt, conn_rate) and returns the reference later updates use. Nil when the table is full of
+    /// entries in use, or full with `nopurge`.
+    public mutating func track(_ key: String, now: Int64) -> StickReference? {
+        purgeExpired(now: now)
+        let key = normalize(key)
+        let slot: Int
+        if let existing = slots[key] {
+            slot = existing
+            touch(slot, now: now)
+        } else {
+            guard let created = insert(key, server: -1, now: now) else { return nil }
+            slot = created
+        }
+        entries[slot].uses += 1
+        entries[slot].counters.startTracking(stored, now: now)
+        return StickReference(slot: slot, generation: generations[slot])
+    }
+
+    /// Lets go of a tracker: one current connection less, and the entry's expiry starts again from now.
+    public mutating func release(_ reference: StickReference, now: Int64) {
+        guard isLive(reference) else { return }
+        let slot = reference.slot
+        entries[slot].uses = max(0, entries[slot].uses - 1)
+        entries[slot].counters.stopTracking()
+        touch(slot, now: now)
+    }
+
+    /// Runs `body` on the counters of a tracked entry; nil when the entry is gone.
+    public mutating func update<Result>(_ reference: StickReference, _ body: (inout StickCounters, StickStoredData) -> Result) -> Result? {
+        guard isLive(reference) else { return nil }
+        return body(&entries[reference.slot].counters, stored)
+    }
+
+    /// The key of a tracked entry (for fetches that name another table).
+    public func key(of reference: StickReference) -> String? {
+        isLive(reference) ? entries[reference.slot].key : nil
+    }
+
+    /// Runs `body` on the counters of `key`'s entry, creating it when `create` is set (`src_inc_gpc0`
+    /// makes the entry it counts in); nil when absent.
+    public mutating func withCounters<Result>(_ key: String, now: Int64, create: Bool = false,
+                                              _ body: (inout StickCounters, StickStoredData) -> Result) -> Result? {
+        purgeExpired(now: now)
+        let key = normalize(key)
+        var slot = slots[key]
+        if slot == nil, create { slot = insert(key, server: -1, now: now) }
+        guard let slot else { return nil }
+        touch(slot, now: now)
+        return body(&entries[slot].counters, stored)
+    }
+
+    /// The counters of `key`'s entry without touching it (nil when absent): reads refresh nothing.
+    public mutating func counters(of key: String, now: Int64) -> StickCounters? {
+        purgeExpired(now: now)
+        return slots[normalize(key)].map { entries[$0].counters }
+    }
+
+    /// Forgets `key`'s entry unless a tracker holds it. True when it was removed.
+    @discardableResult
+    public mutating func remove(key: String) -> Bool {
+        guard let slot = slots[normalize(key)], entries[slot].uses == 0 else { return false }
+        remove(slot)
+        return true
+    }
+
+    /// How many trackers hold the entry.
+    public func usesOf(_ reference: StickReference) -> Int {
+        isLive(reference) ? entries[reference.slot].uses : 0
+    }
+
+    public func uses(ofKey key: String) -> Int {
+        slots[normalize(key)].map { entries[$0].uses } ?? 0
+    }
+
+    private func isLive(_ reference: StickReference) -> Bool {
+        reference.slot < generations.count && generations[reference.slot] == reference.generation
+            && !entries[reference.slot].key.isEmpty
+    }
+
+    /// Stores a new entry at the head, evicting the least recently used entry no tracker holds when the
+    /// table is full. Nil when nothing can make room.
+    @discardableResult
+    private mutating func insert(_ key: String, server: Int, now: Int64) -> Int? {
         if slots.count >= capacity {
-            guard !noPurge, tail >= 0 else { return }
-            remove(tail)
+            guard !noPurge else { return nil }
+            var victim = tail
+            while victim >= 0, entries[victim].uses > 0 { victim = newer[victim] }
+            guard victim >= 0 else { return nil }
+            remove(victim)
         }
         let entry = Entry(key: key, server: server, expiresAt: expire.map { now + Int64($0) })
         let slot: Int
@@ -81,9 +183,11 @@ public struct StickTableStore: Sendable {
             entries.append(entry)
             newer.append(-1)
             older.append(-1)
+            generations.append(0)
         }
         slots[key] = slot
         linkAtHead(slot)
+        return slot
     }
 
     /// Every live entry, most recently used first (for `show table`).
@@ -99,18 +203,26 @@ public struct StickTableStore: Sendable {
         return result
     }
 
-    /// Forgets every entry pointing at `server` (or all entries when nil).
+    /// Forgets every entry pointing at `server` (or all entries when nil), except those trackers hold.
     public mutating func clear(server: Int? = nil) {
         var slot = head
         while slot >= 0 {
             let next = older[slot]
-            if server == nil || entries[slot].server == server { remove(slot) }
+            if (server == nil || entries[slot].server == server), entries[slot].uses == 0 { remove(slot) }
             slot = next
         }
     }
 
     private mutating func purgeExpired(now: Int64) {
-        while tail >= 0, let expiresAt = entries[tail].expiresAt, expiresAt <= now { remove(tail) }
+        // A held entry lives on: it moves to the head with a fresh expiry. The budget ends the walk when
+        // every entry is held (with `expire 0`, touching would not move the date forward).
+        var heldBudget = slots.count
+        while tail >= 0, let expiresAt = entries[tail].expiresAt, expiresAt <= now {
+            guard entries[tail].uses > 0 else { remove(tail); continue }
+            guard heldBudget > 0 else { return }
+            heldBudget -= 1
+            touch(tail, now: now)
+        }
     }
 
     private mutating func touch(_ slot: Int, now: Int64) {
@@ -124,6 +236,9 @@ public struct StickTableStore: Sendable {
         unlink(slot)
         slots[entries[slot].key] = nil
         entries[slot].key = ""
+        entries[slot].counters = StickCounters()
+        entries[slot].uses = 0
+        generations[slot] &+= 1
         freeSlots.append(slot)
     }
 

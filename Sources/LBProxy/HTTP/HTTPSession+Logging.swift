@@ -12,6 +12,11 @@ extension HTTPSession {
             record = RequestRecordFacts()
         }
         recordRequestMetrics(status: status, end: end)
+        if let stickTrackers {
+            // HAProxy counts a bad request and a 4xx the server sent as errors, not its own refusals.
+            let isError = status == 400 || ((400..<500).contains(status) && termination.causeCharacter != UInt8(ascii: "P"))
+            stickTrackers.requestEnded(bytesIn: Int(machine.bytesIn), bytesOut: Int(machine.bytesOut), isError: isError)
+        }
         // With `option logasap` the record may have left when the response head did: one record per request.
         guard let receiver = runtime.accessLog, !machine.recordSent else { return }
         numberRequestIfNeeded()

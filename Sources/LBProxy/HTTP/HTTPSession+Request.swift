@@ -47,7 +47,12 @@ extension HTTPSession {
         captureRequest(parsed.head)
         if frontend.uniqueID != nil { assignUniqueID() }
         var head = parsed.head
-        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: record.uniqueID), parsed) {
+        let trackers = stickTrackers
+        trackers?.requestStarted()
+        trackers?.inRequest = true
+        defer { trackers?.inRequest = false }
+        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: record.uniqueID,
+                                             stickCounters: trackers), parsed) {
             return
         }
 
@@ -65,7 +70,8 @@ extension HTTPSession {
         }
         let backend = runtime.backends[backendIndex]
         if backendIndex != frontend.plan.ownBackend {
-            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: record.uniqueID), parsed) {
+            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: record.uniqueID,
+                                                stickCounters: trackers), parsed) {
                 return
             }
         }
@@ -123,6 +129,12 @@ extension HTTPSession {
             response.headers.add("content-type", "text/html")
             response.body = Array("<html><body><h1>401 Unauthorized</h1>\nThis resource needs valid credentials.\n</body></html>\n".utf8)
             answerLocally(response, parsed)
+        case .tarpit(let status):
+            frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+            tarpit(status: status)
+        case .reject:
+            frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+            reject()
         case .useService(let name):
             let (head, runtime) = (parsed.head, runtime)
             answerInBackground(parsed, server: LocalServices.serverName(of: name)) {

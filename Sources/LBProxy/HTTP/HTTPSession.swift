@@ -28,6 +28,8 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// its next request and shared with no one.
     var ownIdleUpstream: UpstreamConnection?
     var record = RequestRecordFacts()
+    /// The connection's stick counter trackers; nil when the configuration has no stick table.
+    let stickTrackers: SessionStickTrackers?
 
     init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
         self.runtime = runtime
@@ -35,6 +37,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         self.machine = ExchangeMachine(acceptedAt: monotonicNow(), timeouts: frontend.plan.timeouts)
+        self.stickTrackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
         runtime.live.created(.httpSession)
     }
 
@@ -93,6 +96,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.clientClosed())
+        stickTrackers?.connectionEnded()
         loop.sessions[ObjectIdentifier(self)] = nil
     }
 

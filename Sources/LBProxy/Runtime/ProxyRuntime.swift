@@ -36,6 +36,9 @@ final class ProxyRuntime: Sendable {
     /// Returns freed memory to the system once a load has passed.
     let memoryTrimmer = MemoryTrimmer()
     private let loopContexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
+    /// Every stick table, numbered as `plan.stickTables`; a backend's table is the same object as its
+    /// `BackendRuntime.stickTable`.
+    let stickTables: [StickTableLock]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?,
          terminators: [[TLSTerminator?]] = []) {
@@ -43,6 +46,10 @@ final class ProxyRuntime: Sendable {
         self.accessLog = accessLog
         self.events = EventLog(sink: accessLog as? PipelineAccessLog)
         self.backends = backends
+        self.stickTables = plan.stickTables.map { table in
+            if let backend = table.backend, backend < backends.count, let shared = backends[backend].stickTable { return shared }
+            return StickTableLock(StickTableStore(table.declaration))
+        }
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax
         let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()

@@ -152,9 +152,9 @@ extension RuntimeAPI {
         return "# table: \(backend.plan.name), type: \(declaration.type.rawValue), size:\(declaration.size), used:\(count)\n"
     }
 
-    /// `0x<id>: key=K use=0 exp=MS server_id=N server_key=NAME`. lb keeps no per-entry reference count
-    /// (`use` is 0) and entries have no address: the id is a hash of table and key, stable while the
-    /// entry lives.
+    /// `0x<id>: key=K use=N exp=MS [server_id=N] [counters...] [server_key=NAME]`, counters in HAProxy's
+    /// order with rates as `http_req_rate(10000)=3`. `use` counts the trackers holding the entry. Entries
+    /// have no address: the id is a hash of table and key, stable while the entry lives.
     func tableEntry(_ backend: BackendRuntime, _ entry: StickTableStore.Entry, now: Int64) -> String {
         let declaration = backend.plan.stickTable!
         let key: String
@@ -165,10 +165,21 @@ extension RuntimeAPI {
         }
         let expires = entry.expiresAt.map { max(0, $0 - now) } ?? 0
         let servers = storingBackend(forTable: backend.index).servers
-        let server = entry.server < servers.count ? servers[entry.server].plan : nil
+        let server = entry.server >= 0 && entry.server < servers.count ? servers[entry.server].plan : nil
         let id = server.map { $0.index + 1 } ?? entry.server + 1
-        return "0x\(String(Self.entryID(backend.plan.name, entry.key), radix: 16)): key=\(key) use=0 exp=\(expires)"
-            + " server_id=\(id) server_key=\(server?.name ?? "-")\n"
+        // Persistence tables store the server whether or not `store server_id` was written, as in HAProxy.
+        let stored = declaration.stored
+        let keepsServer = stored.stores(.serverID) || runtime.backends.contains { $0.plan.stickRules.contains { $0.table == backend.index } }
+        var line = "0x\(String(Self.entryID(backend.plan.name, entry.key), radix: 16)): key=\(key) use=\(entry.uses) exp=\(expires)"
+        if keepsServer { line += " server_id=\(id)" }
+        for type in stored.types where type != .serverID {
+            guard let value = entry.counters.value(type, stored, now: now) else { continue }
+            line += " " + type.name
+            if type.isRate, let period = stored.period(type) { line += "(\(period))" }
+            line += "=\(value)"
+        }
+        if keepsServer { line += " server_key=\(server?.name ?? "-")" }
+        return line + "\n"
     }
 
     /// The backend whose servers a table's entries name: the first one with a stick rule on the table
@@ -236,20 +247,13 @@ extension RuntimeAPI {
 
     // MARK: Removal
 
-    /// Removes the entries `shouldRemove` selects, under the table's lock. The store offers no removal
-    /// by key, so the others are stored back oldest first with the instant that gives them the same
-    /// expiry: recency order and expiry dates stay as they were.
+    /// Removes the entries `shouldRemove` selects, under the table's lock.
     static func remove(from backend: BackendRuntime, where shouldRemove: (StickTableStore.Entry) -> Bool) {
         guard backend.plan.stickTable != nil else { return }
         let now = ProxyRuntime.stickClock()
         backend.stickTable?.withLock { store in
-            let entries = store.snapshot(now: now)
-            guard entries.contains(where: shouldRemove) else { return }
-            let expire = Int64(store.expire ?? 0)
-            store.clear()
-            for entry in entries.reversed() where !shouldRemove(entry) {
-                store.store(entry.key, server: entry.server, now: entry.expiresAt.map { $0 - expire } ?? now)
-            }
+            // Entries a tracker holds stay, as HAProxy keeps entries in use.
+            for entry in store.snapshot(now: now) where shouldRemove(entry) { store.remove(key: entry.key) }
         }
     }
 }
