@@ -51,6 +51,10 @@ public struct Proxy: Sendable {
     public var forwardFor: ForwardForSettings?
     public var logging: ProxyLogging = ProxyLogging()
     public var stats: StatsSettings?
+    /// `monitor-uri PATH`: requests for exactly this URI are answered by lb (200, or 503 when failing).
+    public var monitorURI: String?
+    /// `monitor fail if|unless COND`: when one holds, the monitor URI answers 503.
+    public var monitorFailConditions: [Condition] = []
     /// `option` names that are on (true) or explicitly off with `no option` (false), for options with no
     /// dedicated field.
     public var options: [String: Bool] = [:]

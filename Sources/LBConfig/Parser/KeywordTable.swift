@@ -30,6 +30,8 @@ enum ProxyKeywords {
         "http-request": .proxies,
         "http-response": .proxies,
         "capture": [.frontend, .listen],
+        "monitor-uri": .frontSide,
+        "monitor": [.frontend, .listen],
         "stats": .all,
         "http-check": .backSide,
     ]

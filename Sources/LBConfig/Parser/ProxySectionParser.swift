@@ -161,6 +161,17 @@ enum ProxySectionParser {
             parseCapture(directive, into: &builder, context: &context)
         case "stats":
             parseStats(directive, into: &builder, context: &context)
+        case "monitor-uri":
+            guard let uri = context.argument(directive, 1, keyword, "a URI"), uri.hasPrefix("/") || uri.hasPrefix("*") else {
+                if directive.count > 1 {
+                    context.error("'monitor-uri' expects a URI starting with '/'", at: directive.location(of: 1),
+                                  hint: "for example: monitor-uri /health")
+                }
+                return
+            }
+            builder.proxy.monitorURI = uri
+        case "monitor":
+            parseMonitor(directive, into: &builder, context: &context)
         case "http-check":
             parseHTTPCheck(directive, into: &builder, context: &context)
         default:

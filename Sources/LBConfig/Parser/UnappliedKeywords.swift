@@ -34,8 +34,6 @@ enum UnappliedKeywords {
         "option http_proxy": .all,
         "option originalto": .all,
         "option forwarded": .backSide,
-        "monitor-uri": .frontSide,
-        "monitor": [.frontend, .listen],
         "server-template": [.backend, .listen],
         "dispatch": [.backend, .listen],
         "source": .backSide,

@@ -110,6 +110,10 @@ extension ProxyPlan {
         if let admin = proxy.stats?.adminCondition {
             plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
         }
+        plan.monitorURI = proxy.monitorURI
+        plan.monitorFail = proxy.monitorFailConditions.compactMap {
+            CompiledCondition.compile($0, acls: acls, environment: &environment)
+        }
         return plan
     }
 

@@ -40,6 +40,9 @@ public struct FrontendPlan: Sendable {
     public var captures: [CaptureDeclaration] = []
     /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
     public var statsAdminCondition: CompiledCondition?
+    /// `monitor-uri`, and the `monitor fail` conditions that make it answer 503.
+    public var monitorURI: String?
+    public var monitorFail: [CompiledCondition] = []
     /// `http-response` rules (a `listen` section's run here, once), after the backend's.
     public var responseRules = ResponseRules()
 

@@ -43,6 +43,7 @@ extension HTTPSession {
     func startExchange(_ parsed: ParsedRequest) {
         frontend.totalRequests.wrappingIncrement(ordering: .relaxed)
         machine.headComplete(now: monotonicNow())
+        if answerMonitorRequest(parsed) { return }
         record.head = parsed.head
         captureRequest(parsed.head)
         if frontend.uniqueID != nil { assignUniqueID() }
@@ -51,7 +52,7 @@ extension HTTPSession {
         trackers?.requestStarted()
         trackers?.inRequest = true
         defer { trackers?.inRequest = false }
-        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: record.uniqueID,
+        if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: runtime, uniqueID: record.uniqueID,
                                              stickCounters: trackers), parsed) {
             return
         }
@@ -63,14 +64,14 @@ extension HTTPSession {
             }
             return
         }
-        guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo) ?? frontend.plan.ownBackend
+        guard let backendIndex = frontend.plan.rules.selectBackend(for: head, connection: connectionInfo, serverCounts: runtime) ?? frontend.plan.ownBackend
         else {
             perform(machine.refused(status: 503))
             return
         }
         let backend = runtime.backends[backendIndex]
         if backendIndex != frontend.plan.ownBackend {
-            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: nil, uniqueID: record.uniqueID,
+            if !handle(backend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: runtime, uniqueID: record.uniqueID,
                                                 stickCounters: trackers), parsed) {
                 return
             }

@@ -28,9 +28,14 @@ enum ErrorPages {
 
     static func reason(_ status: Int) -> String { reasons[status] ?? "Status \(status)" }
 
+    /// The body of an error page.
+    static func body(for status: Int) -> [UInt8] {
+        Array("<html><body><h1>\(status) \(reason(status))</h1>\n\(explanations[status] ?? "")\n</body></html>\n".utf8)
+    }
+
     /// Head and body of an error page, always with `Connection: close` (the connection ends after it).
     static func page(status: Int, extraHeaders: [(String, String)] = []) -> [UInt8] {
-        let body = "<html><body><h1>\(status) \(reason(status))</h1>\n\(explanations[status] ?? "")\n</body></html>\n"
+        let body = String(decoding: self.body(for: status), as: UTF8.self)
         var head = "HTTP/1.1 \(status) \(reason(status))\r\n"
         head += "content-length: \(body.utf8.count)\r\ncache-control: no-cache\r\ncontent-type: text/html\r\n"
         for (name, value) in extraHeaders { head += "\(name): \(value)\r\n" }

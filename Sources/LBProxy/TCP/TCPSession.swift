@@ -67,7 +67,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         let info = ConnectionInfo(source: remote?.ipAddress, sourcePort: remote?.port ?? 0,
                                   destination: local?.ipAddress, destinationPort: local?.port ?? 0)
         connectionInfo = info
-        guard let index = frontend.plan.rules.selectBackend(connection: info) ?? frontend.plan.ownBackend else {
+        guard let index = frontend.plan.rules.selectBackend(connection: info, serverCounts: runtime) ?? frontend.plan.ownBackend else {
             perform(machine.refused(status: 503))
             return
         }

@@ -1,0 +1,66 @@
+import Foundation
+import LBTestSupport
+import Testing
+@testable import LBProxy
+
+/// `monitor-uri` and `monitor fail`, as a keepalived `vrrp_script` or another balancer asks them: lb
+/// answers itself, logs nothing, and says 503 when a condition fails or a stop began.
+@Suite(.serialized) struct MonitorURITests {
+    static func config(port: Int, backend: Int, failIf: String = "{ nbsrv(be) lt 1 }") -> String {
+        TestConfig.proxy(port: port, defaults: ["log global", "option httplog"],
+                         frontend: ["monitor-uri /health", "monitor fail if \(failIf)"],
+                         backend: ["server s1 127.0.0.1:\(backend)"])
+    }
+
+    @Test func theMonitorURIIsAnsweredByLBAndNotLogged() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port), accessLog: log)
+        let client = try RawClient(port: port)
+        try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        let ready = try await offloaded { try client.readResponse() }
+        #expect(ready.status == 200)
+        #expect(ready.bodyText == "<html><body><h1>200 OK</h1>\nService ready.\n</body></html>\n")
+        // The same connection goes on: a normal request reaches the server and is logged.
+        try client.send("GET /health?full HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try await offloaded { try client.readResponse() }
+        let records = await log.waitFor(1)
+        #expect(records.map(\.requestLine) == ["GET /health?full HTTP/1.1"])
+        #expect(backend.requests.map(\.path) == ["/health?full"])
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func monitorFailAnswers503WhileItsConditionHolds() async throws {
+        let port = freePort()
+        // No server listens on the backend's port, and its check marks it down.
+        let dead = freePort()
+        let config = TestConfig.proxy(port: port, frontend: ["monitor-uri /health", "monitor fail if { nbsrv(be) lt 1 }"],
+                                      backend: ["server s1 127.0.0.1:\(dead) check inter 100 fall 1"])
+        let lb = try await LBHarness.start(config)
+        let backend = lb.balancer.runtime.backends[0]
+        try await waitUntil("the server to be marked down") { backend.usableServerCount == 0 }
+        let client = try RawClient(port: port)
+        try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        let failing = try await offloaded { try client.readResponse() }
+        #expect(failing.status == 503)
+        #expect(failing.bodyText.contains("No server is available"))
+        await lb.stop()
+    }
+
+    @Test func aStoppingLBFailsItsMonitorURI() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, failIf: "FALSE"))
+        let client = try RawClient(port: port)
+        try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await offloaded { try client.readResponse() }.status == 200)
+        // A soft stop: the connection is still open and its next monitor request says 503.
+        lb.balancer.runtime.allLoopContexts.forEach { loop, box in loop.execute { box.value.beginDrain() } }
+        try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await offloaded { try client.readResponse() }.status == 503)
+        await lb.stop()
+        await backend.stop()
+    }
+}
