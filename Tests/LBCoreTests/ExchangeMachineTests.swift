@@ -26,7 +26,7 @@ struct ExchangeMachineTests {
         timeouts.server = server
         timeouts.queue = queue
         let policy = RetryPolicy(retries: retries, redispatchInterval: redispatch, pauseMilliseconds: 1_000, rotates: false)
-        return ExchangeRoute(timeouts: timeouts, retryPolicy: policy, retryOn: retryOn, mode: mode,
+        return ExchangeRoute(policy: ExchangePolicy(timeouts: timeouts, retryPolicy: policy, retryOn: retryOn), mode: mode,
                              requestBodyless: bodyless, clientWantsClose: clientWantsClose, wantsUpgrade: wantsUpgrade)
     }
 
@@ -256,7 +256,7 @@ struct ExchangeMachineTests {
         var timeouts = Timeouts()
         timeouts.connect = 1_000
         let policy = RetryPolicy(retries: 0, redispatchInterval: nil, pauseMilliseconds: 1_000, rotates: false)
-        machine.routed(.stream(timeouts: timeouts, retryPolicy: policy, retryOn: RetryConditions()))
+        machine.routed(.stream(ExchangePolicy(timeouts: timeouts, retryPolicy: policy)))
         machine.serverChosen(now: clock.now, persistent: false)
         _ = machine.connectStarted(now: clock.now)
         #expect(machine.deadline.kind == .connect)
@@ -276,7 +276,7 @@ struct ExchangeMachineTests {
         func stream() -> ExchangeMachine {
             var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: Self.frontendTimeouts())
             machine.streamAccepted(now: clock.now)
-            machine.routed(.stream(timeouts: Timeouts(), retryPolicy: policy, retryOn: RetryConditions()))
+            machine.routed(.stream(ExchangePolicy(timeouts: Timeouts(), retryPolicy: policy)))
             _ = machine.connectStarted(now: clock.now)
             return machine
         }
@@ -440,5 +440,14 @@ struct ExchangeMachineTests {
         #expect(timers.connect == 7)
         #expect(timers.response == 11)
         #expect(timers.active == 36)
+    }
+}
+
+/// An idle keep-alive connection holds one machine: what it keeps inline is memory per connection.
+struct ExchangeMachineSizeTests {
+    @Test func theMachineStaysSmall() {
+        // The frontend's and backend's settings are shared by reference, not copied into each machine.
+        #expect(MemoryLayout<ExchangeProgress>.size <= 64, "\(MemoryLayout<ExchangeProgress>.size)")
+        #expect(MemoryLayout<ExchangeMachine>.size <= 256, "\(MemoryLayout<ExchangeMachine>.size)")
     }
 }

@@ -41,8 +41,9 @@ public struct ExchangeMachine: Sendable {
     /// The instants of the request being read or served (the idle time before it included).
     public internal(set) var timings: ExchangeTimings
     public let acceptedAt: UInt64
-    /// The frontend's timeouts (`http-request`, `http-keep-alive`, `client`, `tunnel`).
-    let timeouts: Timeouts
+    /// The frontend's timeouts (`http-request`, `http-keep-alive`, `client`, `tunnel`), shared.
+    let frontend: ExchangePolicy
+    var timeouts: Timeouts { frontend.timeouts }
     public internal(set) var requestsServed = 0
     /// The client closed its sending side.
     public internal(set) var clientInputClosed = false
@@ -63,11 +64,17 @@ public struct ExchangeMachine: Sendable {
 
     /// A connection accepted at `acceptedAt`: its first request must arrive within `timeout http-request`,
     /// counted from the accept.
-    public init(acceptedAt: UInt64, timeouts: Timeouts) {
+    public init(acceptedAt: UInt64, frontend: ExchangePolicy) {
         self.acceptedAt = acceptedAt
-        self.timeouts = timeouts
+        self.frontend = frontend
         self.timings = ExchangeTimings(idleSince: acceptedAt)
-        deadline.set(.requestHead, milliseconds: timeouts.requestHead, now: acceptedAt)
+        deadline.set(.requestHead, milliseconds: frontend.timeouts.requestHead, now: acceptedAt)
+    }
+
+    /// A machine with its own copy of the frontend's timeouts (tests; the data plane shares one policy
+    /// per frontend).
+    public init(acceptedAt: UInt64, timeouts: Timeouts) {
+        self.init(acceptedAt: acceptedAt, frontend: ExchangePolicy(timeouts: timeouts))
     }
 
     /// Ends the connection's life: nothing runs any more.

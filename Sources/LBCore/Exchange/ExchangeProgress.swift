@@ -1,6 +1,6 @@
 /// How far the exchange in flight has got: the facts the state machine's decisions read, from the
 /// routing of a request until its end. A new request starts from a fresh value.
-public struct ExchangeProgress: Sendable, Hashable {
+public struct ExchangeProgress: Sendable {
     public let route: ExchangeRoute
     /// Retries used so far (`retries`), redispatches included.
     public internal(set) var retriesDone = 0

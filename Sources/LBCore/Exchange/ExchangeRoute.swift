@@ -1,13 +1,10 @@
 import LBConfig
 
 /// What the routing of one request decided that the exchange's state machine needs: the backend's
-/// timeouts and retry rules, the connection mode, and the request's own framing facts.
-public struct ExchangeRoute: Sendable, Hashable {
-    /// The backend's timeouts (`connect`, `server`, `queue`, `tunnel`).
-    public var timeouts: Timeouts
-    public var retryPolicy: RetryPolicy
-    /// `retry-on`: which failures after a connect are retried.
-    public var retryOn: RetryConditions
+/// timeouts and retry rules (shared, by reference), the connection mode, and the request's own framing
+/// facts.
+public struct ExchangeRoute: Sendable {
+    public let policy: ExchangePolicy
     /// The frontend and backend modes combined (`HTTPConnectionMode.effective`).
     public var mode: HTTPConnectionMode
     /// The request has no body (or an empty one): nothing is left to send after its head.
@@ -20,11 +17,9 @@ public struct ExchangeRoute: Sendable, Hashable {
     /// connect and the data (no request or response head).
     public var isStream = false
 
-    public init(timeouts: Timeouts, retryPolicy: RetryPolicy, retryOn: RetryConditions, mode: HTTPConnectionMode,
-                requestBodyless: Bool, clientWantsClose: Bool, wantsUpgrade: Bool) {
-        self.timeouts = timeouts
-        self.retryPolicy = retryPolicy
-        self.retryOn = retryOn
+    public init(policy: ExchangePolicy, mode: HTTPConnectionMode, requestBodyless: Bool, clientWantsClose: Bool,
+                wantsUpgrade: Bool) {
+        self.policy = policy
         self.mode = mode
         self.requestBodyless = requestBodyless
         self.clientWantsClose = clientWantsClose
@@ -32,10 +27,15 @@ public struct ExchangeRoute: Sendable, Hashable {
     }
 
     /// A TCP-mode session's route: bytes both ways, the connect retried as the backend says.
-    public static func stream(timeouts: Timeouts, retryPolicy: RetryPolicy, retryOn: RetryConditions) -> ExchangeRoute {
-        var route = ExchangeRoute(timeouts: timeouts, retryPolicy: retryPolicy, retryOn: retryOn, mode: .keepAlive,
-                                  requestBodyless: false, clientWantsClose: false, wantsUpgrade: false)
+    public static func stream(_ policy: ExchangePolicy) -> ExchangeRoute {
+        var route = ExchangeRoute(policy: policy, mode: .keepAlive, requestBodyless: false, clientWantsClose: false,
+                                  wantsUpgrade: false)
         route.isStream = true
         return route
     }
+
+    /// The backend's timeouts (`connect`, `server`, `queue`, `tunnel`).
+    public var timeouts: Timeouts { policy.timeouts }
+    public var retryPolicy: RetryPolicy { policy.retryPolicy }
+    public var retryOn: RetryConditions { policy.retryOn }
 }

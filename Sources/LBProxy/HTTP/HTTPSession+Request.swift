@@ -108,8 +108,7 @@ extension HTTPSession {
         created.persistence = persistence
         exchange = created
         machine.routed(ExchangeRoute(
-            timeouts: backend.plan.timeouts, retryPolicy: backend.retryPolicy, retryOn: backend.plan.retryOn, mode: mode,
-            requestBodyless: created.requestBody.isComplete, clientWantsClose: parsed.clientWantsClose,
+            policy: backend.exchangePolicy, mode: mode, requestBodyless: created.requestBody.isComplete, clientWantsClose: parsed.clientWantsClose,
             wantsUpgrade: parsed.wantsUpgrade))
         dispatch()
     }

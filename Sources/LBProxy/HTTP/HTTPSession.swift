@@ -36,7 +36,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         self.frontend = frontend
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
-        self.machine = ExchangeMachine(acceptedAt: monotonicNow(), timeouts: frontend.plan.timeouts)
+        self.machine = ExchangeMachine(acceptedAt: monotonicNow(), frontend: frontend.exchangePolicy)
         self.stickTrackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
         runtime.live.created(.httpSession)
     }

@@ -23,6 +23,8 @@ final class BackendRuntime: Sendable {
     let stickTable: StickTableLock?
     /// What a failed connection does next (shared by HTTP and TCP sessions).
     let retryPolicy: RetryPolicy
+    /// The timeouts and retry rules every exchange with this backend reads, shared.
+    let exchangePolicy: ExchangePolicy
 
     init(plan: BackendPlan, index: Int, servers: [ServerRuntime]) {
         self.plan = plan
@@ -32,6 +34,7 @@ final class BackendRuntime: Sendable {
         self.cookies = plan.cookie.map { CookiePersistence(settings: $0, serverValues: plan.servers.map(\.cookie)) }
         self.stickTable = plan.stickTable.map { StickTableLock(StickTableStore($0)) }
         self.retryPolicy = RetryPolicy(plan)
+        self.exchangePolicy = ExchangePolicy(timeouts: plan.timeouts, retryPolicy: retryPolicy, retryOn: plan.retryOn)
         // Servers declared `disabled` start in maintenance: the first snapshot already leaves them out.
         publishServerStates()
     }

@@ -22,6 +22,8 @@ final class FrontendRuntime: Sendable {
     let responses = ResponseCounters()
     /// TLS handshakes on the frontend's `ssl` binds.
     let tls = TLSCounters()
+    /// The timeouts every connection of this frontend reads, shared.
+    let exchangePolicy: ExchangePolicy
     /// When the runtime was built (monotonic), the process start time the stats report.
     let createdAt = monotonicNow()
     /// `unique-id-format` (nil when the frontend has none).
@@ -36,6 +38,7 @@ final class FrontendRuntime: Sendable {
          terminators: [TLSTerminator?] = []) {
         self.plan = plan
         self.terminators = terminators
+        self.exchangePolicy = ExchangePolicy(timeouts: plan.timeouts)
         self.index = index
         self.maxConnections = plan.maxConnections ?? processMaxConnections
         self.uniqueID = uniqueID

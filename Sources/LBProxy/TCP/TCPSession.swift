@@ -45,7 +45,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         let now = monotonicNow()
-        machine = ExchangeMachine(acceptedAt: now, timeouts: frontend.plan.timeouts)
+        machine = ExchangeMachine(acceptedAt: now, frontend: frontend.exchangePolicy)
         machine.streamAccepted(now: now)
         runtime.live.created(.tcpSession)
     }
@@ -77,7 +77,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             stickyServer = runtime.stickyServer(chosen, request: nil, connection: info)
             stickKeys = runtime.stickKeysToStore(chosen, request: nil, connection: info)
         }
-        machine.routed(.stream(timeouts: chosen.plan.timeouts, retryPolicy: chosen.retryPolicy, retryOn: chosen.plan.retryOn))
+        machine.routed(.stream(chosen.exchangePolicy))
         dispatch(excluding: nil)
         context.fireChannelActive()
     }
