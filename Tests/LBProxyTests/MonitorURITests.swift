@@ -57,7 +57,9 @@ import Testing
         try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await offloaded { try client.readResponse() }.status == 200)
         // A soft stop: the connection is still open and its next monitor request says 503.
-        lb.balancer.runtime.allLoopContexts.forEach { loop, box in loop.execute { box.value.beginDrain() } }
+        for (loop, box) in lb.balancer.runtime.allLoopContexts {
+            try await loop.submit { box.value.beginDrain() }.get()
+        }
         try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await offloaded { try client.readResponse() }.status == 503)
         await lb.stop()
