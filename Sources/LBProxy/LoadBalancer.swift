@@ -154,7 +154,7 @@ public final class LoadBalancer: Sendable {
                               on loop: EventLoop) async throws -> (Channel, Int) {
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
-        let bootstrap = listenerBootstrap(frontend, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
+        let bootstrap = listenerBootstrap(frontend, bind, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
                                  value: runtime.loopCount > 1 ? 1 : 0)
@@ -175,7 +175,7 @@ public final class LoadBalancer: Sendable {
         let batch = gate.initialBatch(frontend, listeners: 1)
         do {
             try InheritedSocket.validate(descriptor)
-            let channel = try await listenerBootstrap(frontend, terminator, acceptingOn: group.next(), childGroup: group, batch: batch)
+            let channel = try await listenerBootstrap(frontend, bind, terminator, acceptingOn: group.next(), childGroup: group, batch: batch)
                 .withBoundSocket(descriptor).get()
             gate.register(channel, frontend: frontend, batch: batch)
             return channel
@@ -186,8 +186,9 @@ public final class LoadBalancer: Sendable {
 
     /// The bootstrap of a frontend's listening socket: accepts on `loop`, sets sessions up on `childGroup`
     /// (behind TLS when the bind has a `terminator`).
-    private func listenerBootstrap(_ frontend: FrontendRuntime, _ terminator: TLSTerminator?, acceptingOn loop: EventLoop,
-                                   childGroup: EventLoopGroup, batch: Int) -> ServerBootstrap {
+    private func listenerBootstrap(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?,
+                                   acceptingOn loop: EventLoop, childGroup: EventLoopGroup, batch: Int) -> ServerBootstrap {
+        let acceptProxy = bind.acceptProxy
         let runtime = self.runtime
         let gate = self.gate
         return ServerBootstrap(group: loop, childGroup: childGroup)
@@ -204,6 +205,9 @@ public final class LoadBalancer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)
+                    if acceptProxy {
+                        try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
+                    }
                     if let terminator {
                         let sniffer = TLSHelloSniffer()
                         let tlsHandler = terminator.makeHandler()

@@ -106,6 +106,9 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
         self.descriptor = descriptor
     }
 
+    /// `accept-proxy`: connections start with a PROXY protocol header (v1 or v2) naming the real client.
+    public var acceptProxy: Bool { options.contains("accept-proxy") }
+
     public var description: String {
         if let descriptor { return "fd@\(descriptor)" }
         guard let host else { return "*:\(port)" }

@@ -107,6 +107,11 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
             machine.handshakeCompleted(at: established.completedAt, duration: established.duration)
             return
         }
+        if let proxied = event as? ProxiedConnection {
+            addresses = SessionAddresses(info: proxied.apply(to: addresses.info),
+                                         withText: runtime.accessLog != nil || frontend.uniqueID != nil)
+            return
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else {
             context.fireUserInboundEventTriggered(event)
             return

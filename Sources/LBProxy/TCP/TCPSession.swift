@@ -35,6 +35,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
     /// Th: the TLS handshake, from the accept (already inside Tt, which a TCP session counts from the accept).
     private var handshakeMilliseconds = 0
+    /// The real client, when a PROXY protocol header named it (`accept-proxy`).
+    private var proxiedAddresses: ProxiedConnection?
     /// What ended the session, set by whatever ends it.
     private var termination = Termination.normal
     private var logged = false
@@ -64,8 +66,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
 
     func channelActive(context: ChannelHandlerContext) {
         let remote = context.channel.remoteAddress, local = context.channel.localAddress
-        let info = ConnectionInfo(source: remote?.ipAddress, sourcePort: remote?.port ?? 0,
+        var info = ConnectionInfo(source: remote?.ipAddress, sourcePort: remote?.port ?? 0,
                                   destination: local?.ipAddress, destinationPort: local?.port ?? 0)
+        if let proxiedAddresses { info = proxiedAddresses.apply(to: info) }
         connectionInfo = info
         guard let index = frontend.plan.rules.selectBackend(connection: info, serverCounts: runtime) ?? frontend.plan.ownBackend else {
             perform(machine.refused(status: 503))
@@ -210,6 +213,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             connectionInfo.tls = established.facts
             connectionInfo.isTLS = true
             handshakeMilliseconds = Int(established.duration / 1_000_000)
+            return
+        }
+        if let proxied = event as? ProxiedConnection {
+            proxiedAddresses = proxied
             return
         }
         guard let event = event as? ChannelEvent, event == .inputClosed else {
