@@ -75,10 +75,12 @@ final class LBLogProcess: @unchecked Sendable {
     var status: Int32 { process.terminationStatus }
 
     /// Stops the child (SIGKILL to its pid: the test process may block SIGTERM, and its children
-    /// inherit that) and waits for it.
+    /// inherit that) and waits for it, and for what it wrote to be collected: a child that exited on its
+    /// own may still have output in its pipes.
     func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        while readers.contains(where: { !$0.isFinished }) { usleep(1000) }
     }
 
     deinit { stop() }
