@@ -62,7 +62,7 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
-        failed(context: context, reason: "SSL handshake failure (\(error))")
+        failed(context: context, reason: "SSL handshake failure (\(TLSFailureReason.describe(error)))")
     }
 
     func channelInactive(context: ChannelHandlerContext) {
