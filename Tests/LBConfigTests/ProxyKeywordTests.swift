@@ -232,17 +232,18 @@ import Testing
         ])
         #expect(value.unappliedDirectives.map(\.keyword) == [
             "compression",
-            "error-log-format", "tcp-request", "errorfile", "fullconn", "description",
+            "error-log-format", "errorfile", "fullconn", "description",
         ])
         #expect(value.unappliedDirectives[0].words == ["compression", "algo", "gzip"])
-        // `cookie`, `capture`, `http-reuse` (line 14) and `timeout tarpit` (line 20) are applied: parsed, with
-        // no "not yet applied" warning.
+        // `cookie`, `capture`, `http-reuse` (line 14), `tcp-request content accept` (line 16) and `timeout
+        // tarpit` (line 20) are applied: parsed, with no "not yet applied" warning.
         let cookie = try #require(value.cookie)
         #expect(cookie.name == "SERVERID" && cookie.mode == .insert && cookie.indirect && cookie.nocache)
         #expect(value.httpReuse == .safe)
         #expect(value.timeouts.tarpit == 5_000)
-        #expect(!result.diagnostics.contains { $0.location.line == 14 || $0.location.line == 20 })
-        let applied = Set([cookie.location.line, 14, 20] + value.captures.map(\.location.line))
+        #expect(value.tcpContentRules.map(\.action) == [.accept])
+        #expect(!result.diagnostics.contains { [14, 16, 20].contains($0.location.line) })
+        let applied = Set([cookie.location.line, 14, 16, 20] + value.captures.map(\.location.line))
         for line in 9...20 where !applied.contains(line) {
             #expect(result.diagnostics.contains { $0.location.line == line && $0.message.hasSuffix("is parsed but not yet applied by lb") },
                     "line \(line)")

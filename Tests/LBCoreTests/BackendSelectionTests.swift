@@ -204,14 +204,14 @@ struct CompileDiagnosticsTests {
         var backend = Fixture.backend("b")
         backend.balance = .other(keyword: "rdp-cookie", arguments: [])
         let frontend = Fixture.frontend(
-            useBackends: [UseBackendRule(backend: .name("b"), condition: Fixture.condition([[Fixture.anonymous("req.ssl_sni", [], ["x"])]]),
+            useBackends: [UseBackendRule(backend: .name("b"), condition: Fixture.condition([[Fixture.anonymous("req.rdp_cookie", [], ["x"])]]),
                                          location: Fixture.location(9))])
         let (plan, diagnostics) = ProxyPlan.compile(Configuration(proxies: [frontend, backend]))
         #expect(plan != nil)
         #expect(diagnostics.count == 2)
         #expect(diagnostics.allSatisfy { $0.severity == .warning })
         #expect(diagnostics.contains { $0.message.contains("rdp-cookie") })
-        #expect(diagnostics.contains { $0.message.contains("req.ssl_sni") })
+        #expect(diagnostics.contains { $0.message.contains("req.rdp_cookie") })
     }
 
     @Test func badHTTPCheckExpectIsAnError() {

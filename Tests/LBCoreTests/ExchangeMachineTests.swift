@@ -241,6 +241,22 @@ struct ExchangeMachineTests {
         #expect(Self.expiry(of: &machine, after: 700, clock: &clock)?.action == .answerError(status: 500, .by(.proxy, .tarpit)))
     }
 
+    @Test func inspectDelayEndsTheWaitForTheFirstBytes() {
+        var clock = TestClock()
+        var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: Self.frontendTimeouts())
+        machine.streamAccepted(now: clock.now)
+        machine.inspecting(milliseconds: 5_000, now: clock.now)
+        let fired = Self.expiry(of: &machine, after: 5_000, clock: &clock)
+        #expect(fired?.expired == .inspect)
+        #expect(fired?.action == .inspectionOver)
+        // Bytes that decide early stop the wait.
+        var early = ExchangeMachine(acceptedAt: clock.now, timeouts: Self.frontendTimeouts())
+        early.streamAccepted(now: clock.now)
+        early.inspecting(milliseconds: 5_000, now: clock.now)
+        early.inspectionDone()
+        #expect(early.deadline.kind == nil)
+    }
+
     @Test func noTimeoutConfiguredMeansNoDeadline() {
         var clock = TestClock()
         var machine = ExchangeMachine(acceptedAt: clock.now, timeouts: Timeouts())

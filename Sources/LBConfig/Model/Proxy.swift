@@ -51,6 +51,10 @@ public struct Proxy: Sendable {
     public var forwardFor: ForwardForSettings?
     public var logging: ProxyLogging = ProxyLogging()
     public var stats: StatsSettings?
+    /// `tcp-request inspect-delay`: how long to wait for the first bytes the content rules read.
+    public var inspectDelay: Int?
+    /// `tcp-request content accept|reject`, in order.
+    public var tcpContentRules: [TCPContentRule] = []
     /// `monitor-uri PATH`: requests for exactly this URI are answered by lb (200, or 503 when failing).
     public var monitorURI: String?
     /// `monitor fail if|unless COND`: when one holds, the monitor URI answers 503.

@@ -31,6 +31,7 @@ enum ProxyKeywords {
         "http-response": .proxies,
         "capture": [.frontend, .listen],
         "monitor-uri": .frontSide,
+        "tcp-request": .proxies,
         "monitor": [.frontend, .listen],
         "stats": .all,
         "http-check": .backSide,

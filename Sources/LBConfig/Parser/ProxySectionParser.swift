@@ -172,6 +172,8 @@ enum ProxySectionParser {
             builder.proxy.monitorURI = uri
         case "monitor":
             parseMonitor(directive, into: &builder, context: &context)
+        case "tcp-request":
+            parseTCPRequest(directive, into: &builder, context: &context)
         case "http-check":
             parseHTTPCheck(directive, into: &builder, context: &context)
         default:

@@ -30,4 +30,6 @@ public enum ExchangeAction: Sendable, Hashable {
     case forwardClientEnd
     /// Tunnel: the server closed; end the exchange normally and close the client after the flush.
     case endTunnel
+    /// `tcp-request inspect-delay` ran out: decide the content rules on what arrived.
+    case inspectionOver
 }

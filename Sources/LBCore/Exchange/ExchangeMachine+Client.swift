@@ -1,5 +1,15 @@
 /// Events from the client side: the request's head and body, and the client going away.
 extension ExchangeMachine {
+    /// A TCP-mode session waits up to `milliseconds` (`tcp-request inspect-delay`) for its first bytes.
+    public mutating func inspecting(milliseconds: Int, now: UInt64) {
+        deadline.set(.inspect, milliseconds: milliseconds, now: now)
+    }
+
+    /// The first bytes were inspected before the delay ran out.
+    public mutating func inspectionDone() {
+        if deadline.kind == .inspect { deadline.pause() }
+    }
+
     /// A TCP-mode session begins at its accept: its "request" starts and is complete there.
     public mutating func streamAccepted(now: UInt64) {
         state = .routing

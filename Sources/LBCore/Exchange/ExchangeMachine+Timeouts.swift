@@ -26,6 +26,8 @@ extension ExchangeMachine {
             return .abort(.by(.clientTimeout, .data))
         case .tarpit:
             return .answerError(status: tarpitStatus, .by(.proxy, .tarpit))
+        case .inspect:
+            return .inspectionOver
         case .server:
             guard let progress, progress.responseStatus == nil else {
                 close()

@@ -16,4 +16,7 @@ public enum TimeoutKind: Sendable, Hashable, CaseIterable {
     case tunnel
     /// `timeout tarpit`: how long `http-request tarpit` holds a request before answering (PT).
     case tarpit
+    /// `tcp-request inspect-delay`: how long a TCP connection's first bytes are waited for before its
+    /// content rules are decided on what arrived.
+    case inspect
 }

@@ -79,6 +79,8 @@ public struct ConnectionInfo: Sendable, Hashable {
     public var isTLS: Bool
     /// What the TLS handshake established, once it completed.
     public var tls: TLSSessionFacts?
+    /// What `tcp-request inspect-delay` saw of the first bytes (TCP mode).
+    public var content: InspectedContent?
     public init(source: IPAddress?, sourcePort: Int, destination: IPAddress?, destinationPort: Int, isTLS: Bool = false,
                 tls: TLSSessionFacts? = nil) {
         self.source = source

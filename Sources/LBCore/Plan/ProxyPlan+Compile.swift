@@ -110,6 +110,13 @@ extension ProxyPlan {
         if let admin = proxy.stats?.adminCondition {
             plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
         }
+        plan.inspectDelay = proxy.inspectDelay
+        plan.contentRules = proxy.tcpContentRules.compactMap { rule in
+            guard let written = rule.condition else { return CompiledContentRule(action: rule.action, condition: nil) }
+            return CompiledCondition.compile(written, acls: acls, environment: &environment).map {
+                CompiledContentRule(action: rule.action, condition: $0)
+            }
+        }
         plan.monitorURI = proxy.monitorURI
         plan.monitorFail = proxy.monitorFailConditions.compactMap {
             CompiledCondition.compile($0, acls: acls, environment: &environment)

@@ -40,6 +40,12 @@ public struct FrontendPlan: Sendable {
     public var captures: [CaptureDeclaration] = []
     /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
     public var statsAdminCondition: CompiledCondition?
+    /// `tcp-request inspect-delay` and `tcp-request content` rules (TCP mode): a connection's first bytes
+    /// are read, and the rules decided, before a backend is chosen.
+    public var inspectDelay: Int?
+    public var contentRules: [CompiledContentRule] = []
+    /// Whether connections wait for their first bytes before a backend is chosen.
+    public var inspectsContent: Bool { inspectDelay != nil || !contentRules.isEmpty }
     /// `monitor-uri`, and the `monitor fail` conditions that make it answer 503.
     public var monitorURI: String?
     public var monitorFail: [CompiledCondition] = []

@@ -4,9 +4,8 @@ extension SampleFetch {
     /// HAProxy fetches that lb knows by name but does not compute yet. They compile with a warning and
     /// yield no value.
     static let knownButUnimplemented: Set<String> = [
-        "req.ssl_sni", "req_ssl_sni",
-        "req.body", "req.body_param", "req.body_len", "req.len", "req_len", "req.payload", "payload",
-        "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
+        "req.body", "req.body_param", "req.body_len", "req.payload", "payload",
+        "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
         "capture.req.hdr", "capture.req.uri", "var", "env", "date",
         "fe_conn", "be_conn", "connslots", "avg_queue", "queue", "be_sess_rate", "fe_sess_rate",
         "srv_is_up", "stopping", "url_ip", "url_port", "hdr_ip", "req.hdr_ip", "rand",
@@ -56,6 +55,7 @@ extension SampleFetch {
         case "dst_port": return try noArguments(.destinationPort)
         case "ssl_fc": return try noArguments(.tls)
         case "fc_err": return try noArguments(.connectionError)
+        case let name where ContentFetchField.byName[name] != nil: return try noArguments(.contentFact(ContentFetchField.byName[name]!))
         case let name where TLSFetchField.byName[name] != nil: return try noArguments(.tlsFact(TLSFetchField.byName[name]!))
         case "status": return try noArguments(.responseStatus)
         case "res.hdr", "shdr": return .responseHeader(try requiredName(), occurrence: try occurrence())

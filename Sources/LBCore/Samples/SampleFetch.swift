@@ -31,6 +31,8 @@ enum SampleFetch: Sendable, Hashable {
     case connectionError
     /// `ssl_fc_sni`, `ssl_c_verify`...: a fact of the connection's TLS session.
     case tlsFact(TLSFetchField)
+    /// `req.ssl_sni`, `req.len`...: what TCP content inspection saw.
+    case contentFact(ContentFetchField)
     /// `nbsrv(backend)`: `staticCount` (servers not `disabled`) applies when the caller gives no live counts.
     case usableServers(backend: Int, staticCount: Int)
     /// `status`: the response status (only while `http-response` rules run).
@@ -68,6 +70,7 @@ enum SampleFetch: Sendable, Hashable {
         case .source, .destination: .address
         case .tls, .constant, .httpAuth: .boolean
         case .tlsFact(let field): field.type
+        case .contentFact(let field): field.type
         default: .string
         }
     }
@@ -76,7 +79,7 @@ enum SampleFetch: Sendable, Hashable {
     var needsHTTP: Bool {
         switch self {
         case .source, .sourcePort, .destination, .destinationPort, .tls, .connectionError, .tlsFact, .usableServers, .constant, .text,
-             .uniqueID, .uuid, .unimplemented, .stickCounter: false
+             .uniqueID, .uuid, .unimplemented, .stickCounter, .contentFact: false
         default: true
         }
     }
@@ -108,6 +111,9 @@ enum SampleFetch: Sendable, Hashable {
         case .connectionError: _ = body(.integer(0)); return true
         case .tlsFact(let field):
             if let value = field.value(connection.tls) { _ = body(value) }
+            return true
+        case .contentFact(let field):
+            if let value = field.value(connection.content) { _ = body(value) }
             return true
         case .usableServers(let backend, let staticCount):
             _ = body(.integer(context.serverCounts?.usableServers(inBackend: backend) ?? staticCount))

@@ -44,6 +44,9 @@ extension HTTPSession {
             context.close(mode: .output, promise: nil)
         case .forwardClientEnd:
             upstream?.shutdownOutput()
+        case .inspectionOver:
+            // Content inspection is a TCP-mode step; an HTTP session never arms it.
+            break
         case .endTunnel:
             upstream = nil
             logRequest(status: 101, .normal)

@@ -35,6 +35,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     private var connectionInfo = ConnectionInfo(source: nil, sourcePort: 0, destination: nil, destinationPort: 0)
     /// Th: the TLS handshake, from the accept (already inside Tt, which a TCP session counts from the accept).
     private var handshakeMilliseconds = 0
+    /// Reading the first bytes for `tcp-request content` rules (nil once decided, or when there are none).
+    private var inspection: TLSHelloParser?
     /// The real client, when a PROXY protocol header named it (`accept-proxy`).
     private var proxiedAddresses: ProxiedConnection?
     /// What ended the session, set by whatever ends it.
@@ -70,6 +72,37 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
                                   destination: local?.ipAddress, destinationPort: local?.port ?? 0)
         if let proxiedAddresses { info = proxiedAddresses.apply(to: info) }
         connectionInfo = info
+        context.fireChannelActive()
+        if frontend.plan.inspectsContent {
+            // `tcp-request inspect-delay`: the first bytes decide the content rules and the backend.
+            inspection = TLSHelloParser(.clientHello)
+            machine.inspecting(milliseconds: frontend.plan.inspectDelay ?? 0, now: monotonicNow())
+            followDeadline()
+            return
+        }
+        route()
+    }
+
+    /// Ends the inspection of the first bytes: the content rules decide whether the connection goes on,
+    /// then a backend is chosen, with the `req.*` fetches reading what arrived.
+    private func finishInspection(_ hello: TLSHello?) {
+        inspection = nil
+        machine.inspectionDone()
+        connectionInfo.content = InspectedContent(length: pending?.readableBytes ?? 0, clientHello: hello)
+        for rule in frontend.plan.contentRules where rule.applies(to: connectionInfo, serverCounts: runtime) {
+            if rule.action == .reject {
+                frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+                end(.by(.proxy, .request))
+                return
+            }
+            break
+        }
+        route()
+    }
+
+    /// Chooses the backend from layer-4 facts (and what inspection saw), then a server.
+    private func route() {
+        let info = connectionInfo
         guard let index = frontend.plan.rules.selectBackend(connection: info, serverCounts: runtime) ?? frontend.plan.ownBackend else {
             perform(machine.refused(status: 503))
             return
@@ -82,7 +115,6 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         }
         machine.routed(.stream(chosen.exchangePolicy))
         dispatch(excluding: nil)
-        context.fireChannelActive()
     }
 
     private func dispatch(excluding failed: Int?) {
@@ -176,12 +208,25 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         frontend.bytesIn.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         machine.bytesIn &+= Int64(buffer.readableBytes)
         machine.clientActivity(now: monotonicNow())
+        var inspected: TLSHelloParser.Outcome?
+        if inspection != nil { inspected = inspection!.feed(buffer.readableBytesView) }
         if let upstream {
             upstream.write(buffer)
         } else if pending == nil {
             pending = buffer
         } else {
             pending!.writeBuffer(&buffer)
+        }
+        switch inspected {
+        case .hello(let hello)?:
+            finishInspection(hello)
+        case .invalid?:
+            finishInspection(nil)
+        case .incomplete?:
+            // A buffer's worth without a whole ClientHello: decide on what arrived.
+            if (pending?.readableBytes ?? 0) >= runtime.limits.maxHeadSize { finishInspection(nil) }
+        case nil:
+            break
         }
     }
 
@@ -320,6 +365,8 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             clientInputClosed = true
             upstream?.shutdownOutput()
             if serverInputClosed { close() }
+        case .inspectionOver:
+            if inspection != nil { finishInspection(nil) }
         case .endTunnel:
             upstream = nil
             closeAfterFlush()
