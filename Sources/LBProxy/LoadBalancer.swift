@@ -143,8 +143,10 @@ public final class LoadBalancer: Sendable {
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
         let bootstrap = listenerBootstrap(frontend, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Always, even with one loop, as HAProxy does: a new lb started with `-sf` binds the same
+            // addresses while the old one still listens, then tells it to stop.
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
-                                 value: runtime.loopCount > 1 ? 1 : 0)
+                                 value: 1)
         do {
             return (try await bootstrap.bind(host: host, port: port).get(), batch)
         } catch {

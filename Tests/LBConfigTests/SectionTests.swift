@@ -45,7 +45,7 @@ import Testing
 
     @Test(arguments: [
         ("nbproc 2", "'nbproc' is ignored"),
-        ("master-worker", "'master-worker' is ignored"),
+        ("master-worker no-exit-on-failure", "'master-worker no-exit-on-failure' is ignored"),
         ("tune.ssl.default-dh-param 2048", "'tune.ssl.default-dh-param' is ignored: lb does not support it"),
         ("user haproxy", "'user' is applied only when lb starts as root; ignored"),
         ("group haproxy", "'group' is applied only when lb starts as root; ignored"),

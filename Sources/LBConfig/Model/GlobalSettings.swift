@@ -12,6 +12,8 @@ public struct GlobalSettings: Sendable {
     public var statsSockets: [StatsSocket] = []
     public var pidFile: String?
     public var daemon: Bool = false
+    /// `master-worker`: run as a master process that starts a worker and reloads it on SIGUSR2 (`-W`).
+    public var masterWorker: Bool = false
     public var user: String?
     public var group: String?
     public var chroot: String?

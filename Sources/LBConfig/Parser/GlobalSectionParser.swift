@@ -44,7 +44,12 @@ enum GlobalSectionParser {
             context.warning("'nbproc' is ignored: lb runs one process with several threads", at: directive.location,
                             hint: "remove it; use 'nbthread' to choose the number of threads")
         case "master-worker":
-            context.warning("'master-worker' is ignored: lb reloads within a single process", at: directive.location)
+            global.masterWorker = true
+            // HAProxy's only option: a master that outlives a failed worker. lb's master exits with it.
+            if directive.count > 1 {
+                context.warning("'master-worker \(directive.words[1].text)' is ignored: lb's master stops when its worker fails",
+                                at: directive.location)
+            }
         case "tune.bufsize":
             if let value = context.size(directive, 1, keyword) {
                 if value < 1024 {
