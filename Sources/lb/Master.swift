@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import LBConfig
+import LBCore
+import LBLog
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +25,7 @@ struct Master {
     /// Prints a diagnostic of a re-read configuration when it should be shown.
     let shows: (Diagnostic) -> Bool
     let verbose: Bool
+    let log = MasterLog()
 
     enum Event: Sendable {
         case signal(Int32)
@@ -37,12 +40,14 @@ struct Master {
         let signals = Self.listen(for: [SIGUSR2, SIGHUP, SIGTERM, SIGINT, SIGUSR1], into: sink)
         defer { withExtendedLifetime(signals) {} }
         var state = State(sink: sink, masterPipe: Self.masterPipe())
-        guard let configuration = first.configuration else { return 1 }
+        guard let configuration = first.configuration, let plan = first.plan else { return 1 }
+        log.use(plan)
+        defer { log.close() }
         do {
             try state.listeners.prepare(for: configuration)
-            try state.startWorker(configuration, fdBinds: first.inherited)
+            try state.startWorker(configuration, plan: plan, fdBinds: first.inherited)
         } catch {
-            Self.say("\(error)")
+            say("\(error)", level: .alert)
             return 1
         }
 
@@ -61,7 +66,7 @@ struct Master {
                 // SIGTERM, SIGINT, SIGUSR1: every worker stops as lb alone would.
                 if state.stopSignal == nil {
                     SystemdNotify.stopping()
-                    Self.say("\(Self.name(number)) received: stopping \(state.workers.count) worker\(state.workers.count == 1 ? "" : "s")")
+                    say("\(Self.name(number)) received: stopping \(state.workers.count) worker\(state.workers.count == 1 ? "" : "s")", level: .notice)
                 }
                 state.stopSignal = number
                 state.signalWorkers(number)
@@ -73,12 +78,13 @@ struct Master {
                     state.current = pid
                     state.listeners.close(state.listeners.unused(by: starting.keys))
                     state.currentKeys = starting.keys
+                    log.use(starting.plan)
                     if let previous {
                         state.old.insert(previous)
                         kill(previous, SIGUSR1)
-                        Self.say("reloaded: worker \(pid) serves; worker \(previous) soft-stops")
+                        say("reloaded: worker \(pid) serves; worker \(previous) soft-stops", level: .notice)
                     } else if verbose {
-                        Self.say("worker \(pid) serves")
+                        say("worker \(pid) serves", level: .info)
                     }
                     SystemdNotify.ready()
                     Daemon.reportReady()
@@ -88,7 +94,7 @@ struct Master {
                         // The first worker could not start: nothing to serve, the master fails as lb would.
                         return state.waitExit(pid)
                     }
-                    Self.say("reload failed: the new worker (pid \(pid)) exited before serving; worker \(current) serves on")
+                    say("reload failed: the new worker (pid \(pid)) exited before serving; worker \(current) serves on", level: .alert)
                     SystemdNotify.ready()
                 }
                 if state.reloadAgain && state.stopSignal == nil {
@@ -101,7 +107,7 @@ struct Master {
                 if pid == state.current {
                     state.current = nil
                     if state.stopSignal == nil {
-                        Self.say("worker \(pid) exited unexpectedly (\(Self.describe(status))); stopping")
+                        say("worker \(pid) exited unexpectedly (\(Self.describe(status))); stopping", level: .alert)
                         state.stopSignal = SIGTERM
                         state.signalWorkers(SIGTERM)
                         state.failure = SelfSpawn.failureStatus(status)
@@ -118,23 +124,24 @@ struct Master {
     /// Reads the configuration again and, when it passes its check, starts a worker with it.
     private func reload(_ state: inout State) {
         SystemdNotify.reloading()
-        Self.say("SIGUSR2 received: reloading the configuration")
+        say("SIGUSR2 received: reloading the configuration", level: .notice)
         let outcome = reader.read(environment: environment())
         for diagnostic in outcome.diagnostics where shows(diagnostic) {
             FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+            if diagnostic.severity == .error { log.send("reload: \(diagnostic)", level: .alert) }
         }
-        guard outcome.isValid, let configuration = outcome.configuration else {
+        guard outcome.isValid, let configuration = outcome.configuration, let plan = outcome.plan else {
             let errors = outcome.errorCount
-            Self.say("reload failed: the configuration has \(errors) error\(errors == 1 ? "" : "s"); worker \(state.current.map(String.init) ?? "-") serves on")
+            say("reload failed: the configuration has \(errors) error\(errors == 1 ? "" : "s"); worker \(state.current.map(String.init) ?? "-") serves on", level: .alert)
             SystemdNotify.ready()
             return
         }
         do {
             try state.listeners.prepare(for: configuration)
-            try state.startWorker(configuration, fdBinds: outcome.inherited)
+            try state.startWorker(configuration, plan: plan, fdBinds: outcome.inherited)
         } catch {
             state.listeners.close(state.listeners.unused(by: state.currentKeys))
-            Self.say("reload failed: \(error); worker \(state.current.map(String.init) ?? "-") serves on")
+            say("reload failed: \(error); worker \(state.current.map(String.init) ?? "-") serves on", level: .alert)
             SystemdNotify.ready()
         }
     }
@@ -147,7 +154,7 @@ struct Master {
         var listeners = MasterListeners()
         var current: pid_t?
         var currentKeys: Set<String> = []
-        var starting: (pid: pid_t, keys: Set<String>)?
+        var starting: (pid: pid_t, keys: Set<String>, plan: ProxyPlan)?
         /// Previous workers, soft-stopping.
         var old: Set<pid_t> = []
         var stopSignal: Int32?
@@ -163,7 +170,7 @@ struct Master {
 
         /// Starts a worker on the sockets the master holds (and the `fd@N` sockets it inherited), and
         /// watches it: its report or its exit arrives as an event.
-        mutating func startWorker(_ configuration: Configuration, fdBinds: [(descriptor: Int32, location: SourceLocation)]) throws {
+        mutating func startWorker(_ configuration: Configuration, plan: ProxyPlan, fdBinds: [(descriptor: Int32, location: SourceLocation)]) throws {
             let ready = try ReadyPipe()
             var environment = ProcessInfo.processInfo.environment
             environment[Daemon.readyVariable] = nil
@@ -183,7 +190,7 @@ struct Master {
                 throw error
             }
             ready.closeWriteEnd()
-            starting = (pid, Set(MasterListeners.keys(of: configuration).map(\.key)))
+            starting = (pid, Set(MasterListeners.keys(of: configuration).map(\.key)), plan)
             let sink = self.sink
             Thread.detachNewThread { sink.yield(.started(pid, ready.waitForReady())) }
             Thread.detachNewThread {
@@ -224,8 +231,10 @@ struct Master {
         }
     }
 
-    static func say(_ text: String) {
+    /// A message on the master's standard error and in the log.
+    private func say(_ text: String, level: SyslogLevel) {
         FileHandle.standardError.write(Data("lb master[\(getpid())]: \(text)\n".utf8))
+        log.send("master: \(text)", level: level)
     }
 
     private static func name(_ number: Int32) -> String {
