@@ -9,10 +9,11 @@ import Testing
     static let clients = 20
 
     /// A configuration answering every request itself with `body`.
-    static func config(port: Int, body: String, extra: [String] = []) -> String {
+    static func config(port: Int, body: String, global: [String] = [], extra: [String] = []) -> String {
         """
         global
             hard-stop-after 20s
+        \(global.map { "    " + $0 }.joined(separator: "\n"))
         defaults
             mode http
             timeout connect 2s
@@ -125,5 +126,57 @@ import Testing
         #expect(tally.sent == tally.answered2xx)
         #expect(tally.bodies == ["old", "new"])
         #expect(try Self.body(port: port) == "new")
+    }
+
+    /// The runtime API answers on its socket path across reloads, from the newest worker: the path is
+    /// replaced atomically, and the old worker's stop does not remove it.
+    @Test func statsSocketFollowsTheNewWorker() async throws {
+        let port = freePort()
+        let path = Self.configPath("stats")
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("lb-reload-\(getpid()).sock").path
+        let config = { (body: String) in Self.config(port: port, body: body, global: ["stats socket \(socket) level admin"]) }
+        try config("v0").write(toFile: path, atomically: true, encoding: .utf8)
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: socket)
+        }
+        let lb = try LBRun(["-W", "-f", path])
+        defer { lb.stop() }
+        try await lb.waitFor("Stop with")
+        #expect(try Self.runtimePid(socket) == lb.bannerPIDs.last)
+        for version in 1...2 {
+            try config("v\(version)").write(toFile: path, atomically: true, encoding: .utf8)
+            kill(lb.pid, SIGUSR2)
+            try await lb.waitFor("reloaded: worker", times: version)
+            let workers = lb.bannerPIDs
+            // The old worker has closed its socket once it has exited.
+            try await waitUntil("the old worker to exit") { kill(workers[workers.count - 2], 0) != 0 }
+            #expect(try Self.runtimePid(socket) == workers.last)
+        }
+    }
+
+    /// `show info`'s Pid line, asked on the unix socket at `path`.
+    static func runtimePid(_ path: String) throws -> Int32? {
+        let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw RawClient.Failure(description: "connect to \(path): errno \(errno)") }
+        _ = "show info\n".withCString { write(descriptor, $0, strlen($0)) }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count <= 0 { break }
+            answer += buffer[..<count]
+        }
+        let line = String(decoding: answer, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("Pid: ") }
+        return line.flatMap { Int32($0.dropFirst(5)) }
     }
 }

@@ -34,14 +34,25 @@ enum RuntimeAPIServer {
                 throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': \(error)")
             }
         }
+        // As HAProxy does: bound under a temporary name, given its mode, then renamed over the path. The
+        // path never lacks a socket, even while a reloaded lb replaces the previous one's; and when the
+        // previous process closes its socket, SwiftNIO removes the name it bound (the temporary one,
+        // long gone), not the path the new process now serves.
+        let temporary = "\(socket.path).\(getpid()).tmp"
         let channel: Channel
         do {
-            channel = try await bootstrap.bind(unixDomainSocketPath: socket.path, cleanupExistingSocketFile: true).get()
+            channel = try await bootstrap.bind(unixDomainSocketPath: temporary, cleanupExistingSocketFile: true).get()
         } catch {
             throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': \(error)")
         }
-        if chmod(socket.path, mode_t(socket.mode ?? 0o600)) != 0 {
+        guard chmod(temporary, mode_t(socket.mode ?? 0o600)) == 0 else {
+            try? await channel.close()
             throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': cannot set its mode")
+        }
+        guard rename(temporary, socket.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? await channel.close()
+            throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': cannot create it: \(reason)")
         }
         return channel
     }
