@@ -179,4 +179,27 @@ import Testing
         let line = String(decoding: answer, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("Pid: ") }
         return line.flatMap { Int32($0.dropFirst(5)) }
     }
+
+    /// Under a `Type=notify` unit the master says when it serves, when a reload begins and when it is
+    /// over; its workers stay silent.
+    @Test func masterNotifiesSystemd() async throws {
+        let port = freePort()
+        let path = Self.configPath("notify")
+        try Self.config(port: port, body: "v0").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let notify = try NotifySocket()
+        defer { notify.close() }
+        let lb = try LBRun(["-W", "-f", path], environment: ["NOTIFY_SOCKET": notify.path])
+        defer { lb.stop() }
+        try await waitUntil("READY=1 from the master: \(notify.messages)") { notify.messages.contains { $0.hasPrefix("READY=1") } }
+        #expect(notify.messages.first?.contains("MAINPID=\(lb.pid)") == true, "\(notify.messages)")
+        kill(lb.pid, SIGUSR2)
+        try await waitUntil("a second READY=1: \(notify.messages)") { notify.messages.filter { $0.hasPrefix("READY=1") }.count == 2 }
+        let messages = notify.messages
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.count > 1 && messages[1].hasPrefix("RELOADING=1\nMONOTONIC_USEC="), "\(messages)")
+        kill(lb.pid, SIGTERM)
+        try await waitUntil("STOPPING=1: \(notify.messages)") { notify.messages.last == "STOPPING=1" }
+        #expect(notify.messages.allSatisfy { !$0.contains("MAINPID") || $0.contains("MAINPID=\(lb.pid)") })
+    }
 }

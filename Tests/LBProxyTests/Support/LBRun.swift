@@ -9,10 +9,14 @@ final class LBRun: Sendable {
     private let output = NIOLockedValueBox("")
     private let errors = NIOLockedValueBox("")
 
-    init(_ arguments: [String]) throws {
+    /// `environment` adds to (or, with nil values, removes from) the test's own environment.
+    init(_ arguments: [String], environment: [String: String?] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
         process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        process.environment = variables
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
