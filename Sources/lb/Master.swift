@@ -176,6 +176,8 @@ struct Master {
             environment[Daemon.readyVariable] = nil
             environment[MasterListeners.variable] = listeners.environmentValue
             environment[Worker.readyVariable] = String(ready.writeEnd)
+            // The new worker accepts once this one, soft-stopped when the new one serves, has closed them.
+            environment[HandOver.previousVariable] = current.map(String.init)
             var kept = listeners.descriptors.union(fdBinds.map(\.descriptor)).union([ready.writeEnd])
             if masterPipe >= 0 {
                 environment[Worker.masterPipeVariable] = String(masterPipe)
