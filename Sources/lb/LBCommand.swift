@@ -22,6 +22,7 @@ struct LBCommand: AsyncParsableCommand {
           lb -D -p /run/lb.pid -f lb.cfg      run in the background once every listener is bound
           lb -W -f lb.cfg                     master-worker: 'kill -USR2 <master>' reloads without a failed request
           lb -f lb.cfg -sf $(cat lb.pid)      start a new lb, then soft-stop the old one
+          lb -f lb.cfg -x /run/lb.sock -sf $(cat lb.pid)   the same, on the old one's listening sockets
         Signals: SIGTERM/SIGINT stop gracefully; SIGUSR1 soft-stops (stop listening, finish every session);
         SIGUSR2 reloads the configuration (master-worker mode).
         """)
@@ -68,6 +69,10 @@ struct LBCommand: AsyncParsableCommand {
     @Option(name: .customLong("st", withSingleDash: true), parsing: .upToNextOption,
             help: ArgumentHelp("Once serving, stop these processes (SIGTERM).", valueName: "pid"))
     var terminatePIDs: [Int32] = []
+
+    @Option(name: .customShort("x"),
+            help: ArgumentHelp("Take the listening sockets of the lb serving this stats socket ('expose-fd listeners'); use with -sf.", valueName: "socket"))
+    var transferSocket: String?
 
     @Flag(name: .customShort("q"), help: "Quiet: print nothing at start but errors.")
     var quiet = false
@@ -117,11 +122,16 @@ struct LBCommand: AsyncParsableCommand {
                 say("systemd passed listening sockets fd@\(activation.descriptors.map(String.init).joined(separator: ", fd@"))")
             }
         }
+        let received = check || Worker.isWorker || masterWorker ? [:] : receiveListeners()
+        var unclaimed: [Int32] = []
         let reader = ConfigurationReader(files: files, activation: activation)
         let outcome = reader.read(environment: environment) { configuration in
             // A worker serves the listening sockets its master holds rather than binding its own.
             if Worker.isWorker { Worker.adoptListeners(into: &configuration) }
+            if !received.isEmpty { unclaimed = ListenerTransfer.adopt(received, into: &configuration) }
         }
+        // Sockets of the old process no bind of this configuration wants: it closes its own copies.
+        for descriptor in unclaimed { close(descriptor) }
         for diagnostic in outcome.diagnostics where shows(diagnostic) { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
         guard let plan = outcome.plan, outcome.isValid else {
             let errors = outcome.errorCount
@@ -155,7 +165,26 @@ struct LBCommand: AsyncParsableCommand {
                 shows: { [self] in shows($0) }, verbose: verbose)
             throw ExitCode(await master.run(outcome))
         }
-        try await serve(plan)
+        // A worker replacing another, or a process that took its sockets with -x from one it stops: the
+        // sockets they share are served once the other process has let go of them.
+        let holders: [pid_t] = Worker.isWorker
+            ? (HandOver.previousWorker.map { [$0] } ?? [])
+            : (received.isEmpty ? [] : softStopPIDs + terminatePIDs)
+        try await serve(plan, handOverFrom: holders)
+    }
+
+    /// `-x`: the old process's listening sockets, or none (and a warning) when it cannot give them: the
+    /// addresses are then bound anew, beside the old process's sockets, as without `-x`.
+    private func receiveListeners() -> [String: [Int32]] {
+        guard let transferSocket else { return [:] }
+        do {
+            let received = try ListenerTransfer.receive(from: transferSocket)
+            if verbose { say("received \(received.values.map(\.count).reduce(0, +)) listening sockets from \(transferSocket)") }
+            return received
+        } catch {
+            FileHandle.standardError.write(Data("lb: warning: -x \(transferSocket): \(error); binding the addresses instead\n".utf8))
+            return [:]
+        }
     }
 
     /// Whether a diagnostic is printed: errors always; `.diag` messages only in diagnostic mode; others
@@ -195,7 +224,7 @@ struct LBCommand: AsyncParsableCommand {
         return sockets
     }
 
-    private func serve(_ plan: ProxyPlan) async throws {
+    private func serve(_ plan: ProxyPlan, handOverFrom holders: [pid_t]) async throws {
         let global = plan.global
         if let warning = ProcessSetup.raiseFileLimit(maxConnections: global.maxConnections, explicit: global.fileDescriptorLimit) {
             FileHandle.standardError.write(Data("lb: warning: \(warning)\n".utf8))
@@ -218,7 +247,7 @@ struct LBCommand: AsyncParsableCommand {
                 plan: plan, accessLog: accessLog,
                 processFacts: { accessLog?.facts ?? [] },
                 reopenLogs: { accessLog?.pipeline.reopen() ?? true })
-            sockets = try await balancer.start()
+            sockets = try await balancer.start(holdingInherited: !holders.isEmpty)
             try ProcessSetup.dropPrivileges(chrootPath: global.chroot, user: global.user, group: global.group)
         } catch {
             FileHandle.standardError.write(Data("lb: \(error)\n".utf8))
@@ -236,6 +265,13 @@ struct LBCommand: AsyncParsableCommand {
         // -sf / -st: this process serves now; the previous one finishes (soft) or stops.
         for pid in softStopPIDs { kill(pid, SIGUSR1) }
         for pid in terminatePIDs { kill(pid, SIGTERM) }
+        if !holders.isEmpty {
+            let descriptors = plan.frontends.flatMap { $0.binds.compactMap(\.descriptor) }
+            Thread.detachNewThread {
+                HandOver.waitUntilReleased(descriptors, by: holders, within: 3)
+                balancer.acceptInherited()
+            }
+        }
         // SIGHUP re-opens log files (for logrotate), as HAProxy does.
         SignalWaiter.onHangup { _ = accessLog?.pipeline.reopen() }
         let stop = await SignalWaiter.wait()
@@ -265,7 +301,8 @@ struct LBCommand: AsyncParsableCommand {
             if let stats = plan.frontends.first(where: { $0.name == socket.frontend })?.stats, stats.enabled {
                 url = "http://\(shown):\(socket.address.port ?? 0)\(stats.uri)  (stats page)"
             }
-            lines.append("  \(socket.frontend): \(url)")
+            // Sockets taken over with -x come one per thread of the old process: one line for the address.
+            if lines.last != "  \(socket.frontend): \(url)" { lines.append("  \(socket.frontend): \(url)") }
         }
         lines += notes
         // Where the access log files are, and the command that summarizes them.

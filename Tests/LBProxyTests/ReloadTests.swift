@@ -202,4 +202,41 @@ import Testing
         try await waitUntil("STOPPING=1: \(notify.messages)") { notify.messages.last == "STOPPING=1" }
         #expect(notify.messages.allSatisfy { !$0.contains("MAINPID") || $0.contains("MAINPID=\(lb.pid)") })
     }
+
+    /// `-x`: the new process takes the old one's listening sockets (both of its per-thread sockets)
+    /// over the stats socket and serves them once the old process has closed its copies.
+    @Test func transferHandsTheListeningSocketsOver() async throws {
+        let port = freePort()
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("lb-x-\(getpid()).sock").path
+        let global = ["nbthread 2", "stats socket \(socket) level admin expose-fd listeners"]
+        let oldPath = Self.configPath("x-old")
+        let newPath = Self.configPath("x-new")
+        try Self.config(port: port, body: "old", global: global).write(toFile: oldPath, atomically: true, encoding: .utf8)
+        try Self.config(port: port, body: "new", global: global).write(toFile: newPath, atomically: true, encoding: .utf8)
+        defer {
+            for path in [oldPath, newPath, socket] { try? FileManager.default.removeItem(atPath: path) }
+        }
+        let old = try LBRun(["-f", oldPath])
+        defer { old.stop() }
+        try await old.waitFor("Stop with")
+        let load = KeepAliveLoad(port: port, clients: Self.clients)
+        try await waitUntil("traffic to the old process") { load.progress.withLockedValue { $0 } > 300 }
+
+        let new = try LBRun(["-V", "-f", newPath, "-x", socket, "-sf", String(old.pid)])
+        defer { new.stop() }
+        try await new.waitFor("Stop with")
+        #expect(new.standardError.contains("received 2 listening sockets"), "\(new.standardError)")
+        #expect(old.process.waitUntilExit(within: 25), "the old process still runs after -sf")
+        let after = load.progress.withLockedValue { $0 }
+        try await waitUntil("traffic to the new process") { load.progress.withLockedValue { $0 } > after + 300 }
+        load.finish()
+        try await waitUntil("the clients to finish") { load.isFinished }
+
+        let tally = load.total
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) failed: \(tally.failures.prefix(3))")
+        #expect(tally.non2xx == 0)
+        #expect(tally.sent == tally.answered2xx)
+        #expect(tally.bodies == ["old", "new"])
+        #expect(try Self.runtimePid(socket) == new.pid)
+    }
 }

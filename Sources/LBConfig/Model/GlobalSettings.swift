@@ -45,6 +45,8 @@ public struct StatsSocket: Sendable, Hashable {
     /// File mode bits, e.g. 0o600.
     public var mode: UInt32?
     public var level: Level
+    /// `expose-fd listeners`: a new lb started with `-x` may take the listening sockets over this socket.
+    public var exposesListeners = false
     public var location: SourceLocation
     public init(path: String, mode: UInt32? = nil, level: Level = .operator, location: SourceLocation) {
         self.path = path

@@ -136,8 +136,15 @@ enum GlobalSectionParser {
                     socket.level = level
                     index += 2
                 case "expose-fd":
-                    context.warning("'expose-fd \(directive.text(index + 1) ?? "")' is ignored: lb reloads without passing sockets",
-                                    at: directive.location(of: index))
+                    guard directive.text(index + 1) == "listeners" else {
+                        context.error("'stats socket ... expose-fd' expects 'listeners'", at: directive.location(of: index))
+                        return
+                    }
+                    socket.exposesListeners = true
+                    if socket.level != .admin {
+                        context.warning("'expose-fd listeners' needs 'level admin' on the same socket: '_getsocks' is refused below it",
+                                        at: directive.location(of: index))
+                    }
                     index += 2
                 case "user", "group", "uid", "gid", "name", "maxconn", "backlog", "process", "thread", "severity-output":
                     context.warning("'stats socket ... \(option)' is ignored", at: directive.location(of: index))

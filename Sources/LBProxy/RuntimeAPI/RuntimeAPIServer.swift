@@ -14,14 +14,16 @@ enum RuntimeAPIServer {
         processFacts: @escaping @Sendable () -> [(String, String)], reopenLogs: @escaping @Sendable () -> Bool
     ) async throws -> Channel {
         let level = RuntimeAPILevel(socket.level)
+        let exposesListeners = socket.exposesListeners
         let bootstrap = ServerBootstrap(group: group)
                 // A client such as `socat` closes its sending side right after the command: the answer
                 // (possibly gathered from other loops) must still go out.
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, eventLoop: channel.eventLoop,
+                        var api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, eventLoop: channel.eventLoop,
                                              processFacts: processFacts, reopenLogs: reopenLogs)
+                        api.exposesListeners = exposesListeners
                         try channel.pipeline.syncOperations.addHandler(RuntimeAPIConnection(api: api))
                     }
                 }

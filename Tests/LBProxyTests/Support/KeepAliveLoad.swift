@@ -17,9 +17,13 @@ final class KeepAliveLoad: Sendable {
     private let tallies = NIOLockedValueBox<[Tally]>([])
     private let running = NIOLockedValueBox(0)
     private let port: Int
+    /// Each request on a connection of its own (`Connection: close`): connection attempts go on all
+    /// through a hand-over, and a listening socket closed with connections in its queue shows.
+    private let closeEach: Bool
 
-    init(port: Int, clients: Int) {
+    init(port: Int, clients: Int, connectionPerRequest: Bool = false) {
         self.port = port
+        closeEach = connectionPerRequest
         running.withLockedValue { $0 = clients }
         for _ in 0..<clients {
             let thread = Thread { [self] in
@@ -63,7 +67,7 @@ final class KeepAliveLoad: Sendable {
             guard let connection = client else { break }
             tally.sent += 1
             do {
-                try connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                try connection.send(closeEach ? "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" : "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
                 let response = try connection.readResponse()
                 if (200..<300).contains(response.status) {
                     tally.answered2xx += 1
@@ -72,7 +76,7 @@ final class KeepAliveLoad: Sendable {
                     tally.non2xx += 1
                 }
                 progress.withLockedValue { $0 += 1 }
-                if response.header("connection")?.lowercased() == "close" { client = nil }
+                if closeEach || response.header("connection")?.lowercased() == "close" { client = nil }
             } catch {
                 tally.failures.append("request \(tally.sent) on a connection: \(error)")
                 client = nil
