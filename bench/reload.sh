@@ -5,10 +5,12 @@
 #
 #   lb -W       master-worker, SIGUSR2 to the master (each reload also changes a response header)
 #   lb -sf      a new lb process started with -sf <old pid>
+#   lb -x -sf   the same, taking the old process's listening sockets over its stats socket
 #   haproxy -W  the same as lb -W, for comparison
 #
 # Both proxies run one thread in front of the same nginx on loopback, with `http-reuse always`.
-# Environment: DURATION (default 10), CONNECTIONS (default 50), RELOADS (default 5), LB (a built lb
+# Environment: DURATION (default 10), CONNECTIONS (default 50), RELOADS (default 5), CLOSE=1 (a new
+# connection per request, so connection attempts go on through every hand-over), LB (a built lb
 # binary; otherwise lb is built in release mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,7 @@ write_config() {
 global
     nbthread 1
     hard-stop-after 30s
+    stats socket $WORK/admin.sock mode 600 level admin expose-fd listeners
 defaults
     mode http
     timeout connect 2s
@@ -52,7 +55,9 @@ CFG
 # Runs wrk and reloads with the command "$@" (which sees the generation in $GENERATION) RELOADS times.
 run_with_reloads() {
   local name=$1; shift
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PROXY_PORT/" > "$WORK/wrk-$name.out" 2>&1 &
+  local extra=()
+  [ "${CLOSE:-0}" = 1 ] && extra=(-H "Connection: close")
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "${extra[@]}" "http://127.0.0.1:$PROXY_PORT/" > "$WORK/wrk-$name.out" 2>&1 &
   local wrk_pid=$!
   local interval
   interval=$(awk -v d="$DURATION" -v r="$RELOADS" 'BEGIN { printf "%.2f", d / (r + 1) }')
@@ -75,7 +80,7 @@ run_with_reloads() {
 
 stop_all() { kill "$@" 2>/dev/null || true; for p in "$@"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done; }
 
-echo "reloads under wrk -c$CONNECTIONS -d${DURATION}s, $RELOADS reloads"
+echo "reloads under wrk -c$CONNECTIONS -d${DURATION}s, $RELOADS reloads$([ "${CLOSE:-0}" = 1 ] && echo ', a connection per request')"
 
 # lb -W
 write_config 0
@@ -89,7 +94,7 @@ write_config 0
 "$LB" -q -f "$WORK/proxy.cfg" > "$WORK/lb-sf.out" 2>&1 & current=$!; pids+=($current)
 wait_port "$PROXY_PORT"
 reload_sf() {
-  "$LB" -q -f "$WORK/proxy.cfg" -sf "$current" >> "$WORK/lb-sf.out" 2>&1 &
+  "$LB" -q -f "$WORK/proxy.cfg" "${TRANSFER[@]}" -sf "$current" >> "$WORK/lb-sf.out" 2>&1 &
   local next=$!
   pids+=($next)
   # The new process signals the old one once it serves; wait for that before the next reload.
@@ -99,7 +104,16 @@ reload_sf() {
   done
   current=$next
 }
+TRANSFER=()
 run_with_reloads "lb -sf" reload_sf
+stop_all "$current"
+
+# lb -x -sf
+write_config 0
+"$LB" -q -f "$WORK/proxy.cfg" > "$WORK/lb-sf.out" 2>&1 & current=$!; pids+=($current)
+wait_port "$PROXY_PORT"
+TRANSFER=(-x "$WORK/admin.sock")
+run_with_reloads "lb -x -sf" reload_sf
 stop_all "$current"
 
 # haproxy -W
