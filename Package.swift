@@ -54,7 +54,8 @@ let package = Package(
         .executableTarget(
             name: "lb",
             dependencies: [
-                "LBConfig", "LBCore", "LBProxy",
+                // LBLog: the master's own messages (reloads) go to the global log targets.
+                "LBConfig", "LBCore", "LBProxy", "LBLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // TimeAmount: the stop's grace period handed to the data plane.
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -39,6 +39,8 @@ public final class LoadBalancer: Sendable {
     private let listeners = NIOLockedValueBox<[Channel]>([])
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
     private let draining = NIOLockedValueBox(false)
+    /// Inherited listeners bound but not accepting yet (`start(holdingInherited:)`).
+    private let held = NIOLockedValueBox<[(channel: Channel, frontend: FrontendRuntime, batch: Int)]>([])
 
     /// True once a graceful stop has told every session to finish (listeners are closed by then).
     public var isDraining: Bool { draining.withLockedValue { $0 } }
@@ -106,13 +108,18 @@ public final class LoadBalancer: Sendable {
     }
 
     /// Binds every frontend's addresses and starts health checks. Returns the bound sockets.
-    public func start() async throws -> [ListeningSocket] {
+    ///
+    /// With `holdingInherited`, the `fd@N` listeners are set up but accept nothing until
+    /// `acceptInherited()`: in a hand-over the previous process still accepts on those very sockets, and
+    /// two processes woken for one connection would both try to take it (SwiftNIO's debug builds trap
+    /// on the loser's empty accept). Meanwhile connections wait in the socket's queue; none is refused.
+    public func start(holdingInherited: Bool = false) async throws -> [ListeningSocket] {
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
             for (bindIndex, bind) in frontend.plan.binds.enumerated() {
                 let terminator = bindIndex < frontend.terminators.count ? frontend.terminators[bindIndex] : nil
                 if let descriptor = bind.descriptor {
-                    let channel = try await adoptListener(frontend, bind, terminator, descriptor: descriptor)
+                    let channel = try await adoptListener(frontend, bind, terminator, descriptor: descriptor, hold: holdingInherited)
                     listeners.withLockedValue { $0.append(channel) }
                     if let address = channel.localAddress {
                         bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address))
@@ -156,8 +163,10 @@ public final class LoadBalancer: Sendable {
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
         let bootstrap = listenerBootstrap(frontend, bind, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Always, even with one loop, as HAProxy does: a new lb started with `-sf` binds the same
+            // addresses while the old one still listens, then tells it to stop.
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
-                                 value: runtime.loopCount > 1 ? 1 : 0)
+                                 value: 1)
         do {
             return (try await bootstrap.bind(host: host, port: port).get(), batch)
         } catch {
@@ -171,13 +180,18 @@ public final class LoadBalancer: Sendable {
     /// handed to, as with per-loop sockets. The alternative, one duplicate of the descriptor registered
     /// on every loop, would wake all loops for each connection and let only one of them accept it.
     private func adoptListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?,
-                               descriptor: Int32) async throws -> Channel {
+                               descriptor: Int32, hold: Bool) async throws -> Channel {
         let batch = gate.initialBatch(frontend, listeners: 1)
         do {
             try InheritedSocket.validate(descriptor)
             let channel = try await listenerBootstrap(frontend, bind, terminator, acceptingOn: group.next(), childGroup: group, batch: batch)
+                .serverChannelOption(.autoRead, value: !hold)
                 .withBoundSocket(descriptor).get()
-            gate.register(channel, frontend: frontend, batch: batch)
+            if hold {
+                held.withLockedValue { $0.append((channel, frontend, batch)) }
+            } else {
+                gate.register(channel, frontend: frontend, batch: batch)
+            }
             return channel
         } catch {
             throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot listen on \(bind): \(error)")
@@ -238,6 +252,21 @@ public final class LoadBalancer: Sendable {
             }
         }
         healthChecks.withLockedValue { $0 = checkers }
+    }
+
+    /// Starts accepting on the inherited listeners `start(holdingInherited: true)` held back.
+    public func acceptInherited() {
+        let channels = held.withLockedValue { entries in
+            defer { entries.removeAll() }
+            return entries
+        }
+        for entry in channels {
+            entry.channel.eventLoop.execute {
+                try? entry.channel.syncOptions?.setOption(.autoRead, value: true)
+                entry.channel.read()
+            }
+            gate.register(entry.channel, frontend: entry.frontend, batch: entry.batch)
+        }
     }
 
     /// Connections currently open on every frontend.

@@ -20,7 +20,11 @@ struct LBCommand: AsyncParsableCommand {
           lb -c -f a.cfg -f b.cfg             check two files read as one configuration
           lb -cc 'version_atleast(2.4)'       evaluate a condition as '.if' does (exit 0 true, 1 false, 2 error)
           lb -D -p /run/lb.pid -f lb.cfg      run in the background once every listener is bound
-        Signals: SIGTERM/SIGINT stop gracefully; SIGUSR1 soft-stops (stop listening, finish every session).
+          lb -W -f lb.cfg                     master-worker: 'kill -USR2 <master>' reloads without a failed request
+          lb -f lb.cfg -sf $(cat lb.pid)      start a new lb, then soft-stop the old one
+          lb -f lb.cfg -x /run/lb.sock -sf $(cat lb.pid)   the same, on the old one's listening sockets
+        Signals: SIGTERM/SIGINT stop gracefully; SIGUSR1 soft-stops (stop listening, finish every session);
+        SIGUSR2 reloads the configuration (master-worker mode).
         """)
 
     @Option(name: .customShort("f"), help: ArgumentHelp("Configuration file; repeat to read several in order.", valueName: "file"))
@@ -55,6 +59,21 @@ struct LBCommand: AsyncParsableCommand {
             help: ArgumentHelp("Local peer name (default: the host name), also set as HAPROXY_LOCALPEER for the configuration.", valueName: "name"))
     var localPeer: String?
 
+    @Flag(name: .customShort("W"), help: "Master-worker mode: a master process runs a worker and reloads it on SIGUSR2 (as global 'master-worker').")
+    var masterWorker = false
+
+    @Option(name: .customLong("sf", withSingleDash: true), parsing: .upToNextOption,
+            help: ArgumentHelp("Once serving, soft-stop these processes (SIGUSR1): the reload of a previous lb.", valueName: "pid"))
+    var softStopPIDs: [Int32] = []
+
+    @Option(name: .customLong("st", withSingleDash: true), parsing: .upToNextOption,
+            help: ArgumentHelp("Once serving, stop these processes (SIGTERM).", valueName: "pid"))
+    var terminatePIDs: [Int32] = []
+
+    @Option(name: .customShort("x"),
+            help: ArgumentHelp("Take the listening sockets of the lb serving this stats socket ('expose-fd listeners'); use with -sf.", valueName: "socket"))
+    var transferSocket: String?
+
     @Flag(name: .customShort("q"), help: "Quiet: print nothing at start but errors.")
     var quiet = false
 
@@ -80,6 +99,7 @@ struct LBCommand: AsyncParsableCommand {
             return
         }
         var environment = ProcessInfo.processInfo.environment
+        if Worker.isWorker { Worker.watchMaster() }
         // As haproxy does, the peer name is visible to the configuration (`.if streq("${HAPROXY_LOCALPEER}",a)`).
         let peerName = localPeer ?? Self.hostName
         environment["HAPROXY_LOCALPEER"] = peerName
@@ -92,6 +112,8 @@ struct LBCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // Taken before any other process starts: only this one tells systemd about readiness.
+        SystemdNotify.claim()
         let activation = SocketActivation(environment: environment)
         if verbose {
             let sources = files.isEmpty ? DefaultConfiguration.name : files.joined(separator: ", ")
@@ -100,29 +122,19 @@ struct LBCommand: AsyncParsableCommand {
                 say("systemd passed listening sockets fd@\(activation.descriptors.map(String.init).joined(separator: ", fd@"))")
             }
         }
-        let loaded = files.isEmpty
-            ? ConfigurationLoader.parse(DefaultConfiguration.text, name: DefaultConfiguration.name, environment: environment)
-            : ConfigurationLoader.load(files: files, environment: environment)
-        var diagnostics = loaded.diagnostics
-        var plan: ProxyPlan?
-        var inherited: [(descriptor: Int32, location: SourceLocation)] = []
-        if let configuration = loaded.configuration {
-            let compiled = ProxyPlan.compile(configuration)
-            diagnostics += compiled.diagnostics
-            // log-format and unique-id-format strings compile in the logging module: checked here too.
-            if let compiledPlan = compiled.plan {
-                diagnostics += LogFormatCheck.diagnostics(for: compiledPlan)
-                // Certificates are read as lb would at startup: a key that is not its certificate's is an
-                // error here, naming the file.
-                diagnostics += TLSSetup.diagnostics(for: compiledPlan)
-            }
-            plan = compiled.plan
-            inherited = Self.inheritedSockets(configuration)
-            diagnostics += activation.diagnostics(binds: inherited)
+        let received = check || Worker.isWorker || masterWorker ? [:] : receiveListeners()
+        var unclaimed: [Int32] = []
+        let reader = ConfigurationReader(files: files, activation: activation)
+        let outcome = reader.read(environment: environment) { configuration in
+            // A worker serves the listening sockets its master holds rather than binding its own.
+            if Worker.isWorker { Worker.adoptListeners(into: &configuration) }
+            if !received.isEmpty { unclaimed = ListenerTransfer.adopt(received, into: &configuration) }
         }
-        for diagnostic in diagnostics where shows(diagnostic) { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-        guard let plan, !diagnostics.hasErrors else {
-            let errors = diagnostics.filter { $0.severity == .error }.count
+        // Sockets of the old process no bind of this configuration wants: it closes its own copies.
+        for descriptor in unclaimed { close(descriptor) }
+        for diagnostic in outcome.diagnostics where shows(diagnostic) { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+        guard let plan = outcome.plan, outcome.isValid else {
+            let errors = outcome.errorCount
             FileHandle.standardError.write(Data("lb: configuration has \(errors) error\(errors == 1 ? "" : "s").\n".utf8))
             throw ExitCode(1)
         }
@@ -130,25 +142,59 @@ struct LBCommand: AsyncParsableCommand {
             if !isQuiet { print("Configuration file is valid") }
             return
         }
+        let inherited = outcome.inherited
         // Daemon mode starts a detached copy of lb, which reads the configuration again, and waits for it.
-        if (daemon || plan.global.daemon) && !debug && !foreground && !Daemon.isDetachedCopy {
+        if (daemon || plan.global.daemon) && !debug && !foreground && !Daemon.isDetachedCopy && !Worker.isWorker {
             do {
                 throw ExitCode(try Daemon.detach(keeping: Set(inherited.map(\.descriptor)).union(activation.descriptors)))
-            } catch let failure as Daemon.Failure {
+            } catch let failure as SelfSpawn.Failure {
                 FileHandle.standardError.write(Data("lb: \(failure)\n".utf8))
                 throw ExitCode(1)
             }
         }
-        try await serve(plan)
+        if (masterWorker || plan.global.masterWorker) && !Worker.isWorker {
+            if let pidFile = pidFile ?? plan.global.pidFile { try ProcessSetup.writePidFile(pidFile) }
+            let peer = peerName
+            let master = Master(
+                reader: reader,
+                environment: {
+                    var environment = ProcessInfo.processInfo.environment
+                    environment["HAPROXY_LOCALPEER"] = peer
+                    return environment
+                },
+                shows: { [self] in shows($0) }, verbose: verbose)
+            throw ExitCode(await master.run(outcome))
+        }
+        // A worker replacing another, or a process that took its sockets with -x from one it stops: the
+        // sockets they share are served once the other process has let go of them.
+        let holders: [pid_t] = Worker.isWorker
+            ? (HandOver.previousWorker.map { [$0] } ?? [])
+            : (received.isEmpty ? [] : softStopPIDs + terminatePIDs)
+        try await serve(plan, handOverFrom: holders)
+    }
+
+    /// `-x`: the old process's listening sockets, or none (and a warning) when it cannot give them: the
+    /// addresses are then bound anew, beside the old process's sockets, as without `-x`.
+    private func receiveListeners() -> [String: [Int32]] {
+        guard let transferSocket else { return [:] }
+        do {
+            let received = try ListenerTransfer.receive(from: transferSocket)
+            if verbose { say("received \(received.values.map(\.count).reduce(0, +)) listening sockets from \(transferSocket)") }
+            return received
+        } catch {
+            FileHandle.standardError.write(Data("lb: warning: -x \(transferSocket): \(error); binding the addresses instead\n".utf8))
+            return [:]
+        }
     }
 
     /// Whether a diagnostic is printed: errors always; `.diag` messages only in diagnostic mode; others
-    /// unless quiet. The copy started by daemon mode prints only errors, since its parent printed the rest.
+    /// unless quiet. The copy started by daemon mode and a master's worker print only errors, since the
+    /// process that started them printed the rest.
     private func shows(_ diagnostic: Diagnostic) -> Bool {
         switch diagnostic.severity {
         case .error: true
         case .diagnostic: diagnosticMode
-        case .warning, .notice: !isQuiet && !Daemon.isDetachedCopy
+        case .warning, .notice: !isQuiet && !Daemon.isDetachedCopy && !Worker.isWorker
         }
     }
 
@@ -178,13 +224,14 @@ struct LBCommand: AsyncParsableCommand {
         return sockets
     }
 
-    private func serve(_ plan: ProxyPlan) async throws {
+    private func serve(_ plan: ProxyPlan, handOverFrom holders: [pid_t]) async throws {
         let global = plan.global
         if let warning = ProcessSetup.raiseFileLimit(maxConnections: global.maxConnections, explicit: global.fileDescriptorLimit) {
             FileHandle.standardError.write(Data("lb: warning: \(warning)\n".utf8))
         }
         // The command line wins over the configuration, as in haproxy.
-        if let pidFile = pidFile ?? global.pidFile { try ProcessSetup.writePidFile(pidFile) }
+        // Under a master, the pid file names the master, which wrote it.
+        if !Worker.isWorker, let pidFile = pidFile ?? global.pidFile { try ProcessSetup.writePidFile(pidFile) }
         if files.isEmpty {
             // The demo's gzip log goes to a directory of its own; a file@ target never creates directories.
             try? FileManager.default.createDirectory(atPath: DefaultConfiguration.logDirectory, withIntermediateDirectories: true)
@@ -200,7 +247,7 @@ struct LBCommand: AsyncParsableCommand {
                 plan: plan, accessLog: accessLog,
                 processFacts: { accessLog?.facts ?? [] },
                 reopenLogs: { accessLog?.pipeline.reopen() ?? true })
-            sockets = try await balancer.start()
+            sockets = try await balancer.start(holdingInherited: !holders.isEmpty)
             try ProcessSetup.dropPrivileges(chrootPath: global.chroot, user: global.user, group: global.group)
         } catch {
             FileHandle.standardError.write(Data("lb: \(error)\n".utf8))
@@ -213,6 +260,18 @@ struct LBCommand: AsyncParsableCommand {
         }
         if verbose { say("\(plan.global.threads ?? System.coreCount) threads, \(sockets.count) listeners") }
         Daemon.reportReady()
+        Worker.reportReady()
+        SystemdNotify.ready()
+        // -sf / -st: this process serves now; the previous one finishes (soft) or stops.
+        for pid in softStopPIDs { kill(pid, SIGUSR1) }
+        for pid in terminatePIDs { kill(pid, SIGTERM) }
+        if !holders.isEmpty {
+            let descriptors = plan.frontends.flatMap { $0.binds.compactMap(\.descriptor) }
+            Thread.detachNewThread {
+                HandOver.waitUntilReleased(descriptors, by: holders, within: 3)
+                balancer.acceptInherited()
+            }
+        }
         // SIGHUP re-opens log files (for logrotate), as HAProxy does.
         SignalWaiter.onHangup { _ = accessLog?.pipeline.reopen() }
         let stop = await SignalWaiter.wait()
@@ -243,7 +302,8 @@ struct LBCommand: AsyncParsableCommand {
             if let stats = plan.frontends.first(where: { $0.name == socket.frontend })?.stats, stats.enabled {
                 url = origin + "\(stats.uri)  (stats page)"
             }
-            lines.append("  \(socket.frontend): \(url)")
+            // Sockets taken over with -x come one per thread of the old process: one line for the address.
+            if lines.last != "  \(socket.frontend): \(url)" { lines.append("  \(socket.frontend): \(url)") }
         }
         lines += notes
         // Where the access log files are, and the command that summarizes them.

@@ -7,8 +7,8 @@ import Testing
 /// them; the next ones are served by another server (persistence broken, the redispatch counted).
 @Suite(.serialized) struct MaxQueueTests {
     static func config(port: Int, a: Int, b: Int) -> String {
-        TestConfig.proxy(port: port, timeouts: .init(client: "10s", server: "10s"),
-                         defaults: ["timeout queue 10s"], backend: [
+        TestConfig.proxy(port: port, timeouts: .init(client: "60s", server: "60s"),
+                         defaults: ["timeout queue 60s"], backend: [
             "cookie SRV",
             "server a 127.0.0.1:\(a) cookie a maxconn 1 maxqueue 1",
             "server b 127.0.0.1:\(b) cookie b",

@@ -7,7 +7,7 @@ import Testing
 /// answers 503 (sQ) to those that waited too long.
 @Suite(.serialized) struct QueueTests {
     static func config(port: Int, backend: Int, queueTimeout: String) -> String {
-        TestConfig.proxy(port: port, timeouts: .init(client: "10s", server: "10s"),
+        TestConfig.proxy(port: port, timeouts: .init(client: "60s", server: "60s"),
                          defaults: ["timeout queue \(queueTimeout)"], backend: ["server s1 127.0.0.1:\(backend) maxconn 1"])
     }
 
@@ -20,7 +20,7 @@ import Testing
         }
         let port = freePort()
         let log = RecordCollector()
-        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, queueTimeout: "10s"), accessLog: log)
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port, queueTimeout: "60s"), accessLog: log)
         var clients: [RawClient] = []
         for number in 1...3 {
             let client = try RawClient(port: port)

@@ -192,7 +192,9 @@ enum RuntimeAPIInterop {
 
     /// Polls `condition` every 20 ms for up to 10 s.
     static func waitFor(_ what: String, _ condition: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(10)
+        // Generous: at the start of a full run many peers (prometheus, haproxy, chromium) start at once on
+        // two cores, and prometheus alone has taken more than 10 s to be ready then.
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if (try? condition()) == true { return }
             try await Task.sleep(for: .milliseconds(20))

@@ -9,7 +9,7 @@ import LBStats
 @Suite(.serialized) struct ServerConnectionPoolTests {
     static func config(port: Int, server: Int, reuse: String = "always", serverOptions: String = "",
                        global: [String] = []) -> String {
-        TestConfig.proxy(port: port, timeouts: .init(connect: "2s", client: "10s", server: "10s"), global: global,
+        TestConfig.proxy(port: port, timeouts: .init(connect: "2s", client: "60s", server: "60s"), global: global,
                          backend: ["http-reuse \(reuse)", "server s1 127.0.0.1:\(server) \(serverOptions)"])
     }
 

@@ -28,7 +28,7 @@ public enum HAProxyDialect {
         Feature(name: "PROMEX", present: true),  // 'http-request use-service prometheus-exporter'
         Feature(name: "QUIC", present: false),  // no HTTP/3
         Feature(name: "SLZ", present: false),  // no HTTP compression
-        Feature(name: "SYSTEMD", present: false),  // no sd_notify readiness yet; sockets from systemd work through fd@N
+        Feature(name: "SYSTEMD", present: true),  // sd_notify readiness and reload (Type=notify), sockets through fd@N
         Feature(name: "THREAD", present: true),  // one event loop per thread ('nbthread')
         Feature(name: "TPROXY", present: false),  // no transparent proxying
         Feature(name: "ZLIB", present: false),  // no HTTP compression (zlib only writes the gzip log files)

@@ -12,6 +12,8 @@ public struct GlobalSettings: Sendable {
     public var statsSockets: [StatsSocket] = []
     public var pidFile: String?
     public var daemon: Bool = false
+    /// `master-worker`: run as a master process that starts a worker and reloads it on SIGUSR2 (`-W`).
+    public var masterWorker: Bool = false
     public var user: String?
     public var group: String?
     public var chroot: String?
@@ -46,6 +48,8 @@ public struct StatsSocket: Sendable, Hashable {
     /// File mode bits, e.g. 0o600.
     public var mode: UInt32?
     public var level: Level
+    /// `expose-fd listeners`: a new lb started with `-x` may take the listening sockets over this socket.
+    public var exposesListeners = false
     public var location: SourceLocation
     public init(path: String, mode: UInt32? = nil, level: Level = .operator, location: SourceLocation) {
         self.path = path

@@ -44,7 +44,12 @@ enum GlobalSectionParser {
             context.warning("'nbproc' is ignored: lb runs one process with several threads", at: directive.location,
                             hint: "remove it; use 'nbthread' to choose the number of threads")
         case "master-worker":
-            context.warning("'master-worker' is ignored: lb reloads within a single process", at: directive.location)
+            global.masterWorker = true
+            // HAProxy's only option: a master that outlives a failed worker. lb's master exits with it.
+            if directive.count > 1 {
+                context.warning("'master-worker \(directive.words[1].text)' is ignored: lb's master stops when its worker fails",
+                                at: directive.location)
+            }
         case "tune.bufsize":
             if let value = context.size(directive, 1, keyword) {
                 if value < 1024 {
@@ -138,8 +143,15 @@ enum GlobalSectionParser {
                     socket.level = level
                     index += 2
                 case "expose-fd":
-                    context.warning("'expose-fd \(directive.text(index + 1) ?? "")' is ignored: lb reloads without passing sockets",
-                                    at: directive.location(of: index))
+                    guard directive.text(index + 1) == "listeners" else {
+                        context.error("'stats socket ... expose-fd' expects 'listeners'", at: directive.location(of: index))
+                        return
+                    }
+                    socket.exposesListeners = true
+                    if socket.level != .admin {
+                        context.warning("'expose-fd listeners' needs 'level admin' on the same socket: '_getsocks' is refused below it",
+                                        at: directive.location(of: index))
+                    }
                     index += 2
                 case "user", "group", "uid", "gid", "name", "maxconn", "backlog", "process", "thread", "severity-output":
                     context.warning("'stats socket ... \(option)' is ignored", at: directive.location(of: index))

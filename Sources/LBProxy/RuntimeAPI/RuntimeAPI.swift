@@ -16,6 +16,8 @@ struct RuntimeAPI: Sendable {
 
     /// The payload that followed the command (`COMMAND <<`, then lines up to an empty one), if any.
     var payload: String?
+    /// `stats socket ... expose-fd listeners`: `_getsocks` may hand the listening sockets to a new lb.
+    var exposesListeners = false
 
     static let commands: [RuntimeCommand] = showCommands + serverCommands + tableCommands + sslCommands + [
         RuntimeCommand(words: ["reopen", "logs"], arguments: "", help: "re-open log files (after logrotate moved them)", level: .operator) { _, api in
@@ -48,6 +50,15 @@ struct RuntimeAPI: Sendable {
 
     func execute(words: [String]) -> RuntimeAnswer {
         if words.first == "help" { return .text(usage(Array(words.dropFirst()), isHelp: true)) }
+        // Internal, as HAProxy's: used by a new lb started with `-x`, never listed in the help.
+        if words.first == "_getsocks", exposesListeners, level >= .admin {
+            guard words.count == 2 else { return .text("Usage: _getsocks PATH\n") }
+            do {
+                return .text("OK \(try ListenerExport.send(to: words[1]))\n")
+            } catch {
+                return .text("Cannot send the listening sockets: \(error)\n")
+            }
+        }
         guard let command = Self.commands.filter({ $0.matches(words) }).max(by: { $0.words.count < $1.words.count }) else {
             return .text(usage(words, isHelp: false))
         }

@@ -14,14 +14,16 @@ enum RuntimeAPIServer {
         processFacts: @escaping @Sendable () -> [(String, String)], reopenLogs: @escaping @Sendable () -> Bool
     ) async throws -> Channel {
         let level = RuntimeAPILevel(socket.level)
+        let exposesListeners = socket.exposesListeners
         let bootstrap = ServerBootstrap(group: group)
                 // A client such as `socat` closes its sending side right after the command: the answer
                 // (possibly gathered from other loops) must still go out.
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, eventLoop: channel.eventLoop,
+                        var api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, eventLoop: channel.eventLoop,
                                              processFacts: processFacts, reopenLogs: reopenLogs)
+                        api.exposesListeners = exposesListeners
                         try channel.pipeline.syncOperations.addHandler(RuntimeAPIConnection(api: api))
                     }
                 }
@@ -34,14 +36,25 @@ enum RuntimeAPIServer {
                 throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': \(error)")
             }
         }
+        // As HAProxy does: bound under a temporary name, given its mode, then renamed over the path. The
+        // path never lacks a socket, even while a reloaded lb replaces the previous one's; and when the
+        // previous process closes its socket, SwiftNIO removes the name it bound (the temporary one,
+        // long gone), not the path the new process now serves.
+        let temporary = "\(socket.path).\(getpid()).tmp"
         let channel: Channel
         do {
-            channel = try await bootstrap.bind(unixDomainSocketPath: socket.path, cleanupExistingSocketFile: true).get()
+            channel = try await bootstrap.bind(unixDomainSocketPath: temporary, cleanupExistingSocketFile: true).get()
         } catch {
             throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': \(error)")
         }
-        if chmod(socket.path, mode_t(socket.mode ?? 0o600)) != 0 {
+        guard chmod(temporary, mode_t(socket.mode ?? 0o600)) == 0 else {
+            try? await channel.close()
             throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': cannot set its mode")
+        }
+        guard rename(temporary, socket.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? await channel.close()
+            throw StartupError(message: "\(socket.location): stats socket '\(socket.path)': cannot create it: \(reason)")
         }
         return channel
     }

@@ -1,0 +1,55 @@
+import Foundation
+import LBTestSupport
+import NIOConcurrencyHelpers
+
+/// The `lb` executable run with any arguments, its standard output and error gathered as they come, so
+/// a test can wait for a line (a banner, a master's message) while lb goes on running.
+final class LBRun: Sendable {
+    let process: Process
+    private let output = NIOLockedValueBox("")
+    private let errors = NIOLockedValueBox("")
+
+    /// `environment` adds to (or, with nil values, removes from) the test's own environment.
+    init(_ arguments: [String], environment: [String: String?] = [:]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
+        process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        process.environment = variables
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        for (pipe, box) in [(out, output), (err, errors)] {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if data.isEmpty { handle.readabilityHandler = nil } else { box.withLockedValue { $0 += String(decoding: data, as: UTF8.self) } }
+            }
+        }
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var standardOutput: String { output.withLockedValue { $0 } }
+    var standardError: String { errors.withLockedValue { $0 } }
+
+    /// How many times `text` occurs in what lb printed on both streams.
+    func count(_ text: String) -> Int {
+        (standardOutput.components(separatedBy: text).count - 1) + (standardError.components(separatedBy: text).count - 1)
+    }
+
+    /// Waits until lb printed `text` `times` times (on either stream).
+    func waitFor(_ text: String, times: Int = 1, within seconds: Double = 30) async throws {
+        try await waitUntil("'\(text)' \(times) time(s) from lb; it printed:\n\(standardOutput)\n\(standardError)", within: seconds) {
+            count(text) >= times
+        }
+    }
+
+    /// The process ids lb's banners named ("is running (pid N)"): the workers of a master.
+    var bannerPIDs: [Int32] {
+        standardOutput.components(separatedBy: "(pid ").dropFirst().compactMap { Int32($0.prefix { $0.isNumber }) }
+    }
+
+    func stop() { process.stop(grace: 15) }
+}
