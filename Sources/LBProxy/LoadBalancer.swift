@@ -281,16 +281,24 @@ public final class LoadBalancer: Sendable {
         for channel in channels { try? await channel.close() }
     }
 
-    /// Graceful stop: no new connections, idle keep-alive connections closed, in-flight requests finish
-    /// (each answered with `Connection: close`) within `grace`; then everything closes.
-    public func shutdown(grace: TimeAmount = .seconds(10)) async {
+    /// Graceful stop. For a soft stop (`keepServing`), first the frontends' `grace` (the longest), during
+    /// which lb serves as usual but its monitor URIs fail, so that a keepalived `vrrp_script` or an
+    /// upstream balancer moves traffic away. Then no new connections, idle keep-alive connections closed,
+    /// in-flight requests finish (each answered with `Connection: close`) within what is left of `grace`;
+    /// then everything closes.
+    public func shutdown(grace: TimeAmount = .seconds(10), keepServing: Bool = true) async {
+        runtime.stopAnnounced.store(true, ordering: .relaxed)
+        let frontendGrace = keepServing ? runtime.frontends.compactMap(\.plan.grace).max() ?? 0 : 0
+        let serving = min(TimeAmount.milliseconds(Int64(frontendGrace)), grace)
+        if serving > .zero { try? await Task.sleep(nanoseconds: UInt64(serving.nanoseconds)) }
+        let remaining = grace - serving
         await stopListening()
         for checker in healthChecks.withLockedValue({ $0 }) { checker.stop() }
         for (loop, box) in runtime.allLoopContexts {
             try? await loop.submit { box.value.beginDrain() }.get()
         }
         draining.withLockedValue { $0 = true }
-        let deadline = NIODeadline.now() + grace
+        let deadline = NIODeadline.now() + remaining
         while runtime.currentConnections.load(ordering: .relaxed) > 0, NIODeadline.now() < deadline {
             try? await Task.sleep(nanoseconds: 20_000_000)
         }

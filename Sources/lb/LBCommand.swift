@@ -280,7 +280,8 @@ struct LBCommand: AsyncParsableCommand {
         switch stop {
         case .graceful:
             let grace = TimeAmount.seconds(Int64(grace))
-            await balancer.shutdown(grace: hardStop.map { min($0, grace) } ?? grace)
+            // As HAProxy's SIGTERM, no `grace`: the stop begins at once.
+            await balancer.shutdown(grace: hardStop.map { min($0, grace) } ?? grace, keepServing: false)
         case .soft:
             await balancer.shutdown(grace: hardStop ?? .hours(24 * 365))
         }

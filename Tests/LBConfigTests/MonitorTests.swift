@@ -6,11 +6,12 @@ struct MonitorTests {
     @Test func monitorURIAndConditions() throws {
         let result = parse(quietDefaults + config(
             "frontend fe", "    bind :80", "    monitor-uri /health", "    monitor fail if { nbsrv(be) lt 1 }",
-            "    monitor fail unless TRUE", "    default_backend be", "backend be", "    server s1 127.0.0.1:8080"))
+            "    monitor fail unless TRUE", "    grace 30s", "    default_backend be", "backend be", "    server s1 127.0.0.1:8080"))
         #expect(result.errors.isEmpty, "\(result.diagnostics)")
         let frontend = try #require(result.configuration?.proxies.first)
         #expect(frontend.monitorURI == "/health")
         #expect(frontend.monitorFailConditions.count == 2)
+        #expect(frontend.grace == 30_000)
         #expect(!result.diagnostics.contains { $0.message.contains("monitor") }, "\(result.diagnostics)")
     }
 

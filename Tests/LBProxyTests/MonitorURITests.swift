@@ -66,3 +66,31 @@ import Testing
         await backend.stop()
     }
 }
+
+/// `grace`: after a soft stop the frontend keeps serving for a while, its monitor URI failing, so that
+/// whatever watches it moves traffic away before lb stops taking connections.
+@Suite(.serialized) struct GraceTests {
+    @Test func duringGraceLBServesButItsMonitorURIFails() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, frontend: ["monitor-uri /health", "grace 2s"],
+                                                            backend: ["server s1 127.0.0.1:\(backend.port)"]))
+        let client = try RawClient(port: port)
+        try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await offloaded { try client.readResponse() }.status == 200)
+        let stop = Task { await lb.balancer.shutdown(grace: .seconds(10)) }
+        try await waitUntil("the stop to be announced") { lb.balancer.runtime.stopAnnounced.load(ordering: .relaxed) }
+        // Still serving: the kept-alive connection and new ones; only the monitor URI says 503.
+        try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await offloaded { try client.readResponse() }.status == 503)
+        let fresh = try RawClient(port: port)
+        try fresh.send("GET /app HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = try await offloaded { try fresh.readResponse() }
+        #expect(answer.status == 200)
+        #expect(backend.requests.map(\.path) == ["/app"])
+        await stop.value
+        // After the grace the listeners closed.
+        #expect(throws: (any Error).self) { _ = try RawClient(port: port) }
+        await backend.stop()
+    }
+}

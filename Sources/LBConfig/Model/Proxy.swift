@@ -55,6 +55,9 @@ public struct Proxy: Sendable {
     public var inspectDelay: Int?
     /// `tcp-request content accept|reject`, in order.
     public var tcpContentRules: [TCPContentRule] = []
+    /// `grace DURATION`: after a soft stop, the frontend keeps serving this long (its `monitor-uri`
+    /// failing) before it stops taking connections.
+    public var grace: Int?
     /// `monitor-uri PATH`: requests for exactly this URI are answered by lb (200, or 503 when failing).
     public var monitorURI: String?
     /// `monitor fail if|unless COND`: when one holds, the monitor URI answers 503.

@@ -6,6 +6,7 @@ enum ProxyKeywords {
         "mode": .all,
         "bind": [.frontend, .listen],
         "maxconn": .frontSide,
+        "grace": .frontSide,
         "timeout": .all,
         "default_backend": .frontSide,
         "use_backend": [.frontend, .listen],

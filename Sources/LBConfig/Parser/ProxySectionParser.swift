@@ -46,6 +46,8 @@ enum ProxySectionParser {
             }
         case "bind":
             parseBind(directive, into: &builder, context: &context)
+        case "grace":
+            if let value = context.duration(directive, 1, keyword) { builder.proxy.grace = value }
         case "maxconn":
             if let value = context.integer(directive, 1, keyword, in: 0...Int(Int32.max)) { builder.proxy.maxConnections = value }
         case "timeout":

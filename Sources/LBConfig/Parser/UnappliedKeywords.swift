@@ -53,7 +53,6 @@ enum UnappliedKeywords {
         "external-check": .backSide,
         "load-server-state-from-file": .backSide,
         "server-state-file-name": .backSide,
-        "grace": .all,
         "stats show-node": .all,
         "stats show-desc": .all,
         "stats http-request": .all,

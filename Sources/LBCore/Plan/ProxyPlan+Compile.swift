@@ -118,6 +118,7 @@ extension ProxyPlan {
             }
         }
         plan.monitorURI = proxy.monitorURI
+        plan.grace = proxy.grace
         plan.monitorFail = proxy.monitorFailConditions.compactMap {
             CompiledCondition.compile($0, acls: acls, environment: &environment)
         }

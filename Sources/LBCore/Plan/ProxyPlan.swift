@@ -46,6 +46,8 @@ public struct FrontendPlan: Sendable {
     public var contentRules: [CompiledContentRule] = []
     /// Whether connections wait for their first bytes before a backend is chosen.
     public var inspectsContent: Bool { inspectDelay != nil || !contentRules.isEmpty }
+    /// `grace`: how long the frontend keeps serving after a soft stop, its monitor URI failing.
+    public var grace: Int?
     /// `monitor-uri`, and the `monitor fail` conditions that make it answer 503.
     public var monitorURI: String?
     public var monitorFail: [CompiledCondition] = []

@@ -31,6 +31,8 @@ final class ProxyRuntime: Sendable {
     let rates: RateBook
     /// Sessions, exchanges and server connections alive now (leak detection).
     let live = LiveObjects()
+    /// A stop began: monitor URIs answer 503 from now on, even while `grace` keeps the frontends serving.
+    let stopAnnounced = ManagedAtomic(false)
     /// Certificates uploaded with `set ssl cert` and not committed yet, by name.
     let certificateTransactions = NIOLockedValueBox<[String: CertificateBundle]>([:])
     /// Returns freed memory to the system once a load has passed.
