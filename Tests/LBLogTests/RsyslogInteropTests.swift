@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 import Testing
 @testable import LBLog
 
@@ -33,7 +34,7 @@ struct RsyslogInteropTests {
         process.arguments = ["-n", "-f", directory + "/rsyslog.conf", "-i", directory + "/rsyslogd.pid"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         defer {
             // SIGKILL: the test process may block SIGTERM in the thread that spawned rsyslogd, and the
             // child inherits that mask (it would then never exit and waitUntilExit would hang).

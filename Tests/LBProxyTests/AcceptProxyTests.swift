@@ -72,7 +72,7 @@ import Testing
         haproxy.arguments = ["-f", directory + "/haproxy.cfg", "-db"]
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice
-        try haproxy.run()
+        try ProcessLaunch.run(haproxy)
         defer { haproxy.terminate(); haproxy.waitUntilExit() }
         try await waitUntil("haproxy to listen") { (try? RawClient(port: haproxyPort)) != nil }
         // The client's own port, as curl saw it, must reach the server through haproxy and lb.

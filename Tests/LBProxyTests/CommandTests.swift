@@ -80,7 +80,7 @@ import Testing
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         defer { process.stop() }
         // The banner is printed once every listener is bound (lb is killed should it not come in 20 s).
         let banner = process.read(out, until: "Stop with", within: 20)

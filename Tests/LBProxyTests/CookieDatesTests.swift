@@ -90,7 +90,7 @@ import Testing
         haproxy.arguments = ["-db", "-f", directory + "/haproxy.cfg"]
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice
-        try haproxy.run()
+        try ProcessLaunch.run(haproxy)
         defer { haproxy.stop() }
         try await waitUntil("haproxy to listen") { (try? RawClient(port: haproxyPort)) != nil }
 

@@ -32,7 +32,7 @@ struct RuntimeAPIInteropTests {
         process.arguments = ["-db", "-f", configPath]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         // haproxy goes away however the test ends (a failed #require throws through here).
         defer { process.stop() }
         let harness = try await LBHarness.start(RuntimeAPIInterop.config(lb, s1: s1.port, s2: s2.port))

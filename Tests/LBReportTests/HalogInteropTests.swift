@@ -84,7 +84,7 @@ enum HalogInterop {
         haproxy.arguments = ["-db", "-f", configPath]
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice
-        try haproxy.run()
+        try ProcessLaunch.run(haproxy)
         defer { haproxy.stop() }
         try waitUntilListening(front)
 

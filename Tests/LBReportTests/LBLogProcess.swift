@@ -1,4 +1,5 @@
 import Foundation
+import LBTestSupport
 
 /// The `lblog` executable, built next to the test bundle, run as a child process whose stdout and
 /// stderr are collected as they come, so a test can wait for what a long-running command (tail,
@@ -26,7 +27,7 @@ final class LBLogProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         for (pipe, isError) in [(out, false), (err, true)] {
             let handle = pipe.fileHandleForReading
             let thread = Thread { [self] in

@@ -34,7 +34,7 @@ public enum ExternalTool {
         process.standardOutput = stdout
         process.standardError = stderr
         let started = ContinuousClock.now
-        try process.run()
+        try ProcessLaunch.run(process)
         // Input, output and errors move concurrently, so that no pipe filling up can stall the program.
         let writer = Thread {
             if let input { try? stdin.fileHandleForWriting.write(contentsOf: input) }

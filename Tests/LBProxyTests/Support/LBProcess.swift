@@ -19,7 +19,7 @@ final class LBProcess {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         // End of output (lb exited, or was killed after 20 s) ends the wait too.
         banner = process.read(out, until: "Stop with", within: 20)
     }

@@ -27,7 +27,7 @@ final class LBRun: Sendable {
                 if data.isEmpty { handle.readabilityHandler = nil } else { box.withLockedValue { $0 += String(decoding: data, as: UTF8.self) } }
             }
         }
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     var pid: Int32 { process.processIdentifier }

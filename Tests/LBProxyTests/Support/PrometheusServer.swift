@@ -22,7 +22,7 @@ final class PrometheusServer {
                              "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         do {
             try await RuntimeAPIInterop.waitFor("prometheus to be ready") {
                 (try? self.get("/-/ready"))?.contains("Ready") == true
