@@ -27,6 +27,17 @@ struct BindTLSTests {
         #expect(settings.minVersion == .tls12 && settings.maxVersion == .tls13 && settings.verify == .none)
     }
 
+    @Test(arguments: [
+        ("no-tlsv12", TLSProtocolVersion.tls13, TLSProtocolVersion.tls13),
+        ("no-tlsv13", .tls12, .tls12),
+        ("force-tlsv12", .tls12, .tls12),
+        ("ssl-min-ver TLSv1.0 no-tlsv10", .tls11, .tls13),
+    ])
+    func versionFlagsNarrowTheRange(words: String, minimum: TLSProtocolVersion, maximum: TLSProtocolVersion) throws {
+        let settings = try #require(tls(quietDefaults + config("frontend fe", "    bind :443 ssl crt a.pem \(words)")).0)
+        #expect(settings.minVersion == minimum && settings.maxVersion == maximum)
+    }
+
     @Test func globalDefaultsAndBasesApply() throws {
         let (parsed, result) = tls(config(
             "global",

@@ -115,21 +115,12 @@ enum BindTLSParser {
     }
 
     private static func flag(_ word: String, to tls: inout BindTLS, enabled: inout Bool) {
+        if TLSVersionFlags.apply(word, minimum: &tls.minVersion, maximum: &tls.maxVersion) { return }
         switch word {
         case "ssl": enabled = true
         case "no-tls-tickets": tls.noTLSTickets = true
         case "tls-tickets": tls.noTLSTickets = false
         case "strict-sni": tls.strictSNI = true
-        case "no-sslv3": if tls.minVersion <= .ssl3 { tls.minVersion = .tls10 }
-        case "no-tlsv10": if tls.minVersion <= .tls10 { tls.minVersion = .tls11 }
-        case "no-tlsv11": if tls.minVersion <= .tls11 { tls.minVersion = .tls12 }
-        case "no-tlsv12": if tls.minVersion <= .tls12 { tls.minVersion = .tls13 }
-        case "no-tlsv13": if tls.maxVersion >= .tls13 { tls.maxVersion = .tls12 }
-        case "force-tlsv12": (tls.minVersion, tls.maxVersion) = (.tls12, .tls12)
-        case "force-tlsv13": (tls.minVersion, tls.maxVersion) = (.tls13, .tls13)
-        case "force-sslv3", "force-tlsv10", "force-tlsv11":
-            let version: TLSProtocolVersion = word == "force-sslv3" ? .ssl3 : word == "force-tlsv10" ? .tls10 : .tls11
-            (tls.minVersion, tls.maxVersion) = (version, version)
         default: break
         }
     }

@@ -67,6 +67,7 @@ enum ServerTLSParser {
     }
 
     private static func flag(_ word: String, to tls: inout ServerTLS) {
+        if TLSVersionFlags.apply(word, minimum: &tls.minVersion, maximum: &tls.maxVersion) { return }
         switch word {
         case "ssl": tls.enabled = true
         case "no-ssl": tls.enabled = false
@@ -77,16 +78,6 @@ enum ServerTLSParser {
         case "no-ssl-reuse": tls.sessionReuse = false
         case "tls-tickets": tls.noTLSTickets = false
         case "no-tls-tickets": tls.noTLSTickets = true
-        case "no-sslv3": if tls.minVersion <= .ssl3 { tls.minVersion = .tls10 }
-        case "no-tlsv10": if tls.minVersion <= .tls10 { tls.minVersion = .tls11 }
-        case "no-tlsv11": if tls.minVersion <= .tls11 { tls.minVersion = .tls12 }
-        case "no-tlsv12": if tls.minVersion <= .tls12 { tls.minVersion = .tls13 }
-        case "no-tlsv13": if tls.maxVersion >= .tls13 { tls.maxVersion = .tls12 }
-        case "force-sslv3": (tls.minVersion, tls.maxVersion) = (.ssl3, .ssl3)
-        case "force-tlsv10": (tls.minVersion, tls.maxVersion) = (.tls10, .tls10)
-        case "force-tlsv11": (tls.minVersion, tls.maxVersion) = (.tls11, .tls11)
-        case "force-tlsv12": (tls.minVersion, tls.maxVersion) = (.tls12, .tls12)
-        case "force-tlsv13": (tls.minVersion, tls.maxVersion) = (.tls13, .tls13)
         default: break
         }
     }
