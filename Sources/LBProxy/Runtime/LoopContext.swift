@@ -15,8 +15,12 @@ final class LoopContext {
     /// The backends' selection snapshots as this loop last saw them.
     let selections: SelectionCache
 
-    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects) {
+    /// What server connections read into; idle pooled connections keep their buffer as idle clients do.
+    let receiveBuffers: ReceiveBufferSizing
+
+    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects, receiveBuffers: ReceiveBufferSizing) {
         self.eventLoop = eventLoop
+        self.receiveBuffers = receiveBuffers
         self.live = live
         self.selections = SelectionCache(backends: backends)
         self.pool = UpstreamPool(backends: backends, now: monotonicNow())
@@ -40,6 +44,7 @@ final class LoopContext {
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.recvAllocator, value: receiveBuffers.allocator)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 do {
