@@ -17,6 +17,8 @@ public struct Report: Codable, Sendable {
     public var timeline: TimelineReport
     public var slo: SLOReport?
     public var groups: Groups?
+    /// The servers' state changes from the log's event lines (absent from reports of older versions).
+    public var serverStates: ServerStateChanges?
     public var warnings: [String]
 
     public struct Input: Codable, Sendable {

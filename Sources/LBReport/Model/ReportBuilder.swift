@@ -44,6 +44,7 @@ extension Report {
             frontends: rows(a.frontends, a.frontendStats), backends: rows(a.backends, a.backendStats),
             servers: rows(a.servers, a.serverStats))
         urls = Self.topURLs(a.urlTables, top: options.top)
+        serverStates = scan.stateChanges
         slowest = a.slowest.sorted.map { Slow(ta: $0.milliseconds, date: $0.date >= 0 ? LogDate.format(milliseconds: $0.date) : nil, line: $0.line) }
         timeline = Self.timeline(a.timeline, options: options, first: a.firstDate, last: a.lastDate)
         if let slo = options.slo {
