@@ -46,7 +46,7 @@ extension HTTPSession {
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             let step = machine.responseHead(status: response.status, serverKeepsAlive: response.serverKeepsAlive,
                                             untilClose: framing == .untilClose, now: monotonicNow(), server: serverState())
-            var head = loop.takeResponseHeadBuffer(capacity: response.raw.length + 32, allocator: context.channel.allocator)
+            var head = loop.responseHeads.take(capacity: response.raw.length + 32, allocator: context.channel.allocator)
             switch step {
             case .switchProtocols:
                 ClientResponseWriter.write(response, from: pending, passUpgrade: true, connection: nil, into: &head)
@@ -145,7 +145,7 @@ extension HTTPSession {
     /// Writes a rewritten response head and gives its buffer back to the loop for the next response.
     private func sendResponseHead(_ head: ByteBuffer) {
         writeToClient(head)
-        loop.keepResponseHeadBuffer(head)
+        loop.responseHeads.keep(head)
     }
 
     func upstreamReadComplete(_ connection: UpstreamConnection) {
@@ -156,6 +156,7 @@ extension HTTPSession {
     /// The response is complete: park or close the server connection, then keep or close the client.
     func finishExchange() {
         guard let current = exchange, let progress = machine.progress else { return }
+        loop.requestHeads.keep(current.upstreamHead)
         logRequest(status: current.response?.status ?? -1, .normal)
         releaseServerSlot()
         if let connection = upstream {
