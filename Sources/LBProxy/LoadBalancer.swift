@@ -214,12 +214,16 @@ public final class LoadBalancer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(AcceptCounter(gate: gate, frontend: frontend))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
+            // No child channel options: the bootstrap applies each through a chain of futures (about eight
+            // allocations apiece, per connection); they are set here directly instead.
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)
+                    if let options = channel.syncOptions {
+                        try options.setOption(.socketOption(.tcp_nodelay), value: 1)
+                        try options.setOption(.allowRemoteHalfClosure, value: true)
+                        try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
+                    }
                     if acceptProxy {
                         try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
                     }
