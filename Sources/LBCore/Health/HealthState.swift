@@ -10,7 +10,7 @@
 public struct HealthState: Sendable, Hashable {
     public let rise: Int
     public let fall: Int
-    public private(set) var health: Int
+    public internal(set) var health: Int
 
     /// What one check result changed.
     public enum Transition: Sendable, Hashable {

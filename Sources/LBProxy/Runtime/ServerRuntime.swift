@@ -48,6 +48,10 @@ final class ServerRuntime: Sendable {
     let lastCheck = ManagedAtomic<Int>(0)
     /// Per-request status classes and latency histograms, for the stats.
     let metrics = RequestMetrics()
+    /// Counts traffic errors (`observe`); nil when the server's traffic is not observed or not checked.
+    let observer: TrafficObserver?
+    /// The last check's and agent check's details, for the stats.
+    let checkReport = ServerCheckReport()
 
     init(plan: ServerPlan, backendName: String, address: SocketAddress?, resolvedHost: String, tls: ServerTLSContext? = nil) {
         self.plan = plan
@@ -58,6 +62,9 @@ final class ServerRuntime: Sendable {
         self.healthy = ManagedAtomic(true)
         self.admin = ServerAdminState(disabled: plan.disabled)
         self.weight = ManagedAtomic(plan.weight)
+        self.observer = plan.check ? plan.observation.layer.map {
+            TrafficObserver(layer: $0, limit: plan.observation.errorLimit)
+        } : nil
     }
 
     /// The TLS context for traffic to this server, nil when its traffic is plain (`ssl` not set).

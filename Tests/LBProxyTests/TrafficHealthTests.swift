@@ -1,0 +1,82 @@
+import LBTestSupport
+import Testing
+@testable import LBProxy
+
+/// Traffic-based health (`observe`, `error-limit`, `on-error`) and `on-marked-down`, on loopback.
+@Suite(.serialized) struct TrafficHealthTests {
+    /// Layer 4 counts refused connections; `fail-check` turns each `error-limit` of them into one failed
+    /// check, so with `fall 3` the third trip (the sixth refusal) takes the server down.
+    @Test func layer4FailCheckCountsRefusedConnections() async throws {
+        let alive = try await TestBackend(name: "alive")
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, timeouts: .init(connect: "500ms"), backend: [
+            "retries 0",
+            "server s1 127.0.0.1:\(freePort()) check port \(alive.port) inter 60s fall 3 observe layer4 error-limit 2 on-error fail-check",
+        ]))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        try await waitUntil("the first check to pass") { server.lastCheck.load(ordering: .relaxed) == CheckResult.Status.layer4OK.rawValue }
+        var refusedWhileUp = 0
+        while server.healthy.load(ordering: .relaxed), refusedWhileUp < 10 {
+            #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 503)
+            refusedWhileUp += 1
+        }
+        #expect(refusedWhileUp == 6)
+        #expect(server.checkReport.trafficTrips.load(ordering: .relaxed) == 3)
+        let row = try #require(StatRows.rows(lb.balancer.runtime.statsSnapshot()).first { $0[.svname] == "s1" })
+        #expect(row[.status] == "DOWN")
+        #expect(row[.checkStatus] == "HANA")
+        #expect(row[.hanafail] == "3")
+        #expect(row[.checkDesc] == "Health analyze")
+        #expect(row[.lastChk] == "Detected 2 consecutive errors, last one was: L4 unsuccessful connection")
+        #expect(row[.checkHealth] == "0")
+        await lb.stop()
+        await alive.stop()
+    }
+
+    /// A success clears the count, and 501 and 505 are successes: errors that never come `error-limit` in a
+    /// row change nothing.
+    @Test func aSuccessBetweenErrorsStartsTheCountOver() async throws {
+        let backend = try await TestBackend(name: "s1") { request in
+            let status = ["/ok": 200, "/501": 501, "/505": 505][request.path] ?? 503
+            return .send(TestBackend.response(status: status, body: "x"))
+        }
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
+            "server s1 127.0.0.1:\(backend.port) check inter 60s observe layer7 error-limit 3 on-error mark-down",
+        ]))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        for path in ["/a", "/b", "/ok", "/c", "/d", "/501", "/e", "/f", "/505", "/g", "/h"] {
+            _ = try fetch(port: port, "GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        #expect(server.healthy.load(ordering: .relaxed))
+        _ = try fetch(port: port, "GET /i HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(!server.healthy.load(ordering: .relaxed))
+        await lb.stop()
+        await backend.stop()
+    }
+
+    /// `on-marked-down shutdown-sessions`: the sessions still on the server when it goes down are cut, and
+    /// their log says so (`D`).
+    @Test func markedDownCutsTheServersSessions() async throws {
+        let backend = try await TestBackend(name: "s1") { request in
+            request.path == "/slow" ? .hang : .send(TestBackend.response(status: 500, body: "x"))
+        }
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
+            "server s1 127.0.0.1:\(backend.port) check inter 60s observe layer7 error-limit 1 on-error mark-down on-marked-down shutdown-sessions",
+        ]), accessLog: log)
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        let slow = try RawClient(port: port)
+        try slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await waitUntil("the slow request to reach the server") { backend.requests.contains { $0.path == "/slow" } }
+        _ = try? fetch(port: port, "GET /err HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(!server.healthy.load(ordering: .relaxed))
+        #expect(slow.waitForClose())
+        let records = await log.waitFor(2)
+        let cut = try #require(records.first { $0.requestLine?.contains("/slow") == true })
+        #expect(cut.terminationState.hasPrefix("DH"), "\(cut.terminationState)")
+        await lb.stop()
+        await backend.stop()
+    }
+}
