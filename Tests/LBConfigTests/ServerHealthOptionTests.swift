@@ -60,17 +60,17 @@ import Testing
     ])
     func badValuesAreErrorsAtTheLine(line: String, message: String) {
         let result = parse(quietDefaults + "backend be\n    " + line + "\n")
-        #expect(result.find(.error, line: 8, message) != nil, "\(result.diagnostics)")
+        #expect(result.find(.error, line: 7, message) != nil, "\(result.diagnostics)")
     }
 
     @Test func layer7NeedsHTTP() {
         let result = parse(quietDefaults + "backend be\n    mode tcp\n    server a 10.0.0.1:80 check observe layer7\n")
-        #expect(result.find(.error, line: 9, "'observe layer7' can only be used in http proxies") != nil, "\(result.diagnostics)")
+        #expect(result.find(.error, line: 8, "'observe layer7' can only be used in http proxies") != nil, "\(result.diagnostics)")
     }
 
     @Test func observeWithoutCheckWarns() {
         let result = parse(quietDefaults + "backend be\n    server a 10.0.0.1:80 observe layer7\n")
         #expect(result.errors.isEmpty, "\(result.diagnostics)")
-        #expect(result.find(.warning, line: 8, "'observe' has no effect without 'check'") != nil, "\(result.diagnostics)")
+        #expect(result.find(.warning, line: 7, "'observe' has no effect without 'check'") != nil, "\(result.diagnostics)")
     }
 }

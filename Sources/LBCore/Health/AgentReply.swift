@@ -28,7 +28,7 @@ public struct AgentReply: Sendable, Hashable {
     public var description: Substring
 
     public init(_ text: Substring) {
-        let line = text.prefix { $0 != "\n" && $0 != "\r" && $0 != "\0" }
+        let line = text.prefix { !$0.isNewline && $0 != "\0" }
         var rest = line[...]
         description = ""
         while let first = rest.first {
