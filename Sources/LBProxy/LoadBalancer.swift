@@ -248,18 +248,16 @@ public final class LoadBalancer: Sendable {
         for backend in runtime.backends {
             for server in backend.servers where server.plan.check || server.plan.agent != nil {
                 guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
-                var checker: HealthChecker?
                 if server.plan.check {
-                    let started = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events,
+                    let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events,
                                                 runtime: runtime)
-                    server.observer?.attach(started)
-                    started.start()
-                    checkers.append(started)
-                    checker = started
+                    server.observer?.attach(checker)
+                    checker.start()
+                    checkers.append(checker)
                 }
                 if let settings = server.plan.agent {
                     let agent = AgentChecker(server: server, backend: backend, settings: settings, eventLoop: loop,
-                                             runtime: runtime, checker: checker)
+                                             runtime: runtime)
                     agent.start()
                     agents.append(agent)
                 }

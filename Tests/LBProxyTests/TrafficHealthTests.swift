@@ -79,4 +79,26 @@ import Testing
         await lb.stop()
         await backend.stop()
     }
+
+    /// `on-error fastinter` changes no health, but the next check comes within `fastinter` instead of `inter`.
+    @Test func fastInterBringsTheNextCheckForward() async throws {
+        let backend = try await TestBackend(name: "s1") { request in
+            .send(request.path == "/health" ? TestBackend.ok(body: "ok") : TestBackend.response(status: 500, body: "x"))
+        }
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
+            "option httpchk GET /health",
+            "server s1 127.0.0.1:\(backend.port) check inter 60s fastinter 100ms observe layer7 error-limit 2 on-error fastinter",
+        ]))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        func checks() -> Int { backend.requests.filter { $0.path == "/health" }.count }
+        try await waitUntil("the first check") { checks() == 1 }
+        for _ in 0..<2 { _ = try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n") }
+        try await waitUntil("a check within fastinter, not inter", within: 10) { checks() == 2 }
+        #expect(server.healthy.load(ordering: .relaxed) == true)
+        #expect(server.checkReport.trafficTrips.load(ordering: .relaxed) == 1)
+        #expect(statRow(lb, server: "s1")["check_status"] == "L7OK")
+        await lb.stop()
+        await backend.stop()
+    }
 }

@@ -80,6 +80,14 @@ public struct HealthState: Sendable, Hashable {
         return nil
     }
 
+    /// A server leaving maintenance comes back UP, but one failed check from DOWN, as in HAProxy: it is
+    /// trusted until its next check says otherwise.
+    public mutating func leaveMaintenance() -> Transition? {
+        let wasUp = isUp
+        health = rise
+        return wasUp ? nil : .wentUp
+    }
+
     /// Milliseconds until the next check: `inter` while stable UP, `fastinter` while going up or down,
     /// `downinter` while fully DOWN.
     public func nextCheckInterval(inter: Int, fastInter: Int, downInter: Int) -> Int {

@@ -6,14 +6,13 @@ import NIOPosix
 /// Periodic agent checks of one server (`agent-check`): a TCP connection to `agent-addr:agent-port`,
 /// `agent-send` written if set, and one line read back whose words change the server's health, mode and
 /// weight (`AgentReply`). Not reaching the agent changes nothing: the server's own checks judge
-/// connectivity. Runs on the loop of the server's health checker, if it has one, whose counter the
-/// agent's health words move.
+/// connectivity. The agent's verdict and the health checks' are kept apart: the server is UP when both
+/// say so.
 final class AgentChecker: Sendable {
     let server: ServerRuntime
     let backend: BackendRuntime
     let eventLoop: EventLoop
     let runtime: ProxyRuntime
-    let checker: HealthChecker?
     let settings: AgentCheckSettings
     private let state: NIOLoopBoundBox<CheckState>
 
@@ -26,13 +25,12 @@ final class AgentChecker: Sendable {
     static let maximumReply = 1024
 
     init(server: ServerRuntime, backend: BackendRuntime, settings: AgentCheckSettings, eventLoop: EventLoop,
-         runtime: ProxyRuntime, checker: HealthChecker?) {
+         runtime: ProxyRuntime) {
         self.server = server
         self.backend = backend
         self.settings = settings
         self.eventLoop = eventLoop
         self.runtime = runtime
-        self.checker = checker
         state = NIOLoopBoundBox.makeBoxSendingValue(CheckState(), eventLoop: eventLoop)
     }
 
@@ -110,8 +108,8 @@ final class AgentChecker: Sendable {
         Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
     }
 
-    /// Mode first, then weight, then health, as HAProxy orders them: a server drained and weighted in the
-    /// same answer is reported once, in its final state.
+    /// In HAProxy's order: the mode first, then the weight, and the health the agent gave last, reported in
+    /// the server's final state.
     private func apply(_ reply: AgentReply, duration: Int) {
         var warning: String?
         if let admin = reply.admin { apply(admin) }
@@ -132,7 +130,6 @@ final class AgentChecker: Sendable {
         let result = CheckResult(status: isUp ? .layer7OK : .layer7WrongStatus, code: 0,
                                  info: reply.report(warning: warning ?? reply.firstUnknownWord.map(String.init)))
         server.checkReport.recordAgent(result, duration: duration)
-        checker?.agentSet(up: isUp)
         server.checkReport.agentUp.store(isUp, ordering: .relaxed)
         let change = ServerHealthChange(server: server, backend: backend, events: runtime.events, runtime: runtime)
         if isUp { change.markUp(result: result, duration: duration) } else { change.markDown(result: result, duration: duration) }

@@ -1,7 +1,7 @@
 import LBCore
 import NIOCore
 
-/// What the server's traffic (`observe`) and its agent do to the check's rise/fall counter.
+/// What the server's traffic (`observe`) does to the check's rise/fall counter.
 extension HealthChecker {
     var change: ServerHealthChange {
         ServerHealthChange(server: server, backend: backend, events: events, runtime: runtime)
@@ -40,14 +40,5 @@ extension HealthChecker {
         guard due > NIODeadline.now() + .milliseconds(Int64(interval)) else { return }
         state.value.next?.cancel()
         scheduleNext(after: interval)
-    }
-
-    /// The agent's health word moves the check's counter too, as in HAProxy: `up` to the top, a down word
-    /// to 0 (so the checks then need `rise` passes once the agent lets the server up).
-    func agentSet(up: Bool) {
-        health.withLockedValue { health in
-            _ = health.force(up: up)
-            server.admin.checkHealth.store(health.health, ordering: .relaxed)
-        }
     }
 }

@@ -16,9 +16,8 @@ final class HealthChecker: Sendable {
     /// Where sessions are cut (`on-marked-down`, `on-marked-up`); nil in tests that run a checker alone.
     let runtime: ProxyRuntime?
     let state: NIOLoopBoundBox<CheckState>
-    /// The rise/fall counter: locked, because traffic errors (`observe`) move it from the loops that see
-    /// them, at once, so that the next request already finds the server out.
-    let health: NIOLockedValueBox<HealthState>
+    /// The server's rise/fall counter.
+    var health: NIOLockedValueBox<HealthState> { server.health }
 
     /// Mutable check state, confined to the checker's event loop.
     final class CheckState {
@@ -36,7 +35,6 @@ final class HealthChecker: Sendable {
         self.eventLoop = eventLoop
         state = NIOLoopBoundBox.makeBoxSendingValue(
             CheckState(), eventLoop: eventLoop)
-        health = NIOLockedValueBox(HealthState(rise: server.plan.rise, fall: server.plan.fall))
     }
 
     func start() {

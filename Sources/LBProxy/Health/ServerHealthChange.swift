@@ -19,9 +19,10 @@ struct ServerHealthChange {
         }
     }
 
-    /// Brings the server back, unless its agent still says it is down.
+    /// Brings the server back when both its checks and its agent let it.
     func markUp(result: CheckResult, duration: Int?) {
-        guard !server.healthy.load(ordering: .relaxed), server.checkReport.agentUp.load(ordering: .relaxed) else { return }
+        guard !server.healthy.load(ordering: .relaxed), server.checkReport.agentUp.load(ordering: .relaxed),
+              !server.plan.check || server.health.withLockedValue({ $0.isUp }) else { return }
         backend.setHealth(of: server, up: true)
         events.notice(StateMessages.serverUp(server, backend: backend, result: result, duration: duration))
         if server.plan.observation.shutdownBackupSessionsOnUp, !server.plan.backup {

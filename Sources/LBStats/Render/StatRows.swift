@@ -119,16 +119,18 @@ public enum StatRows {
                     row.set(.sid, server.id)
                     row.set(.lbtot, server.totalSessions)
                     row.set(.type, 2)
-                    row[.checkStatus] = server.checkStatus
+                    // A server in maintenance is not checked: HAProxy leaves its check columns empty.
+                    let checksShown = server.status.checked && server.status.state != .maint
+                    if checksShown { row[.checkStatus] = server.checkStatus }
                     if backend.isHTTP {
                         responses(server.responses, into: &row)
                         row.set(.reqTot, server.responses.total)
                     }
-                    if server.status.checked {
+                    if checksShown {
                         row.set(.checkRise, server.checkRise)
                         row.set(.checkFall, server.checkFall)
                     }
-                    checkDetails(server, into: &row)
+                    checkDetails(server, checksShown: checksShown, into: &row)
                     row[.addr] = server.address
                     row[.mode] = backend.isHTTP ? "http" : "tcp"
                     row.set(.uweight, server.configuredWeight)
@@ -183,9 +185,9 @@ public enum StatRows {
     }
 
     /// The last check's and agent check's details, and the traffic-error trips.
-    static func checkDetails(_ server: ServerSnapshot, into row: inout Row) {
+    static func checkDetails(_ server: ServerSnapshot, checksShown: Bool, into row: inout Row) {
         row.set(.hanafail, server.trafficErrorTrips)
-        if server.status.checked, server.checkStatus != nil {
+        if checksShown, server.checkStatus != nil {
             row.set(.checkCode, server.checkCode)
             row.set(.checkDuration, server.checkDuration)
             row[.checkDesc] = server.checkDescription
