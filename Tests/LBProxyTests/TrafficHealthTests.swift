@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import LBTestSupport
 import Testing
 @testable import LBProxy
@@ -100,5 +101,39 @@ import Testing
         #expect(statRow(lb, server: "s1")["check_status"] == "L7OK")
         await lb.stop()
         await backend.stop()
+    }
+
+    /// `on-marked-up shutdown-backup-sessions`: an active server coming back cuts what its backups are
+    /// still serving, and their log says so (`U`).
+    @Test func markedUpCutsTheBackupsSessions() async throws {
+        let failing = NIOLockedValueBox(true)
+        let active = try await TestBackend(name: "a") { request in
+            guard request.path == "/health" else { return .send(TestBackend.ok(body: "a\n")) }
+            return .send(TestBackend.response(status: failing.withLockedValue { $0 } ? 500 : 200, body: "x"))
+        }
+        let backup = try await TestBackend(name: "b") { request in
+            request.path == "/slow" ? .hang : .send(TestBackend.ok(body: "b\n"))
+        }
+        let port = freePort()
+        let log = RecordCollector()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
+            "option httpchk GET /health",
+            "server a 127.0.0.1:\(active.port) check inter 50ms rise 1 fall 1 on-marked-up shutdown-backup-sessions",
+            "server b 127.0.0.1:\(backup.port) backup",
+        ]), accessLog: log)
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        try await waitUntil("the active server to go DOWN") { !server.healthy.load(ordering: .relaxed) }
+        let slow = try RawClient(port: port)
+        try slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await waitUntil("the slow request to reach the backup") { backup.requests.contains { $0.path == "/slow" } }
+        failing.withLockedValue { $0 = false }
+        try await waitUntil("the active server to come back") { server.healthy.load(ordering: .relaxed) }
+        #expect(slow.waitForClose())
+        let records = await log.waitFor(1)
+        let cut = try #require(records.first { $0.requestLine?.contains("/slow") == true })
+        #expect(cut.terminationState.hasPrefix("UH"), "\(cut.terminationState)")
+        await lb.stop()
+        await active.stop()
+        await backup.stop()
     }
 }
