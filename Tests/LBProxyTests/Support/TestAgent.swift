@@ -63,9 +63,11 @@ final class TestAgent: Sendable {
 
         private func reply(_ context: ChannelHandlerContext) {
             let text = answer.withLockedValue { $0 }
-            // The write goes out at once on an idle loopback socket; the close follows it.
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: nil)
-            context.close(promise: nil)
+            // Closed once the answer is written, not before: a close with the write pending would drop it.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: written)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
         }
     }
 }
