@@ -5,7 +5,7 @@ public struct AgentCheckSettings: Sendable, Hashable {
     public var enabled = false
     /// `agent-port`: required when enabled.
     public var port: Int?
-    /// `agent-inter` in milliseconds (nil: the server's `inter`).
+    /// `agent-inter` in milliseconds (nil: 2000).
     public var interval: Int?
     /// `agent-send`: the string sent once connected, if any.
     public var send: String?

@@ -34,8 +34,8 @@ final class AgentChecker: Sendable {
         state = NIOLoopBoundBox.makeBoxSendingValue(CheckState(), eventLoop: eventLoop)
     }
 
-    /// `agent-inter`, else the server's `inter`.
-    var interval: Int { settings.interval ?? server.plan.checkInterval }
+    /// `agent-inter`, else HAProxy's default of 2 s (whatever the server's `inter`).
+    var interval: Int { settings.interval ?? 2000 }
 
     func start() {
         eventLoop.execute { self.scheduleNext(after: 0) }
