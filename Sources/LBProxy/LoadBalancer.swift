@@ -38,6 +38,7 @@ public final class LoadBalancer: Sendable {
     private let gate: AcceptGate
     private let listeners = NIOLockedValueBox<[Channel]>([])
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
+    private let agentChecks = NIOLockedValueBox<[AgentChecker]>([])
     private let draining = NIOLockedValueBox(false)
     /// Inherited listeners bound but not accepting yet (`start(holdingInherited:)`).
     private let held = NIOLockedValueBox<[(channel: Channel, frontend: FrontendRuntime, batch: Int)]>([])
@@ -247,16 +248,28 @@ public final class LoadBalancer: Sendable {
 
     private func startHealthChecks() {
         var checkers: [HealthChecker] = []
+        var agents: [AgentChecker] = []
         var loops = group.makeIterator()
         for backend in runtime.backends {
-            for server in backend.servers where server.plan.check {
+            for server in backend.servers where server.plan.check || server.plan.agent != nil {
                 guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
-                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events)
-                checker.start()
-                checkers.append(checker)
+                if server.plan.check {
+                    let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events,
+                                                runtime: runtime)
+                    server.observer?.attach(checker)
+                    checker.start()
+                    checkers.append(checker)
+                }
+                if let settings = server.plan.agent {
+                    let agent = AgentChecker(server: server, backend: backend, settings: settings, eventLoop: loop,
+                                             runtime: runtime)
+                    agent.start()
+                    agents.append(agent)
+                }
             }
         }
         healthChecks.withLockedValue { $0 = checkers }
+        agentChecks.withLockedValue { $0 = agents }
     }
 
     /// Starts accepting on the inherited listeners `start(holdingInherited: true)` held back.
@@ -299,6 +312,7 @@ public final class LoadBalancer: Sendable {
         let remaining = grace - serving
         await stopListening()
         for checker in healthChecks.withLockedValue({ $0 }) { checker.stop() }
+        for agent in agentChecks.withLockedValue({ $0 }) { agent.stop() }
         for (loop, box) in runtime.allLoopContexts {
             try? await loop.submit { box.value.beginDrain() }.get()
         }

@@ -174,19 +174,17 @@ enum ServerOptions {
         "pool-purge-delay", "pool-low-conn",
     ]
 
-    /// TLS options (`ssl`, `verify`, `sni`...) are `ServerTLSParser`'s.
+    /// TLS options (`ssl`, `verify`, `sni`...) are `ServerTLSParser`'s; `observe` and `agent-*` are `ServerHealthParser`'s.
     static let other: [String: Bool] = [
         // Options with an argument.
-        "agent-addr": true, "agent-inter": true, "agent-port": true, "agent-send": true, "check-alpn": true,
-        "check-proto": true, "error-limit": true, "hash-key": true, "id": true, "init-addr": true, "log-proto": true,
-        "max-reuse": true, "minconn": true, "namespace": true, "npn": true, "observe": true, "on-error": true,
-        "on-marked-down": true, "on-marked-up": true, "pool-conn-name": true, "proto": true, "proxy-v2-options": true,
+        "check-alpn": true, "check-proto": true, "hash-key": true, "id": true, "init-addr": true, "log-proto": true,
+        "max-reuse": true, "minconn": true, "namespace": true, "npn": true, "pool-conn-name": true, "proto": true, "proxy-v2-options": true,
         "redir": true, "resolve-net": true, "resolve-opts": true, "resolve-prefer": true, "resolvers": true,
         "set-proxy-v2-tlv-fmt": true, "shard": true, "sigalgs": true, "client-sigalgs": true, "slowstart": true,
         "socks4": true, "source": true, "tcp-ut": true, "track": true, "ws": true, "guid": true, "usesrc": true,
         "check-pool-conn-name": true,
         // Flags.
-        "agent-check": false, "no-agent-check": false, "allow-0rtt": false, "check-send-proxy": false,
+        "allow-0rtt": false, "check-send-proxy": false,
         "check-via-socks4": false, "no-send-proxy": false, "no-send-proxy-v2": false, "no-send-proxy-v2-ssl": false,
         "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy": false,
         "send-proxy-v2": false, "send-proxy-v2-ssl": false, "send-proxy-v2-ssl-cn": false, "stick": false,

@@ -157,6 +157,12 @@ public struct ServerPlan: Sendable, Hashable {
     public var poolPurgeDelay = 5000
     /// TLS towards the server (`ssl`, `check-ssl`...), nil when neither traffic nor checks use it.
     public var tls: ServerTLSPlan?
+    /// Traffic-based health and the `on-marked-*` actions.
+    public var observation: TrafficObservation
+    /// Whether `fastinter` was written (traffic errors then bring the next check forward).
+    public var fastIntervalConfigured: Bool
+    /// The agent check, nil without `agent-check`.
+    public var agent: AgentCheckSettings?
 
     public init(declaration: ServerDeclaration, index: Int) {
         name = declaration.name
@@ -179,5 +185,8 @@ public struct ServerPlan: Sendable, Hashable {
         cookie = declaration.cookie
         poolMaxIdle = declaration.poolMaxConnections < 0 ? nil : declaration.poolMaxConnections
         poolPurgeDelay = declaration.poolPurgeDelay
+        observation = declaration.observation
+        fastIntervalConfigured = declaration.fastInterval != nil
+        agent = declaration.agent.enabled ? declaration.agent : nil
     }
 }

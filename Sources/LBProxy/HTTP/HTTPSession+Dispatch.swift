@@ -165,6 +165,7 @@ extension HTTPSession {
     private func connectFailed(timedOut: Bool) {
         guard let current = exchange, let serverIndex = current.serverIndex else { return }
         current.backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
+        current.backend.servers[serverIndex].observer?.record(.connectFailed)
         perform(machine.connectFailed(timedOut: timedOut, server: serverState()))
     }
 
@@ -185,6 +186,7 @@ extension HTTPSession {
             return
         }
         machine.connected(now: monotonicNow(), reused: reused)
+        if let serverIndex = current.serverIndex { current.backend.servers[serverIndex].observer?.record(.connected) }
         if !current.persistence.stickKeys.isEmpty, let serverIndex = current.serverIndex {
             runtime.storeSticky(current.persistence.stickKeys, server: serverIndex)
             current.persistence.stickKeys = []

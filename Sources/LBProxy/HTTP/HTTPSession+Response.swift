@@ -39,10 +39,12 @@ extension HTTPSession {
                 parsed = try responseParser.parse(pending)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+                current.backend.servers[current.serverIndex!].observer?.record(.invalidResponse)
                 perform(machine.responseHeadInvalid(server: serverState()))
                 return
             }
             guard let response = parsed else { return }
+            current.backend.servers[current.serverIndex!].observer?.record(.response(status: response.status))
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             let step = machine.responseHead(status: response.status, serverKeepsAlive: response.serverKeepsAlive,
                                             untilClose: framing == .untilClose, now: monotonicNow(), server: serverState())
@@ -203,6 +205,7 @@ extension HTTPSession {
         if machine.state != .tunnel, machine.progress?.responseStatus == nil, action != .reconnect,
            let current = exchange, let index = current.serverIndex {
             current.backend.servers[index].responseErrors.wrappingIncrement(ordering: .relaxed)
+            current.backend.servers[index].observer?.record(.closedBeforeResponse)
         }
         switch action {
         case .forwardServerEnd, .endTunnel, .reconnect:

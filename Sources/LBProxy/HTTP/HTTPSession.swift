@@ -184,9 +184,9 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         }
     }
 
-    func kill(ifUsingBackend backend: Int, server: Int) {
+    func kill(ifUsingBackend backend: Int, server: Int, cause: Termination.Cause) {
         guard let current = exchange, current.backend.index == backend, current.serverIndex == server else { return }
-        perform(machine.killed())
+        perform(machine.killed(cause: cause))
     }
 
     /// A slot was released in our backend while we waited: try again, keeping our place if we lose.
@@ -214,6 +214,9 @@ extension HTTPSession: TimedSession {
         guard let (expired, action) = machine.timerFired(now: now, server: serverState()) else { return }
         if expired == .connect, let current = exchange, let index = current.serverIndex {
             current.backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+            current.backend.servers[index].observer?.record(.connectFailed)
+        } else if expired == .server, let current = exchange, current.response == nil, let index = current.serverIndex {
+            current.backend.servers[index].observer?.record(.responseTimeout)
         }
         perform(action)
     }

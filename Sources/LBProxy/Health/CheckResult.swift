@@ -14,6 +14,9 @@ struct CheckResult {
         case layer6OK
         case layer6Timeout
         case layer6InvalidResponse
+        // Traffic errors past `error-limit` (`observe`), and an agent answer that changed no health.
+        case healthAnalyze
+        case checked
 
         /// The code shown on the stats page and in `show stat` (`check_status`).
         var name: String {
@@ -30,6 +33,8 @@ struct CheckResult {
             case .layer6OK: "L6OK"
             case .layer6Timeout: "L6TOUT"
             case .layer6InvalidResponse: "L6RSP"
+            case .healthAnalyze: "HANA"
+            case .checked: "CHECKED"
             }
         }
 
@@ -48,6 +53,8 @@ struct CheckResult {
             case .layer6OK: "Layer6 check passed"
             case .layer6Timeout: "Layer6 timeout"
             case .layer6InvalidResponse: "Layer6 invalid response"
+            case .healthAnalyze: "Health analyze"
+            case .checked: "No status change"
             }
         }
 

@@ -1,5 +1,6 @@
 import LBConfig
 import LBCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -12,23 +13,28 @@ final class HealthChecker: Sendable {
     let eventLoop: EventLoop
     /// Where state changes are reported.
     let events: EventLog
-    private let state: NIOLoopBoundBox<CheckState>
+    /// Where sessions are cut (`on-marked-down`, `on-marked-up`); nil in tests that run a checker alone.
+    let runtime: ProxyRuntime?
+    let state: NIOLoopBoundBox<CheckState>
+    /// The server's rise/fall counter.
+    var health: NIOLockedValueBox<HealthState> { server.health }
 
     /// Mutable check state, confined to the checker's event loop.
     final class CheckState {
-        var health: HealthState
         var next: Scheduled<Void>?
         var stopped = false
-        init(health: HealthState) { self.health = health }
+        /// When the scheduled check runs; nil while one is running.
+        var nextDue: NIODeadline?
     }
 
-    init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop, events: EventLog) {
+    init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop, events: EventLog, runtime: ProxyRuntime? = nil) {
         self.events = events
+        self.runtime = runtime
         self.server = server
         self.backend = backend
         self.eventLoop = eventLoop
         state = NIOLoopBoundBox.makeBoxSendingValue(
-            CheckState(health: HealthState(rise: server.plan.rise, fall: server.plan.fall)), eventLoop: eventLoop)
+            CheckState(), eventLoop: eventLoop)
     }
 
     func start() {
@@ -42,9 +48,13 @@ final class HealthChecker: Sendable {
         }
     }
 
-    private func scheduleNext(after milliseconds: Int) {
+    func scheduleNext(after milliseconds: Int) {
         guard !state.value.stopped else { return }
-        state.value.next = eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { self.runCheck() }
+        state.value.nextDue = .now() + .milliseconds(Int64(milliseconds))
+        state.value.next = eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+            self.state.value.nextDue = nil
+            self.runCheck()
+        }
     }
 
     private var checkTimeout: Int { backend.plan.timeouts.check ?? server.plan.checkInterval }
@@ -150,24 +160,17 @@ final class HealthChecker: Sendable {
     private func finish(_ result: CheckResult, started: NIODeadline) {
         let duration = Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
         server.lastCheck.store(result.status.rawValue, ordering: .relaxed)
-        let box = state.value
-        let transition = box.health.record(passed: result.status.passed)
-        server.admin.checkHealth.store(box.health.health, ordering: .relaxed)
-        switch transition {
-        case .wentDown:
-            backend.setHealth(of: server, up: false)
-            events.alert(StateMessages.serverDown(server, backend: backend, result: result, duration: duration))
-            if backend.usableServerCount == 0 { events.emergency("backend \(backend.plan.name) has no server available!") }
-        case .wentUp:
-            backend.setHealth(of: server, up: true)
-            events.notice(StateMessages.serverUp(server, backend: backend, result: result, duration: duration))
-        case nil:
-            break
+        server.checkReport.recordCheck(result, duration: duration)
+        let (transition, updated) = health.withLockedValue { health in
+            let transition = health.record(passed: result.status.passed)
+            server.admin.checkHealth.store(health.health, ordering: .relaxed)
+            return (transition, health)
         }
-        scheduleNext(after: box.health.nextCheckInterval(for: server.plan))
+        apply(transition, result: result, duration: duration)
+        scheduleNext(after: updated.nextCheckInterval(for: server.plan))
     }
 
-    private static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error) -> String {
         if let error = error as? IOError {
             switch error.errnoCode {
             case ECONNREFUSED: return "Connection refused"

@@ -118,8 +118,8 @@ final class LoopContext {
 /// A session that can be asked to finish its current work and close.
 protocol DrainableSession: AnyObject {
     func drain()
-    /// Closes the session now if it is using that server (`shutdown sessions server`).
-    func kill(ifUsingBackend backend: Int, server: Int)
+    /// Closes the session now if it is using that server (`shutdown sessions server`, `on-marked-down`...).
+    func kill(ifUsingBackend backend: Int, server: Int, cause: Termination.Cause)
     /// What `show sess` prints about this session, or nil when HAProxy would not list it (an HTTP
     /// connection with no request in progress has no stream in HAProxy). Called on the session's loop.
     func sessionFacts(now: UInt64) -> SessionFacts?

@@ -98,11 +98,12 @@ final class ProxyRuntime: Sendable {
 
     var loopCount: Int { loopContexts.count }
 
-    /// Closes every session currently using that server, on each session's own loop.
-    func killSessions(backend: Int, server: Int) {
+    /// Closes every session currently using that server, on each session's own loop; `cause` is what
+    /// their logs say ended them.
+    func killSessions(backend: Int, server: Int, cause: Termination.Cause = .killed) {
         for (loop, box) in allLoopContexts {
             loop.execute {
-                for session in box.value.sessions.values { session.kill(ifUsingBackend: backend, server: server) }
+                for session in box.value.sessions.values { session.kill(ifUsingBackend: backend, server: server, cause: cause) }
             }
         }
     }

@@ -82,8 +82,10 @@ extension ProxyRuntime {
         case .drain: .drain
         case .maintenance: .maint
         }
-        let status = ServerStatusInput(admin: admin, configuredDisabled: false, checked: plan.check,
+        var status = ServerStatusInput(admin: admin, configuredDisabled: false, checked: plan.check,
                                        healthy: healthy, backup: plan.backup, progress: progress)
+        status.agentChecked = plan.agent != nil
+        status.agentDown = !server.checkReport.agentUp.load(ordering: .relaxed)
         let changed = server.admin.lastChange.load(ordering: .relaxed)
         let address = plan.port.map { "\(server.resolvedHost):\($0)" } ?? server.resolvedHost
         var result = ServerSnapshot(
@@ -107,6 +109,7 @@ extension ProxyRuntime {
         result.neededConnections = server.neededConnections.load(ordering: .relaxed)
         result.connectionAttempts = server.connectionAttempts.load(ordering: .relaxed)
         result.connectionReuses = server.connectionReuses.load(ordering: .relaxed)
+        checkDetails(server, into: &result)
         return result
     }
 

@@ -166,9 +166,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             }
             switch result {
             case .success(let connection):
+                backend.servers[index].observer?.record(.connected)
                 self.connected(connection)
             case .failure(let error):
                 backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+                backend.servers[index].observer?.record(.connectFailed)
                 self.perform(self.machine.connectFailed(timedOut: error.isConnectTimeout, server: self.serverState()))
             }
         }
@@ -378,9 +380,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         // A TCP session has no request boundary to stop at: it runs until either side ends it.
     }
 
-    func kill(ifUsingBackend backend: Int, server: Int) {
+    func kill(ifUsingBackend backend: Int, server: Int, cause: Termination.Cause) {
         guard self.backend?.index == backend, serverIndex == server else { return }
-        perform(machine.killed())
+        perform(machine.killed(cause: cause))
     }
 
     private func releaseServerSlot() {
@@ -477,6 +479,7 @@ extension TCPSession: TimedSession {
         guard let (expired, action) = machine.timerFired(now: now, server: serverState()) else { return }
         if expired == .connect, let (backend, index) = attemptServer {
             backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+            backend.servers[index].observer?.record(.connectFailed)
         }
         perform(action)
     }

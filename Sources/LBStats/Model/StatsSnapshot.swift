@@ -124,6 +124,17 @@ public struct ServerSnapshot: Sendable {
     public var neededConnections = 0
     public var connectionAttempts = 0
     public var connectionReuses = 0
+    /// The last check beyond its status: `check_code`, `check_duration` (ms), `check_desc`, `last_chk` and
+    /// the rise/fall counter (`check_health`); nil when unknown.
+    public var checkCode: Int?
+    public var checkDuration: Int?
+    public var checkDescription: String?
+    public var lastCheckInfo: String?
+    public var checkHealth: Int?
+    /// The agent check, nil when the server has none.
+    public var agent: AgentCheckSnapshot?
+    /// Times consecutive traffic errors reached `error-limit` (`hanafail`).
+    public var trafficErrorTrips = 0
 
     public init(name: String, id: Int, address: String, status: ServerStatusInput, currentSessions: Int,
                 limitSessions: Int?, totalSessions: Int, bytesIn: Int, bytesOut: Int, connectionErrors: Int,
