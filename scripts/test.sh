@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # Debian packages the tests drive for real (interoperability tests); installed only when missing.
-needed=(curl openssl socat promtool prometheus haproxy halog wrk rsyslogd chromium)
+needed=(curl openssl socat promtool prometheus haproxy halog wrk rsyslogd chromium redis-server)
 # The Debian package of a tool, where the names differ.
 package_for() { case "$1" in promtool) echo prometheus ;; halog) echo haproxy ;; rsyslogd) echo rsyslog ;; *) echo "$1" ;; esac; }
 missing=()

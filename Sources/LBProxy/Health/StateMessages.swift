@@ -12,6 +12,7 @@ enum StateMessages {
     static func serverUp(_ server: ServerRuntime, backend: BackendRuntime, result: CheckResult, duration: Int) -> String {
         var text = "\(server.plan.backup ? "Backup " : "")Server \(backend.plan.name)/\(server.plan.name) is UP, reason: \(result.status.reason)"
         if let code = result.code { text += ", code: \(code)" }
+        if let info = result.info { text += ", info: \"\(info)\"" }
         text += ", check duration: \(duration)ms. \(remaining(backend, verb: "online"))"
         text += " 0 sessions requeued, 0 total in queue."
         return text

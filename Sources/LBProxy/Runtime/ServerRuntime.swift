@@ -1,6 +1,7 @@
 import Atomics
 import LBConfig
 import LBCore
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One server's live state, shared by every event loop: health, admin state and connection counts are
@@ -46,6 +47,8 @@ final class ServerRuntime: Sendable {
     let weight: ManagedAtomic<Int>
     /// Last health-check outcome, for display ("L4OK", "L7STS"...); a small index into `CheckStatusNames`.
     let lastCheck = ManagedAtomic<Int>(0)
+    /// The code and description of the last check (`check_code`, `check_desc`).
+    let lastCheckDetail = NIOLockedValueBox<(code: Int?, info: String?)>((nil, nil))
     /// Per-request status classes and latency histograms, for the stats.
     let metrics = RequestMetrics()
 

@@ -99,6 +99,7 @@ extension ProxyRuntime {
             responses: server.metrics.responses.snapshot(), latency: server.metrics.latency.snapshot(),
             lastChangeSeconds: changed == 0 ? nil : Int((now &- changed) / 1_000_000_000),
             checksEnabled: server.admin.checksEnabled.load(ordering: .relaxed))
+        if plan.check { (result.checkCode, result.checkDescription) = server.lastCheckDetail.withLockedValue { $0 } }
         result.queueCurrent = server.waiting.load(ordering: .relaxed)
         result.queueMaximum = server.waitingMaximum.load(ordering: .relaxed)
         result.queueLimit = plan.maxQueue.flatMap { $0 > 0 ? $0 : nil }

@@ -116,7 +116,11 @@ public enum HTMLRenderer {
         if let backend = group.backend {
             for server in backend.servers {
                 let serverName = HTMLEscape.escape(server.name)
-                let check = server.status.checked ? server.checkStatus.map(HTMLEscape.escape) ?? "" : ""
+                var check = server.status.checked ? server.checkStatus.map(HTMLEscape.escape) ?? "" : ""
+                if server.status.checked, let code = server.checkCode { check += "/\(code)" }
+                if server.status.checked, let description = server.checkDescription {
+                    check = "<span title=\"\(HTMLEscape.escape(description))\">\(check)</span>"
+                }
                 row(kind: "server", proxy: name, name: serverName, css: server.status.cssClass,
                     admin: admin ? "<input type=\"checkbox\" name=\"s\" value=\"\(serverName)\">" : nil, cells: [
                     "\(server.queueCurrent)", "\(server.queueMaximum)", server.queueLimit.map(String.init), server.sessionRate.map { "\($0.current)" }, server.sessionRate.map { "\($0.maximum)" }, nil,

@@ -38,6 +38,7 @@ public enum StatRows {
         case bck, chkfail, chkdown, lastchg, downtime, qlimit, pid, iid, sid, throttle
         case lbtot, tracked, type, rate, rateLim, rateMax, checkStatus, checkCode, checkDuration, hrsp1xx
         case reqRate = 46, reqRateMax, reqTot
+        case checkDesc = 65
         case checkRise = 67, checkFall
         case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
         case connect = 84, reuse
@@ -118,6 +119,8 @@ public enum StatRows {
                     row.set(.lbtot, server.totalSessions)
                     row.set(.type, 2)
                     row[.checkStatus] = server.checkStatus
+                    row.set(.checkCode, server.checkCode)
+                    row[.checkDesc] = server.checkDescription
                     if backend.isHTTP {
                         responses(server.responses, into: &row)
                         row.set(.reqTot, server.responses.total)
