@@ -53,6 +53,10 @@ public enum CheckStatus: Int, Sendable, Hashable {
 
     public var passed: Bool { self == .layer4OK || self == .layer6OK || self == .layer7OK }
 
+    /// Whether HAProxy reports a code with this status (`code: N` in messages, `check_code`): only for the
+    /// layer 7 verdicts that read an answer, 0 when the protocol has no number.
+    public var showsCode: Bool { self == .layer7OK || self == .layer7WrongStatus }
+
     /// The status named `name` (`L7OK`, `L4CON`...).
     public init?(name: String) {
         let all: [CheckStatus] = [.socketError, .layer4OK, .layer4Timeout, .layer4ConnectionProblem, .layer7OK, .layer7Timeout,

@@ -99,7 +99,12 @@ extension ProxyRuntime {
             responses: server.metrics.responses.snapshot(), latency: server.metrics.latency.snapshot(),
             lastChangeSeconds: changed == 0 ? nil : Int((now &- changed) / 1_000_000_000),
             checksEnabled: server.admin.checksEnabled.load(ordering: .relaxed))
-        if plan.check { (result.checkCode, result.checkDescription) = server.lastCheckDetail.withLockedValue { $0 } }
+        if plan.check, let check, check != .unknown {
+            let (code, info) = server.lastCheckDetail.withLockedValue { $0 }
+            result.checkCode = check.showsCode ? code ?? 0 : nil
+            result.checkDescription = check.reason
+            result.checkInfo = info
+        }
         result.queueCurrent = server.waiting.load(ordering: .relaxed)
         result.queueMaximum = server.waitingMaximum.load(ordering: .relaxed)
         result.queueLimit = plan.maxQueue.flatMap { $0 > 0 ? $0 : nil }

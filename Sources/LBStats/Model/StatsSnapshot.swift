@@ -102,9 +102,11 @@ public struct ServerSnapshot: Sendable {
     public var configuredWeight: Int
     /// `check_status` (`L4OK`, `L7STS`...), nil when the server is not checked or not checked yet.
     public var checkStatus: String?
-    /// `check_code` (HTTP status, SMTP reply, MySQL or LDAP error) and `check_desc` of the last check.
+    /// `check_code` (HTTP status, SMTP reply, MySQL or LDAP error; nil where HAProxy shows none),
+    /// `check_desc` (the status in words) and `last_chk` (what the check found) of the last check.
     public var checkCode: Int?
     public var checkDescription: String?
+    public var checkInfo: String?
     public var checkRise: Int
     public var checkFall: Int
     public var responses: ResponseCounts

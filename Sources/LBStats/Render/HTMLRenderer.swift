@@ -119,7 +119,8 @@ public enum HTMLRenderer {
                 var check = server.status.checked ? server.checkStatus.map(HTMLEscape.escape) ?? "" : ""
                 if server.status.checked, let code = server.checkCode { check += "/\(code)" }
                 if server.status.checked, let description = server.checkDescription {
-                    check = "<span title=\"\(HTMLEscape.escape(description))\">\(check)</span>"
+                    let title = description + (server.checkInfo.map { ": " + $0 } ?? "")
+                    check = "<span title=\"\(HTMLEscape.escape(title))\">\(check)</span>"
                 }
                 row(kind: "server", proxy: name, name: serverName, css: server.status.cssClass,
                     admin: admin ? "<input type=\"checkbox\" name=\"s\" value=\"\(serverName)\">" : nil, cells: [

@@ -38,6 +38,7 @@ public enum StatRows {
         case bck, chkfail, chkdown, lastchg, downtime, qlimit, pid, iid, sid, throttle
         case lbtot, tracked, type, rate, rateLim, rateMax, checkStatus, checkCode, checkDuration, hrsp1xx
         case reqRate = 46, reqRateMax, reqTot
+        case lastChk = 56
         case checkDesc = 65
         case checkRise = 67, checkFall
         case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
@@ -121,6 +122,7 @@ public enum StatRows {
                     row[.checkStatus] = server.checkStatus
                     row.set(.checkCode, server.checkCode)
                     row[.checkDesc] = server.checkDescription
+                    row[.lastChk] = server.checkInfo
                     if backend.isHTTP {
                         responses(server.responses, into: &row)
                         row.set(.reqTot, server.responses.total)
