@@ -57,7 +57,8 @@ extension CheckProgram {
                             reportsSteps: false)
     }
 
-    /// `option smtpchk`: the greeting must be a 2xx line, then `HELO`/`EHLO` must be answered with 2xx.
+    /// `option smtpchk`: the greeting must be a 2xx line, then `HELO`/`EHLO` and `QUIT` must be answered
+    /// with 2xx (haproxy 2.6 ends the session with QUIT, so the server logs no aborted connection).
     static func smtp(greeting: String) -> CheckProgram {
         var banner = Expect(matcher: .regex(builtIn("^[0-9]{3}[ \r]")))
         banner.minimumReceived = 4
@@ -68,15 +69,16 @@ extension CheckProgram {
         ready.errorStatus = .layer7WrongStatus
         ready.onError = .responseLine(from: 4)
         ready.codeFromResponse = true
-        var hello = Expect(matcher: .regex(builtIn("^2[0-9]{2}[- \r]")))
-        hello.minimumReceived = 4
-        hello.errorStatus = .layer7WrongStatus
-        hello.onError = .responseLine(from: 4)
-        hello.onSuccess = .responseLine(from: 4)
-        hello.codeFromResponse = true
+        var reply = Expect(matcher: .regex(builtIn("^2[0-9]{2}[- \r]")))
+        reply.minimumReceived = 4
+        reply.errorStatus = .layer7WrongStatus
+        reply.onError = .responseLine(from: 4)
+        reply.onSuccess = .responseLine(from: 4)
+        reply.codeFromResponse = true
         return CheckProgram(steps: [Step(.connect(connectWithServerSettings), number: 1), Step(.expect(banner), number: 2),
                                     Step(.expect(ready), number: 3), Step(.send(.bytes(Array("\(greeting)\r\n".utf8))), number: 4),
-                                    Step(.expect(hello), number: 5)],
+                                    Step(.expect(reply), number: 5), Step(.send(.bytes(Array("QUIT\r\n".utf8))), number: 6),
+                                    Step(.expect(reply), number: 7)],
                             reportsSteps: false)
     }
 

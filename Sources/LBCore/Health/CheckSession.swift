@@ -166,13 +166,7 @@ public struct CheckSession {
         case .expect(let expect):
             if case .http = expect.matcher, let outcome = lastHTTPVerdict { return outcome }
             var result = CheckVerdict(status: expect.okStatus ?? .layer7OK)
-            if let onSuccess = expect.onSuccess {
-                result.info = message(onSuccess)
-            } else if let custom = customSuccessInfo {
-                result.info = custom
-            } else if program.reportsSteps {
-                result.info = "(tcp-check)"
-            }
+            result.info = expect.onSuccess.map(message)
             if expect.codeFromResponse { result.code = responseCode }
             return result
         case .connect:
@@ -190,12 +184,9 @@ public struct CheckSession {
         case stop(CheckVerdict)
     }
 
-    /// Set by custom matchers when they pass as the last step.
-    private var customSuccessInfo: String?
     private var lastHTTPVerdict: CheckVerdict?
 
     private var isFinalRead: Bool { closed || response.count >= Self.bufferSize }
-    private var isLastStep: Bool { index == program.steps.count - 1 }
 
     private mutating func evaluate(_ expect: CheckProgram.Expect, step: CheckProgram.Step) -> Evaluation {
         let final = isFinalRead
@@ -304,7 +295,7 @@ public struct CheckSession {
     // MARK: Protocol parsers
 
     /// A MySQL packet starting at `offset`: an error packet (first byte 0xFF) fails with its error number and
-    /// text; otherwise, as the last step, the check passes with the server version from the greeting.
+    /// text; any other complete packet passes.
     private mutating func mysqlPacket(at offset: Int, step: CheckProgram.Step) -> Evaluation {
         let final = isFinalRead
         let truncated = Evaluation.stop(CheckVerdict(status: .layer7InvalidResponse, info: step.comment.map { " comment: \($0)" }))
@@ -317,9 +308,6 @@ public struct CheckSession {
             return .stop(CheckVerdict(status: .layer7WrongStatus, code: code,
                                       info: failureMessage(CheckProgram.Expect(matcher: .mysqlReply), step: step, matched: false,
                                                            detail: detail)))
-        }
-        if isLastStep {
-            customSuccessInfo = String(decoding: response.dropFirst(5).prefix { $0 != 0 }, as: UTF8.self)
         }
         return .next
     }
@@ -343,7 +331,6 @@ public struct CheckSession {
                                       info: failureMessage(CheckProgram.Expect(matcher: .ldapBindResponse), step: step, matched: false,
                                                            detail: "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9")))
         }
-        if isLastStep { customSuccessInfo = "Success" }
         return .next
     }
 

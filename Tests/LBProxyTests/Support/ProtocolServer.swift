@@ -2,14 +2,22 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// A TCP server speaking the first message of a protocol from a script: a banner on connect, one reply to
-/// the first bytes a client sends, then it closes if told to. The script can change while it runs, to turn
+/// A TCP server speaking the first messages of a protocol from a script: a banner on connect, one reply to
+/// each of the first reads, then it closes if told to. The script can change while it runs, to turn
 /// a healthy server into a failing one. Records what clients sent.
 final class ProtocolServer: Sendable {
     struct Script: Sendable {
-        var banner: [UInt8] = []
-        var reply: [UInt8] = []
-        var closeAfterReply = true
+        var banner: [UInt8]
+        /// The answer to each read, in order.
+        var replies: [[UInt8]]
+        /// Close once the last reply is written.
+        var closeAfterReplies: Bool
+
+        init(banner: [UInt8] = [], reply: [UInt8]? = nil, replies: [[UInt8]] = [], closeAfterReplies: Bool = true) {
+            self.banner = banner
+            self.replies = (reply.map { [$0] } ?? []) + replies
+            self.closeAfterReplies = closeAfterReplies
+        }
     }
 
     let group: MultiThreadedEventLoopGroup
@@ -49,7 +57,7 @@ final class ProtocolServer: Sendable {
         typealias InboundIn = ByteBuffer
         let script: NIOLockedValueBox<Script>
         let received: NIOLockedValueBox<[[UInt8]]>
-        var answered = false
+        var answered = 0
 
         init(script: NIOLockedValueBox<Script>, received: NIOLockedValueBox<[[UInt8]]>) {
             self.script = script
@@ -65,11 +73,13 @@ final class ProtocolServer: Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let bytes = Array(unwrapInboundIn(data).readableBytesView)
             received.withLockedValue { $0.append(bytes) }
-            guard !answered else { return }
-            answered = true
             let script = script.withLockedValue { $0 }
-            let write = context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: script.reply)))
-            if script.closeAfterReply { write.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+            guard answered < script.replies.count else { return }
+            let write = context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: script.replies[answered])))
+            answered += 1
+            if answered == script.replies.count, script.closeAfterReplies {
+                write.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
         }
 
         func errorCaught(context: ChannelHandlerContext, error: Error) {
