@@ -4,8 +4,8 @@ import LBTestSupport
 import Testing
 @testable import LBProxy
 
-/// haproxy 2.6 and lb check the same servers with the same backend sections (every protocol check, and
-/// tcp-check rules that pass, mismatch and fail to connect): both must report the same `check_status`,
+/// haproxy 2.6 and lb check the same servers with the same backend sections (every protocol check, HTTP
+/// checks on the status and the body, and tcp-check rules that pass, mismatch and fail to connect): both must report the same `check_status`,
 /// `check_code` and `last_chk` for every server.
 @Suite(.serialized, .enabled(if: RuntimeAPIInterop.haproxyPath != nil, "needs haproxy (Debian package haproxy)"))
 struct ProtocolCheckInteropTests {
@@ -68,6 +68,12 @@ struct ProtocolCheckInteropTests {
             "ldap_http": .init(reply: Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)),
             "err_and_close": .init(reply: Array("-ERR unknown command\r\n".utf8)),
         ]
+        let web = try await TestBackend(name: "web") { request in
+            .send(TestBackend.response(status: 200, body: request.path == "/ready" ? "status: ready" : "ok"))
+        }
+        let failing = try await TestBackend(name: "failing") { _ in
+            .send(TestBackend.response(status: 503, reason: "Service Unavailable", body: "draining"))
+        }
         var servers: [String: ProtocolServer] = [:]
         for (name, script) in scripts { servers[name] = try await ProtocolServer.start(script) }
         func port(_ name: String) -> Int { servers[name]!.port }
@@ -100,6 +106,16 @@ struct ProtocolCheckInteropTests {
             server busy 127.0.0.1:\(port("smtp_busy")) \(server)
             server other 127.0.0.1:\(port("smtp_other")) \(server)
             server no_quit 127.0.0.1:\(port("smtp_no_quit")) \(server)
+        backend http
+            option httpchk GET /health
+            server ok 127.0.0.1:\(web.port) \(server)
+            server failing 127.0.0.1:\(failing.port) \(server)
+        backend http_body
+            option httpchk
+            http-check send meth GET uri /ready
+            http-check expect string ready
+            server ok 127.0.0.1:\(web.port) \(server)
+            server draining 127.0.0.1:\(failing.port) \(server)
         backend connect_only
             option tcp-check
             tcp-check connect
@@ -155,7 +171,7 @@ struct ProtocolCheckInteropTests {
             try await RuntimeAPIInterop.waitFor("lb and haproxy to report the same checks") {
                 haproxyView = Self.haproxyFields(try RuntimeAPITests.socat(socket, "show stat\n"))
                 lbView = Self.lbFields(lb)
-                return haproxyView.count == 18 && Self.describe(haproxyView) == Self.describe(lbView)
+                return haproxyView.count == 22 && Self.describe(haproxyView) == Self.describe(lbView)
             }
             agreed = true
         } catch {
@@ -166,5 +182,7 @@ struct ProtocolCheckInteropTests {
         #expect(Set(lbView.values.map(\.status)) == ["L4OK", "L7OK", "L7TOUT", "L7RSP", "L7STS", "L4CON"], "\(Self.describe(lbView))")
         await lb.stop()
         for server in servers.values { await server.stop() }
+        await web.stop()
+        await failing.stop()
     }
 }

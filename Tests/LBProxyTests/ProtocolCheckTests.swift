@@ -126,6 +126,24 @@ import Testing
         await lb.stop()
     }
 
+    @Test func sendProxyPrecedesTheCheck() async throws {
+        let server = try await ProtocolServer.start(.init(reply: Array("+PONG\r\n".utf8), closeAfterReplies: false))
+        let lb = try await Self.start([
+            "option tcp-check",
+            "tcp-check connect send-proxy",
+            "tcp-check send PING\\r\\n",
+            "tcp-check expect string +PONG",
+        ], servers: [server.port])
+        _ = try await Self.settle(lb, server: 0, .layer7OK)
+        await lb.stop()
+        // As haproxy sends it: the check connection's own addresses (checked side by side).
+        let sent = String(decoding: server.received.withLockedValue { $0 }.prefix(2).joined(), as: UTF8.self)
+        let pattern = #/^PROXY TCP4 127\.0\.0\.1 127\.0\.0\.1 [0-9]+ ([0-9]+)\r\nPING\r\n/#
+        let match = try #require(sent.firstMatch(of: pattern), "\(sent)")
+        #expect(Int(match.1) == server.port)
+        await server.stop()
+    }
+
     // MARK: Scripted servers
 
     /// Checks `server` UP with `good`, then DOWN once it answers `bad`; returns lb's view after each.
