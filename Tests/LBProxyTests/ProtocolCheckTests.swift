@@ -144,6 +144,21 @@ import Testing
         await server.stop()
     }
 
+    @Test(.enabled(if: PostgreSQLServer.available, "needs root and PostgreSQL (Debian package postgresql)"))
+    func pgsqlCheckAgainstPostgreSQL() async throws {
+        let postgres = try await PostgreSQLServer(port: freePort())
+        defer { postgres.stop() }
+        let trusted = try await Self.start(["option pgsql-check user lb"], servers: [postgres.port])
+        _ = try await Self.settle(trusted, server: 0, .layer7OK)
+        #expect(Self.checkFields(trusted, "s1") == ("L7OK", "0", "PostgreSQL server is ok"))
+        await trusted.stop()
+        // pg_hba.conf rejects this role: the server answers with an ErrorResponse.
+        let rejected = try await Self.start(["option pgsql-check user ghost"], servers: [postgres.port])
+        _ = try await Self.settle(rejected, server: 0, .layer7InvalidResponse)
+        #expect(Self.checkFields(rejected, "s1") == ("L7RSP", nil, "FATAL"))
+        await rejected.stop()
+    }
+
     // MARK: Scripted servers
 
     /// Checks `server` UP with `good`, then DOWN once it answers `bad`; returns lb's view after each.
