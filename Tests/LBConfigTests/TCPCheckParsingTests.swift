@@ -103,6 +103,30 @@ import Testing
         #expect(result.find(.warning, line: 9, "is parsed but not yet applied") != nil, "\(result.diagnostics)")
     }
 
+    @Test func aSectionsOwnRulesReplaceInheritedOnes() throws {
+        let result = parse("""
+        defaults
+            mode tcp
+            timeout client 5s
+            timeout server 5s
+            timeout connect 1s
+            option tcp-check
+            tcp-check send PING\\r\\n
+            tcp-check expect string +PONG
+        backend inherits
+            server s 127.0.0.1:6379 check
+        backend replaces
+            tcp-check expect string +OK
+            server s 127.0.0.1:6379 check
+        """)
+        let inherits = try #require(result.configuration?.proxy(named: "inherits")?.healthCheck, "\(result.diagnostics)")
+        let replaces = try #require(result.configuration?.proxy(named: "replaces")?.healthCheck)
+        #expect(inherits.protocolCheck == .tcpCheck && inherits.tcpCheckRules.count == 2)
+        #expect(replaces.protocolCheck == .tcpCheck && replaces.tcpCheckRules == [expect(.string(Array("+OK".utf8)))])
+    }
+
+    func expect(_ pattern: TCPCheckRule.Expect.Pattern) -> TCPCheckRule { .expect(TCPCheckRule.Expect(pattern: pattern)) }
+
     @Test func httpCheckSendBody() throws {
         let (check, result) = backend("    option httpchk", "    http-check send meth POST uri /ping ver HTTP/1.1 hdr Host x body hello")
         let settings = try #require(check, "\(result.diagnostics)")

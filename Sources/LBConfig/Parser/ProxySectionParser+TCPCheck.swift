@@ -53,8 +53,13 @@ extension ProxySectionParser {
         check.httpCheck = false
     }
 
-    /// One `tcp-check` line, appended to the section's rule list.
+    /// One `tcp-check` line, appended to the section's rule list; a section's first line drops the rules
+    /// its defaults section had, as haproxy inherits a rule list only into sections without their own.
     static func parseTCPCheck(_ directive: Directive, into builder: inout ProxyBuilder, context: inout ParseContext) {
+        if !builder.hasOwnTCPCheckRules {
+            builder.proxy.healthCheck.tcpCheckRules = []
+            builder.hasOwnTCPCheckRules = true
+        }
         guard let sub = directive.text(1) else {
             context.error("'tcp-check' expects connect, send, send-binary, expect or comment", at: directive.location)
             return

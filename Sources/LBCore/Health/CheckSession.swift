@@ -52,7 +52,7 @@ public struct CheckSession {
 
     /// The connection asked for is established, and `secure` when over TLS (after its handshake).
     public mutating func connected(secure: Bool = false) -> Action {
-        guard verdict == nil else { return .finish(verdict!) }
+        if let verdict { return .finish(verdict) }
         connectedSecurely = secure
         index += 1
         return run()
@@ -60,12 +60,12 @@ public struct CheckSession {
 
     /// The bytes of the last `.send` were handed to the connection.
     public mutating func resume() -> Action {
-        guard verdict == nil else { return .finish(verdict!) }
+        if let verdict { return .finish(verdict) }
         return run()
     }
 
     public mutating func received(_ bytes: some Collection<UInt8>) -> Action {
-        guard verdict == nil else { return .finish(verdict!) }
+        if let verdict { return .finish(verdict) }
         let room = Self.bufferSize - response.count
         if room > 0 { response += bytes.prefix(room) }
         return waiting ? run() : .receive
@@ -73,7 +73,7 @@ public struct CheckSession {
 
     /// The server closed its side (or the connection failed after it was established).
     public mutating func inputClosed() -> Action {
-        guard verdict == nil else { return .finish(verdict!) }
+        if let verdict { return .finish(verdict) }
         closed = true
         return waiting ? run() : .receive
     }

@@ -5,10 +5,15 @@ extension BackendPlan {
     /// `checkProgram`; reports rules that cannot run as errors, and `tcp-check connect ssl` towards a server
     /// without TLS settings as a warning.
     mutating func compileCheckProgram(_ proxy: Proxy, environment: inout CompileEnvironment) {
+        if !proxy.healthCheck.tcpCheckRules.isEmpty, proxy.healthCheck.protocolCheck != .tcpCheck {
+            environment.warning("'tcp-check' rules have no effect without 'option tcp-check'", at: proxy.location,
+                                hint: "add 'option tcp-check' to run them")
+        }
         do {
             checkProgram = try CheckProgram.compile(proxy.healthCheck)
         } catch {
-            environment.error(error.description, at: proxy.location)
+            // A bad `http-check expect` is reported where the expectation is compiled.
+            if proxy.healthCheck.protocolCheck != nil { environment.error(error.description, at: proxy.location) }
             return
         }
         let wantsTLS = checkProgram?.steps.contains { step in
