@@ -285,3 +285,36 @@ func expect(_ pattern: TCPCheckRule.Expect.Pattern, _ change: (inout TCPCheckRul
         #expect(writes == [bytes("GET /health HTTP/1.1\r\nHost: db1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}")])
     }
 }
+
+@Suite struct CheckProgramCompileTests {
+    @Test func eachKindOfCheckGetsItsProgram() throws {
+        var backend = Fixture.backend("b")
+        var (plan, _) = ProxyPlan.compile(Configuration(proxies: [Fixture.frontend(defaultBackend: .name("b")), backend]))
+        #expect(try #require(plan).backends[0].checkProgram == nil)
+        backend.healthCheck.protocolCheck = .redis
+        (plan, _) = ProxyPlan.compile(Configuration(proxies: [Fixture.frontend(defaultBackend: .name("b")), backend]))
+        #expect(try #require(plan).backends[0].checkProgram?.steps.count == 3)
+    }
+
+    @Test func rulesWithoutTheOptionWarn() throws {
+        var backend = Fixture.backend("b")
+        backend.healthCheck.tcpCheckRules = [.send(data: bytes("PING\r\n"), comment: nil)]
+        let (plan, diagnostics) = ProxyPlan.compile(Configuration(proxies: [Fixture.frontend(defaultBackend: .name("b")), backend]))
+        #expect(plan != nil)
+        #expect(diagnostics.map(\.message) == ["'tcp-check' rules have no effect without 'option tcp-check'"])
+        #expect(diagnostics.first?.severity == .warning && diagnostics.first?.location.line == 50)
+    }
+
+    @Test func sslConnectWithoutTLSSettingsWarns() throws {
+        var server = Fixture.server("s1")
+        server.check = true
+        var backend = Fixture.backend("b", servers: [server])
+        var connect = TCPCheckRule.Connect()
+        connect.ssl = true
+        backend.healthCheck.protocolCheck = .tcpCheck
+        backend.healthCheck.tcpCheckRules = [.connect(connect)]
+        let (_, diagnostics) = ProxyPlan.compile(Configuration(proxies: [Fixture.frontend(defaultBackend: .name("b")), backend]))
+        #expect(diagnostics.contains { $0.severity == .warning && $0.message.contains("needs TLS settings on server 's1'") },
+                "\(diagnostics)")
+    }
+}

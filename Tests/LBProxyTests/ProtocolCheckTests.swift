@@ -61,10 +61,7 @@ import Testing
         }
 
         /// A test instance keeps nothing worth a clean shutdown, and a child may inherit a blocked SIGTERM.
-        func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        func stop() { ProtocolCheckTests.kill(process) }
     }
 
     @Test func redisCheckAgainstRedisServer() async throws {
@@ -228,22 +225,49 @@ import Testing
         #expect(result.down == ("L7STS", "49", "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9"))
     }
 
-    @Test func sslHelloCheckAgainstOpenSSL() async throws {
+    /// `openssl s_server` on `port` with a fresh certificate; `-www` answers `GET /` with a status page.
+    static func startOpenSSL(port: Int, www: Bool = false) async throws -> Process {
         let certificate = try TestCertificate(name: "tls.example")
-        let port = freePort()
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         openssl.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate.certificatePath,
-                             "-key", certificate.keyPath, "-quiet"]
+                             "-key", certificate.keyPath, "-quiet"] + (www ? ["-www"] : [])
         openssl.standardInput = Pipe()
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try ProcessLaunch.run(openssl)
-        defer {
-            kill(openssl.processIdentifier, SIGKILL)
-            openssl.waitUntilExit()
-        }
         try await waitUntil("openssl s_server to listen") { (try? RawClient(port: port)) != nil }
+        return openssl
+    }
+
+    static func kill(_ process: Process) {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    @Test func tcpCheckOverTLS() async throws {
+        let port = freePort()
+        let openssl = try await Self.startOpenSSL(port: port, www: true)
+        defer { Self.kill(openssl) }
+        let notTLS = try await ProtocolServer.start(.init(reply: Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)))
+        let lb = try await Self.start([
+            "option tcp-check",
+            "tcp-check connect ssl",
+            "tcp-check send GET\\ /\\ HTTP/1.0\\r\\n\\r\\n",
+            "tcp-check expect string HTTP/1.0\\ 200",
+        ], servers: [port, notTLS.port], serverOptions: "check-ssl verify none")
+        _ = try await Self.settle(lb, server: 0, .layer7OK)
+        _ = try await Self.settle(lb, server: 1, .layer6InvalidResponse)
+        #expect(Self.checkFields(lb, "s2").description?.hasSuffix(" at step 1 of tcp-check (connect)") == true,
+                "\(Self.checkFields(lb, "s2"))")
+        await lb.stop()
+        await notTLS.stop()
+    }
+
+    @Test func sslHelloCheckAgainstOpenSSL() async throws {
+        let port = freePort()
+        let openssl = try await Self.startOpenSSL(port: port)
+        defer { Self.kill(openssl) }
         let notTLS = try await ProtocolServer.start(.init(reply: Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)))
         let lb = try await Self.start(["option ssl-hello-chk"], servers: [port, notTLS.port])
         _ = try await Self.settle(lb, server: 0, .layer6OK)
