@@ -71,7 +71,8 @@ final class CheckRunner {
         phase = .connecting
         let port = connect.port ?? server.plan.checkPort ?? server.plan.port ?? 0
         let host = server.plan.checkAddress ?? server.resolvedHost
-        guard let address = try? SocketAddress(ipAddress: host, port: port) else {
+        // A server whose address is not an IP (a unix socket) is checked at that address, unless a rule names a port.
+        guard let address = (try? SocketAddress(ipAddress: host, port: port)) ?? (connect.port == nil ? server.address : nil) else {
             complete(CheckVerdict(status: .socketError, info: "cannot build the check address"))
             return
         }
