@@ -77,6 +77,10 @@ import Testing
         #expect(Self.statusWords(lb, "s1") == "Layer7 check passed")
         #expect(Self.checkFields(lb, "s2") == ("L7TOUT", nil, nil))
         #expect(Self.statusWords(lb, "s2") == "Layer7 timeout")
+        let metrics = String(decoding: PrometheusRenderer.render(lb.balancer.runtime.statsSnapshot()), as: UTF8.self)
+        #expect(metrics.contains("haproxy_server_check_code{proxy=\"be\",server=\"s1\"} 0\n"))
+        #expect(!metrics.contains("haproxy_server_check_code{proxy=\"be\",server=\"s2\"}"))
+        #expect(metrics.contains("haproxy_server_check_status{proxy=\"be\",server=\"s2\",state=\"L7TOUT\"} 1\n"))
         await lb.stop()
     }
 
