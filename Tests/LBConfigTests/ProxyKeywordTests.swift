@@ -112,7 +112,8 @@ import Testing
         #expect(value.httpConnectionMode == .close)
         #expect(result.find(.warning, line: 10, "'option forceclose' is deprecated") != nil)
         #expect(value.logging.format == .httplogCLF && value.logging.dontLogNormal && value.logging.separateErrors)
-        #expect(value.options == ["abortonclose": true, "tcp-check": true, "http-buffer-request": true])
+        #expect(value.options == ["abortonclose": true, "http-buffer-request": true])
+        #expect(value.healthCheck.protocolCheck == .tcpCheck)
         #expect(result.find(.warning, line: 17, "'option originalto' is parsed but not yet applied by lb") != nil)
         #expect(value.unappliedDirectives.map(\.keyword) == ["option originalto"])
     }

@@ -307,6 +307,12 @@ public struct HealthCheckSettings: Sendable, Hashable {
     public var headers: [String] = []
     /// `http-check expect` as written, e.g. `["status", "200-399"]`; empty means 2xx and 3xx pass.
     public var expect: [String] = []
+    /// `http-check send ... body TEXT`.
+    public var body: String?
+    /// `option tcp-check` or a protocol check; nil for a connect check or `option httpchk`.
+    public var protocolCheck: ProtocolCheck?
+    /// The `tcp-check` lines in order, run under `option tcp-check`.
+    public var tcpCheckRules: [TCPCheckRule] = []
     public init() {}
 }
 

@@ -36,6 +36,7 @@ enum ProxyKeywords {
         "monitor": [.frontend, .listen],
         "stats": .all,
         "http-check": .backSide,
+        "tcp-check": .backSide,
     ]
 
     /// `timeout` names: where they apply and the field they set. A name used where it does not apply is
@@ -111,6 +112,13 @@ enum ProxyOptions {
         "logasap": .frontSide,
         "httpchk": .backSide,
         "redispatch": .backSide,
+        "tcp-check": .backSide,
+        "redis-check": .backSide,
+        "mysql-check": .backSide,
+        "pgsql-check": .backSide,
+        "smtpchk": .backSide,
+        "ldap-check": .backSide,
+        "ssl-hello-chk": .backSide,
     ]
 
     /// Known options stored as `options[name] = true|false`.
@@ -146,7 +154,6 @@ enum ProxyOptions {
         "splice-request": .all,
         "splice-response": .all,
         "srvtcpka": .backSide,
-        "tcp-check": .backSide,
         "tcp-smart-accept": .frontSide,
         "tcp-smart-connect": .backSide,
         "tcpka": .all,

@@ -178,6 +178,8 @@ enum ProxySectionParser {
             parseTCPRequest(directive, into: &builder, context: &context)
         case "http-check":
             parseHTTPCheck(directive, into: &builder, context: &context)
+        case "tcp-check":
+            parseTCPCheck(directive, into: &builder, context: &context)
         default:
             context.error("unknown keyword '\(keyword)' in \(builder.kind.phrase)", at: directive.location)
         }

@@ -22,12 +22,6 @@ enum UnappliedKeywords {
         "guid": .proxies,
         "disabled": .all,
         "enabled": .all,
-        "option mysql-check": .backSide,
-        "option pgsql-check": .backSide,
-        "option redis-check": .backSide,
-        "option smtpchk": .backSide,
-        "option ldap-check": .backSide,
-        "option ssl-hello-chk": .backSide,
         "option spop-check": .backSide,
         "option external-check": .backSide,
         "option transparent": .backSide,
@@ -63,7 +57,6 @@ enum UnappliedKeywords {
         "http-check comment": .backSide,
         "http-check set-var": .backSide,
         "http-check unset-var": .backSide,
-        "tcp-check": .backSide,
     ]
 
     /// Global keywords accepted without effect.

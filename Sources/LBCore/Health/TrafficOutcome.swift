@@ -36,7 +36,7 @@ public enum TrafficOutcome: Sendable, Hashable {
         switch self {
         case .connected: "L4 successful connection"
         case .connectFailed: "L4 unsuccessful connection"
-        case .response(let status):
+        case .response:
             isError(observing: .layer7) == true ? "Wrong http response" : "Correct http response"
         case .invalidResponse: "Invalid http response (headers)"
         case .closedBeforeResponse: "Close from server (http)"

@@ -139,7 +139,7 @@ extension ProxyPlan {
         var expectation: HTTPCheckExpectation?
         do {
             expectation = try HTTPCheckExpectation(proxy.healthCheck.expect)
-            if expectation?.isStatusOnly == false {
+            if expectation?.isSupported == false {
                 environment.warning("http-check expect '\(proxy.healthCheck.expect.joined(separator: " "))' is not implemented; 2xx and 3xx pass",
                                     at: proxy.location)
             }
@@ -157,6 +157,7 @@ extension ProxyPlan {
                            connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                            healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
         plan.checkExpectation = expectation
+        plan.compileCheckProgram(proxy, environment: &environment)
         plan.responseRules = responseRules
         plan.retryOn = proxy.retryOn
         plan.reuse = proxy.httpReuse

@@ -98,6 +98,8 @@ public struct BackendPlan: Sendable {
     public var persist = false
     /// `http-check expect`, compiled; decides a check from its status code.
     public var checkExpectation: HTTPCheckExpectation?
+    /// The check as steps (`tcp-check` rules, a protocol check, an HTTP check); nil for a connect check.
+    public var checkProgram: CheckProgram?
     /// `http-response` rules of a plain `backend` section (run before the frontend's).
     public var responseRules = ResponseRules()
     /// `retry-on`: which failures use up a retry.

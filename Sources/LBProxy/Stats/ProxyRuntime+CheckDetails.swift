@@ -8,7 +8,7 @@ extension ProxyRuntime {
         if server.plan.check {
             snapshot.checkHealth = server.admin.checkHealth.load(ordering: .relaxed)
             if let last = report.check {
-                snapshot.checkCode = last.result.code
+                snapshot.checkCode = last.result.status.showsCode ? last.result.code ?? 0 : nil
                 snapshot.checkDuration = last.duration
                 snapshot.checkDescription = last.result.status.reason
                 snapshot.lastCheckInfo = last.result.info

@@ -124,8 +124,9 @@ public struct ServerSnapshot: Sendable {
     public var neededConnections = 0
     public var connectionAttempts = 0
     public var connectionReuses = 0
-    /// The last check beyond its status: `check_code`, `check_duration` (ms), `check_desc`, `last_chk` and
-    /// the rise/fall counter (`check_health`); nil when unknown.
+    /// The last check beyond its status: `check_code` (HTTP status, SMTP reply, MySQL or LDAP error; nil
+    /// where HAProxy shows none), `check_duration` (ms), `check_desc` (the status in words), `last_chk`
+    /// (what the check found) and the rise/fall counter (`check_health`); nil when unknown.
     public var checkCode: Int?
     public var checkDuration: Int?
     public var checkDescription: String?

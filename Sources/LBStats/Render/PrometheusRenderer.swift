@@ -216,6 +216,7 @@ public enum PrometheusRenderer {
             ("haproxy_server_used_connections_current", "Current number of connections in use", .gauge, { $0.usedConnections }),
             ("haproxy_server_need_connections_current", "Estimated needed number of connections", .gauge,
              { $0.neededConnections }),
+            ("haproxy_server_check_code", "layer5-7 code, if available of the last health check.", .gauge, { $0.checkCode }),
         ]
         for (name, help, kind, value) in table {
             guard e.family(name, help, kind) else { continue }
