@@ -171,7 +171,8 @@ enum ServerOptions {
     static let handled: Set<String> = [
         "weight", "maxconn", "maxqueue", "backup", "no-backup", "disabled", "enabled", "check", "no-check",
         "inter", "fastinter", "downinter", "rise", "fall", "port", "addr", "cookie", "pool-max-conn",
-        "pool-purge-delay", "pool-low-conn",
+        "pool-purge-delay", "pool-low-conn", "send-proxy", "send-proxy-v2", "no-send-proxy", "no-send-proxy-v2",
+        "check-send-proxy",
     ]
 
     /// TLS options (`ssl`, `verify`, `sni`...) are `ServerTLSParser`'s.
@@ -186,10 +187,9 @@ enum ServerOptions {
         "socks4": true, "source": true, "tcp-ut": true, "track": true, "ws": true, "guid": true, "usesrc": true,
         "check-pool-conn-name": true,
         // Flags.
-        "agent-check": false, "no-agent-check": false, "allow-0rtt": false, "check-send-proxy": false,
-        "check-via-socks4": false, "no-send-proxy": false, "no-send-proxy-v2": false, "no-send-proxy-v2-ssl": false,
-        "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy": false,
-        "send-proxy-v2": false, "send-proxy-v2-ssl": false, "send-proxy-v2-ssl-cn": false, "stick": false,
+        "agent-check": false, "no-agent-check": false, "allow-0rtt": false,
+        "check-via-socks4": false, "no-send-proxy-v2-ssl": false,
+        "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy-v2-ssl": false, "send-proxy-v2-ssl-cn": false, "stick": false,
         "tfo": false, "check-reuse-pool": false, "strict-maxconn": false,
     ]
 }

@@ -58,6 +58,7 @@ extension HTTPSession {
         }
 
         if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             let (head, runtime, frontend, connection, body) = (head, runtime, frontend, connectionInfo, input.buffer)
             answerInBackground(parsed, server: "<STATS>") {
                 StatsPage.respond(to: head, settings: stats, runtime: runtime, frontend: frontend, connection: connection, body: body)
@@ -122,8 +123,10 @@ extension HTTPSession {
             frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
             perform(machine.refused(status: status))
         case .respond(let response):
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             answerLocally(response, parsed)
         case .authenticate(let realm):
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             var response = LocalResponse(status: 401)
             response.headers.add("www-authenticate", "Basic realm=\"\(realm)\"")
             response.headers.add("content-type", "text/html")
@@ -136,6 +139,7 @@ extension HTTPSession {
             frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
             reject()
         case .useService(let name):
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             let (head, runtime) = (parsed.head, runtime)
             answerInBackground(parsed, server: LocalServices.serverName(of: name)) {
                 LocalServices.answer(service: name, to: head, runtime: runtime)

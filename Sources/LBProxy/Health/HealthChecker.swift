@@ -71,10 +71,13 @@ final class HealthChecker: Sendable {
             NIOLoopBound(ServerHandshake(context: $0, serverName: server.plan.tls?.settings.checkServerName, eventLoop: eventLoop),
                          eventLoop: eventLoop)
         } : nil
+        let proxyHeader = server.plan.checkSendProxy.map { ProxyProtocolHeader.unnamed.encoded($0) }
         let connect = ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // `check-send-proxy`: a check speaks for no client, so its header is UNKNOWN / LOCAL.
+                    if let proxyHeader { try channel.pipeline.syncOperations.addHandler(ProxyHeaderWriter(header: proxyHeader)) }
                     if let handshake { try handshake.value.install(in: channel.pipeline.syncOperations) }
                     try channel.pipeline.syncOperations.addHandler(reader.value)
                 }

@@ -39,7 +39,7 @@ public enum StatRows {
         case lbtot, tracked, type, rate, rateLim, rateMax, checkStatus, checkCode, checkDuration, hrsp1xx
         case reqRate = 46, reqRateMax, reqTot
         case checkRise = 67, checkFall
-        case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
+        case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot, intercepted, dcon, dses
         case connect = 84, reuse
         case idleConnCur = 95, safeConnCur, usedConnCur, needConnEst, uweight
         case moduleSeparator = 103, sslSess, sslReusedSess, sslFailedHandshake
@@ -83,6 +83,9 @@ public enum StatRows {
                 }
                 row[.mode] = frontend.isHTTP ? "http" : "tcp"
                 row.set(.connTot, frontend.totalSessions)
+                if frontend.isHTTP { row.set(.intercepted, frontend.interceptedRequests) }
+                row.set(.dcon, frontend.deniedConnections)
+                row.set(.dses, frontend.deniedSessions)
                 rates(frontend.sessionRate, into: &row)
                 row.set(.connRate, frontend.sessionRate?.current)
                 row.set(.connRateMax, frontend.sessionRate?.maximum)
