@@ -63,6 +63,8 @@ struct SendProxyTests {
         // haproxy closes a connection that does not start with a header: the check passes only with one.
         let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
             "option httpchk GET /",
+            // A loaded machine may take longer than `inter` to answer; the verdicts must not be timeouts.
+            "timeout check 3s",
             "server plain 127.0.0.1:\(haproxyPort) check inter 50ms rise 1 fall 1",
             "server proxied 127.0.0.1:\(haproxyPort) check inter 50ms rise 1 fall 1 \(option)",
             "server forced 127.0.0.1:\(haproxyPort) check inter 50ms rise 1 fall 1 port \(haproxyPort) check-send-proxy",

@@ -19,9 +19,8 @@ import Testing
         ], backend: ["server s1 127.0.0.1:\(server.port)"]), accessLog: log)
         for _ in 0..<3 { #expect(try fetch(port: port, Self.get).status == 200) }
         for _ in 0..<2 {
+            // Closed at accept, before the client says anything.
             let client = try RawClient(port: port)
-            // Closed at accept: the request sent after is never answered.
-            try? client.send(Self.get)
             #expect(client.waitForClose())
             #expect(client.pending.isEmpty)
         }

@@ -14,6 +14,7 @@ enum ProxyKeywords {
         "default-server": .backSide,
         "balance": .backSide,
         "hash-type": .backSide,
+        "persist": .backSide,
         "retries": .backSide,
         "retry-on": .backSide,
         "http-reuse": .backSide,

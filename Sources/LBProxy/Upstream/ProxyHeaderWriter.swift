@@ -1,23 +1,51 @@
 import NIOCore
 
 /// The first handler of a server connection that speaks the PROXY protocol (`send-proxy`,
-/// `send-proxy-v2`, `check-send-proxy`): once connected, it writes the header straight to the socket,
-/// before anything the handlers behind it send (a TLS ClientHello included), then leaves the pipeline.
-final class ProxyHeaderWriter: ChannelInboundHandler, RemovableChannelHandler {
+/// `send-proxy-v2`, `check-send-proxy`): it puts the header on the wire ahead of every other byte, then
+/// leaves the pipeline.
+///
+/// NIO completes a connect before it tells the pipeline the channel is active, so the owner of the
+/// connection may write (a request, a TLS ClientHello) before `channelActive` arrives: the header then
+/// goes out just before that first write. The handler leaves after a flush (NIO flushes a
+/// `writeAndFlush` through the handler that took its write, so it must stay until then).
+final class ProxyHeaderWriter: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let header: [UInt8]
+    private var sent = false
+    private var leaving = false
 
     init(header: [UInt8]) {
         self.header = header
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let buffer = context.channel.allocator.buffer(bytes: header)
-        // Written from this handler's place, the header goes to the socket ahead of any later write.
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        if !sent { sendHeader(context: context) }
+        context.flush()
         context.fireChannelActive()
+        leave(context: context)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if !sent { sendHeader(context: context) }
+        context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        context.flush()
+        if sent { leave(context: context) }
+    }
+
+    private func sendHeader(context: ChannelHandlerContext) {
+        sent = true
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: header)), promise: nil)
+    }
+
+    private func leave(context: ChannelHandlerContext) {
+        guard !leaving else { return }
+        leaving = true
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
