@@ -26,6 +26,7 @@ struct RDPConnectionRequestTests {
             #expect(RDPConnectionRequest.isIncomplete(bytes.prefix(end)), "\(end) bytes")
         }
         #expect(!RDPConnectionRequest.isIncomplete(bytes))
+        #expect(RDPConnectionRequest.isComplete(bytes) && !RDPConnectionRequest.isComplete(bytes.dropLast()))
         #expect(!RDPConnectionRequest.isIncomplete(Array("\u{16}\u{3}\u{1}".utf8)))
         #expect(!RDPConnectionRequest.isIncomplete([3, 1]))
     }

@@ -15,9 +15,11 @@ import Testing
         return [3, 0, UInt8(length >> 8), UInt8(length & 0xFF)] + x224
     }
 
+    /// The inspect delay is longer than a client waits for its greeting (5 s): a connection placed only
+    /// once the delay ran out fails the test.
     static func config(port: Int, servers: [GreetingServer], lines: [String]) -> String {
-        TestConfig.proxy(port: port, mode: "tcp", frontend: [
-            "tcp-request inspect-delay 2s",
+        TestConfig.proxy(port: port, mode: "tcp", timeouts: .init(client: "60s"), frontend: [
+            "tcp-request inspect-delay 30s",
             "tcp-request content accept if RDP_COOKIE",
         ], backend: lines + servers.map { "server \($0.name) 127.0.0.1:\($0.port)" })
     }

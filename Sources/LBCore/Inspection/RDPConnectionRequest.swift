@@ -18,6 +18,13 @@ public enum RDPConnectionRequest {
         return bytes.count < Int(data[2]) << 8 | Int(data[3])
     }
 
+    /// True when `bytes` hold a whole TPKT packet: the RDP connection request has arrived.
+    public static func isComplete(_ bytes: some RandomAccessCollection<UInt8>) -> Bool {
+        let data = Array(bytes.prefix(4))
+        guard data.count == 4, data[0] == 3, data[1] == 0 else { return false }
+        return bytes.count >= Int(data[2]) << 8 | Int(data[3])
+    }
+
     /// The value of the cookie `name` (compared without case), or of the one cookie whatever its name
     /// (then `NAME=VALUE` whole) when `name` is nil; nil when the bytes hold no such cookie line.
     public static func cookie(in bytes: [UInt8], name: String?) -> Substring? {

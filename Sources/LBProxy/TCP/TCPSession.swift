@@ -227,8 +227,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             // Not TLS. An RDP connection request still arriving is waited for: its cookie decides.
             if !(pending.map { RDPConnectionRequest.isIncomplete($0.readableBytesView) } ?? false) { finishInspection(nil) }
         case .incomplete?:
-            // A buffer's worth without a whole ClientHello: decide on what arrived.
-            if (pending?.readableBytes ?? 0) >= runtime.limits.maxHeadSize { finishInspection(nil) }
+            // A buffer's worth without a whole ClientHello, or a whole RDP connection request: decide on
+            // what arrived.
+            if let pending, pending.readableBytes >= runtime.limits.maxHeadSize || RDPConnectionRequest.isComplete(pending.readableBytesView) {
+                finishInspection(nil)
+            }
         case nil:
             break
         }
