@@ -216,6 +216,7 @@ public final class LoadBalancer: Sendable {
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)

@@ -46,7 +46,7 @@ extension HTTPSession {
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             let step = machine.responseHead(status: response.status, serverKeepsAlive: response.serverKeepsAlive,
                                             untilClose: framing == .untilClose, now: monotonicNow(), server: serverState())
-            var head = context.channel.allocator.buffer(capacity: response.raw.length + 32)
+            var head = loop.takeResponseHeadBuffer(capacity: response.raw.length + 32, allocator: context.channel.allocator)
             switch step {
             case .switchProtocols:
                 ClientResponseWriter.write(response, from: pending, passUpgrade: true, connection: nil, into: &head)
@@ -70,7 +70,7 @@ extension HTTPSession {
                 perform(action)
                 return
             case .relay:
-                relayFinalHead(response, framing: framing, pending: &pending, into: &head, exchange: current)
+                relayFinalHead(response, framing: framing, pending: &pending, head: consume head, exchange: current)
                 return
             }
         }
@@ -78,8 +78,9 @@ extension HTTPSession {
 
     /// Starts relaying the final response: captures, stick and response rules, cookie edits, the rewritten
     /// head, and what body came with it.
+    /// `head` is consumed so that the body appended to it finds it uniquely referenced (no copy).
     private func relayFinalHead(_ response: ParsedResponse, framing: BodyFraming, pending: inout ByteBuffer,
-                                into head: inout ByteBuffer, exchange current: HTTPExchange) {
+                                head: consuming ByteBuffer, exchange current: HTTPExchange) {
         current.response = response
         captureResponse(response, in: pending)
         if !current.backend.plan.stickRules.isEmpty { storeStickyFromResponse(response, in: pending, exchange: current) }
@@ -108,14 +109,14 @@ extension HTTPSession {
         logAsSoonAsPossible(status: response.status, headBytes: head.readableBytes)
         pending.moveReaderIndex(forwardBy: response.raw.length)
         current.responseBuffer = nil
-        relayResponseBody(&pending, after: head)
+        relayResponseBody(&pending, after: consume head)
     }
 
     /// Forwards response body bytes up to the end of the response. `head`, when given, is the rewritten
     /// response head: a small body that arrived with it is appended so that both leave in one write.
-    private func relayResponseBody(_ buffer: inout ByteBuffer, after head: ByteBuffer? = nil) {
+    private func relayResponseBody(_ buffer: inout ByteBuffer, after head: consuming ByteBuffer? = nil) {
         guard let current = exchange else { return }
-        var pendingHead = head
+        var pendingHead = consume head
         var overran = false
         if buffer.readableBytes > 0 {
             let consumed: Int
@@ -131,15 +132,20 @@ extension HTTPSession {
                 if pendingHead != nil, consumed <= 8192 {
                     pendingHead!.writeBuffer(&slice)
                 } else {
-                    if let head = pendingHead { writeToClient(head) }
-                    pendingHead = nil
+                    if let head = pendingHead.take() { sendResponseHead(head) }
                     writeToClient(slice)
                 }
             }
             overran = buffer.readableBytes > 0
         }
-        if let pendingHead { writeToClient(pendingHead) }
+        if let head = pendingHead.take() { sendResponseHead(head) }
         perform(machine.responseBodyProgress(complete: current.responseBody.isComplete, overran: overran))
+    }
+
+    /// Writes a rewritten response head and gives its buffer back to the loop for the next response.
+    private func sendResponseHead(_ head: ByteBuffer) {
+        writeToClient(head)
+        loop.keepResponseHeadBuffer(head)
     }
 
     func upstreamReadComplete(_ connection: UpstreamConnection) {

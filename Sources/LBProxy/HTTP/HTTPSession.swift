@@ -96,6 +96,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.clientClosed())
+        timer.cancel()
         stickTrackers?.connectionEnded()
         loop.sessions[ObjectIdentifier(self)] = nil
     }

@@ -15,11 +15,31 @@ final class LoopContext {
     /// The backends' selection snapshots as this loop last saw them.
     let selections: SelectionCache
 
-    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects) {
+    /// What server connections read into; idle pooled connections keep their buffer as idle clients do.
+    let receiveBuffers: ReceiveBufferSizing
+    /// The buffer the last response head was rewritten into. Once the client's socket took those bytes,
+    /// nothing else references it, and the next response on this loop reuses its memory.
+    private var responseHeadBuffer: ByteBuffer?
+
+    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects, receiveBuffers: ReceiveBufferSizing) {
         self.eventLoop = eventLoop
+        self.receiveBuffers = receiveBuffers
         self.live = live
         self.selections = SelectionCache(backends: backends)
         self.pool = UpstreamPool(backends: backends, now: monotonicNow())
+    }
+
+    /// A buffer for a rewritten response head: the previous one, emptied, when its write is done;
+    /// else a new one.
+    func takeResponseHeadBuffer(capacity: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
+        guard var buffer = responseHeadBuffer.take() else { return allocator.buffer(capacity: capacity) }
+        buffer.clear(minimumCapacity: capacity)
+        return buffer
+    }
+
+    /// Keeps `buffer`, just written, for the next `takeResponseHeadBuffer`.
+    func keepResponseHeadBuffer(_ buffer: ByteBuffer) {
+        responseHeadBuffer = buffer
     }
 
     /// Opens a new connection to a server; `completion` runs on this loop. With `tls`, the connection is
@@ -41,6 +61,7 @@ final class LoopContext {
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.recvAllocator, value: receiveBuffers.allocator)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 do {

@@ -14,6 +14,8 @@ final class ProxyRuntime: Sendable {
     let frontends: [FrontendRuntime]
     let backends: [BackendRuntime]
     let limits: HTTPLimits
+    /// How big the buffers are that client and server connections read into.
+    let receiveBuffers: ReceiveBufferSizing
     let processMaxConnections: Int
     /// The smallest timeout any session can set: session timers never sleep longer than this, so a new
     /// deadline never needs an earlier wake-up than the one already scheduled.
@@ -71,11 +73,12 @@ final class ProxyRuntime: Sendable {
         }
         self.shortestTimeout = .milliseconds(Int64(max(1, timeouts.min() ?? 10_000)))
         self.limits = HTTPLimits(maxHeadSize: plan.global.bufferSize, maxHeaders: plan.global.maxHeaders)
+        self.receiveBuffers = ReceiveBufferSizing(bufferSize: plan.global.bufferSize)
         var contexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>] = [:]
         for loop in loops {
             // Each context is moved into a box bound to its loop: only that loop may touch it afterwards.
             contexts[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
-                LoopContext(eventLoop: loop, backends: backends, live: live), eventLoop: loop)
+                LoopContext(eventLoop: loop, backends: backends, live: live, receiveBuffers: receiveBuffers), eventLoop: loop)
         }
         self.loopContexts = contexts
         for box in contexts.values {

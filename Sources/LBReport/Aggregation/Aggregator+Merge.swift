@@ -17,6 +17,10 @@ extension Aggregator {
         invalidCount += o.invalidCount
         for (reason, n) in o.invalidByReason { invalidByReason[reason, default: 0] += n }
         pendingInvalid.append(contentsOf: o.pendingInvalid)
+        pendingStateChanges.append(contentsOf: o.pendingStateChanges)
+        for (server, counts) in o.stateChangeCounts {
+            for (state, n) in counts { stateChangeCounts[server, default: [:]][state, default: 0] += n }
+        }
         firstDate = min(firstDate, o.firstDate)
         lastDate = max(lastDate, o.lastDate)
         for i in 0..<600 { statusCounts[i] += o.statusCounts[i] }

@@ -16,6 +16,13 @@ public struct Aggregator: Sendable {
         var text: String
     }
 
+    /// A server state change whose line number is relative to its work unit until the scanner resolves it.
+    struct PendingStateChange: Sendable {
+        var unit: Int
+        var line: Int
+        var event: ServerStateEvent
+    }
+
     public let options: ReportOptions
 
     var frontends = ByteInterner()
@@ -38,6 +45,10 @@ public struct Aggregator: Sendable {
     public internal(set) var invalidCount = 0
     var invalidByReason: [LineError: Int] = [:]
     var pendingInvalid: [PendingInvalid] = []
+    /// Server state changes read from event lines, at most `ServerStateChanges.kept` per worker.
+    var pendingStateChanges: [PendingStateChange] = []
+    /// Every state change seen, per `backend/server` and state (DOWN, UP, MAINT, DRAIN).
+    var stateChangeCounts: [String: [String: Int]] = [:]
 
     public internal(set) var firstDate = Int64.max
     public internal(set) var lastDate = Int64.min
@@ -118,6 +129,13 @@ public struct Aggregator: Sendable {
             blankLines += 1
         case .event:
             eventLines += 1
+            // Rare lines: reading them as state changes costs nothing next to the records.
+            if let event = ServerStateEvent.parse(line, count: count) {
+                stateChangeCounts[event.server, default: [:]][event.state, default: 0] += 1
+                if pendingStateChanges.count < ServerStateChanges.kept {
+                    pendingStateChanges.append(PendingStateChange(unit: unit, line: lineNumber, event: event))
+                }
+            }
         case .invalid(let reason):
             invalidCount += 1
             invalidByReason[reason, default: 0] += 1

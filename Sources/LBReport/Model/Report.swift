@@ -19,6 +19,8 @@ public struct Report: Codable, Sendable {
     /// Records lb refused itself (termination state `P...`), and the clients with the most.
     public var denied: Denied?
     public var groups: Groups?
+    /// The servers' state changes from the log's event lines (absent from reports of older versions).
+    public var serverStates: ServerStateChanges?
     public var warnings: [String]
 
     public struct Input: Codable, Sendable {

@@ -76,6 +76,15 @@ public enum HTMLRenderer {
             o += "<h2>Slowest requests</h2>\n"
             o += table(["Ta ms", "line"], r.slowest.map { [Fmt.int($0.ta), $0.line] })
         }
+        if let states = r.serverStates, states.count > 0 {
+            o += "<h2>Server state changes (\(Fmt.int(states.count)))</h2>\n"
+            o += table(["server", "down", "up", "maint", "drain"], states.servers.map {
+                [$0.server, Fmt.int($0.down), Fmt.int($0.up), Fmt.int($0.maintenance), Fmt.int($0.drain)]
+            })
+            o += table(["time", "server", "state", "reason", "where"], states.changes.map {
+                [$0.time, $0.server, $0.state, $0.reason, "\($0.file):\($0.line)"]
+            })
+        }
         if !r.invalid.samples.isEmpty {
             o += "<h2>Unparsable lines (\(Fmt.int(r.invalid.count)))</h2>\n"
             o += table(["where", "reason", "line"], r.invalid.samples.map { ["\($0.file):\($0.line)", $0.reason, $0.text] })

@@ -43,6 +43,15 @@ public enum MarkdownRenderer {
         if !r.slowest.isEmpty {
             o += "\n## Slowest requests\n\n" + table(["Ta", "line"], r.slowest.map { [Fmt.int($0.ta), "`\(escape($0.line))`"] })
         }
+        if let states = r.serverStates, states.count > 0 {
+            o += "\n## Server state changes (\(Fmt.int(states.count)))\n\n"
+            o += table(["server", "down", "up", "maint", "drain"], states.servers.map {
+                [escape($0.server), Fmt.int($0.down), Fmt.int($0.up), Fmt.int($0.maintenance), Fmt.int($0.drain)]
+            })
+            o += "\n" + table(["time", "server", "state", "reason"], states.changes.map {
+                [escape($0.time), escape($0.server), $0.state, escape($0.reason)]
+            })
+        }
         if !r.timeline.slots.isEmpty {
             o += "\n## Timeline (every \(r.timeline.interval))\n\n"
             o += "`req/s \(Fmt.sparkline(r.timeline.slots.map(\.rate)))`\n\n"

@@ -74,6 +74,17 @@ public struct TextRenderer {
             o += "\n" + heading("== Slowest requests")
             for s in r.slowest { o += "  \(Fmt.int(s.ta)) ms  \(Self.clip(TerminalSafe.escape(s.line), 220))\n" }
         }
+        if let states = r.serverStates, states.count > 0 {
+            o += "\n" + heading("== Server state changes: \(Fmt.int(states.count))")
+            o += Fmt.table(["server", "down", "up", "maint", "drain"], states.servers.map {
+                [TerminalSafe.escape($0.server), Fmt.int($0.down), Fmt.int($0.up), Fmt.int($0.maintenance), Fmt.int($0.drain)]
+            }, indent: "  ")
+            o += "\n"
+            for c in states.changes {
+                o += "  \(TerminalSafe.escape(c.time))  \(TerminalSafe.escape(c.server)) \(c.state)  \(Self.clip(TerminalSafe.escape(c.reason), 160))\n"
+            }
+            if states.count > states.changes.count { o += "  (\(states.count - states.changes.count) more not listed)\n" }
+        }
         if !r.timeline.slots.isEmpty {
             o += "\n" + heading("== Timeline (every \(r.timeline.interval))")
             let slots = r.timeline.slots
