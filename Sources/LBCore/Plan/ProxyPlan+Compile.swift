@@ -165,6 +165,10 @@ extension ProxyPlan {
         plan.persist = proxy.options["persist"] ?? false
         plan.hashType = HashType(words: proxy.hashType)
         plan.persistRDPCookie = proxy.persistRDPCookie
+        if proxy.persistRDPCookie != nil, proxy.mode == .http {
+            environment.warning("'persist rdp-cookie' reads a TCP connection's first bytes; HTTP backend '\(proxy.name)' does not apply it",
+                                at: proxy.location)
+        }
         return plan
     }
 
