@@ -100,6 +100,34 @@ import Testing
         await server.stop()
     }
 
+    /// In HTTP mode content rules run once per request, before the http-request rules, and may read it.
+    @Test func contentRulesRunForEachRequestInHTTPMode() async throws {
+        let server = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, frontend: [
+            "stick-table type ip size 1k expire 30s store http_req_cnt",
+            "tcp-request content reject if { path_beg /private }",
+            "tcp-request content track-sc0 src",
+            "http-request deny deny_status 429 if { sc_http_req_cnt(0) gt 2 }",
+        ], backend: ["server s1 127.0.0.1:\(server.port)"]))
+        // Three requests on one connection: each is tracked, the third is over the limit.
+        let client = try RawClient(port: port)
+        var statuses: [Int] = []
+        for _ in 0..<3 {
+            try client.send(Self.get)
+            statuses.append(try await offloaded { try client.readResponse() }.status)
+        }
+        #expect(statuses == [200, 200, 429])
+        let refused = try RawClient(port: port)
+        try refused.send("GET /private/x HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(refused.waitForClose())
+        #expect(refused.pending.isEmpty)
+        #expect(server.requests.count == 2)
+        #expect(lb.balancer.runtime.frontends[0].deniedRequests.load(ordering: .relaxed) == 2)
+        await lb.stop()
+        await server.stop()
+    }
+
     @Test func requestsAnsweredByLBAreCountedAsIntercepted() async throws {
         let server = try await TestBackend(name: "s1")
         let port = freePort()

@@ -3,7 +3,8 @@
 /// - `connection` rules run at accept, before a byte is read: only layer-4 fetches have values.
 /// - `session` rules run once the connection is set up (after `accept-proxy`'s header and the TLS
 ///   handshake).
-/// - `content` rules run once the first bytes have been inspected (`tcp-request inspect-delay`).
+/// - `content` rules run once the first bytes have been inspected (`tcp-request inspect-delay`) in TCP
+///   mode, and for each request, before the `http-request` rules, in HTTP mode.
 public struct TCPRequestRule: Sendable, Hashable {
     public enum Phase: String, Sendable, Hashable {
         case connection, session, content

@@ -114,10 +114,6 @@ extension ProxyPlan {
         plan.connectionRules = TCPRequestRules.compile(proxy.tcpConnectionRules, phase: .connection, acls: acls, environment: &environment)
         plan.sessionRules = TCPRequestRules.compile(proxy.tcpSessionRules, phase: .session, acls: acls, environment: &environment)
         plan.contentRules = TCPRequestRules.compile(proxy.tcpContentRules, phase: .content, acls: acls, environment: &environment)
-        if proxy.mode == .http, let first = proxy.tcpContentRules.first {
-            environment.warning("'tcp-request content' rules run in TCP mode only; HTTP frontend '\(proxy.name)' does not apply them",
-                                at: first.location, hint: "use http-request rules, which see the same layer-4 fetches")
-        }
         plan.monitorURI = proxy.monitorURI
         plan.grace = proxy.grace
         plan.monitorFail = proxy.monitorFailConditions.compactMap {

@@ -20,11 +20,11 @@ public struct TCPRequestRules: Sendable {
     public var isEmpty: Bool { rules.isEmpty }
 
     /// Runs the rules in order until `accept` or `reject`; `track-scN` and the counter actions work on
-    /// `stickCounters` as they go.
-    public func evaluate(connection: ConnectionInfo, serverCounts: (any UsableServerCounts)?,
+    /// `stickCounters` as they go. `request` is the request head when content rules run in HTTP mode.
+    public func evaluate(connection: ConnectionInfo, request: HTTPRequestHead? = nil, serverCounts: (any UsableServerCounts)?,
                          stickCounters: (any StickCounterAccess)?) -> TCPRuleVerdict {
         for rule in rules {
-            let context = SampleContext(head: nil, connection: connection, serverCounts: serverCounts, stickCounters: stickCounters)
+            let context = SampleContext(head: request, connection: connection, serverCounts: serverCounts, stickCounters: stickCounters)
             if let condition = rule.condition, !condition.matches(context) { continue }
             switch rule.action {
             case .accept:

@@ -52,6 +52,14 @@ extension HTTPSession {
         trackers?.requestStarted()
         trackers?.inRequest = true
         defer { trackers?.inRequest = false }
+        // In HTTP mode `tcp-request content` rules run for each request, before the `http-request` rules.
+        if !frontend.plan.contentRules.isEmpty,
+           frontend.plan.contentRules.evaluate(connection: connectionInfo, request: head, serverCounts: runtime,
+                                               stickCounters: trackers) == .reject {
+            frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+            reject()
+            return
+        }
         if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: runtime, uniqueID: record.uniqueID,
                                              stickCounters: trackers), parsed) {
             return
