@@ -225,6 +225,13 @@ public final class LoadBalancer: Sendable {
                         try options.setOption(.allowRemoteHalfClosure, value: true)
                         try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
                     }
+                    // One set of trackers from the first rule to the last request: `tcp-request connection`
+                    // tracking lasts as long as the connection.
+                    let trackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
+                    if !frontend.plan.connectionRules.isEmpty {
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPRuleGate(phase: .connection, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: false))
+                    }
                     if acceptProxy {
                         try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
                     }
@@ -236,11 +243,17 @@ public final class LoadBalancer: Sendable {
                             TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events),
                         ])
                     }
+                    if !frontend.plan.sessionRules.isEmpty {
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPRuleGate(phase: .session, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: terminator != nil))
+                    }
                     switch frontend.plan.mode {
                     case .http:
-                        try channel.pipeline.syncOperations.addHandler(HTTPSession(runtime: runtime, frontend: frontend, loop: loop))
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
                     case .tcp:
-                        try channel.pipeline.syncOperations.addHandler(TCPSession(runtime: runtime, frontend: frontend, loop: loop))
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
                     }
                 }
             }

@@ -73,8 +73,8 @@ import Testing
         ("balance hdr(X-Id)", .header(name: "X-Id", useDomainOnly: false)),
         ("balance random", .random(draws: 2)),
         ("balance random(3)", .random(draws: 3)),
-        ("balance rdp-cookie", .other(keyword: "rdp-cookie", arguments: [])),
-        ("balance rdp-cookie(mstshash)", .other(keyword: "rdp-cookie", arguments: ["mstshash"])),
+        ("balance rdp-cookie", .rdpCookie(name: "mstshash")),
+        ("balance rdp-cookie(user)", .rdpCookie(name: "user")),
         ("balance hash req.cookie(id)", .other(keyword: "hash", arguments: ["req.cookie(id)"])),
     ])
     func balance(line: String, expected: BalanceAlgorithm) throws {

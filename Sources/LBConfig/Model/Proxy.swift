@@ -27,6 +27,8 @@ public struct Proxy: Sendable {
     // Backend side.
     public var servers: [ServerDeclaration] = []
     public var balance: BalanceAlgorithm = .roundRobin
+    /// `persist rdp-cookie[(NAME)]`: the RDP cookie (`msts` by default) that names a client's server.
+    public var persistRDPCookie: String?
     /// `hash-type` words as written (for hash-based algorithms).
     public var hashType: [String] = []
     /// Connect attempts after the first one fails (`retries`, default 3).
@@ -53,8 +55,10 @@ public struct Proxy: Sendable {
     public var stats: StatsSettings?
     /// `tcp-request inspect-delay`: how long to wait for the first bytes the content rules read.
     public var inspectDelay: Int?
-    /// `tcp-request content accept|reject`, in order.
-    public var tcpContentRules: [TCPContentRule] = []
+    /// `tcp-request connection`, `session` and `content` rules, each set in order.
+    public var tcpConnectionRules: [TCPRequestRule] = []
+    public var tcpSessionRules: [TCPRequestRule] = []
+    public var tcpContentRules: [TCPRequestRule] = []
     /// `grace DURATION`: after a soft stop, the frontend keeps serving this long (its `monitor-uri`
     /// failing) before it stops taking connections.
     public var grace: Int?
@@ -280,6 +284,8 @@ public enum BalanceAlgorithm: Sendable, Hashable {
     case urlParameter(name: String, arguments: [String])
     case header(name: String, useDomainOnly: Bool)
     case random(draws: Int)
+    /// `rdp-cookie[(NAME)]`: the RDP cookie NAME (`mstshash` by default) of a TCP connection, hashed.
+    case rdpCookie(name: String)
     case other(keyword: String, arguments: [String])
 }
 

@@ -14,6 +14,7 @@ enum ProxyKeywords {
         "default-server": .backSide,
         "balance": .backSide,
         "hash-type": .backSide,
+        "persist": .backSide,
         "retries": .backSide,
         "retry-on": .backSide,
         "http-reuse": .backSide,
@@ -178,7 +179,8 @@ enum ServerOptions {
     static let handled: Set<String> = [
         "weight", "maxconn", "maxqueue", "backup", "no-backup", "disabled", "enabled", "check", "no-check",
         "inter", "fastinter", "downinter", "rise", "fall", "port", "addr", "cookie", "pool-max-conn",
-        "pool-purge-delay", "pool-low-conn",
+        "pool-purge-delay", "pool-low-conn", "send-proxy", "send-proxy-v2", "no-send-proxy", "no-send-proxy-v2",
+        "check-send-proxy",
     ]
 
     /// TLS options (`ssl`, `verify`, `sni`...) are `ServerTLSParser`'s; `observe` and `agent-*` are `ServerHealthParser`'s.
@@ -191,10 +193,9 @@ enum ServerOptions {
         "socks4": true, "source": true, "tcp-ut": true, "track": true, "ws": true, "guid": true, "usesrc": true,
         "check-pool-conn-name": true,
         // Flags.
-        "allow-0rtt": false, "check-send-proxy": false,
-        "check-via-socks4": false, "no-send-proxy": false, "no-send-proxy-v2": false, "no-send-proxy-v2-ssl": false,
-        "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy": false,
-        "send-proxy-v2": false, "send-proxy-v2-ssl": false, "send-proxy-v2-ssl-cn": false, "stick": false,
+        "allow-0rtt": false, "check-via-socks4": false, "no-send-proxy-v2-ssl": false,
+        "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy-v2-ssl": false,
+        "send-proxy-v2-ssl-cn": false, "stick": false,
         "tfo": false, "check-reuse-pool": false, "strict-maxconn": false,
     ]
 }

@@ -86,6 +86,8 @@ enum ProxySectionParser {
             }
         case "balance":
             if let algorithm = BalanceParser.parse(directive, context: &context) { builder.proxy.balance = algorithm }
+        case "persist":
+            parsePersist(directive, into: &builder, context: &context)
         case "hash-type":
             if let words = BalanceParser.parseHashType(directive, context: &context) { builder.proxy.hashType = words }
         case "cookie":

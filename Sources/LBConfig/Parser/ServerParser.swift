@@ -89,6 +89,12 @@ enum ServerParser {
             case "disabled": server.disabled = true; continue
             case "enabled": server.disabled = false; continue
             case "check": server.check = true; continue
+            case "send-proxy": server.sendProxy = .v1; continue
+            case "send-proxy-v2": server.sendProxy = .v2; continue
+            case "no-send-proxy", "no-send-proxy-v2":
+                if server.sendProxy == (option == "no-send-proxy" ? .v1 : .v2) { server.sendProxy = nil }
+                continue
+            case "check-send-proxy": server.checkSendProxy = true; continue
             case "no-check": server.check = false; continue
             default:
                 if let applied = ServerHealthParser.apply(option, directive, at: &index, to: &server, context: &context) {

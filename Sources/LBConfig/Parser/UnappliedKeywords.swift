@@ -36,7 +36,6 @@ enum UnappliedKeywords {
         "backlog": .frontSide,
         "force-persist": .proxies,
         "ignore-persist": [.backend, .listen],
-        "persist": .backSide,
         "max-keep-alive-queue": .backSide,
         "log-format-sd": .all,
         "error-log-format": .all,

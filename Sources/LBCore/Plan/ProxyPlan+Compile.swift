@@ -111,12 +111,9 @@ extension ProxyPlan {
             plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
         }
         plan.inspectDelay = proxy.inspectDelay
-        plan.contentRules = proxy.tcpContentRules.compactMap { rule in
-            guard let written = rule.condition else { return CompiledContentRule(action: rule.action, condition: nil) }
-            return CompiledCondition.compile(written, acls: acls, environment: &environment).map {
-                CompiledContentRule(action: rule.action, condition: $0)
-            }
-        }
+        plan.connectionRules = TCPRequestRules.compile(proxy.tcpConnectionRules, phase: .connection, acls: acls, environment: &environment)
+        plan.sessionRules = TCPRequestRules.compile(proxy.tcpSessionRules, phase: .session, acls: acls, environment: &environment)
+        plan.contentRules = TCPRequestRules.compile(proxy.tcpContentRules, phase: .content, acls: acls, environment: &environment)
         plan.monitorURI = proxy.monitorURI
         plan.grace = proxy.grace
         plan.monitorFail = proxy.monitorFailConditions.compactMap {
@@ -164,6 +161,11 @@ extension ProxyPlan {
         plan.cookie = proxy.cookie
         plan.persist = proxy.options["persist"] ?? false
         plan.hashType = HashType(words: proxy.hashType)
+        plan.persistRDPCookie = proxy.persistRDPCookie
+        if proxy.persistRDPCookie != nil, proxy.mode == .http {
+            environment.warning("'persist rdp-cookie' reads a TCP connection's first bytes; HTTP backend '\(proxy.name)' does not apply it",
+                                at: proxy.location)
+        }
         return plan
     }
 
@@ -187,6 +189,9 @@ extension ProxyPlan {
         switch proxy.balance {
         case .other(let keyword, _):
             environment.warning("balance '\(keyword)' is not implemented; backend '\(proxy.name)' uses roundrobin",
+                                at: proxy.location)
+        case .rdpCookie where proxy.mode == .http:
+            environment.warning("balance 'rdp-cookie' reads a TCP connection's first bytes; backend '\(proxy.name)' is in HTTP mode and uses roundrobin",
                                 at: proxy.location)
         case .urlParameter(_, let arguments) where arguments.contains("check_post"):
             environment.warning("balance url_param: 'check_post' is not implemented; only the query string is hashed",

@@ -40,10 +40,14 @@ public struct FrontendPlan: Sendable {
     public var captures: [CaptureDeclaration] = []
     /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
     public var statsAdminCondition: CompiledCondition?
+    /// `tcp-request connection` rules, run at accept, and `tcp-request session` rules, run once the
+    /// connection is set up (PROXY header read, TLS handshake done).
+    public var connectionRules = TCPRequestRules()
+    public var sessionRules = TCPRequestRules()
     /// `tcp-request inspect-delay` and `tcp-request content` rules (TCP mode): a connection's first bytes
     /// are read, and the rules decided, before a backend is chosen.
     public var inspectDelay: Int?
-    public var contentRules: [CompiledContentRule] = []
+    public var contentRules = TCPRequestRules()
     /// Whether connections wait for their first bytes before a backend is chosen.
     public var inspectsContent: Bool { inspectDelay != nil || !contentRules.isEmpty }
     /// `grace`: how long the frontend keeps serving after a soft stop, its monitor URI failing.
@@ -81,6 +85,8 @@ public struct BackendPlan: Sendable {
     public var balance: BalanceAlgorithm
     /// `hash-type`: how `source`, `uri`, `url_param` and `hdr` hash their key and place it on the servers.
     public var hashType = HashType()
+    /// `persist rdp-cookie(NAME)`: the RDP cookie whose value names the server (TCP mode).
+    public var persistRDPCookie: String?
     public var retries: Int
     /// nil: no redispatch; -1: redispatch on the last retry; N > 0: every Nth retry.
     public var redispatchInterval: Int?
@@ -165,6 +171,11 @@ public struct ServerPlan: Sendable, Hashable {
     public var fastIntervalConfigured: Bool
     /// The agent check, nil without `agent-check`.
     public var agent: AgentCheckSettings?
+    /// `send-proxy` / `send-proxy-v2`: the PROXY header version written first on each traffic connection.
+    public var sendProxy: ProxyProtocolVersion?
+    /// The PROXY header version health checks write first: with `check-send-proxy` (version 1 unless the
+    /// traffic uses 2), or as the traffic does when the check goes to the traffic address (no `port` nor `addr`).
+    public var checkSendProxy: ProxyProtocolVersion?
 
     public init(declaration: ServerDeclaration, index: Int) {
         name = declaration.name
@@ -190,5 +201,11 @@ public struct ServerPlan: Sendable, Hashable {
         observation = declaration.observation
         fastIntervalConfigured = declaration.fastInterval != nil
         agent = declaration.agent.enabled ? declaration.agent : nil
+        sendProxy = declaration.sendProxy
+        if declaration.checkSendProxy {
+            checkSendProxy = declaration.sendProxy ?? .v1
+        } else if declaration.checkPort == nil, declaration.checkAddress == nil {
+            checkSendProxy = declaration.sendProxy
+        }
     }
 }

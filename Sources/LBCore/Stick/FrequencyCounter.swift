@@ -17,6 +17,14 @@ public struct FrequencyCounter: Sendable, Hashable {
         current &+= amount
     }
 
+    /// Restarts the counter at `now` with `value` events in its current period (`set table ... data.X`).
+    public mutating func reset(to value: UInt64, now: Int64) {
+        start = now
+        current = value
+        previous = 0
+        started = true
+    }
+
     /// The events over the last `period` at `now`: the current period's count plus the previous one's
     /// scaled by the part of the window that still overlaps it (rounded down). A previous count of 0 or
     /// 1 with nothing yet in the current period is reported as is, which keeps a very low rate from

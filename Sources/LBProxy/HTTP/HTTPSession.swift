@@ -31,13 +31,13 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// The connection's stick counter trackers; nil when the configuration has no stick table.
     let stickTrackers: SessionStickTrackers?
 
-    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
+    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext, stickTrackers: SessionStickTrackers? = nil) {
         self.runtime = runtime
         self.frontend = frontend
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         self.machine = ExchangeMachine(acceptedAt: monotonicNow(), frontend: frontend.exchangePolicy)
-        self.stickTrackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
+        self.stickTrackers = stickTrackers ?? (runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables))
         runtime.live.created(.httpSession)
     }
 

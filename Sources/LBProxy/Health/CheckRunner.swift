@@ -89,14 +89,17 @@ final class CheckRunner {
         let current = generation
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let handshakeBound = handshake.map { NIOLoopBound($0, eventLoop: eventLoop) }
-        let sendProxy = connect.sendProxy
+        // `tcp-check connect send-proxy` writes version 1; a check that connects as the server line says
+        // follows its `check-send-proxy` / `send-proxy[-v2]` (see ServerPlan.checkSendProxy).
+        let proxyVersion: ProxyProtocolVersion? = connect.sendProxy ? .v1
+            : connect.useServerSettings ? server.plan.checkSendProxy : nil
         let remaining = max(deadline - .now(), .milliseconds(1))
         let connecting = ClientBootstrap(group: eventLoop)
             .connectTimeout(remaining)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if sendProxy { try pipeline.addHandler(CheckProxyHeaderWriter()) }
+                    if let proxyVersion { try pipeline.addHandler(ProxyHeaderWriter(.ownAddresses(proxyVersion))) }
                     if let handshakeBound { try handshakeBound.value.install(in: pipeline) }
                     let runner = bound.value
                     try pipeline.addHandler(CheckConnectionHandler(

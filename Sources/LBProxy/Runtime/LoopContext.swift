@@ -31,14 +31,15 @@ final class LoopContext {
 
     /// Opens a new connection to a server; `completion` runs on this loop. With `tls`, the connection is
     /// complete only once its TLS handshake is, with `serverName` sent as SNI; `timeout` bounds both.
+    /// A `proxyHeader` (`send-proxy`) goes first on the wire, before the handshake.
     func connect(
         to address: SocketAddress, backend: Int, server: Int, timeout: TimeAmount,
-        tls: ServerTLSContext? = nil, serverName: String? = nil,
+        tls: ServerTLSContext? = nil, serverName: String? = nil, proxyHeader: [UInt8]? = nil,
         completion: @escaping (Result<UpstreamConnection, Error>) -> Void
     ) {
         pool.countAttempt(backend: backend, server: server)
         let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, serverName: serverName,
-                                            pool: pool, live: live)
+                                            proxyHeader: proxyHeader, pool: pool, live: live)
         let bound = NIOLoopBound(connection, eventLoop: eventLoop)
         let handshake = tls.map {
             NIOLoopBound(ServerHandshake(context: $0, serverName: serverName, eventLoop: eventLoop), eventLoop: eventLoop)
@@ -51,6 +52,7 @@ final class LoopContext {
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 do {
+                    if let proxyHeader { try channel.pipeline.syncOperations.addHandler(ProxyHeaderWriter(header: proxyHeader)) }
                     if let handshake { try handshake.value.install(in: channel.pipeline.syncOperations) }
                     try channel.pipeline.syncOperations.addHandler(bound.value)
                     return channel.eventLoop.makeSucceededVoidFuture()

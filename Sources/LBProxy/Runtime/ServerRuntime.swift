@@ -86,6 +86,16 @@ final class ServerRuntime: Sendable {
         return tls.plan.serverName?.value(request: request, connection: connection)
     }
 
+    /// The PROXY header a new connection for a client opens with (`send-proxy`), nil when the server
+    /// is not sent one. It names the client as lb sees it: the socket's addresses, or those of the header
+    /// that client's own proxy sent (`accept-proxy`).
+    func proxyHeader(for connection: ConnectionInfo) -> [UInt8]? {
+        guard let version = plan.sendProxy else { return nil }
+        return ProxyProtocolHeader(source: connection.source, sourcePort: connection.sourcePort,
+                                   destination: connection.destination, destinationPort: connection.destinationPort)
+            .encoded(version)
+    }
+
     /// Takes a connection slot if the server is below its `maxconn` (atomically: two event loops never
     /// both take the last slot). Always succeeds without a limit.
     func tryAcquireSlot() -> Bool {

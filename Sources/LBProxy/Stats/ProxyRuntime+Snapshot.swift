@@ -22,6 +22,10 @@ extension ProxyRuntime {
             droppedLogs: (accessLog as? PipelineAccessLog).map { Int($0.pipeline.counters.dropped) })
         var snapshot = StatsSnapshot(process: process, frontends: frontends.map(Self.snapshot),
                                      backends: backends.map { Self.snapshot($0, now: now) })
+        snapshot.stickTables = zip(plan.stickTables, stickTables).map { table, lock in
+            StickTableSnapshot(name: table.name, type: table.declaration.type.rawValue, size: table.declaration.size,
+                               used: lock.withLock { $0.count })
+        }
         rates.apply(to: &snapshot)
         return snapshot
     }
@@ -44,6 +48,9 @@ extension ProxyRuntime {
             bytesIn: frontend.bytesIn.load(ordering: .relaxed), bytesOut: frontend.bytesOut.load(ordering: .relaxed),
             responses: frontend.responses.snapshot())
         result.deniedResponses = frontend.deniedResponses.load(ordering: .relaxed)
+        result.deniedConnections = frontend.deniedConnections.load(ordering: .relaxed)
+        result.deniedSessions = frontend.deniedSessions.load(ordering: .relaxed)
+        result.interceptedRequests = frontend.interceptedRequests.load(ordering: .relaxed)
         result.position = frontend.plan.position
         if frontend.terminators.contains(where: { $0 != nil }) {
             let tls = frontend.tls
@@ -124,6 +131,7 @@ extension ProxyRuntime {
         case .urlParameter: "url_param"
         case .header: "hdr"
         case .random: "random"
+        case .rdpCookie: "rdp-cookie"
         case .other(let keyword, _): keyword
         }
     }

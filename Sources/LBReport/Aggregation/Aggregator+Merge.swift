@@ -29,6 +29,12 @@ extension Aggregator {
             terminationCounts[i] += o.terminationCounts[i]
             terminationErrors[i] += o.terminationErrors[i]
         }
+        denied += o.denied
+        for (id, name) in o.deniedClients.names.enumerated() {
+            let mine = Int(deniedClients.intern(name))
+            if mine == deniedCounts.count { deniedCounts.append(0) }
+            deniedCounts[mine] += o.deniedCounts[id]
+        }
         errors += o.errors
         serverErrors += o.serverErrors
         aborted += o.aborted

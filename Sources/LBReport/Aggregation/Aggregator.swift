@@ -58,6 +58,12 @@ public struct Aggregator: Sendable {
     var terminationCounts = [Int](repeating: 0, count: 65536)
     var terminationErrors = [Int](repeating: 0, count: 65536)
 
+    /// Records the proxy itself ended (termination state starting with `P`: a deny, tarpit, reject, a
+    /// limit), counted by client address for the top denied clients.
+    public internal(set) var denied = 0
+    var deniedClients = ByteInterner()
+    var deniedCounts: [Int] = []
+
     public internal(set) var errors = 0
     public internal(set) var serverErrors = 0
     public internal(set) var aborted = 0
@@ -178,6 +184,7 @@ public struct Aggregator: Sendable {
         let pair = Int(e.pointee.terminationPair)
         terminationCounts[pair] += 1
         if isError { terminationErrors[pair] += 1 }
+        if pair >> 8 == Int(UInt8(ascii: "P")) { addDenied(e.pointee.clientAddress) }
 
         let route = Int(internRoute(e))
         let slot = route &* 2 &+ (isHTTP ? 0 : 1)
@@ -229,6 +236,14 @@ public struct Aggregator: Sendable {
             if !wasAborted && latency >= 0 && latency <= slo.thresholdMilliseconds { sloGood += 1 }
         }
         if !options.groupBy.isEmpty { addToGroup(e.pointee, isError: isError, aborted: wasAborted) }
+    }
+
+    @inline(never)
+    mutating func addDenied(_ client: ByteSlice) {
+        let id = Int(deniedClients.intern(client))
+        if id == deniedCounts.count { deniedCounts.append(0) }
+        deniedCounts[id] += 1
+        denied += 1
     }
 
     mutating func addToGroup(_ e: LogEntry, isError: Bool, aborted wasAborted: Bool) {

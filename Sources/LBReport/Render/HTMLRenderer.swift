@@ -66,6 +66,10 @@ public enum HTMLRenderer {
         }
         o += "<h2>Termination states</h2>\n"
         o += table(["state", "count", "errors", "meaning"], r.errors.termination.map { [$0.state, Fmt.int($0.count), Fmt.int($0.errors), $0.meaning] })
+        if let denied = r.denied, denied.total > 0 {
+            o += "<h2>Top denied clients (\(Fmt.int(denied.total)) refused by the proxy)</h2>\n"
+            o += table(["client", "denied"], denied.clients.map { [$0.client, Fmt.int($0.count)] })
+        }
         o += "<h2>Top URLs (\(Fmt.int(r.urls.distinct)) distinct)</h2>\n"
         o += table(["url", "requests", "errors", "total ms", "mean", "p99"], r.urls.byCount.map { [$0.url, Fmt.int($0.requests), Fmt.int($0.errors), Fmt.int($0.totalTime), String(format: "%.1f", $0.mean), Fmt.ms($0.p99)] })
         if !r.slowest.isEmpty {

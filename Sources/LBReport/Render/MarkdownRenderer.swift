@@ -33,6 +33,10 @@ public enum MarkdownRenderer {
                 return [escape($0.name), Fmt.int($0.requests), Fmt.int($0.errors), Fmt.percent($0.errorRate), Fmt.ms(ta?.values.last ?? nil), Fmt.ms(ta?.max)]
             })
         }
+        if let denied = r.denied, denied.total > 0 {
+            o += "\n## Top denied clients (\(Fmt.int(denied.total)) refused by the proxy)\n\n"
+            o += table(["client", "denied"], denied.clients.map { [escape($0.client), Fmt.int($0.count)] })
+        }
         o += "\n## Top URLs by requests\n\n" + table(["url", "requests", "errors", "mean ms", "p99"], r.urls.byCount.map {
             ["`\(escape($0.url))`", Fmt.int($0.requests), Fmt.int($0.errors), String(format: "%.1f", $0.mean), Fmt.ms($0.p99)]
         })

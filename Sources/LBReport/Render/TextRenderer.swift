@@ -46,6 +46,12 @@ public struct TextRenderer {
                 [$0.state.isEmpty ? "(none)" : $0.state, Fmt.int($0.count), Fmt.int($0.errors), $0.meaning]
             }, leftAlignLast: true)
         }
+        if let denied = r.denied, denied.total > 0 {
+            o += "\n" + heading("== Top denied clients (\(Fmt.int(denied.total)) requests refused by the proxy, state P...)")
+            o += Fmt.table(["client", "denied", "share"], denied.clients.map {
+                [$0.client, Fmt.int($0.count), Fmt.percent(Double($0.count) / Double(denied.total))]
+            })
+        }
         let labels = r.latency.percentiles.map(Fmt.pctLabel)
         o += "\n" + heading("== Latency (ms, HTTP requests, nearest-rank percentiles)")
         o += Fmt.table(["timer", "count"] + labels + ["max", "mean"], r.latency.overall.map(Self.timerCells))

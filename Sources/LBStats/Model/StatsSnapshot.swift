@@ -4,6 +4,8 @@ public struct StatsSnapshot: Sendable {
     public var process: ProcessSnapshot
     public var frontends: [FrontendSnapshot]
     public var backends: [BackendSnapshot]
+    /// Every stick table, in declaration order.
+    public var stickTables: [StickTableSnapshot] = []
 
     public init(process: ProcessSnapshot, frontends: [FrontendSnapshot], backends: [BackendSnapshot]) {
         self.process = process
@@ -58,6 +60,12 @@ public struct FrontendSnapshot: Sendable {
     public var responses: ResponseCounts
     /// Responses refused by `http-response deny` (HTTP only).
     public var deniedResponses = 0
+    /// Connections refused by `tcp-request connection` rules (`dcon`) and by `tcp-request session`
+    /// rules (`dses`).
+    public var deniedConnections = 0
+    public var deniedSessions = 0
+    /// Requests answered by lb itself: monitor URI, stats, `return`, `redirect`... (HTTP only).
+    public var interceptedRequests = 0
     /// Sessions (accepted connections) and HTTP requests per second; nil until the first second is measured.
     public var sessionRate: EventRate?
     public var requestRate: EventRate?

@@ -41,7 +41,7 @@ public enum StatRows {
         case lastChk = 56, lastAgt
         case agentStatus = 62, agentCode, agentDuration, checkDesc, agentDesc
         case checkRise = 67, checkFall, checkHealth, agentRise, agentFall, agentHealth
-        case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
+        case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot, intercepted, dcon, dses
         case connect = 84, reuse
         case idleConnCur = 95, safeConnCur, usedConnCur, needConnEst, uweight
         case moduleSeparator = 103, sslSess, sslReusedSess, sslFailedHandshake
@@ -85,6 +85,9 @@ public enum StatRows {
                 }
                 row[.mode] = frontend.isHTTP ? "http" : "tcp"
                 row.set(.connTot, frontend.totalSessions)
+                if frontend.isHTTP { row.set(.intercepted, frontend.interceptedRequests) }
+                row.set(.dcon, frontend.deniedConnections)
+                row.set(.dses, frontend.deniedSessions)
                 rates(frontend.sessionRate, into: &row)
                 row.set(.connRate, frontend.sessionRate?.current)
                 row.set(.connRateMax, frontend.sessionRate?.maximum)
