@@ -147,6 +147,7 @@ public final class LoadBalancer: Sendable {
             }
         }
         startHealthChecks()
+        for service in runtime.peers { try await service.start() }
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
                 socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
@@ -294,6 +295,7 @@ public final class LoadBalancer: Sendable {
         let remaining = grace - serving
         await stopListening()
         for checker in healthChecks.withLockedValue({ $0 }) { checker.stop() }
+        for service in runtime.peers { await service.stop() }
         for (loop, box) in runtime.allLoopContexts {
             try? await loop.submit { box.value.beginDrain() }.get()
         }
