@@ -23,14 +23,14 @@ final class PeerConnection: ChannelInboundHandler {
     private var wrote = false
 
     /// Per shared table: the last local change pushed in this session.
-    private var lastPushed: [UInt64]
+    private(set) var lastPushed: [UInt64]
     /// The table the last definition was sent for (updates that follow are for it).
     private(set) var lastTable: Int?
     /// The peer's tables by the id it gave them, with their definitions, and the one its updates are for.
-    private var remoteTables: [UInt64: (index: Int, definition: PeerTableDefinition)] = [:]
+    private(set) var remoteTables: [UInt64: (index: Int, definition: PeerTableDefinition)] = [:]
     private(set) var currentRemote: (index: Int, definition: PeerTableDefinition)?
     /// The last update id received per peer table id, and which ones to acknowledge.
-    private var lastGet: [UInt64: UInt32] = [:]
+    private(set) var lastGet: [UInt64: UInt32] = [:]
     private var toAcknowledge: Set<UInt64> = []
     private var sentDictionary = PeerDictionaryCache.Sender()
     private var receivedDictionary = PeerDictionaryCache.Receiver()

@@ -1,6 +1,9 @@
 import LBConfig
 import LBCore
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One peers section at run time, confined to its event loop: the remote peers and their sessions, the
 /// shared tables, and whether this node has learnt the tables since it started.
@@ -31,7 +34,8 @@ final class PeersState {
     let pid: Int32
     var resync = Resync.needed
     var resyncDeadline: NIODeadline
-    var lastChange = NIODeadline.now()
+    /// When a session last came up or went down (wall clock, for `show peers`).
+    var lastChange = time(nil)
     var taskCalls = 0
     var stopped = false
     /// Creates the outbound session to a peer; set by the service, which knows how to dial.
@@ -95,7 +99,7 @@ final class PeersState {
         remote.statusCode = PeerHandshake.Status.success.rawValue
         remote.lastHandshake = .now()
         remote.newConnections += 1
-        lastChange = .now()
+        lastChange = time(nil)
         if resync == .needed, !remote.notUpToDate { assignResync(to: remote, connection) }
         connection.pushLocalChanges()
         connection.flush()
@@ -123,7 +127,7 @@ final class PeersState {
             remote.learning = false
             if resync == .assigned { resync = .needed }
         }
-        lastChange = .now()
+        lastChange = time(nil)
     }
 
     /// An accepted session says it comes from `remote`: it replaces the session in place, and the
