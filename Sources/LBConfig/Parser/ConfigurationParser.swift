@@ -72,7 +72,7 @@ struct ConfigurationParser {
             switch section {
             case .none:
                 context.error("'\(keyword)' is outside of any section", at: directive.location,
-                              hint: "start a section first: global, defaults, frontend, backend, listen or userlist")
+                              hint: "start a section first: global, defaults, frontend, backend, listen, userlist or peers")
             case .global:
                 GlobalSectionParser.parse(directive, into: &global, context: &context)
             case .defaults:

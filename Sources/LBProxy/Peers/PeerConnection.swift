@@ -12,6 +12,8 @@ final class PeerConnection: ChannelInboundHandler {
     enum Phase { case awaitingHello, awaitingStatus, established, closed }
 
     let state: PeersState
+    /// The peer connected to this node (rather than this node dialling it).
+    let accepted: Bool
     private(set) var remote: RemotePeer?
     private(set) var phase: Phase
     private var context: ChannelHandlerContext?
@@ -41,6 +43,7 @@ final class PeerConnection: ChannelInboundHandler {
     init(state: PeersState, dialling remote: RemotePeer?) {
         self.state = state
         self.remote = remote
+        accepted = remote == nil
         phase = remote == nil ? .awaitingHello : .awaitingStatus
         lastPushed = Array(repeating: 0, count: state.tables.count)
     }

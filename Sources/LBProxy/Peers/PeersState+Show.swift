@@ -34,8 +34,11 @@ extension PeersState {
                 text += " appctx:\(Self.identifier(connection)) st0=\(connection.isEstablished ? 7 : 6) st1=0 task_calls=\(taskCalls)"
                 text += " state=\(connection.isEstablished ? "EST" : "CON")"
                 text += "\n        xprt=RAW"
-                if let local = connection.localAddress, let port = local.port { text += " src=\(local.ipAddress.map { "\($0)" } ?? "?"):\(port)" }
-                if let peer = connection.peerAddress, let port = peer.port { text += " addr=\(peer.ipAddress.map { "\($0)" } ?? "?"):\(port)" }
+                // As HAProxy prints them: the connection's source and destination, whichever side dialled.
+                let (source, destination) = connection.accepted ? (connection.peerAddress, connection.localAddress)
+                    : (connection.localAddress, connection.peerAddress)
+                if let source, let port = source.port { text += " src=\(source.ipAddress.map { "\($0)" } ?? "?"):\(port)" }
+                if let destination, let port = destination.port { text += " addr=\(destination.ipAddress.map { "\($0)" } ?? "?"):\(port)" }
                 if let current = connection.currentRemote {
                     text += "\n        remote_table:\(Self.identifier(tables[current.index].binding.name)) id=\(tables[current.index].binding.name)"
                     text += " local_id=\(tables[current.index].id) remote_id=\(current.definition.id)"
