@@ -17,7 +17,10 @@ public struct PeerFrameDecoder {
     }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
-        if start > 4096, start * 2 > buffer.count {
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        } else if start > 4096, start * 2 > buffer.count {
             buffer.removeFirst(start)
             start = 0
         }

@@ -58,6 +58,11 @@ final class PeerConnection: ChannelInboundHandler {
         localAddress = context.channel.localAddress
         peerAddress = context.channel.remoteAddress
         lastReceived = .now()
+        // A handshake that does not complete in time ends the connection (the dialling side has the
+        // same bound through the section's silence check).
+        context.eventLoop.assumeIsolated().scheduleTask(in: PeersState.silenceLimit) { [self] in
+            if phase == .awaitingHello || phase == .awaitingStatus { close() }
+        }
         guard let remote, phase == .awaitingStatus else { return }
         remote.statusCode = 110
         write(PeerHandshake.hello(remote: remote.name, local: state.section.localPeerName, pid: state.pid))

@@ -71,6 +71,7 @@ final class PeersState {
                 }
                 continue
             }
+            // A dialled session still in its handshake is bounded by the connection's own timer.
             guard connection.isEstablished else { continue }
             if now - connection.lastReceived > Self.silenceLimit {
                 remote.missedHeartbeats += 1
