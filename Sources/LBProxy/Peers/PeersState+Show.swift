@@ -39,11 +39,11 @@ extension PeersState {
                     : (connection.localAddress, connection.peerAddress)
                 if let source, let port = source.port { text += " src=\(source.ipAddress.map { "\($0)" } ?? "?"):\(port)" }
                 if let destination, let port = destination.port { text += " addr=\(destination.ipAddress.map { "\($0)" } ?? "?"):\(port)" }
-                if let current = connection.currentRemote {
+                if let current = connection.session.currentRemote {
                     text += "\n        remote_table:\(Self.identifier(tables[current.index].binding.name)) id=\(tables[current.index].binding.name)"
                     text += " local_id=\(tables[current.index].id) remote_id=\(current.definition.id)"
                 }
-                if let last = connection.lastTable {
+                if let last = connection.session.lastTable {
                     text += "\n        last_local_table:\(Self.identifier(tables[last].binding.name)) id=\(tables[last].binding.name)"
                     text += " local_id=\(tables[last].id) remote_id=\(remoteID(of: last, in: connection))"
                 }
@@ -65,7 +65,7 @@ extension PeersState {
     }
 
     private func remoteID(of table: Int, in connection: PeerConnection) -> UInt64 {
-        connection.remoteTables.first { $0.value.index == table }?.key ?? 0
+        connection.session.remoteTables.first { $0.value.index == table }?.key ?? 0
     }
 
     private func sharedTables(_ remote: RemotePeer?) -> String {
@@ -75,12 +75,12 @@ extension PeersState {
             let localUpdate = table.lock.withLock { $0.localUpdate }
             let connection = remote?.connection
             let peerTableID = connection.map { remoteID(of: index, in: $0) } ?? 0
-            let definition = connection?.remoteTables[peerTableID]?.definition
+            let definition = connection?.session.remoteTables[peerTableID]?.definition
             text += "\n          \(Self.identifier("\(remote?.name ?? "")/\(table.binding.name)")) local_id=\(table.id) remote_id=\(peerTableID)"
             text += " flags=0x0 remote_data=0x\(String(definition?.dataTypes ?? 0, radix: 16))"
             let acked = remote.map { UInt32(truncatingIfNeeded: $0.acknowledged[index]) } ?? 0
             let pushed = connection.map { UInt32(truncatingIfNeeded: $0.lastPushed[index]) } ?? 0
-            let got = connection?.lastGet[peerTableID] ?? 0
+            let got = connection?.session.lastGet[peerTableID] ?? 0
             text += "\n              last_acked=\(acked) last_pushed=\(pushed) last_get=\(got) teaching_origin=\(pushed) update=\(acked)"
             text += "\n              table:\(Self.identifier(table.binding.name)) id=\(table.binding.name) update=\(UInt32(truncatingIfNeeded: localUpdate))"
             text += " localupdate=\(UInt32(truncatingIfNeeded: localUpdate)) commitupdate=\(pushed) refcnt=1"
