@@ -289,13 +289,15 @@ public final class LoadBalancer: Sendable {
     /// then everything closes.
     public func shutdown(grace: TimeAmount = .seconds(10), keepServing: Bool = true) async {
         runtime.stopAnnounced.store(true, ordering: .relaxed)
+        // As HAProxy's stopping process does, leave the peers at once: a new process started by a reload
+        // takes this node's place among them, and the two must not keep displacing each other.
+        for service in runtime.peers { await service.stop() }
         let frontendGrace = keepServing ? runtime.frontends.compactMap(\.plan.grace).max() ?? 0 : 0
         let serving = min(TimeAmount.milliseconds(Int64(frontendGrace)), grace)
         if serving > .zero { try? await Task.sleep(nanoseconds: UInt64(serving.nanoseconds)) }
         let remaining = grace - serving
         await stopListening()
         for checker in healthChecks.withLockedValue({ $0 }) { checker.stop() }
-        for service in runtime.peers { await service.stop() }
         for (loop, box) in runtime.allLoopContexts {
             try? await loop.submit { box.value.beginDrain() }.get()
         }

@@ -158,7 +158,7 @@ final class PeerConnection: ChannelInboundHandler {
             write(session.encode(updates, table: index))
             lastPushed[index] = max(lastPushed[index], local)
         }
-        send(state.resync == .finished ? .resyncFinished : .resyncPartial)
+        send(state.resync.isFinished ? .resyncFinished : .resyncPartial)
     }
 
     // MARK: Writing

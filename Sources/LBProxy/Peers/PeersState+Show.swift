@@ -11,7 +11,7 @@ extension PeersState {
     func show() -> String {
         let now = NIODeadline.now()
         var text = "\(Self.identifier(self)): [\(Self.date(lastChange))] id=\(section.name) disabled=\(section.disabled ? 1 : 0)"
-        text += " flags=0x\(String(flags, radix: 16)) resync_timeout=\(resync == .finished ? "<PAST>" : Self.remaining(resyncDeadline, now))"
+        text += " flags=0x\(String(flags, radix: 16)) resync_timeout=\(resync.isFinished ? "<PAST>" : Self.human(milliseconds: max(0, resync.deadline - ProxyRuntime.stickClock())))"
         text += " task_calls=\(taskCalls)\n"
         let listen = section.listenAddress
         text += "  \(Self.identifier(section.localPeerName)): id=\(section.localPeerName)(local,inactive) addr=\(listen?.host ?? "0.0.0.0"):\(listen?.port ?? 0)"
@@ -29,7 +29,8 @@ extension PeersState {
             text += " heartbeat=\(heartbeat.map { Self.remaining($0, now) } ?? "<NEVER>")"
             text += " confirm=0 tx_hbt=\(remote.sentHeartbeats) rx_hbt=\(remote.receivedHeartbeats) no_hbt=\(remote.missedHeartbeats)"
             text += " new_conn=\(remote.newConnections) proto_err=\(remote.protocolErrors) coll=\(remote.collisions)\n"
-            text += "        flags=0x\(String(remote.learning ? 0x100 : remote.notUpToDate ? 0x200 : 0, radix: 16))"
+            let learning = resync.isLearning(from: remote.name), behind = resync.notUpToDate.contains(remote.name)
+            text += "        flags=0x\(String(learning ? 0x100 : behind ? 0x200 : 0, radix: 16))"
             if let connection {
                 text += " appctx:\(Self.identifier(connection)) st0=\(connection.isEstablished ? 7 : 6) st1=0 task_calls=\(taskCalls)"
                 text += " state=\(connection.isEstablished ? "EST" : "CON")"
@@ -57,9 +58,9 @@ extension PeersState {
     /// HAProxy's resync flags: learning from a local process is never needed (lb hands over differently),
     /// then remote resync assigned, requested, finished.
     private var flags: Int {
-        switch resync {
+        switch resync.state {
         case .needed: 0x1
-        case .assigned: 0x1 | 0x4 | 0x8 | 0x2000
+        case .learning: 0x1 | 0x4 | 0x8 | 0x2000
         case .finished: 0x1 | 0x2
         }
     }

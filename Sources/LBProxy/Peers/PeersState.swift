@@ -12,16 +12,6 @@ import Glibc
 /// accepted session replaces the one in place); local changes are pushed as they happen; a node that
 /// starts asks one connected peer for a full resync, and gives up waiting after 5 s.
 final class PeersState {
-    enum Resync {
-        /// Waiting for a connected peer to be asked.
-        case needed
-        /// A peer was asked and is teaching.
-        case assigned
-        /// Learnt, or gave up waiting: the tables are as up to date as this node can make them.
-        case finished
-    }
-
-    static let resyncTimeout = TimeAmount.seconds(5)
     static let reconnectTimeout = TimeAmount.seconds(5)
     static let heartbeatInterval = TimeAmount.seconds(3)
     /// A session that received nothing for this long is dead (the other side sends heartbeats every 3 s).
@@ -32,8 +22,7 @@ final class PeersState {
     let remotes: [RemotePeer]
     let loop: EventLoop
     let pid: Int32
-    var resync = Resync.needed
-    var resyncDeadline: NIODeadline
+    private(set) var resync: PeerResync
     /// When a session last came up or went down (wall clock, for `show peers`).
     var lastChange = time(nil)
     var taskCalls = 0
@@ -47,9 +36,7 @@ final class PeersState {
         self.loop = loop
         self.pid = pid
         remotes = section.remotePeers.map { RemotePeer($0, tables: tables.count) }
-        resyncDeadline = .now() + Self.resyncTimeout
-        // Without another node to learn from, there is nothing to wait for.
-        if remotes.isEmpty { resync = .finished }
+        resync = PeerResync(now: ProxyRuntime.stickClock(), hasPeers: !remotes.isEmpty)
     }
 
     func remote(named name: String) -> RemotePeer? { remotes.first { $0.name == name } }
@@ -59,9 +46,7 @@ final class PeersState {
     func tick(now: NIODeadline = .now()) {
         taskCalls += 1
         guard !stopped else { return }
-        if resync == .needed, now >= resyncDeadline {
-            resync = .finished
-        }
+        resync.expire(now: ProxyRuntime.stickClock())
         for remote in remotes {
             guard let connection = remote.connection else {
                 if now >= remote.reconnectAt, remote.address != nil {
@@ -79,7 +64,7 @@ final class PeersState {
                 connection.close()
                 continue
             }
-            if resync == .needed, !remote.notUpToDate { assignResync(to: remote, connection) }
+            askForResync(remote, connection)
             connection.pushLocalChanges()
             if now - connection.lastSent >= Self.heartbeatInterval {
                 remote.sentHeartbeats += 1
@@ -89,9 +74,8 @@ final class PeersState {
         }
     }
 
-    func assignResync(to remote: RemotePeer, _ connection: PeerConnection) {
-        resync = .assigned
-        remote.learning = true
+    private func askForResync(_ remote: RemotePeer, _ connection: PeerConnection) {
+        guard resync.shouldAsk(remote.name, now: ProxyRuntime.stickClock()) else { return }
         connection.send(.resyncRequest)
     }
 
@@ -101,33 +85,21 @@ final class PeersState {
         remote.lastHandshake = .now()
         remote.newConnections += 1
         lastChange = time(nil)
-        if resync == .needed, !remote.notUpToDate { assignResync(to: remote, connection) }
+        askForResync(remote, connection)
         connection.pushLocalChanges()
         connection.flush()
     }
 
     /// The peer taught its tables; `finished`: it was itself up to date.
     func learnt(from remote: RemotePeer, finished: Bool) {
-        guard remote.learning else { return }
-        remote.learning = false
-        if finished {
-            resync = .finished
-        } else {
-            remote.notUpToDate = true
-            resync = .needed
-            resyncDeadline = .now() + Self.resyncTimeout
-        }
+        resync.ended(by: remote.name, finished: finished, now: ProxyRuntime.stickClock())
     }
 
     /// A session ended.
     func closed(_ remote: RemotePeer, _ connection: PeerConnection) {
         guard remote.connection === connection else { return }
         remote.connection = nil
-        if remote.learning {
-            // The lesson broke off: ask another peer.
-            remote.learning = false
-            if resync == .assigned { resync = .needed }
-        }
+        resync.lost(remote.name)
         lastChange = time(nil)
     }
 
@@ -138,10 +110,7 @@ final class PeersState {
             remote.collisions += 1
             remote.reconnectAt = .now() + .milliseconds(Int64.random(in: 50...2050))
             remote.connection = nil
-            if remote.learning {
-                remote.learning = false
-                if resync == .assigned { resync = .needed }
-            }
+            resync.lost(remote.name)
             previous.close()
         }
         remote.connection = connection

@@ -24,10 +24,6 @@ final class RemotePeer {
     var newConnections = 0
     var protocolErrors = 0
     var collisions = 0
-    /// This peer was asked to teach the tables.
-    var learning = false
-    /// It taught them, but was not up to date itself: ask another one.
-    var notUpToDate = false
 
     init(_ peer: PeersSection.Peer, tables: Int) {
         name = peer.name
