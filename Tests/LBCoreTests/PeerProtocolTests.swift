@@ -228,4 +228,19 @@ import Testing
         for round in 0..<3000 { store.store("k\(round % 5)", server: 0, now: 0) }
         #expect(store.localChanges(after: 0, limit: 100).count == 7, "the journal is compacted, the live changes remain")
     }
+
+    @Test func readingCountersIsNotAChange() throws {
+        var stored = StickStoredData()
+        stored.add(.gpc0)
+        var store = StickTableStore(StickTableDeclaration(type: .ip, size: 10, stored: stored, location: Fixture.location(1)))
+        store.shareWithPeers()
+        let tracked = store.track("10.0.0.1", now: 0)
+        let reference = try #require(tracked)
+        let afterTracking = store.localUpdate
+        #expect(afterTracking == 1, "tracking counts a connection: a change")
+        #expect(store.perform(.read(.gpc0), on: reference, now: 0) == 0)
+        #expect(store.localUpdate == afterTracking, "a read changes nothing to push")
+        #expect(store.perform(.incrementGPC0, on: reference, now: 0) == 1)
+        #expect(store.localUpdate == afterTracking + 1)
+    }
 }

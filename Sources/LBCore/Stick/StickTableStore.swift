@@ -122,10 +122,12 @@ public struct StickTableStore: Sendable {
         changed(slot)
     }
 
-    /// Runs `body` on the counters of a tracked entry; nil when the entry is gone.
-    public mutating func update<Result>(_ reference: StickReference, _ body: (inout StickCounters, StickStoredData) -> Result) -> Result? {
+    /// Runs `body` on the counters of a tracked entry; nil when the entry is gone. `changes`: whether
+    /// `body` may change them (the peers are then told).
+    public mutating func update<Result>(_ reference: StickReference, changes: Bool = true,
+                                        _ body: (inout StickCounters, StickStoredData) -> Result) -> Result? {
         guard isLive(reference) else { return nil }
-        defer { changed(reference.slot) }
+        defer { if changes { changed(reference.slot) } }
         return body(&entries[reference.slot].counters, stored)
     }
 
