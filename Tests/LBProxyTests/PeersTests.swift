@@ -150,14 +150,29 @@ struct PeersTests {
         #expect(haPeers.contains("id=lbnode(remote,active) addr=127.0.0.1:\(lb.peerPort) last_status=ESTA"), "\(haPeers)")
         #expect(haPeers.contains("proto_err=0"), "\(haPeers)")
 
-        // lb restarts empty and learns both tables from haproxy.
+        // lb restarts empty and learns both tables from haproxy; then the other way round.
         lbProcess.stop()
         lbProcess = try LBProcess(config: Self.config(lb, nodes, s1: s1.port, s2: s2.port), name: "peers-lb", arguments: ["-L", lb.name])
         try await waitUntil("the restarted lb to learn the tables from haproxy") {
             (try? Self.entry(lb, table: "be", key: "alice"))??.contains("server_key=s\(serverID)") == true
                 && (try? Self.entry(lb, table: "counters", key: "alice"))??.contains("http_req_cnt=4") == true
         }
-        #expect(try Self.request(lb, user: "alice") == server)
+        #expect(try Self.request(lb, user: "alice") == server, "alice's fifth request")
+
+        // haproxy restarts empty and learns both tables from lb.
+        haproxy.stop()
+        let restarted = Process()
+        restarted.executableURL = haproxy.executableURL
+        restarted.arguments = haproxy.arguments
+        restarted.standardOutput = FileHandle.nullDevice
+        restarted.standardError = FileHandle.nullDevice
+        try ProcessLaunch.run(restarted)
+        defer { restarted.stop() }
+        try await waitUntil("the restarted haproxy to learn the tables from lb") {
+            (try? Self.entry(ha, table: "be", key: "carol"))??.contains("server_id=\(carolID) server_key=s\(carolID)") == true
+                && (try? Self.entry(ha, table: "counters", key: "alice"))??.contains("http_req_cnt=5") == true
+        }
+        #expect(try Self.request(ha, user: "carol") == carolServer)
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
