@@ -103,6 +103,9 @@ struct PeersTests {
         #expect(peers.contains("id=pair "), "\(peers)")
         #expect(peers.contains("id=alpha(remote,active) addr=127.0.0.1:\(a.peerPort) last_status=ESTA"), "\(peers)")
         #expect(peers.contains("id=beta(local,inactive)"), "\(peers)")
+        // The restarted B took alice's server name into the first slot of its receiving dictionary.
+        let dictionaries = try b.ask("show peers dict pair")
+        #expect(dictionaries.contains("RX dictionary cache:\n            0 -> s\(serverID)"), "\(dictionaries)")
         try? FileManager.default.removeItem(atPath: directory)
     }
 

@@ -10,6 +10,9 @@ public enum PeerDictionaryCache {
 
         public init() {}
 
+        /// The values by slot (`show peers dict`).
+        public var values: [String?] { slots }
+
         /// The slot for `value`, and whether the receiver already has it there.
         public mutating func id(for value: String) -> (Int, known: Bool) {
             if let slot = slotOf[value] { return (slot, true) }
@@ -26,6 +29,9 @@ public enum PeerDictionaryCache {
         private var slots: [String?] = Array(repeating: nil, count: PeerDictionaryCache.size)
 
         public init() {}
+
+        /// The values by slot (`show peers dict`).
+        public var values: [String?] { slots }
 
         func value(at slot: Int) -> String? { slots[slot] }
         mutating func store(_ value: String, at slot: Int) { slots[slot] = value }

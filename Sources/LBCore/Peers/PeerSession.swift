@@ -43,8 +43,8 @@ public struct PeerSession {
     /// The last update id received, by the peer's table id.
     public private(set) var lastGet: [UInt64: UInt32] = [:]
     private var toAcknowledge: Set<UInt64> = []
-    private var sentDictionary = PeerDictionaryCache.Sender()
-    private var receivedDictionary = PeerDictionaryCache.Receiver()
+    public private(set) var sentDictionary = PeerDictionaryCache.Sender()
+    public private(set) var receivedDictionary = PeerDictionaryCache.Receiver()
     public private(set) var protocolErrors = 0
 
     /// `dialling`: the peer this side connects to (it then speaks first); nil on the accepting side,

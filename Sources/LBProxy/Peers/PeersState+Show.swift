@@ -8,7 +8,7 @@ extension PeersState {
     /// `show peers` for this section in HAProxy's layout: a head line for the section, then each peer
     /// (the local one first) with its state, counters, session and shared tables. lb has no object
     /// addresses to print: the `0x...` numbers are stable identifiers of the same things.
-    func show() -> String {
+    func show(dictionaries: Bool = false) -> String {
         let now = NIODeadline.now()
         var text = "\(Self.identifier(self)): [\(Self.date(lastChange))] id=\(section.name) disabled=\(section.disabled ? 1 : 0)"
         text += " flags=0x\(String(flags, radix: 16)) resync_timeout=\(resync.isFinished ? "<PAST>" : Self.human(milliseconds: max(0, resync.deadline - ProxyRuntime.stickClock())))"
@@ -18,7 +18,7 @@ extension PeersState {
         text += " last_status=NONE last_hdshk=<NEVER>\n"
         text += "        reconnect=<NEVER> heartbeat=<NEVER> confirm=0 tx_hbt=0 rx_hbt=0 no_hbt=0 new_conn=0 proto_err=0 coll=0\n"
         text += "        flags=0x0"
-        text += sharedTables(nil)
+        text += sharedTables(nil, dictionaries: dictionaries)
         text += "\n"
         for remote in remotes {
             let connection = remote.connection
@@ -49,7 +49,7 @@ extension PeersState {
                     text += " local_id=\(tables[last].id) remote_id=\(remoteID(of: last, in: connection))"
                 }
             }
-            text += sharedTables(remote)
+            text += sharedTables(remote, dictionaries: dictionaries)
             text += "\n"
         }
         return text
@@ -69,7 +69,7 @@ extension PeersState {
         connection.session.remoteTables.first { $0.value.index == table }?.key ?? 0
     }
 
-    private func sharedTables(_ remote: RemotePeer?) -> String {
+    private func sharedTables(_ remote: RemotePeer?, dictionaries: Bool) -> String {
         guard !tables.isEmpty else { return "" }
         var text = "\n        shared tables:"
         for (index, table) in tables.enumerated() {
@@ -85,9 +85,33 @@ extension PeersState {
             text += "\n              last_acked=\(acked) last_pushed=\(pushed) last_get=\(got) teaching_origin=\(pushed) update=\(acked)"
             text += "\n              table:\(Self.identifier(table.binding.name)) id=\(table.binding.name) update=\(UInt32(truncatingIfNeeded: localUpdate))"
             text += " localupdate=\(UInt32(truncatingIfNeeded: localUpdate)) commitupdate=\(pushed) refcnt=1"
-            text += "\n        Dictionary cache not dumped (use \"show peers dict\")"
+            text += dictionaries ? Self.dictionaries(remote?.connection?.session) : "\n        Dictionary cache not dumped (use \"show peers dict\")"
         }
         return text
+    }
+
+    /// The session's dictionary caches as HAProxy prints them: the used sending slots, then every
+    /// receiving slot, four to a line.
+    static func dictionaries(_ session: PeerSession?) -> String {
+        var text = "\n        TX dictionary cache:"
+        let sent = session?.sentDictionary.values ?? Array(repeating: nil, count: PeerDictionaryCache.size)
+        for (slot, value) in sent.enumerated() {
+            guard let value else { break }
+            if slot % 4 == 0 { text += "\n        " }
+            text += "  \(padded(slot)) -> \(value)"
+        }
+        text += "\n        RX dictionary cache:"
+        let received = session?.receivedDictionary.values ?? Array(repeating: nil, count: PeerDictionaryCache.size)
+        for (slot, value) in received.enumerated() {
+            if slot % 4 == 0 { text += "\n        " }
+            text += "  \(padded(slot)) -> \(value ?? "-")"
+        }
+        return text
+    }
+
+    private static func padded(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: " ", count: max(0, 3 - digits.count)) + digits
     }
 
     static func status(_ code: Int) -> String {

@@ -9,6 +9,7 @@ extension RuntimeAPI {
 
     func showPeers(_ args: [String]) -> EventLoopFuture<String> {
         var words = args[...]
+        let dictionaries = words.first == "dict"
         if words.first == "dict" || words.first == "-" { words = words.dropFirst() }
         var services = runtime.peers
         if let name = words.first {
@@ -16,7 +17,7 @@ extension RuntimeAPI {
             guard !services.isEmpty else { return eventLoop.makeSucceededFuture("'\(name)' is not a peers section.\n") }
         }
         let parts = services.map { service in
-            service.loop.submit { service.state.value.show() }
+            service.loop.submit { service.state.value.show(dictionaries: dictionaries) }
         }
         return EventLoopFuture.whenAllSucceed(parts, on: eventLoop).map { $0.joined(separator: "\n") }
     }
