@@ -148,6 +148,7 @@ public final class LoadBalancer: Sendable {
             }
         }
         startHealthChecks()
+        for service in runtime.peers { try await service.start() }
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
                 socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
@@ -319,6 +320,9 @@ public final class LoadBalancer: Sendable {
     /// then everything closes.
     public func shutdown(grace: TimeAmount = .seconds(10), keepServing: Bool = true) async {
         runtime.stopAnnounced.store(true, ordering: .relaxed)
+        // As HAProxy's stopping process does, leave the peers at once: a new process started by a reload
+        // takes this node's place among them, and the two must not keep displacing each other.
+        for service in runtime.peers { await service.stop() }
         let frontendGrace = keepServing ? runtime.frontends.compactMap(\.plan.grace).max() ?? 0 : 0
         let serving = min(TimeAmount.milliseconds(Int64(frontendGrace)), grace)
         if serving > .zero { try? await Task.sleep(nanoseconds: UInt64(serving.nanoseconds)) }

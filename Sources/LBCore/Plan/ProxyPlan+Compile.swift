@@ -57,6 +57,7 @@ extension ProxyPlan {
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         var plan = ProxyPlan(global: configuration.global, frontends: frontends, backends: backends)
         plan.stickTables = stickTables
+        plan.peers = configuration.peers
         return (plan, diagnostics)
     }
 

@@ -8,6 +8,8 @@ public struct ProxyPlan: Sendable {
     public var backends: [BackendPlan]
     /// Every `stick-table`, in configuration order.
     public var stickTables: [StickTablePlan] = []
+    /// `peers` sections, which share the tables that name them with other nodes.
+    public var peers: [PeersSection] = []
 
     public init(global: GlobalSettings, frontends: [FrontendPlan], backends: [BackendPlan]) {
         self.global = global

@@ -10,6 +10,17 @@ public struct FrequencyCounter: Sendable, Hashable {
 
     public init() {}
 
+    /// A counter as a peer describes it: its current period began at `start`.
+    public init(start: Int64, current: UInt64, previous: UInt64) {
+        self.start = start
+        self.current = current
+        self.previous = previous
+        started = true
+    }
+
+    /// When the current period began (nil before the first event), and the two periods' counts.
+    public var state: (start: Int64?, current: UInt64, previous: UInt64) { (started ? start : nil, current, previous) }
+
     /// Counts `amount` events at `now`, first rotating the periods if the current one is over. A gap of
     /// two periods or more forgets the past and starts a new period at `now`.
     public mutating func add(_ amount: UInt64, period: Int, now: Int64) {

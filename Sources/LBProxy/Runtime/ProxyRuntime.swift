@@ -43,6 +43,8 @@ final class ProxyRuntime: Sendable {
     /// Every stick table, numbered as `plan.stickTables`; a backend's table is the same object as its
     /// `BackendRuntime.stickTable`.
     let stickTables: [StickTableLock]
+    /// The `peers` sections this node takes part in.
+    let peers: [PeersService]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?,
          terminators: [[TLSTerminator?]] = []) {
@@ -50,10 +52,12 @@ final class ProxyRuntime: Sendable {
         self.accessLog = accessLog
         self.events = EventLog(sink: accessLog as? PipelineAccessLog)
         self.backends = backends
-        self.stickTables = plan.stickTables.map { table in
+        let stickTables = plan.stickTables.map { table in
             if let backend = table.backend, backend < backends.count, let shared = backends[backend].stickTable { return shared }
             return StickTableLock(StickTableStore(table.declaration))
         }
+        self.stickTables = stickTables
+        self.peers = PeersSetup.services(plan: plan, backends: backends, stickTables: stickTables, loop: loops.first)
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax
         let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()

@@ -19,7 +19,7 @@ struct RuntimeAPI: Sendable {
     /// `stats socket ... expose-fd listeners`: `_getsocks` may hand the listening sockets to a new lb.
     var exposesListeners = false
 
-    static let commands: [RuntimeCommand] = showCommands + serverCommands + tableCommands + sslCommands + [
+    static let commands: [RuntimeCommand] = showCommands + serverCommands + tableCommands + sslCommands + peersCommands + [
         RuntimeCommand(words: ["reopen", "logs"], arguments: "", help: "re-open log files (after logrotate moved them)", level: .operator) { _, api in
             api.reopenLogs() ? "" : "Log files could not be re-opened in time.\n"
         },
