@@ -33,10 +33,13 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// The running load balancer: event loops, listeners, sessions and health checks for one `ProxyPlan`.
 public final class LoadBalancer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
+    let group: MultiThreadedEventLoopGroup
     let runtime: ProxyRuntime
-    private let gate: AcceptGate
-    private let listeners = NIOLockedValueBox<[Channel]>([])
+    let gate: AcceptGate
+    let listeners = NIOLockedValueBox<[Channel]>([])
+    /// Each frontend's listening sockets bound per loop (by frontend index), with the bind they serve and
+    /// the port they got: `disable frontend` closes them, `enable frontend` binds them again.
+    let frontendListeners = NIOLockedValueBox<[Int: [FrontendListener]]>([:])
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
     private let draining = NIOLockedValueBox(false)
     /// Inherited listeners bound but not accepting yet (`start(holdingInherited:)`).
@@ -139,6 +142,9 @@ public final class LoadBalancer: Sendable {
                         address = channel.localAddress
                         port = channel.localAddress?.port ?? port
                     }
+                    frontendListeners.withLockedValue {
+                        $0[frontend.index, default: []].append(FrontendListener(bind: bindIndex, port: port, channel: channel))
+                    }
                 }
                 if let address {
                     bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address,
@@ -149,7 +155,11 @@ public final class LoadBalancer: Sendable {
         startHealthChecks()
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
-                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
+                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs,
+                switchFrontend: { [weak self] name, enable in
+                    guard let self else { return "No such frontend.\n" }
+                    return enable ? await self.enableFrontend(name) : await self.disableFrontend(name)
+                })
             listeners.withLockedValue { $0.append(channel) }
         }
         return bound
@@ -157,7 +167,7 @@ public final class LoadBalancer: Sendable {
 
     /// Binds one listening socket of `bind` (on `port`, which the first socket of a port-0 bind chose)
     /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
-    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
+    func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
                               on loop: EventLoop) async throws -> (Channel, Int) {
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)

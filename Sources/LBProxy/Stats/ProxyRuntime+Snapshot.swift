@@ -45,6 +45,7 @@ extension ProxyRuntime {
             responses: frontend.responses.snapshot())
         result.deniedResponses = frontend.deniedResponses.load(ordering: .relaxed)
         result.position = frontend.plan.position
+        if frontend.paused.load(ordering: .relaxed) { result.status = "PAUSED" }
         if frontend.terminators.contains(where: { $0 != nil }) {
             let tls = frontend.tls
             result.tls = TLSSnapshot(handshakes: tls.handshakes.load(ordering: .relaxed), resumed: tls.resumed.load(ordering: .relaxed),

@@ -109,9 +109,9 @@ public enum HTMLRenderer {
                 "\(frontend.currentSessions)", nil, "\(frontend.limitSessions)", "\(frontend.totalSessions)", nil, nil,
                 "\(frontend.bytesIn)", "\(frontend.bytesOut)", "\(frontend.deniedRequests)", nil,
                 "\(frontend.requestErrors)", nil, nil, nil, nil,
-                "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                frontend.status, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
                 Sparkline.svg(frontend.requestRate ?? frontend.sessionRate, unit: frontend.isHTTP ? "requests" : "sessions"),
-            ] + tlsCells(tls), status: "OPEN", into: &page)
+            ] + tlsCells(tls), status: frontend.status, into: &page)
         }
         if let backend = group.backend {
             for server in backend.servers {
