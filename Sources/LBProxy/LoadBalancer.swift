@@ -216,7 +216,7 @@ public final class LoadBalancer: Sendable {
         let runtime = self.runtime
         let gate = self.gate
         return ServerBootstrap(group: loop, childGroup: childGroup)
-            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.backlog, value: Int32(KernelChecks.listenBacklog))
             // Several accepts per wake-up; the gate shrinks the batch near a maxconn limit.
             .serverChannelOption(.maxMessagesPerRead, value: UInt(batch))
             .serverChannelInitializer { channel in
