@@ -28,6 +28,15 @@
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
+# Runs a daemon without the descriptors this script inherited (beyond the standard three): whoever
+# started the script may watch one of them to learn when the script ends (Foundation's Process does),
+# and must not wait for keepalived or a proxy instead. The script itself keeps them until it exits.
+detached() {
+  local fd
+  for fd in $(ls "/proc/$BASHPID/fd"); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
+  exec "$@"
+}
+
 NET=10.231.0
 dir() { echo "/tmp/$1.d"; }
 
@@ -195,15 +204,15 @@ up() {
   for node in n1 n2; do
     node_config "$node" "$proxy" "$peers" > "$d/$node.cfg"
     keepalived_config "$node" "$mode" > "$d/keepalived-$node.conf"
-    ip netns exec "$lab-$node" keepalived -n -l -P -f "$d/keepalived-$node.conf" \
-      -p "$d/keepalived-$node.pid" -r "$d/vrrp-$node.pid" >"$d/keepalived-$node.log" 2>&1 &
+    (detached ip netns exec "$lab-$node" keepalived -n -l -P -f "$d/keepalived-$node.conf" \
+      -p "$d/keepalived-$node.pid" -r "$d/vrrp-$node.pid") >"$d/keepalived-$node.log" 2>&1 &
   done
 }
 
 start() {
   local lab=$1 node=$2 d; d=$(dir "$lab")
   local proxy; proxy=$(cat "$d/proxy")
-  ip netns exec "$lab-$node" "$proxy" -f "$d/$node.cfg" -L "$node" >>"$d/$node.log" 2>&1 &
+  (detached ip netns exec "$lab-$node" "$proxy" -f "$d/$node.cfg" -L "$node") >>"$d/$node.log" 2>&1 &
   echo $! > "$d/$node.pid"
   # Up when the node answers on its monitor port (the servers: on theirs).
   local port=8404; [ "$node" = srv ] && port=8001
