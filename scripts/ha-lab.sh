@@ -20,7 +20,8 @@
 #   ha-lab.sh wait-master LAB NODE VIP     wait (10 s at most) until NODE holds VIP
 #   ha-lab.sh loop LAB VIP OUT [SRC]       request http://VIP/ from the client until LAB's dir has a file
 #                                          named stop; one line per request: "epoch_ms status node server"
-#                                          ("epoch_ms fail curl_exit" for a failed one)
+#                                          ("epoch_ms fail curl_exit" for a failed one); a request
+#                                          fails after HA_CLIENT_TIMEOUT seconds (default 2)
 #   ha-lab.sh get LAB VIP [SRC]            one request, printed as loop prints it (without the time)
 #   ha-lab.sh cli LAB NODE COMMAND         a runtime API command to NODE's proxy
 #   ha-lab.sh config LAB NODE PROXY [PEERS] print the configuration `up` gives NODE
@@ -235,7 +236,7 @@ wait_master() {
 # One request: status, node and server, or the failure.
 request() {
   local lab=$1 vip=$2 src=${3:-$NET.10} out code
-  if out=$(ip netns exec "$lab-cli" curl -s -m 2 --interface "$src" -w ' %{http_code} %header{x-node}' "http://$vip/"); then
+  if out=$(ip netns exec "$lab-cli" curl -s -m "${HA_CLIENT_TIMEOUT:-2}" --interface "$src" -w ' %{http_code} %header{x-node}' "http://$vip/"); then
     read -r server code node <<<"$out"
     echo "$code $node $server"
   else
@@ -274,5 +275,5 @@ case "$command" in
   cli) lab=$1; echo "$3" | socat - "$(dir "$lab")/$2.sock" ;;
   config) lab=$1; node_config "$2" "$3" "${4:-}" ;;
   down) down "$@" ;;
-  *) sed -n '2,27p' "$0" >&2; exit 1 ;;
+  *) sed -n '2,28p' "$0" >&2; exit 1 ;;
 esac

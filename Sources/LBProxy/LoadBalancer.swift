@@ -156,9 +156,9 @@ public final class LoadBalancer: Sendable {
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
                 socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs,
-                switchFrontend: { [weak self] name, enable in
-                    guard let self else { return "No such frontend.\n" }
-                    return enable ? await self.enableFrontend(name) : await self.disableFrontend(name)
+                switchFrontend: { [weak self] name, enable, loop in
+                    guard let self else { return loop.makeSucceededFuture("No such frontend.\n") }
+                    return enable ? self.enableFrontend(name, on: loop) : self.disableFrontend(name, on: loop)
                 })
             listeners.withLockedValue { $0.append(channel) }
         }
@@ -167,8 +167,20 @@ public final class LoadBalancer: Sendable {
 
     /// Binds one listening socket of `bind` (on `port`, which the first socket of a port-0 bind chose)
     /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
-    func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
+    private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
                               on loop: EventLoop) async throws -> (Channel, Int) {
+        let (channel, batch) = listenerBinding(frontend, bind, terminator, port: port, on: loop)
+        do {
+            return (try await channel.get(), batch)
+        } catch {
+            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
+        }
+    }
+
+    /// `bindListener` as a future, for the runtime API (`enable frontend`), which must not wait on Swift
+    /// concurrency's threads.
+    func listenerBinding(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
+                         on loop: EventLoop) -> (channel: EventLoopFuture<Channel>, batch: Int) {
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
         let bootstrap = listenerBootstrap(frontend, bind, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
@@ -177,11 +189,7 @@ public final class LoadBalancer: Sendable {
             // addresses while the old one still listens, then tells it to stop.
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
                                  value: 1)
-        do {
-            return (try await bootstrap.bind(host: host, port: port).get(), batch)
-        } catch {
-            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
-        }
+        return (bootstrap.bind(host: host, port: port), batch)
     }
 
     /// Serves `bind fd@N`: the inherited socket is already bound (and usually listening), so there is one

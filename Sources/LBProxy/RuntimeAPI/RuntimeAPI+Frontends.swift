@@ -11,8 +11,6 @@ extension RuntimeAPI {
     func switchFrontend(_ name: String?, enable: Bool) -> RuntimeAnswer {
         guard let name else { return .text("A frontend name is expected.\n") }
         guard let switchFrontend else { return .text("No such frontend.\n") }
-        let promise = eventLoop.makePromise(of: String.self)
-        promise.completeWithTask { await switchFrontend(name, enable) }
-        return .later(promise.futureResult)
+        return .later(switchFrontend(name, enable, eventLoop))
     }
 }

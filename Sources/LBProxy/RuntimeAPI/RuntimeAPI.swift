@@ -20,7 +20,7 @@ struct RuntimeAPI: Sendable {
     var exposesListeners = false
     /// `enable frontend` (true) and `disable frontend` (false): the load balancer binds or closes the
     /// frontend's listening sockets, and answers as HAProxy's CLI does.
-    typealias FrontendSwitch = @Sendable (_ name: String, _ enable: Bool) async -> String
+    typealias FrontendSwitch = @Sendable (_ name: String, _ enable: Bool, _ loop: EventLoop) -> EventLoopFuture<String>
     var switchFrontend: FrontendSwitch?
 
     static let commands: [RuntimeCommand] = showCommands + serverCommands + frontendCommands + tableCommands + sslCommands + [

@@ -100,6 +100,9 @@ final class HALab: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.script, "loop", name, vip, output, source]
+        // A request is failed when refused, reset or unanswered for 5 s: on a machine busy with the rest
+        // of the test run, a request can wait for the CPU longer than a shorter bound.
+        process.environment = ProcessInfo.processInfo.environment.merging(["HA_CLIENT_TIMEOUT": "5"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try ProcessLaunch.run(process)
