@@ -10,8 +10,10 @@ import Testing
         let backend = try await TestBackend(name: "s1")
         let socket = NSTemporaryDirectory() + "lb-frontend-switch-\(getpid()).sock"
         let port = freePort()
+        // The kept connection idles between commands; on a busy machine that can take a while.
         let lb = try await LBHarness.start(TestConfig.proxy(
-            port: port, global: ["stats socket \(socket) mode 600 level admin"], frontend: ["monitor-uri /health"],
+            port: port, timeouts: TestConfig.Timeouts(client: "60s"),
+            global: ["stats socket \(socket) mode 600 level admin"], frontend: ["monitor-uri /health"],
             backend: ["server s1 127.0.0.1:\(backend.port)"]))
         let kept = try RawClient(port: port)
         try kept.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
