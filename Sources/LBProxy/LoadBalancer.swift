@@ -33,10 +33,13 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// The running load balancer: event loops, listeners, sessions and health checks for one `ProxyPlan`.
 public final class LoadBalancer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
+    let group: MultiThreadedEventLoopGroup
     let runtime: ProxyRuntime
-    private let gate: AcceptGate
-    private let listeners = NIOLockedValueBox<[Channel]>([])
+    let gate: AcceptGate
+    let listeners = NIOLockedValueBox<[Channel]>([])
+    /// Each frontend's listening sockets bound per loop (by frontend index), with the bind they serve and
+    /// the port they got: `disable frontend` closes them, `enable frontend` binds them again.
+    let frontendListeners = NIOLockedValueBox<[Int: [FrontendListener]]>([:])
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
     private let agentChecks = NIOLockedValueBox<[AgentChecker]>([])
     private let draining = NIOLockedValueBox(false)
@@ -140,6 +143,9 @@ public final class LoadBalancer: Sendable {
                         address = channel.localAddress
                         port = channel.localAddress?.port ?? port
                     }
+                    frontendListeners.withLockedValue {
+                        $0[frontend.index, default: []].append(FrontendListener(bind: bindIndex, port: port, channel: channel))
+                    }
                 }
                 if let address {
                     bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address,
@@ -151,7 +157,11 @@ public final class LoadBalancer: Sendable {
         for service in runtime.peers { try await service.start() }
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
-                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
+                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs,
+                switchFrontend: { [weak self] name, enable, loop in
+                    guard let self else { return loop.makeSucceededFuture("No such frontend.\n") }
+                    return enable ? self.enableFrontend(name, on: loop) : self.disableFrontend(name, on: loop)
+                })
             listeners.withLockedValue { $0.append(channel) }
         }
         return bound
@@ -161,6 +171,18 @@ public final class LoadBalancer: Sendable {
     /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
     private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
                               on loop: EventLoop) async throws -> (Channel, Int) {
+        let (channel, batch) = listenerBinding(frontend, bind, terminator, port: port, on: loop)
+        do {
+            return (try await channel.get(), batch)
+        } catch {
+            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
+        }
+    }
+
+    /// `bindListener` as a future, for the runtime API (`enable frontend`), which must not wait on Swift
+    /// concurrency's threads.
+    func listenerBinding(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
+                         on loop: EventLoop) -> (channel: EventLoopFuture<Channel>, batch: Int) {
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
         let bootstrap = listenerBootstrap(frontend, bind, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
@@ -169,11 +191,7 @@ public final class LoadBalancer: Sendable {
             // addresses while the old one still listens, then tells it to stop.
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
                                  value: 1)
-        do {
-            return (try await bootstrap.bind(host: host, port: port).get(), batch)
-        } catch {
-            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
-        }
+        return (bootstrap.bind(host: host, port: port), batch)
     }
 
     /// Serves `bind fd@N`: the inherited socket is already bound (and usually listening), so there is one
@@ -208,7 +226,7 @@ public final class LoadBalancer: Sendable {
         let runtime = self.runtime
         let gate = self.gate
         return ServerBootstrap(group: loop, childGroup: childGroup)
-            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.backlog, value: Int32(KernelChecks.listenBacklog))
             // Several accepts per wake-up; the gate shrinks the batch near a maxconn limit.
             .serverChannelOption(.maxMessagesPerRead, value: UInt(batch))
             .serverChannelInitializer { channel in

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LBConfig
 import LBCore
 import NIOCore
 import NIOPosix

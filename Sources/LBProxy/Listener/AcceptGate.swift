@@ -41,6 +41,17 @@ final class AcceptGate: Sendable {
         reevaluate()
     }
 
+    /// Forgets listeners about to close (`disable frontend`), so that they neither count among their
+    /// frontend's listeners nor get resumed.
+    func unregister(_ channels: [Channel]) {
+        listeners.withLockedValue { entries in
+            for entry in entries where entry.batch < Self.batch && channels.contains(where: { $0 === entry.channel }) {
+                throttledCount.wrappingDecrement(ordering: .relaxed)
+            }
+            entries.removeAll { entry in channels.contains { $0 === entry.channel } }
+        }
+    }
+
     /// How many more connections the frontend may take now.
     private func room(_ frontend: FrontendRuntime) -> Int {
         min(frontend.maxConnections - frontend.currentConnections.load(ordering: .relaxed),

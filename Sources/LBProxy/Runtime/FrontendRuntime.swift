@@ -25,6 +25,10 @@ final class FrontendRuntime: Sendable {
     let deniedResponses = ManagedAtomic<Int>(0)
     let bytesIn = ManagedAtomic<Int>(0)
     let bytesOut = ManagedAtomic<Int>(0)
+    /// `disable frontend`: its listening sockets are closed and its monitor URI fails until `enable frontend`.
+    let paused = ManagedAtomic(false)
+    /// An `enable frontend` is binding the listening sockets again.
+    let resuming = ManagedAtomic(false)
     /// HTTP responses by status class, for the stats.
     let responses = ResponseCounters()
     /// TLS handshakes on the frontend's `ssl` binds.

@@ -52,6 +52,7 @@ extension ProxyRuntime {
         result.deniedSessions = frontend.deniedSessions.load(ordering: .relaxed)
         result.interceptedRequests = frontend.interceptedRequests.load(ordering: .relaxed)
         result.position = frontend.plan.position
+        if frontend.paused.load(ordering: .relaxed) { result.status = "PAUSED" }
         if frontend.terminators.contains(where: { $0 != nil }) {
             let tls = frontend.tls
             result.tls = TLSSnapshot(handshakes: tls.handshakes.load(ordering: .relaxed), resumed: tls.resumed.load(ordering: .relaxed),

@@ -73,6 +73,8 @@ public struct FrontendSnapshot: Sendable {
     public var position = 0
     /// The handshakes of its `ssl` binds; nil when it has none.
     public var tls: TLSSnapshot?
+    /// `OPEN`, or `PAUSED` after `disable frontend` (its listening sockets closed until `enable frontend`).
+    public var status = "OPEN"
 
     public init(name: String, id: Int, isHTTP: Bool, currentSessions: Int, limitSessions: Int, totalSessions: Int,
                 totalRequests: Int, requestErrors: Int, deniedRequests: Int, bytesIn: Int, bytesOut: Int,

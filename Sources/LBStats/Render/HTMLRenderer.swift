@@ -110,9 +110,9 @@ public enum HTMLRenderer {
                 "\(frontend.bytesIn)", "\(frontend.bytesOut)", deniedCell(frontend),
                 frontend.isHTTP ? "\(frontend.deniedResponses)" : nil,
                 "\(frontend.requestErrors)", nil, nil, nil, nil,
-                "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                frontend.status, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
                 Sparkline.svg(frontend.requestRate ?? frontend.sessionRate, unit: frontend.isHTTP ? "requests" : "sessions"),
-            ] + tlsCells(tls), status: "OPEN", into: &page)
+            ] + tlsCells(tls), status: frontend.status, into: &page)
         }
         if let backend = group.backend {
             for server in backend.servers {

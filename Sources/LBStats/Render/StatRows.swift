@@ -74,7 +74,7 @@ public enum StatRows {
                 row.set(.dreq, frontend.deniedRequests)
                 if frontend.isHTTP { row.set(.dresp, frontend.deniedResponses) }
                 row.set(.ereq, frontend.requestErrors)
-                row[.status] = "OPEN"
+                row[.status] = frontend.status
                 row[.pid] = pid
                 row.set(.iid, group.id)
                 row.set(.sid, 0)
