@@ -95,7 +95,7 @@ frontend monitor
 frontend web
     bind *:80
 EOF
-  case "$(basename "$proxy")" in haproxy*) ;; *) echo "    grace 6s" ;; esac
+  case "$(basename "$proxy")" in haproxy*) ;; *) echo "    grace 15s" ;; esac
   cat <<EOF
     default_backend servers
     http-response set-header x-node $node
