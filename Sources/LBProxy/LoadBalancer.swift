@@ -114,6 +114,7 @@ public final class LoadBalancer: Sendable {
     /// two processes woken for one connection would both try to take it (SwiftNIO's debug builds trap
     /// on the loser's empty accept). Meanwhile connections wait in the socket's queue; none is refused.
     public func start(holdingInherited: Bool = false) async throws -> [ListeningSocket] {
+        let restoredHealth = runtime.restoreServerStates()
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
             for (bindIndex, bind) in frontend.plan.binds.enumerated() {
@@ -146,7 +147,7 @@ public final class LoadBalancer: Sendable {
                 }
             }
         }
-        startHealthChecks()
+        startHealthChecks(restoredHealth: restoredHealth)
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
                 socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
@@ -240,13 +241,15 @@ public final class LoadBalancer: Sendable {
             }
     }
 
-    private func startHealthChecks() {
+    /// `restoredHealth`: by backend and server, the check counter a saved state gave (nil: the default).
+    private func startHealthChecks(restoredHealth: [[Int?]]) {
         var checkers: [HealthChecker] = []
         var loops = group.makeIterator()
         for backend in runtime.backends {
             for server in backend.servers where server.plan.check {
                 guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
-                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events)
+                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events,
+                                            initialHealth: restoredHealth[backend.index][server.plan.index])
                 checker.start()
                 checkers.append(checker)
             }

@@ -44,6 +44,9 @@ public struct Proxy: Sendable {
     public var stickTable: StickTableDeclaration?
     /// `stick ...` rules, in order.
     public var stickRules: [StickRule] = []
+    /// `load-server-state-from-file` and `server-state-file-name` (nil: the backend's name).
+    public var serverStateLoading = ServerStateLoading.none
+    public var serverStateFileName: String?
 
     // Both.
     public var timeouts: Timeouts = Timeouts()

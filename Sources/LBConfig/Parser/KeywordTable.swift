@@ -36,6 +36,8 @@ enum ProxyKeywords {
         "monitor": [.frontend, .listen],
         "stats": .all,
         "http-check": .backSide,
+        "load-server-state-from-file": .backSide,
+        "server-state-file-name": .backSide,
     ]
 
     /// `timeout` names: where they apply and the field they set. A name used where it does not apply is

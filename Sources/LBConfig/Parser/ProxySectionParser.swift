@@ -178,6 +178,18 @@ enum ProxySectionParser {
             parseTCPRequest(directive, into: &builder, context: &context)
         case "http-check":
             parseHTTPCheck(directive, into: &builder, context: &context)
+        case "load-server-state-from-file":
+            guard let word = context.argument(directive, 1, keyword, "global, local or none") else { return }
+            guard let loading = ServerStateLoading(rawValue: word) else {
+                context.error("'load-server-state-from-file' expects global, local or none, not '\(word)'",
+                              at: directive.location(of: 1))
+                return
+            }
+            builder.proxy.serverStateLoading = loading
+        case "server-state-file-name":
+            // No argument, or `use-backend-name`: the backend's own name, which is also the default.
+            let name = directive.text(1)
+            builder.proxy.serverStateFileName = name == "use-backend-name" ? nil : name
         default:
             context.error("unknown keyword '\(keyword)' in \(builder.kind.phrase)", at: directive.location)
         }

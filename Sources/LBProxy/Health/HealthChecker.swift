@@ -22,13 +22,15 @@ final class HealthChecker: Sendable {
         init(health: HealthState) { self.health = health }
     }
 
-    init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop, events: EventLog) {
+    /// `initialHealth`: the check counter to start from (a saved server state), nil for HAProxy's default.
+    init(server: ServerRuntime, backend: BackendRuntime, eventLoop: EventLoop, events: EventLog, initialHealth: Int? = nil) {
         self.events = events
         self.server = server
         self.backend = backend
         self.eventLoop = eventLoop
         state = NIOLoopBoundBox.makeBoxSendingValue(
-            CheckState(health: HealthState(rise: server.plan.rise, fall: server.plan.fall)), eventLoop: eventLoop)
+            CheckState(health: HealthState(rise: server.plan.rise, fall: server.plan.fall, initialHealth: initialHealth)),
+            eventLoop: eventLoop)
     }
 
     func start() {
