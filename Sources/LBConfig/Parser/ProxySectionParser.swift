@@ -164,7 +164,9 @@ enum ProxySectionParser {
         case "stats":
             parseStats(directive, into: &builder, context: &context)
         case "monitor-uri":
-            guard let uri = context.argument(directive, 1, keyword, "a URI"), uri.hasPrefix("/") || uri.hasPrefix("*") else {
+            // A path, `*`, or an absolute URI (then compared with absolute-form requests as sent).
+            guard let uri = context.argument(directive, 1, keyword, "a URI"),
+                  uri.hasPrefix("/") || uri.hasPrefix("*") || uri.contains("://") else {
                 if directive.count > 1 {
                     context.error("'monitor-uri' expects a URI starting with '/'", at: directive.location(of: 1),
                                   hint: "for example: monitor-uri /health")
