@@ -41,6 +41,13 @@ final class AcceptGate: Sendable {
         reevaluate()
     }
 
+    /// Lets go of every listener: they are being closed, and a connection that closes from now on must
+    /// not make one accept again.
+    func forgetListeners() {
+        listeners.withLockedValue { $0.removeAll() }
+        throttledCount.store(0, ordering: .relaxed)
+    }
+
     /// How many more connections the frontend may take now.
     private func room(_ frontend: FrontendRuntime) -> Int {
         min(frontend.maxConnections - frontend.currentConnections.load(ordering: .relaxed),
