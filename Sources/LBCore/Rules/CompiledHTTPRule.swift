@@ -31,6 +31,15 @@ struct CompiledHTTPRule: Sendable {
         case none
         case bytes([UInt8])
         case template(LogFormatTemplate)
+
+        /// Known to be empty whatever the request (a template may still evaluate to nothing).
+        var isEmpty: Bool {
+            switch self {
+            case .none: true
+            case .bytes(let bytes): bytes.isEmpty
+            case .template: false
+            }
+        }
     }
 
     var action: Action
@@ -96,7 +105,13 @@ extension CompiledHTTPRule {
                     compiledBody = .bytes(bytes)
                 }
             }
-            action = .returnResponse(status: status, contentType: contentType, body: compiledBody, headers: headers)
+            // As HAProxy: an answer without a payload (none, or an empty file) has no content type.
+            var shownType = contentType
+            if contentType != nil, compiledBody.isEmpty {
+                environment.warning("'return content-type' is ignored: the answer has no payload", at: location)
+                shownType = nil
+            }
+            action = .returnResponse(status: status, contentType: shownType, body: compiledBody, headers: headers)
         case .allow:
             action = .allow
         case .redirect(let kind, let target, let code):
