@@ -33,11 +33,15 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// The running load balancer: event loops, listeners, sessions and health checks for one `ProxyPlan`.
 public final class LoadBalancer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
+    let group: MultiThreadedEventLoopGroup
     let runtime: ProxyRuntime
-    private let gate: AcceptGate
-    private let listeners = NIOLockedValueBox<[Channel]>([])
+    let gate: AcceptGate
+    let listeners = NIOLockedValueBox<[Channel]>([])
+    /// Each frontend's listening sockets bound per loop (by frontend index), with the bind they serve and
+    /// the port they got: `disable frontend` closes them, `enable frontend` binds them again.
+    let frontendListeners = NIOLockedValueBox<[Int: [FrontendListener]]>([:])
     private let healthChecks = NIOLockedValueBox<[HealthChecker]>([])
+    private let agentChecks = NIOLockedValueBox<[AgentChecker]>([])
     private let draining = NIOLockedValueBox(false)
     /// Inherited listeners bound but not accepting yet (`start(holdingInherited:)`).
     private let held = NIOLockedValueBox<[(channel: Channel, frontend: FrontendRuntime, batch: Int)]>([])
@@ -114,7 +118,7 @@ public final class LoadBalancer: Sendable {
     /// two processes woken for one connection would both try to take it (SwiftNIO's debug builds trap
     /// on the loser's empty accept). Meanwhile connections wait in the socket's queue; none is refused.
     public func start(holdingInherited: Bool = false) async throws -> [ListeningSocket] {
-        let restoredHealth = runtime.restoreServerStates()
+        runtime.restoreServerStates()
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
             for (bindIndex, bind) in frontend.plan.binds.enumerated() {
@@ -140,6 +144,9 @@ public final class LoadBalancer: Sendable {
                         address = channel.localAddress
                         port = channel.localAddress?.port ?? port
                     }
+                    frontendListeners.withLockedValue {
+                        $0[frontend.index, default: []].append(FrontendListener(bind: bindIndex, port: port, channel: channel))
+                    }
                 }
                 if let address {
                     bound.append(ListeningSocket(frontend: frontend.plan.name, mode: frontend.plan.mode, address: address,
@@ -147,10 +154,15 @@ public final class LoadBalancer: Sendable {
                 }
             }
         }
-        startHealthChecks(restoredHealth: restoredHealth)
+        startHealthChecks()
+        for service in runtime.peers { try await service.start() }
         for socket in runtime.plan.global.statsSockets {
             let channel = try await RuntimeAPIServer.bind(
-                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs)
+                socket, runtime: runtime, group: group, startedAt: startedAt, processFacts: processFacts, reopenLogs: reopenLogs,
+                switchFrontend: { [weak self] name, enable, loop in
+                    guard let self else { return loop.makeSucceededFuture("No such frontend.\n") }
+                    return enable ? self.enableFrontend(name, on: loop) : self.disableFrontend(name, on: loop)
+                })
             listeners.withLockedValue { $0.append(channel) }
         }
         return bound
@@ -160,6 +172,18 @@ public final class LoadBalancer: Sendable {
     /// for the loop `loop`, whose connections stay on it; returns it and the accept batch it was bound with.
     private func bindListener(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
                               on loop: EventLoop) async throws -> (Channel, Int) {
+        let (channel, batch) = listenerBinding(frontend, bind, terminator, port: port, on: loop)
+        do {
+            return (try await channel.get(), batch)
+        } catch {
+            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
+        }
+    }
+
+    /// `bindListener` as a future, for the runtime API (`enable frontend`), which must not wait on Swift
+    /// concurrency's threads.
+    func listenerBinding(_ frontend: FrontendRuntime, _ bind: BindAddress, _ terminator: TLSTerminator?, port: Int,
+                         on loop: EventLoop) -> (channel: EventLoopFuture<Channel>, batch: Int) {
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
         let bootstrap = listenerBootstrap(frontend, bind, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
@@ -168,11 +192,7 @@ public final class LoadBalancer: Sendable {
             // addresses while the old one still listens, then tells it to stop.
             .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)),
                                  value: 1)
-        do {
-            return (try await bootstrap.bind(host: host, port: port).get(), batch)
-        } catch {
-            throw StartupError(message: "\(bind.location): frontend '\(frontend.plan.name)': cannot bind \(bind): \(error)")
-        }
+        return (bootstrap.bind(host: host, port: port), batch)
     }
 
     /// Serves `bind fd@N`: the inherited socket is already bound (and usually listening), so there is one
@@ -207,7 +227,7 @@ public final class LoadBalancer: Sendable {
         let runtime = self.runtime
         let gate = self.gate
         return ServerBootstrap(group: loop, childGroup: childGroup)
-            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.backlog, value: Int32(KernelChecks.listenBacklog))
             // Several accepts per wake-up; the gate shrinks the batch near a maxconn limit.
             .serverChannelOption(.maxMessagesPerRead, value: UInt(batch))
             .serverChannelInitializer { channel in
@@ -215,11 +235,23 @@ public final class LoadBalancer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(AcceptCounter(gate: gate, frontend: frontend))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // No child channel options: the bootstrap applies each through a chain of futures (about eight
+            // allocations apiece, per connection); they are set here directly instead.
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)
+                    if let options = channel.syncOptions {
+                        try options.setOption(.socketOption(.tcp_nodelay), value: 1)
+                        try options.setOption(.allowRemoteHalfClosure, value: true)
+                        try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
+                    }
+                    // One set of trackers from the first rule to the last request: `tcp-request connection`
+                    // tracking lasts as long as the connection.
+                    let trackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
+                    if !frontend.plan.connectionRules.isEmpty {
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPRuleGate(phase: .connection, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: false))
+                    }
                     if acceptProxy {
                         try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
                     }
@@ -231,30 +263,46 @@ public final class LoadBalancer: Sendable {
                             TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events),
                         ])
                     }
+                    if !frontend.plan.sessionRules.isEmpty {
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPRuleGate(phase: .session, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: terminator != nil))
+                    }
                     switch frontend.plan.mode {
                     case .http:
-                        try channel.pipeline.syncOperations.addHandler(HTTPSession(runtime: runtime, frontend: frontend, loop: loop))
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
                     case .tcp:
-                        try channel.pipeline.syncOperations.addHandler(TCPSession(runtime: runtime, frontend: frontend, loop: loop))
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
                     }
                 }
             }
     }
 
-    /// `restoredHealth`: by backend and server, the check counter a saved state gave (nil: the default).
-    private func startHealthChecks(restoredHealth: [[Int?]]) {
+    private func startHealthChecks() {
         var checkers: [HealthChecker] = []
+        var agents: [AgentChecker] = []
         var loops = group.makeIterator()
         for backend in runtime.backends {
-            for server in backend.servers where server.plan.check {
+            for server in backend.servers where server.plan.check || server.plan.agent != nil {
                 guard let loop = loops.next() ?? { loops = group.makeIterator(); return loops.next() }() else { continue }
-                let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events,
-                                            initialHealth: restoredHealth[backend.index][server.plan.index])
-                checker.start()
-                checkers.append(checker)
+                if server.plan.check {
+                    let checker = HealthChecker(server: server, backend: backend, eventLoop: loop, events: runtime.events,
+                                                runtime: runtime)
+                    server.observer?.attach(checker)
+                    checker.start()
+                    checkers.append(checker)
+                }
+                if let settings = server.plan.agent {
+                    let agent = AgentChecker(server: server, backend: backend, settings: settings, eventLoop: loop,
+                                             runtime: runtime)
+                    agent.start()
+                    agents.append(agent)
+                }
             }
         }
         healthChecks.withLockedValue { $0 = checkers }
+        agentChecks.withLockedValue { $0 = agents }
     }
 
     /// Starts accepting on the inherited listeners `start(holdingInherited: true)` held back.
@@ -290,7 +338,7 @@ public final class LoadBalancer: Sendable {
             defer { channels.removeAll() }
             return channels
         }
-        gate.forgetListeners()
+        gate.unregister(channels)
         for channel in channels { try? await channel.setOption(.autoRead, value: false).get() }
         for loop in group.makeIterator() { try? await loop.submit {}.get() }
         for channel in channels { try? await channel.eventLoop.submit {}.get() }
@@ -304,12 +352,16 @@ public final class LoadBalancer: Sendable {
     /// then everything closes.
     public func shutdown(grace: TimeAmount = .seconds(10), keepServing: Bool = true) async {
         runtime.stopAnnounced.store(true, ordering: .relaxed)
+        // As HAProxy's stopping process does, leave the peers at once: a new process started by a reload
+        // takes this node's place among them, and the two must not keep displacing each other.
+        for service in runtime.peers { await service.stop() }
         let frontendGrace = keepServing ? runtime.frontends.compactMap(\.plan.grace).max() ?? 0 : 0
         let serving = min(TimeAmount.milliseconds(Int64(frontendGrace)), grace)
         if serving > .zero { try? await Task.sleep(nanoseconds: UInt64(serving.nanoseconds)) }
         let remaining = grace - serving
         await stopListening()
         for checker in healthChecks.withLockedValue({ $0 }) { checker.stop() }
+        for agent in agentChecks.withLockedValue({ $0 }) { agent.stop() }
         for (loop, box) in runtime.allLoopContexts {
             try? await loop.submit { box.value.beginDrain() }.get()
         }

@@ -229,6 +229,9 @@ struct LBCommand: AsyncParsableCommand {
         if let warning = ProcessSetup.raiseFileLimit(maxConnections: global.maxConnections, explicit: global.fileDescriptorLimit) {
             FileHandle.standardError.write(Data("lb: warning: \(warning)\n".utf8))
         }
+        for warning in KernelChecks.warnings(binds: plan.frontends.flatMap(\.binds), kernel: .live) {
+            FileHandle.standardError.write(Data("lb: warning: \(warning)\n".utf8))
+        }
         // The command line wins over the configuration, as in haproxy.
         // Under a master, the pid file names the master, which wrote it.
         if !Worker.isWorker, let pidFile = pidFile ?? global.pidFile { try ProcessSetup.writePidFile(pidFile) }

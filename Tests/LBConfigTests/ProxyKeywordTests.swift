@@ -73,8 +73,8 @@ import Testing
         ("balance hdr(X-Id)", .header(name: "X-Id", useDomainOnly: false)),
         ("balance random", .random(draws: 2)),
         ("balance random(3)", .random(draws: 3)),
-        ("balance rdp-cookie", .other(keyword: "rdp-cookie", arguments: [])),
-        ("balance rdp-cookie(mstshash)", .other(keyword: "rdp-cookie", arguments: ["mstshash"])),
+        ("balance rdp-cookie", .rdpCookie(name: "mstshash")),
+        ("balance rdp-cookie(user)", .rdpCookie(name: "user")),
         ("balance hash req.cookie(id)", .other(keyword: "hash", arguments: ["req.cookie(id)"])),
     ])
     func balance(line: String, expected: BalanceAlgorithm) throws {
@@ -112,7 +112,8 @@ import Testing
         #expect(value.httpConnectionMode == .close)
         #expect(result.find(.warning, line: 10, "'option forceclose' is deprecated") != nil)
         #expect(value.logging.format == .httplogCLF && value.logging.dontLogNormal && value.logging.separateErrors)
-        #expect(value.options == ["abortonclose": true, "tcp-check": true, "http-buffer-request": true])
+        #expect(value.options == ["abortonclose": true, "http-buffer-request": true])
+        #expect(value.healthCheck.protocolCheck == .tcpCheck)
         #expect(result.find(.warning, line: 17, "'option originalto' is parsed but not yet applied by lb") != nil)
         #expect(value.unappliedDirectives.map(\.keyword) == ["option originalto"])
     }

@@ -124,7 +124,7 @@ import Testing
 }
 
 @Suite struct SectionStructureTests {
-    @Test(arguments: ["peers", "resolvers", "ring", "mailers", "cache", "http-errors", "program", "log-forward"])
+    @Test(arguments: ["resolvers", "ring", "mailers", "cache", "http-errors", "program", "log-forward"])
     func unsupportedSections(name: String) throws {
         let result = parse(config("\(name) mine", "    peer a 127.0.0.1:1024", "global", "    maxconn 10"))
         let diagnostic = try #require(result.find(.error, line: 1, "section '\(name)' is not supported"))

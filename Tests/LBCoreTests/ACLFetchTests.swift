@@ -193,13 +193,13 @@ struct ACLFetchTests {
 
     @Test func unimplementedFetchWarnsAndNeverMatches() {
         var environment = CompileEnvironment()
-        let test = ACLCompiler.compile(ACLCriterion(fetch: "req.rdp_cookie", patterns: ["example.com"], location: Fixture.location(7)),
+        let test = ACLCompiler.compile(ACLCriterion(fetch: "req.ssl_ver", patterns: ["example.com"], location: Fixture.location(7)),
                                        environment: &environment)
         #expect(test != nil)
         #expect(environment.diagnostics.count == 1)
         #expect(environment.diagnostics.first?.severity == .warning)
         #expect(environment.diagnostics.first?.location.line == 7)
-        #expect(environment.diagnostics.first?.message.contains("req.rdp_cookie") == true)
+        #expect(environment.diagnostics.first?.message.contains("req.ssl_ver") == true)
         #expect(test?.evaluate(SampleContext(head: Fixture.head, connection: Fixture.connection)) == .fail)
     }
 

@@ -202,16 +202,16 @@ struct CompileDiagnosticsTests {
 
     @Test func unimplementedBalanceAndFetchAreWarnings() {
         var backend = Fixture.backend("b")
-        backend.balance = .other(keyword: "rdp-cookie", arguments: [])
+        backend.balance = .other(keyword: "hash", arguments: ["src"])
         let frontend = Fixture.frontend(
-            useBackends: [UseBackendRule(backend: .name("b"), condition: Fixture.condition([[Fixture.anonymous("req.rdp_cookie", [], ["x"])]]),
+            useBackends: [UseBackendRule(backend: .name("b"), condition: Fixture.condition([[Fixture.anonymous("req.body", [], ["x"])]]),
                                          location: Fixture.location(9))])
         let (plan, diagnostics) = ProxyPlan.compile(Configuration(proxies: [frontend, backend]))
         #expect(plan != nil)
         #expect(diagnostics.count == 2)
         #expect(diagnostics.allSatisfy { $0.severity == .warning })
-        #expect(diagnostics.contains { $0.message.contains("rdp-cookie") })
-        #expect(diagnostics.contains { $0.message.contains("req.rdp_cookie") })
+        #expect(diagnostics.contains { $0.message.contains("'hash'") })
+        #expect(diagnostics.contains { $0.message.contains("req.body") })
     }
 
     @Test func badHTTPCheckExpectIsAnError() {

@@ -22,7 +22,7 @@ struct BalancerTests {
     static let all: [BalanceAlgorithm] = [
         .roundRobin, .staticRoundRobin, .leastConnections, .first, .source, .uri(arguments: []),
         .urlParameter(name: "id", arguments: []), .header(name: "host", useDomainOnly: false), .random(draws: 2),
-        .other(keyword: "rdp-cookie", arguments: []),
+        .rdpCookie(name: "mstshash"), .other(keyword: "hash", arguments: ["src"]),
     ]
 
     @Test func smoothRoundRobinInterleaves() {

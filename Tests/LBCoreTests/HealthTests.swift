@@ -112,8 +112,9 @@ struct HTTPCheckExpectationTests {
     }
 
     @Test func statusOnlyAndErrors() throws {
-        #expect(try HTTPCheckExpectation(["status", "200"]).isStatusOnly)
-        #expect(try !HTTPCheckExpectation(["string", "OK"]).isStatusOnly)
+        #expect(try HTTPCheckExpectation(["status", "200"]).isSupported)
+        #expect(try HTTPCheckExpectation(["string", "OK"]).isSupported)
+        #expect(try !HTTPCheckExpectation(["hdr", "name", "X"]).isSupported)
         #expect(throws: HTTPCheckExpectation.ParseError.self) { try HTTPCheckExpectation(["status"]) }
         #expect(throws: HTTPCheckExpectation.ParseError.self) { try HTTPCheckExpectation(["status", "300-200"]) }
         #expect(throws: HTTPCheckExpectation.ParseError.self) { try HTTPCheckExpectation(["rstatus", "("]) }

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func errorsAndWarningsNameTheLine() {
-        let compiled = LogFormatSamples.compile(["nosuchfetch", "req.rdp_cookie"], plan: Self.plan, at: Fixture.location(7))
+        let compiled = LogFormatSamples.compile(["nosuchfetch", "req.ssl_ver"], plan: Self.plan, at: Fixture.location(7))
         #expect(compiled.samples == nil)
         #expect(compiled.diagnostics.map(\.severity) == [.error, .warning])
         #expect(compiled.diagnostics.allSatisfy { $0.location.line == 7 })

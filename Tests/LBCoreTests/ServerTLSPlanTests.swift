@@ -57,7 +57,7 @@ struct ServerTLSPlanTests {
         #expect(field.value(request: withPort, connection: Fixture.connection) == "api.example.com")
     }
 
-    @Test(arguments: ["nosuch(x)", "req.hdr(", "req.rdp_cookie"])
+    @Test(arguments: ["nosuch(x)", "req.hdr(", "req.ssl_ver"])
     func anSNIThatDoesNotCompileIsAnErrorAtTheServerLine(sni: String) {
         let diagnostics = compile(tls(sni: sni)).1
         #expect(diagnostics.contains { $0.severity == .error && $0.message.contains("server 'be/s1': sni") && $0.location.line == 1 },

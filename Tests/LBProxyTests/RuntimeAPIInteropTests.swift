@@ -111,6 +111,13 @@ struct RuntimeAPIInteropTests {
             try RuntimeAPIInterop.compareServersState(haproxy, lb)
         }
 
+        // Frontends paused and resumed: the same answers; a paused one refuses connections in both.
+        for command in ["enable frontend fe", "disable frontend fe", "disable frontend fe"] {
+            #expect(try lb.ask(command) == haproxy.ask(command), "\(command)")
+        }
+        for peer in [haproxy, lb] { #expect(throws: (any Error).self, "\(peer.name)") { _ = try RawClient(port: peer.port) } }
+        #expect(try lb.ask("enable frontend fe") == haproxy.ask("enable frontend fe"))
+
         // Errors: the same messages.
         for command in ["set weight nosuch/x 1", "disable server be/zz", "get weight be/zz", "get weight", "disable server be",
                         "set weight be/s1 300", "set weight be/s1 -1%", "set weight be/s1", "set server be/s1 state sideways",
@@ -119,7 +126,7 @@ struct RuntimeAPIInteropTests {
                         "show table be data.nosuch gt 0", "show table be data.server_id zz 1", "show table be data.server_id eq",
                         "show table be data.server_id eq 1 foo", "clear table be data.nosuch eq 1",
                         "show table be data.server_id ge 0 data.server_id ge 0 data.server_id ge 0 data.server_id ge 0 x",
-                        "show sess 0x1"] {
+                        "show sess 0x1", "disable frontend nosuch", "enable frontend nosuch", "disable frontend"] {
             #expect(try lb.ask(command) == haproxy.ask(command), "\(command)")
         }
         // haproxy 2.6 forgets the newline after these two (later versions print it).

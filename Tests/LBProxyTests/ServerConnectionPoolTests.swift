@@ -40,7 +40,9 @@ import LBStats
             return .sendWhen(ready: { arrived.withLockedValue { $0 } >= waveEnd }, TestBackend.ok(body: "app\n"))
         }
         let port = freePort()
-        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port))
+        // A purge between the two waves (a slow machine can take longer than the default 5 s) would close
+        // idle connections this test counts on finding.
+        let lb = try await LBHarness.start(Self.config(port: port, server: backend.port, serverOptions: "pool-purge-delay 1h"))
         let server = lb.balancer.runtime.backends[0].servers[0]
         var connections: [RawClient] = []
         for _ in 0..<clients { connections.append(try RawClient(port: port)) }

@@ -178,14 +178,14 @@ import Glibc
                 default_backend be
             frontend b
                 bind 127.0.0.1:\(freePort())
-                unique-id-format %[req.rdp_cookie]-%[nbsrv(be)]-%rt
+                unique-id-format %[req.ssl_ver]-%[nbsrv(be)]-%rt
                 default_backend be
             backend be
                 server s1 127.0.0.1:1
             """))
         #expect(diagnostics.map(\.description) == [
             "test.cfg:8: error: unique-id-format: uuid: version '7' is not supported\n    hint: lb makes version 4 (random) UUIDs: write uuid or uuid(4)",
-            "test.cfg:12: warning: unique-id-format: fetch 'req.rdp_cookie' is not implemented yet; it prints '-'",
+            "test.cfg:12: warning: unique-id-format: fetch 'req.ssl_ver' is not implemented yet; it prints '-'",
         ])
     }
 

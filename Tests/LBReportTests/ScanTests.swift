@@ -129,3 +129,26 @@ func writeTemp(_ text: String, name: String = "scan.log") -> String {
     // 8 of 16 units and 8 of 1: 136 units.
     #expect(WorkUnit.cutPoints(size: 1360, pieces: 16, workers: 2) == [160, 320, 480, 640, 800, 960, 1120, 1280, 1290, 1300, 1310, 1320, 1330, 1340, 1350])
 }
+
+@Test func serverStateChangesAreCountedAndListedInLogOrder() throws {
+    var log = scanFixture(lines: 200)
+    log += "Nov 25 02:41:00 lbhost haproxy[1]: Server be_api/api2 is UP, reason: Layer7 check passed, code: 200, check duration: 1ms. 3 active and 0 backup servers online.\n"
+    log += "Nov 25 02:41:30 lbhost haproxy[1]: Server be_web/web1 is going DOWN for maintenance. 1 active and 0 backup servers left.\n"
+    let path = writeTemp(log)
+    let options = ReportOptions()
+    // Split across workers: the list must come out in the file's order whichever worker read a line.
+    let scan = LogScanner.scan(try LogInputResolver.resolve([path]), options: options, workers: 3)
+    let states = try #require(Report(scan, options: options).serverStates)
+    // The fixture has a DOWN line every 50 lines (34, 84, 134, 184), then the two above.
+    #expect(states.count == 6)
+    #expect(states.changes.map(\.line) == [34, 84, 134, 184, 201, 202])
+    #expect(states.changes.map(\.state) == ["DOWN", "DOWN", "DOWN", "DOWN", "UP", "MAINT"])
+    #expect(states.changes.first?.reason == "Layer4 connection problem")
+    #expect(states.changes.last?.server == "be_web/web1")
+    #expect(states.servers.first == .init(server: "be_api/api2", down: 4, up: 1, maintenance: 0, drain: 0))
+    let report = Report(scan, options: options)
+    #expect(TextRenderer().render(report).contains("== Server state changes: 6"))
+    #expect(MarkdownRenderer.render(report).contains("## Server state changes (6)"))
+    #expect(HTMLRenderer.render(report).contains("<h2>Server state changes (6)</h2>"))
+    #expect(try JSONRenderer.render(report).contains("\"serverStates\""))
+}

@@ -4,11 +4,15 @@ public struct Configuration: Sendable {
     public var global: GlobalSettings
     public var proxies: [Proxy]
     public var userlists: [Userlist]
+    /// `peers` sections, in configuration order.
+    public var peers: [PeersSection]
 
-    public init(global: GlobalSettings = GlobalSettings(), proxies: [Proxy] = [], userlists: [Userlist] = []) {
+    public init(global: GlobalSettings = GlobalSettings(), proxies: [Proxy] = [], userlists: [Userlist] = [],
+                peers: [PeersSection] = []) {
         self.global = global
         self.proxies = proxies
         self.userlists = userlists
+        self.peers = peers
     }
 
     /// Proxies that accept connections (`frontend` and `listen`).

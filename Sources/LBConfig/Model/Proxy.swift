@@ -27,6 +27,8 @@ public struct Proxy: Sendable {
     // Backend side.
     public var servers: [ServerDeclaration] = []
     public var balance: BalanceAlgorithm = .roundRobin
+    /// `persist rdp-cookie[(NAME)]`: the RDP cookie (`msts` by default) that names a client's server.
+    public var persistRDPCookie: String?
     /// `hash-type` words as written (for hash-based algorithms).
     public var hashType: [String] = []
     /// Connect attempts after the first one fails (`retries`, default 3).
@@ -56,8 +58,10 @@ public struct Proxy: Sendable {
     public var stats: StatsSettings?
     /// `tcp-request inspect-delay`: how long to wait for the first bytes the content rules read.
     public var inspectDelay: Int?
-    /// `tcp-request content accept|reject`, in order.
-    public var tcpContentRules: [TCPContentRule] = []
+    /// `tcp-request connection`, `session` and `content` rules, each set in order.
+    public var tcpConnectionRules: [TCPRequestRule] = []
+    public var tcpSessionRules: [TCPRequestRule] = []
+    public var tcpContentRules: [TCPRequestRule] = []
     /// `grace DURATION`: after a soft stop, the frontend keeps serving this long (its `monitor-uri`
     /// failing) before it stops taking connections.
     public var grace: Int?
@@ -294,6 +298,8 @@ public enum BalanceAlgorithm: Sendable, Hashable {
     case urlParameter(name: String, arguments: [String])
     case header(name: String, useDomainOnly: Bool)
     case random(draws: Int)
+    /// `rdp-cookie[(NAME)]`: the RDP cookie NAME (`mstshash` by default) of a TCP connection, hashed.
+    case rdpCookie(name: String)
     case other(keyword: String, arguments: [String])
 }
 
@@ -321,6 +327,12 @@ public struct HealthCheckSettings: Sendable, Hashable {
     public var headers: [String] = []
     /// `http-check expect` as written, e.g. `["status", "200-399"]`; empty means 2xx and 3xx pass.
     public var expect: [String] = []
+    /// `http-check send ... body TEXT`.
+    public var body: String?
+    /// `option tcp-check` or a protocol check; nil for a connect check or `option httpchk`.
+    public var protocolCheck: ProtocolCheck?
+    /// The `tcp-check` lines in order, run under `option tcp-check`.
+    public var tcpCheckRules: [TCPCheckRule] = []
     public init() {}
 }
 

@@ -26,6 +26,14 @@ public struct ServerDeclaration: Sendable, Hashable {
     public var poolPurgeDelay: Int = 5000
     /// `ssl`, `verify`, `ca-file`, `sni`, `check-ssl`...: TLS towards the server and its checks.
     public var tls = ServerTLS()
+    /// `observe`, `error-limit`, `on-error`, `on-marked-down`, `on-marked-up`.
+    public var observation = TrafficObservation()
+    /// `agent-check` and the `agent-*` settings.
+    public var agent = AgentCheckSettings()
+    /// `send-proxy` / `send-proxy-v2`: the PROXY header written first on each connection (nil: none).
+    public var sendProxy: ProxyProtocolVersion?
+    /// `check-send-proxy`: health checks start with a PROXY header even when `port` or `addr` is set.
+    public var checkSendProxy = false
     /// Options written on the line that no field above captures, kept for later features.
     public var otherOptions: [String] = []
     public var location: SourceLocation

@@ -9,6 +9,9 @@ public struct StickTableDeclaration: Sendable, Hashable {
     public var type: KeyType
     /// Longest key kept for `string` and `binary` tables (HAProxy's default is 32); longer keys are cut.
     public var keyLength: Int
+    /// Whether `len` was written: HAProxy then keeps one more byte for a string key's terminating zero,
+    /// which the peers protocol's key size shows.
+    public var keyLengthWritten = false
     /// Entries kept at most.
     public var size: Int
     /// An entry unused for this long (milliseconds) is forgotten; nil keeps entries until evicted.
@@ -17,6 +20,8 @@ public struct StickTableDeclaration: Sendable, Hashable {
     public var noPurge: Bool
     /// `store ...`: the counters kept per entry.
     public var stored: StickStoredData
+    /// `peers NAME`: the peers section whose nodes share this table.
+    public var peers: String?
     public var location: SourceLocation
 
     public init(type: KeyType, keyLength: Int = 32, size: Int, expire: Int? = nil, noPurge: Bool = false,

@@ -45,7 +45,7 @@ enum BalanceParser {
         case "random":
             return noArguments(.random(draws: 2))
         case "rdp-cookie":
-            return noArguments(.other(keyword: "rdp-cookie", arguments: []))
+            return noArguments(.rdpCookie(name: "mstshash"))
         case "hash":
             guard !arguments.isEmpty else {
                 context.error("'balance hash' expects a sample expression", at: directive.location,
@@ -75,7 +75,7 @@ enum BalanceParser {
                 return noArguments(.random(draws: count))
             }
             if let cookie = word.argument(of: "rdp-cookie") {
-                return noArguments(.other(keyword: "rdp-cookie", arguments: cookie.isEmpty ? [] : [cookie]))
+                return noArguments(.rdpCookie(name: cookie.isEmpty ? "mstshash" : cookie))
             }
             context.error("unknown balance algorithm '\(word)'", at: directive.location(of: 1),
                           hint: Spelling.hint(for: word, among: algorithms) ?? "one of: " + algorithms.joined(separator: ", "))

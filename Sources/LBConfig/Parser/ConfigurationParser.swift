@@ -1,15 +1,15 @@
 /// Reads configuration sources in order and keeps track of the current section. Each source starts outside
 /// any section (as each `-f` file does in HAProxy); defaults sections carry over from one source to the next.
 struct ConfigurationParser {
-    static let sectionKeywords: Set<String> = ["global", "defaults", "frontend", "backend", "listen", "userlist"]
+    static let sectionKeywords: Set<String> = ["global", "defaults", "frontend", "backend", "listen", "userlist", "peers"]
     /// Sections HAProxy has and lb does not.
     static let unsupportedSections: Set<String> = [
-        "peers", "resolvers", "ring", "mailers", "cache", "http-errors", "program", "log-forward", "fcgi-app",
+        "resolvers", "ring", "mailers", "cache", "http-errors", "program", "log-forward", "fcgi-app",
         "crt-store", "traces", "acme", "dynamic-update", "namespace_list",
     ]
 
     private enum Section {
-        case none, global, defaults, proxy(Int), userlist(Int), unsupported
+        case none, global, defaults, proxy(Int), userlist(Int), peers(Int), unsupported
     }
 
     var context: ParseContext
@@ -20,6 +20,7 @@ struct ConfigurationParser {
     private var proxyIndexes: [String: [Int]] = [:]
     private var userlists: [UserlistBuilder] = []
     private var userlistIndexes: [String: Int] = [:]
+    private var peersSections: [PeersSectionBuilder] = []
     private var section: Section = .none
     /// The defaults section being read, while in one.
     private var editingDefaults: ProxyBuilder?
@@ -71,7 +72,7 @@ struct ConfigurationParser {
             switch section {
             case .none:
                 context.error("'\(keyword)' is outside of any section", at: directive.location,
-                              hint: "start a section first: global, defaults, frontend, backend, listen or userlist")
+                              hint: "start a section first: global, defaults, frontend, backend, listen, userlist or peers")
             case .global:
                 GlobalSectionParser.parse(directive, into: &global, context: &context)
             case .defaults:
@@ -80,6 +81,8 @@ struct ConfigurationParser {
                 ProxySectionParser.parse(directive, into: &proxies[index], context: &context)
             case .userlist(let index):
                 userlists[index].parse(directive, context: &context)
+            case .peers(let index):
+                peersSections[index].parse(directive, context: &context)
             case .unsupported:
                 continue
             }
@@ -136,6 +139,20 @@ struct ConfigurationParser {
             }
             userlists.append(UserlistBuilder(name: name, location: location))
             section = .userlist(userlists.count - 1)
+        case "peers":
+            guard let name = directive.text(1), Self.validName(name) else {
+                context.error("'peers' expects a name", at: location, hint: "for example: peers mypeers")
+                section = .unsupported
+                return
+            }
+            context.noExtraArguments(directive, after: 2, "peers \(name)")
+            if let previous = peersSections.first(where: { $0.section.name == name }) {
+                context.error("peers section '\(name)' has the same name as another peers section declared at \(previous.section.location.fileAndLine)",
+                              at: location)
+            }
+            peersSections.append(PeersSectionBuilder(name: name, localPeerName: PeersSectionBuilder.localPeerName(environment: context.environment),
+                                                     location: location))
+            section = .peers(peersSections.count - 1)
         case "defaults":
             var name = ""
             var index = 1
@@ -209,13 +226,15 @@ struct ConfigurationParser {
             Validation.run(&proxies, context: &context)
             InheritedSocketCheck.run(proxies, statsSockets: global.statsSockets, context: &context)
             ServerTLSValidation.run(proxies, global: global, context: &context)
+            PeersValidation.run(proxies.map(\.proxy), peers: peersSections.map(\.section), context: &context)
         }
         var lists: [Userlist] = []
         for index in userlists.indices { lists.append(userlists[index].finish(context: &context)) }
 
         var seen = Set<Diagnostic>()
         let diagnostics = context.diagnostics.filter { seen.insert($0).inserted }
-        let configuration = Configuration(global: global, proxies: proxies.map(\.proxy), userlists: lists)
+        let configuration = Configuration(global: global, proxies: proxies.map(\.proxy), userlists: lists,
+                                          peers: peersSections.map(\.section))
         return ConfigurationLoader.Result(configuration: diagnostics.hasErrors ? nil : configuration, diagnostics: diagnostics)
     }
 }

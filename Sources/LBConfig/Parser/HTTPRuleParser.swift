@@ -46,8 +46,8 @@ enum HTTPRuleParser {
             return nil
         }
 
-        // Counter actions and reject in http-response rules are not run yet: warned about, not refused.
-        if direction == .response, ["reject", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0"].contains(base) {
+        // `reject` in http-response rules is not run yet: warned about, not refused.
+        if direction == .response, base == "reject" {
             context.notApplied("'http-response \(base)'", at: directive.location(of: 1))
             return HTTPRule(action: .unsupported(keyword: action, arguments: arguments), condition: condition, location: directive.location)
         }

@@ -14,6 +14,7 @@ enum ProxyKeywords {
         "default-server": .backSide,
         "balance": .backSide,
         "hash-type": .backSide,
+        "persist": .backSide,
         "retries": .backSide,
         "retry-on": .backSide,
         "http-reuse": .backSide,
@@ -36,6 +37,7 @@ enum ProxyKeywords {
         "monitor": [.frontend, .listen],
         "stats": .all,
         "http-check": .backSide,
+        "tcp-check": .backSide,
         "load-server-state-from-file": .backSide,
         "server-state-file-name": .backSide,
     ]
@@ -113,6 +115,13 @@ enum ProxyOptions {
         "logasap": .frontSide,
         "httpchk": .backSide,
         "redispatch": .backSide,
+        "tcp-check": .backSide,
+        "redis-check": .backSide,
+        "mysql-check": .backSide,
+        "pgsql-check": .backSide,
+        "smtpchk": .backSide,
+        "ldap-check": .backSide,
+        "ssl-hello-chk": .backSide,
     ]
 
     /// Known options stored as `options[name] = true|false`.
@@ -148,7 +157,6 @@ enum ProxyOptions {
         "splice-request": .all,
         "splice-response": .all,
         "srvtcpka": .backSide,
-        "tcp-check": .backSide,
         "tcp-smart-accept": .frontSide,
         "tcp-smart-connect": .backSide,
         "tcpka": .all,
@@ -173,25 +181,23 @@ enum ServerOptions {
     static let handled: Set<String> = [
         "weight", "maxconn", "maxqueue", "backup", "no-backup", "disabled", "enabled", "check", "no-check",
         "inter", "fastinter", "downinter", "rise", "fall", "port", "addr", "cookie", "pool-max-conn",
-        "pool-purge-delay", "pool-low-conn",
+        "pool-purge-delay", "pool-low-conn", "send-proxy", "send-proxy-v2", "no-send-proxy", "no-send-proxy-v2",
+        "check-send-proxy",
     ]
 
-    /// TLS options (`ssl`, `verify`, `sni`...) are `ServerTLSParser`'s.
+    /// TLS options (`ssl`, `verify`, `sni`...) are `ServerTLSParser`'s; `observe` and `agent-*` are `ServerHealthParser`'s.
     static let other: [String: Bool] = [
         // Options with an argument.
-        "agent-addr": true, "agent-inter": true, "agent-port": true, "agent-send": true, "check-alpn": true,
-        "check-proto": true, "error-limit": true, "hash-key": true, "id": true, "init-addr": true, "log-proto": true,
-        "max-reuse": true, "minconn": true, "namespace": true, "npn": true, "observe": true, "on-error": true,
-        "on-marked-down": true, "on-marked-up": true, "pool-conn-name": true, "proto": true, "proxy-v2-options": true,
+        "check-alpn": true, "check-proto": true, "hash-key": true, "id": true, "init-addr": true, "log-proto": true,
+        "max-reuse": true, "minconn": true, "namespace": true, "npn": true, "pool-conn-name": true, "proto": true, "proxy-v2-options": true,
         "redir": true, "resolve-net": true, "resolve-opts": true, "resolve-prefer": true, "resolvers": true,
         "set-proxy-v2-tlv-fmt": true, "shard": true, "sigalgs": true, "client-sigalgs": true, "slowstart": true,
         "socks4": true, "source": true, "tcp-ut": true, "track": true, "ws": true, "guid": true, "usesrc": true,
         "check-pool-conn-name": true,
         // Flags.
-        "agent-check": false, "no-agent-check": false, "allow-0rtt": false, "check-send-proxy": false,
-        "check-via-socks4": false, "no-send-proxy": false, "no-send-proxy-v2": false, "no-send-proxy-v2-ssl": false,
-        "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy": false,
-        "send-proxy-v2": false, "send-proxy-v2-ssl": false, "send-proxy-v2-ssl-cn": false, "stick": false,
+        "allow-0rtt": false, "check-via-socks4": false, "no-send-proxy-v2-ssl": false,
+        "no-send-proxy-v2-ssl-cn": false, "no-tfo": false, "non-stick": false, "send-proxy-v2-ssl": false,
+        "send-proxy-v2-ssl-cn": false, "stick": false,
         "tfo": false, "check-reuse-pool": false, "strict-maxconn": false,
     ]
 }

@@ -18,6 +18,8 @@ struct ProxyBuilder {
     var firstHTTPRuleLocation: SourceLocation?
     /// A `bind` line was written (even one with an error), so "no bind" would be a misleading follow-up.
     var hasBindLine = false
+    /// This section wrote `tcp-check` rules: they replace the ones inherited from defaults, not add to them.
+    var hasOwnTCPCheckRules = false
 
     init(name: String, kind: SectionKind, location: SourceLocation) {
         proxy = Proxy(name: name, capabilities: kind.capabilities, location: location)

@@ -92,8 +92,11 @@ extension ProxySectionParser {
                 proxy.healthCheck.httpCheck = false
                 builder.httpCheckLocation = nil
             } else if parseHTTPCheckOption(line, into: &proxy.healthCheck, context: &context) {
+                proxy.healthCheck.protocolCheck = nil
                 builder.httpCheckLocation = original.location
             }
+        case _ where protocolCheckOptions.contains(name):
+            parseProtocolCheckOption(name, line, negated: negated, into: &proxy.healthCheck, context: &context)
         case "redispatch":
             if negated {
                 noArguments()
@@ -215,7 +218,8 @@ extension ProxySectionParser {
                     }
                     check.headers.append("\(value): \(headerValue)")
                     index += 1
-                case "body", "body-lf", "comment":
+                case "body": check.body = value
+                case "body-lf", "comment":
                     context.notApplied("'http-check send \(option)'", at: directive.location(of: index))
                 default:
                     context.error("unknown 'http-check send' option '\(option)'", at: directive.location(of: index),

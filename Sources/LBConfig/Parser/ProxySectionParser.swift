@@ -86,6 +86,8 @@ enum ProxySectionParser {
             }
         case "balance":
             if let algorithm = BalanceParser.parse(directive, context: &context) { builder.proxy.balance = algorithm }
+        case "persist":
+            parsePersist(directive, into: &builder, context: &context)
         case "hash-type":
             if let words = BalanceParser.parseHashType(directive, context: &context) { builder.proxy.hashType = words }
         case "cookie":
@@ -180,6 +182,8 @@ enum ProxySectionParser {
             parseTCPRequest(directive, into: &builder, context: &context)
         case "http-check":
             parseHTTPCheck(directive, into: &builder, context: &context)
+        case "tcp-check":
+            parseTCPCheck(directive, into: &builder, context: &context)
         case "load-server-state-from-file":
             guard let word = context.argument(directive, 1, keyword, "global, local or none") else { return }
             guard let loading = ServerStateLoading(rawValue: word) else {

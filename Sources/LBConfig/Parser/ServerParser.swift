@@ -24,7 +24,9 @@ enum ServerParser {
         server.host = parsed.host
         server.port = parsed.port
         server.location = directive.location
-        return applyOptions(directive, from: 3, to: &server, context: &context) ? server : nil
+        guard applyOptions(directive, from: 3, to: &server, context: &context),
+              ServerHealthParser.validate(server, location: directive.location, context: &context) else { return nil }
+        return server
     }
 
     /// Applies the options written from word `start` on; false when one is invalid (reported).
@@ -87,8 +89,18 @@ enum ServerParser {
             case "disabled": server.disabled = true; continue
             case "enabled": server.disabled = false; continue
             case "check": server.check = true; continue
+            case "send-proxy": server.sendProxy = .v1; continue
+            case "send-proxy-v2": server.sendProxy = .v2; continue
+            case "no-send-proxy", "no-send-proxy-v2":
+                if server.sendProxy == (option == "no-send-proxy" ? .v1 : .v2) { server.sendProxy = nil }
+                continue
+            case "check-send-proxy": server.checkSendProxy = true; continue
             case "no-check": server.check = false; continue
             default:
+                if let applied = ServerHealthParser.apply(option, directive, at: &index, to: &server, context: &context) {
+                    if !applied { valid = false }
+                    continue
+                }
                 if let applied = ServerTLSParser.apply(option, directive, at: &index, to: &server.tls, context: &context) {
                     if !applied { valid = false }
                     continue
@@ -105,6 +117,7 @@ enum ServerParser {
                 } else {
                     context.error("unknown server option '\(option)'", at: directive.location(of: index - 1),
                                   hint: Spelling.hint(for: option, among: Array(ServerOptions.handled) + Array(ServerTLSParser.keywords)
+                                                            + Array(ServerHealthParser.keywords)
                                                             + Array(ServerOptions.other.keys)))
                     valid = false
                     continue

@@ -7,6 +7,8 @@ enum StickParser {
         var expire: Int?
         var noPurge = false
         var stored = StickStoredData()
+        var peers: String?
+        var keyLengthWritten = false
         var index = 1
         while index < directive.count {
             let word = directive.words[index].text
@@ -20,12 +22,14 @@ enum StickParser {
                 if (parsed == .string || parsed == .binary), directive.text(index + 2) == "len" {
                     guard let length = context.integer(directive, index + 3, "stick-table len", in: 1...65536) else { return nil }
                     keyLength = length
+                    keyLengthWritten = true
                     index += 2
                 }
                 index += 2
             case "len":
                 guard let length = context.integer(directive, index + 1, "stick-table len", in: 1...65536) else { return nil }
                 keyLength = length
+                keyLengthWritten = true
                 index += 2
             case "size":
                 guard let value = context.size(directive, index + 1, "stick-table size") else { return nil }
@@ -42,7 +46,14 @@ enum StickParser {
             case "nopurge":
                 noPurge = true
                 index += 1
-            case "peers", "srvkey", "write-to", "recv-only":
+            case "peers":
+                guard let name = directive.text(index + 1) else {
+                    context.error("'stick-table peers' expects the name of a peers section", at: directive.location(of: index))
+                    return nil
+                }
+                peers = name
+                index += 2
+            case "srvkey", "write-to", "recv-only":
                 context.notApplied("'stick-table \(word)'", at: directive.location(of: index))
                 index += 2
             case "store":
@@ -67,8 +78,11 @@ enum StickParser {
             context.error("'stick-table' needs a size", at: directive.location, hint: "for example: stick-table type ip size 100k expire 30m")
             return nil
         }
-        return StickTableDeclaration(type: type, keyLength: keyLength, size: size, expire: expire, noPurge: noPurge,
-                                     stored: stored, location: directive.location)
+        var declaration = StickTableDeclaration(type: type, keyLength: keyLength, size: size, expire: expire, noPurge: noPurge,
+                                                stored: stored, location: directive.location)
+        declaration.peers = peers
+        declaration.keyLengthWritten = keyLengthWritten
+        return declaration
     }
 
     /// `store a,b(PERIOD),...`: rates need a period, other types take none. Types HAProxy has and lb

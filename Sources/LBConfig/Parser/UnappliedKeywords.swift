@@ -22,12 +22,6 @@ enum UnappliedKeywords {
         "guid": .proxies,
         "disabled": .all,
         "enabled": .all,
-        "option mysql-check": .backSide,
-        "option pgsql-check": .backSide,
-        "option redis-check": .backSide,
-        "option smtpchk": .backSide,
-        "option ldap-check": .backSide,
-        "option ssl-hello-chk": .backSide,
         "option spop-check": .backSide,
         "option external-check": .backSide,
         "option transparent": .backSide,
@@ -42,7 +36,6 @@ enum UnappliedKeywords {
         "backlog": .frontSide,
         "force-persist": .proxies,
         "ignore-persist": [.backend, .listen],
-        "persist": .backSide,
         "max-keep-alive-queue": .backSide,
         "log-format-sd": .all,
         "error-log-format": .all,
@@ -61,7 +54,6 @@ enum UnappliedKeywords {
         "http-check comment": .backSide,
         "http-check set-var": .backSide,
         "http-check unset-var": .backSide,
-        "tcp-check": .backSide,
     ]
 
     /// Global keywords accepted without effect.

@@ -30,6 +30,10 @@ enum Validation {
                     context.warning("stats need mode http; \(builder.title) is in tcp mode and will not serve them",
                                     at: proxy.location)
                 }
+                for server in proxy.servers where server.observation.layer == .layer7 {
+                    context.error("server '\(server.name)': 'observe layer7' can only be used in http proxies", at: server.location,
+                                  hint: "use 'observe layer4' in \(builder.title)")
+                }
             }
 
             var serverLines: [String: SourceLocation] = [:]

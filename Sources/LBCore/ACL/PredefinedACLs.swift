@@ -37,7 +37,6 @@ enum PredefinedACLs {
         "METH_TRACE": sample(.method, .str, ["TRACE"]),
         // lb evaluates rules once the whole head is in, so there is never more to wait for.
         "WAIT_END": kind(.constant(true)),
-        // RDP cookies are a TCP-content feature lb does not parse.
-        "RDP_COOKIE": kind(.constant(false)),
+        "RDP_COOKIE": sample(.contentFact(.rdpCookie(name: nil)), .found, []),
     ]
 }

@@ -79,6 +79,7 @@ public enum BalancerFactory {
         case .header(let name, let useDomainOnly):
             return HeaderHashBalancer(pool: pool, name: name, useDomainOnly: useDomainOnly, hashType: backend.hashType)
         case .random(let draws): return RandomBalancer(pool: pool, draws: draws)
+        case .rdpCookie(let name): return RDPCookieBalancer(pool: pool, name: name, hashType: backend.hashType)
         }
     }
 }

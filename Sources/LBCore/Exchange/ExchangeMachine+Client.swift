@@ -153,14 +153,15 @@ extension ExchangeMachine {
         return progress?.responseStatus == nil ? .headers : .data
     }
 
-    /// An operator killed the sessions of the server this exchange uses.
-    public mutating func killed() -> ExchangeAction {
+    /// The sessions of the server this exchange uses were cut: by an operator (`killed`), or because the
+    /// server went down (`serverDown`) or an active one came back while this one is a backup (`serverUp`).
+    public mutating func killed(cause: Termination.Cause = .killed) -> ExchangeAction {
         switch state {
         case .queued, .connecting, .exchanging, .tunnel:
             guard progress != nil else { return .none }
             let phase = endingPhase
             close()
-            return .abort(.by(.killed, phase))
+            return .abort(.by(cause, phase))
         default:
             return .none
         }

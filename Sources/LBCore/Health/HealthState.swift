@@ -10,7 +10,7 @@
 public struct HealthState: Sendable, Hashable {
     public let rise: Int
     public let fall: Int
-    public private(set) var health: Int
+    public internal(set) var health: Int
 
     /// What one check result changed.
     public enum Transition: Sendable, Hashable {
@@ -78,6 +78,14 @@ public struct HealthState: Sendable, Hashable {
         health = up ? top : 0
         if wasUp != isUp { return isUp ? .wentUp : .wentDown }
         return nil
+    }
+
+    /// A server leaving maintenance comes back UP, but one failed check from DOWN, as in HAProxy: it is
+    /// trusted until its next check says otherwise.
+    public mutating func leaveMaintenance() -> Transition? {
+        let wasUp = isUp
+        health = rise
+        return wasUp ? nil : .wentUp
     }
 
     /// Milliseconds until the next check: `inter` while stable UP, `fastinter` while going up or down,

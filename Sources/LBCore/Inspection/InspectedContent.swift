@@ -5,10 +5,13 @@ public final class InspectedContent: Sendable, Hashable {
     public let length: Int
     /// The ClientHello, when the bytes are a complete one (`req.ssl_sni`, `req.ssl_hello_type`).
     public let clientHello: TLSHello?
+    /// The bytes themselves, as far as they were kept (`req.payload`, `req.rdp_cookie`).
+    public let bytes: [UInt8]
 
-    public init(length: Int, clientHello: TLSHello?) {
+    public init(length: Int, clientHello: TLSHello?, bytes: [UInt8] = []) {
         self.length = length
         self.clientHello = clientHello
+        self.bytes = bytes
     }
 
     public static func == (lhs: InspectedContent, rhs: InspectedContent) -> Bool { lhs === rhs }

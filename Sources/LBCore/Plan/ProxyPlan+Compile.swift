@@ -62,6 +62,7 @@ extension ProxyPlan {
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         var plan = ProxyPlan(global: configuration.global, frontends: frontends, backends: backends)
         plan.stickTables = stickTables
+        plan.peers = configuration.peers
         return (plan, diagnostics)
     }
 
@@ -116,12 +117,9 @@ extension ProxyPlan {
             plan.statsAdminCondition = CompiledCondition.compile(admin, acls: acls, environment: &environment)
         }
         plan.inspectDelay = proxy.inspectDelay
-        plan.contentRules = proxy.tcpContentRules.compactMap { rule in
-            guard let written = rule.condition else { return CompiledContentRule(action: rule.action, condition: nil) }
-            return CompiledCondition.compile(written, acls: acls, environment: &environment).map {
-                CompiledContentRule(action: rule.action, condition: $0)
-            }
-        }
+        plan.connectionRules = TCPRequestRules.compile(proxy.tcpConnectionRules, phase: .connection, acls: acls, environment: &environment)
+        plan.sessionRules = TCPRequestRules.compile(proxy.tcpSessionRules, phase: .session, acls: acls, environment: &environment)
+        plan.contentRules = TCPRequestRules.compile(proxy.tcpContentRules, phase: .content, acls: acls, environment: &environment)
         plan.monitorURI = proxy.monitorURI
         plan.grace = proxy.grace
         plan.monitorFail = proxy.monitorFailConditions.compactMap {
@@ -144,7 +142,7 @@ extension ProxyPlan {
         var expectation: HTTPCheckExpectation?
         do {
             expectation = try HTTPCheckExpectation(proxy.healthCheck.expect)
-            if expectation?.isStatusOnly == false {
+            if expectation?.isSupported == false {
                 environment.warning("http-check expect '\(proxy.healthCheck.expect.joined(separator: " "))' is not implemented; 2xx and 3xx pass",
                                     at: proxy.location)
             }
@@ -162,12 +160,18 @@ extension ProxyPlan {
                            connectionMode: proxy.httpConnectionMode, forwardFor: proxy.forwardFor,
                            healthCheck: proxy.healthCheck, rules: rules, allBackups: proxy.options["allbackups"] ?? false)
         plan.checkExpectation = expectation
+        plan.compileCheckProgram(proxy, environment: &environment)
         plan.responseRules = responseRules
         plan.retryOn = proxy.retryOn
         plan.reuse = proxy.httpReuse
         plan.cookie = proxy.cookie
         plan.persist = proxy.options["persist"] ?? false
         plan.hashType = HashType(words: proxy.hashType)
+        plan.persistRDPCookie = proxy.persistRDPCookie
+        if proxy.persistRDPCookie != nil, proxy.mode == .http {
+            environment.warning("'persist rdp-cookie' reads a TCP connection's first bytes; HTTP backend '\(proxy.name)' does not apply it",
+                                at: proxy.location)
+        }
         return plan
     }
 
@@ -191,6 +195,9 @@ extension ProxyPlan {
         switch proxy.balance {
         case .other(let keyword, _):
             environment.warning("balance '\(keyword)' is not implemented; backend '\(proxy.name)' uses roundrobin",
+                                at: proxy.location)
+        case .rdpCookie where proxy.mode == .http:
+            environment.warning("balance 'rdp-cookie' reads a TCP connection's first bytes; backend '\(proxy.name)' is in HTTP mode and uses roundrobin",
                                 at: proxy.location)
         case .urlParameter(_, let arguments) where arguments.contains("check_post"):
             environment.warning("balance url_param: 'check_post' is not implemented; only the query string is hashed",

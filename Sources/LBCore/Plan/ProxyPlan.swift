@@ -8,6 +8,8 @@ public struct ProxyPlan: Sendable {
     public var backends: [BackendPlan]
     /// Every `stick-table`, in configuration order.
     public var stickTables: [StickTablePlan] = []
+    /// `peers` sections, which share the tables that name them with other nodes.
+    public var peers: [PeersSection] = []
 
     public init(global: GlobalSettings, frontends: [FrontendPlan], backends: [BackendPlan]) {
         self.global = global
@@ -40,10 +42,14 @@ public struct FrontendPlan: Sendable {
     public var captures: [CaptureDeclaration] = []
     /// `stats admin if|unless COND`, compiled; nil when no admin condition is set.
     public var statsAdminCondition: CompiledCondition?
+    /// `tcp-request connection` rules, run at accept, and `tcp-request session` rules, run once the
+    /// connection is set up (PROXY header read, TLS handshake done).
+    public var connectionRules = TCPRequestRules()
+    public var sessionRules = TCPRequestRules()
     /// `tcp-request inspect-delay` and `tcp-request content` rules (TCP mode): a connection's first bytes
     /// are read, and the rules decided, before a backend is chosen.
     public var inspectDelay: Int?
-    public var contentRules: [CompiledContentRule] = []
+    public var contentRules = TCPRequestRules()
     /// Whether connections wait for their first bytes before a backend is chosen.
     public var inspectsContent: Bool { inspectDelay != nil || !contentRules.isEmpty }
     /// `grace`: how long the frontend keeps serving after a soft stop, its monitor URI failing.
@@ -81,6 +87,8 @@ public struct BackendPlan: Sendable {
     public var balance: BalanceAlgorithm
     /// `hash-type`: how `source`, `uri`, `url_param` and `hdr` hash their key and place it on the servers.
     public var hashType = HashType()
+    /// `persist rdp-cookie(NAME)`: the RDP cookie whose value names the server (TCP mode).
+    public var persistRDPCookie: String?
     public var retries: Int
     /// nil: no redispatch; -1: redispatch on the last retry; N > 0: every Nth retry.
     public var redispatchInterval: Int?
@@ -98,6 +106,8 @@ public struct BackendPlan: Sendable {
     public var persist = false
     /// `http-check expect`, compiled; decides a check from its status code.
     public var checkExpectation: HTTPCheckExpectation?
+    /// The check as steps (`tcp-check` rules, a protocol check, an HTTP check); nil for a connect check.
+    public var checkProgram: CheckProgram?
     /// `http-response` rules of a plain `backend` section (run before the frontend's).
     public var responseRules = ResponseRules()
     /// `retry-on`: which failures use up a retry.
@@ -159,6 +169,17 @@ public struct ServerPlan: Sendable, Hashable {
     public var poolPurgeDelay = 5000
     /// TLS towards the server (`ssl`, `check-ssl`...), nil when neither traffic nor checks use it.
     public var tls: ServerTLSPlan?
+    /// Traffic-based health and the `on-marked-*` actions.
+    public var observation: TrafficObservation
+    /// Whether `fastinter` was written (traffic errors then bring the next check forward).
+    public var fastIntervalConfigured: Bool
+    /// The agent check, nil without `agent-check`.
+    public var agent: AgentCheckSettings?
+    /// `send-proxy` / `send-proxy-v2`: the PROXY header version written first on each traffic connection.
+    public var sendProxy: ProxyProtocolVersion?
+    /// The PROXY header version health checks write first: with `check-send-proxy` (version 1 unless the
+    /// traffic uses 2), or as the traffic does when the check goes to the traffic address (no `port` nor `addr`).
+    public var checkSendProxy: ProxyProtocolVersion?
 
     public init(declaration: ServerDeclaration, index: Int) {
         name = declaration.name
@@ -181,5 +202,14 @@ public struct ServerPlan: Sendable, Hashable {
         cookie = declaration.cookie
         poolMaxIdle = declaration.poolMaxConnections < 0 ? nil : declaration.poolMaxConnections
         poolPurgeDelay = declaration.poolPurgeDelay
+        observation = declaration.observation
+        fastIntervalConfigured = declaration.fastInterval != nil
+        agent = declaration.agent.enabled ? declaration.agent : nil
+        sendProxy = declaration.sendProxy
+        if declaration.checkSendProxy {
+            checkSendProxy = declaration.sendProxy ?? .v1
+        } else if declaration.checkPort == nil, declaration.checkAddress == nil {
+            checkSendProxy = declaration.sendProxy
+        }
     }
 }

@@ -139,11 +139,7 @@ extension CompiledHTTPRule {
         case .reject:
             action = .reject
         case .stickCounter(let name, let slot, let value):
-            switch name {
-            case "sc-inc-gpc0": action = .stickCounter(slot: slot, operation: .incrementGPC0)
-            case "sc-inc-gpc1": action = .stickCounter(slot: slot, operation: .incrementGPC1)
-            default: action = .stickCounter(slot: slot, operation: .setGPT0(value ?? 0))
-            }
+            action = .stickCounter(slot: slot, operation: StickCounterOperation.ruleAction(name, value: value))
         case .unsupported(let name, _):
             environment.warning("'\(keyword) \(name)' is not supported yet; the rule is ignored", at: location)
             action = .noOperation

@@ -11,8 +11,8 @@ public enum ResponseVerdict: Sendable, Hashable {
 
 /// Compiled `http-response` rules of one proxy. Immutable and shareable across loops.
 ///
-/// Only header edits, `deny` and `allow` exist on this side: the configuration parser refuses the
-/// request-only actions in `http-response` rules.
+/// Header edits, `deny`, `allow` and the stick counter actions exist on this side: the configuration
+/// parser refuses the request-only actions in `http-response` rules.
 public struct ResponseRules: Sendable {
     var rules: [CompiledHTTPRule]
 
@@ -23,11 +23,13 @@ public struct ResponseRules: Sendable {
 
     /// Runs the rules in order on `response`, rewriting its fields in place; stops at `allow` or `deny`.
     /// Conditions may read the request (`path`, `hdr()`...) as well as the response (`status`, `res.hdr()`).
+    /// `track-scN` and the `sc-*` counter actions work on `stickCounters`, as in `http-request` rules.
     public func apply(to response: inout HTTPResponseFacts, request: HTTPRequestHead?, connection: ConnectionInfo,
-                      serverCounts: (any UsableServerCounts)? = nil, uniqueID: String? = nil) -> ResponseVerdict {
+                      serverCounts: (any UsableServerCounts)? = nil, uniqueID: String? = nil,
+                      stickCounters: (any StickCounterAccess)? = nil) -> ResponseVerdict {
         for rule in rules {
             let context = SampleContext(head: request, connection: connection, serverCounts: serverCounts, response: response,
-                                        uniqueID: uniqueID)
+                                        uniqueID: uniqueID, stickCounters: stickCounters)
             if let condition = rule.condition, !condition.matches(context) { continue }
             switch rule.action {
             case .setHeader(let name, let value):
@@ -47,8 +49,11 @@ public struct ResponseRules: Sendable {
                 return .deny(status: status)
             case .allow:
                 return .proceed
-            case .noOperation, .returnResponse, .redirect, .auth, .setPath, .setQuery, .setURI, .useService, .track, .tarpit, .reject,
-                 .stickCounter:
+            case .track(let slot, let key, let table):
+                if let key = key.value(in: context) { stickCounters?.track(slot, table: table, key: String(key.text)) }
+            case .stickCounter(let slot, let operation):
+                _ = stickCounters?.tracked(slot, operation)
+            case .noOperation, .returnResponse, .redirect, .auth, .setPath, .setQuery, .setURI, .useService, .tarpit, .reject:
                 continue
             }
         }

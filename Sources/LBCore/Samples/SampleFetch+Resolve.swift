@@ -4,8 +4,8 @@ extension SampleFetch {
     /// HAProxy fetches that lb knows by name but does not compute yet. They compile with a warning and
     /// yield no value.
     static let knownButUnimplemented: Set<String> = [
-        "req.body", "req.body_param", "req.body_len", "req.payload", "payload",
-        "req.ssl_ver", "req.rdp_cookie", "rdp_cookie",
+        "req.body", "req.body_param", "req.body_len",
+        "req.ssl_ver",
         "capture.req.hdr", "capture.req.uri", "var", "env", "date",
         "fe_conn", "be_conn", "connslots", "avg_queue", "queue", "be_sess_rate", "fe_sess_rate",
         "srv_is_up", "stopping", "url_ip", "url_port", "hdr_ip", "req.hdr_ip", "rand",
@@ -55,6 +55,15 @@ extension SampleFetch {
         case "dst_port": return try noArguments(.destinationPort)
         case "ssl_fc": return try noArguments(.tls)
         case "fc_err": return try noArguments(.connectionError)
+        case "req.payload", "payload":
+            guard arguments.count == 2, let offset = Int(arguments[0]), let length = Int(arguments[1]), offset >= 0, length >= 0 else {
+                throw SampleCompileError("fetch 'req.payload' expects an offset and a length, for example: req.payload(0,4)")
+            }
+            return .contentFact(.payload(offset: offset, length: length))
+        case "req.rdp_cookie", "rdp_cookie", "req.rdp_cookie_cnt", "rdp_cookie_cnt":
+            guard arguments.count <= 1 else { throw SampleCompileError("fetch '\(call.name)' takes at most a cookie name") }
+            let name = arguments.first.flatMap { $0.isEmpty ? nil : $0 }
+            return .contentFact(call.name.hasSuffix("_cnt") ? .rdpCookieCount(name: name) : .rdpCookie(name: name))
         case let name where ContentFetchField.byName[name] != nil: return try noArguments(.contentFact(ContentFetchField.byName[name]!))
         case let name where TLSFetchField.byName[name] != nil: return try noArguments(.tlsFact(TLSFetchField.byName[name]!))
         case "status": return try noArguments(.responseStatus)

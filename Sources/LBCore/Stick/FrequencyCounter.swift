@@ -10,11 +10,30 @@ public struct FrequencyCounter: Sendable, Hashable {
 
     public init() {}
 
+    /// A counter as a peer describes it: its current period began at `start`.
+    public init(start: Int64, current: UInt64, previous: UInt64) {
+        self.start = start
+        self.current = current
+        self.previous = previous
+        started = true
+    }
+
+    /// When the current period began (nil before the first event), and the two periods' counts.
+    public var state: (start: Int64?, current: UInt64, previous: UInt64) { (started ? start : nil, current, previous) }
+
     /// Counts `amount` events at `now`, first rotating the periods if the current one is over. A gap of
     /// two periods or more forgets the past and starts a new period at `now`.
     public mutating func add(_ amount: UInt64, period: Int, now: Int64) {
         rotate(period: Int64(period), now: now)
         current &+= amount
+    }
+
+    /// Restarts the counter at `now` with `value` events in its current period (`set table ... data.X`).
+    public mutating func reset(to value: UInt64, now: Int64) {
+        start = now
+        current = value
+        previous = 0
+        started = true
     }
 
     /// The events over the last `period` at `now`: the current period's count plus the previous one's

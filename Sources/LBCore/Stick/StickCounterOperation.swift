@@ -50,6 +50,15 @@ public enum StickCounterOperation: Sendable, Hashable {
         }
     }
 
+    /// The operation of a rule action: `sc-inc-gpc0`, `sc-inc-gpc1` or `sc-set-gpt0` (with its value).
+    static func ruleAction(_ name: String, value: Int?) -> StickCounterOperation {
+        switch name {
+        case "sc-inc-gpc0": .incrementGPC0
+        case "sc-inc-gpc1": .incrementGPC1
+        default: .setGPT0(value ?? 0)
+        }
+    }
+
     /// The operation a fetch or converter suffix names: `http_req_rate`, `get_gpc0`, `inc_gpc0`...
     static func named(_ suffix: String) -> StickCounterOperation? {
         switch suffix {

@@ -72,6 +72,35 @@ public struct StickCounters: Sendable, Hashable {
         return gpc1
     }
 
+    /// `set table ... data.TYPE VALUE`: a count takes the value, a rate restarts with it as the count of
+    /// its current period. False when the table does not store the type (or it is a server type).
+    public mutating func set(_ type: StickDataType, to value: Int, _ stored: StickStoredData, now: Int64) -> Bool {
+        guard stored.stores(type) else { return false }
+        let count = UInt64(max(0, value))
+        switch type {
+        case .serverID, .serverKey: return false
+        case .gpt0: gpt0 = value
+        case .gpc0: gpc0 = value
+        case .gpc1: gpc1 = value
+        case .connCount: connCount = value
+        case .connCurrent: connCurrent = value
+        case .sessionCount: sessionCount = value
+        case .httpRequestCount: httpRequestCount = value
+        case .httpErrorCount: httpErrorCount = value
+        case .bytesInCount: bytesIn = value
+        case .bytesOutCount: bytesOut = value
+        case .gpc0Rate: gpc0Rate.reset(to: count, now: now)
+        case .gpc1Rate: gpc1Rate.reset(to: count, now: now)
+        case .connRate: connRate.reset(to: count, now: now)
+        case .sessionRate: sessionRate.reset(to: count, now: now)
+        case .httpRequestRate: httpRequestRate.reset(to: count, now: now)
+        case .httpErrorRate: httpErrorRate.reset(to: count, now: now)
+        case .bytesInRate: bytesInRate.reset(to: count, now: now)
+        case .bytesOutRate: bytesOutRate.reset(to: count, now: now)
+        }
+        return true
+    }
+
     /// The value of `type` at `now`; nil when the table does not store it (or for the server types,
     /// which the entry keeps outside its counters).
     public func value(_ type: StickDataType, _ stored: StickStoredData, now: Int64) -> Int? {

@@ -2,7 +2,9 @@ extension StickTableStore {
     /// Applies `operation` to a tracked entry; nil when the entry is gone or the table lacks the type.
     public mutating func perform(_ operation: StickCounterOperation, on reference: StickReference, now: Int64) -> Int? {
         let uses = usesOf(reference)
-        return update(reference) { counters, stored in operation.apply(&counters, uses: uses, stored, now: now) }.flatMap { $0 }
+        return update(reference, changes: operation.writes) { counters, stored in
+            operation.apply(&counters, uses: uses, stored, now: now)
+        }.flatMap { $0 }
     }
 
     /// Applies `operation` to `key`'s entry; an operation that writes creates the entry.

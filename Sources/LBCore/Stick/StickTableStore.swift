@@ -19,6 +19,8 @@ public struct StickTableStore: Sendable {
         public var counters = StickCounters()
         /// How many trackers hold the entry.
         public var uses = 0
+        /// The local change that last touched the entry (0: none, or the table is not shared with peers).
+        public var updateID: UInt64 = 0
     }
 
     public let capacity: Int
@@ -39,6 +41,13 @@ public struct StickTableStore: Sendable {
     private var generations: [UInt32] = []
     /// The counters this table keeps.
     public let stored: StickStoredData
+    /// Set when a `peers` section shares the table: local changes are then numbered and logged for the
+    /// peers to push. Unset, a change costs one test of this flag.
+    public private(set) var sharedWithPeers = false
+    /// The number of the last local change.
+    public private(set) var localUpdate: UInt64 = 0
+    /// Local changes in order; an item is stale when its entry changed again later or went away.
+    private var journal: [(id: UInt64, slot: Int, generation: UInt32)] = []
 
     public init(_ declaration: StickTableDeclaration) {
         stored = declaration.stored
@@ -77,9 +86,10 @@ public struct StickTableStore: Sendable {
         if let slot = slots[key] {
             entries[slot].server = server
             touch(slot, now: now)
+            changed(slot)
             return
         }
-        insert(key, server: server, now: now)
+        if let slot = insert(key, server: server, now: now) { changed(slot) }
     }
 
     /// Starts a tracker on `key`, creating the entry when absent: counts the connection (conn_cur,
@@ -98,6 +108,7 @@ public struct StickTableStore: Sendable {
         }
         entries[slot].uses += 1
         entries[slot].counters.startTracking(stored, now: now)
+        changed(slot)
         return StickReference(slot: slot, generation: generations[slot])
     }
 
@@ -108,11 +119,15 @@ public struct StickTableStore: Sendable {
         entries[slot].uses = max(0, entries[slot].uses - 1)
         entries[slot].counters.stopTracking()
         touch(slot, now: now)
+        changed(slot)
     }
 
-    /// Runs `body` on the counters of a tracked entry; nil when the entry is gone.
-    public mutating func update<Result>(_ reference: StickReference, _ body: (inout StickCounters, StickStoredData) -> Result) -> Result? {
+    /// Runs `body` on the counters of a tracked entry; nil when the entry is gone. `changes`: whether
+    /// `body` may change them (the peers are then told).
+    public mutating func update<Result>(_ reference: StickReference, changes: Bool = true,
+                                        _ body: (inout StickCounters, StickStoredData) -> Result) -> Result? {
         guard isLive(reference) else { return nil }
+        defer { if changes { changed(reference.slot) } }
         return body(&entries[reference.slot].counters, stored)
     }
 
@@ -131,6 +146,7 @@ public struct StickTableStore: Sendable {
         if slot == nil, create { slot = insert(key, server: -1, now: now) }
         guard let slot else { return nil }
         touch(slot, now: now)
+        defer { changed(slot) }
         return body(&entries[slot].counters, stored)
     }
 
@@ -155,6 +171,52 @@ public struct StickTableStore: Sendable {
 
     public func uses(ofKey key: String) -> Int {
         slots[normalize(key)].map { entries[$0].uses } ?? 0
+    }
+
+    // MARK: Peers
+
+    /// Starts numbering local changes for the peers that share the table.
+    public mutating func shareWithPeers() { sharedWithPeers = true }
+
+    /// The entries changed locally after change `after`, oldest change first, at most `limit`.
+    public func localChanges(after: UInt64, limit: Int) -> [Entry] {
+        guard after < localUpdate else { return [] }
+        var low = 0, high = journal.count
+        while low < high {
+            let middle = (low + high) / 2
+            if journal[middle].id <= after { low = middle + 1 } else { high = middle }
+        }
+        var result: [Entry] = []
+        for item in journal[low...] {
+            guard result.count < limit else { break }
+            guard generations[item.slot] == item.generation, entries[item.slot].updateID == item.id,
+                  !entries[item.slot].key.isEmpty else { continue }
+            result.append(entries[item.slot])
+        }
+        return result
+    }
+
+    /// Stores what a peer sent for `key`: the entry is created if needed and `body` sets its server and
+    /// counters. It lives `expire` milliseconds (the table's when nil). Not a local change: it is not
+    /// pushed back.
+    public mutating func applyRemote(_ key: String, expire: Int?, now: Int64, _ body: (inout Entry) -> Void) {
+        purgeExpired(now: now)
+        let key = normalize(key)
+        guard let slot = slots[key] ?? insert(key, server: -1, now: now) else { return }
+        touch(slot, now: now)
+        body(&entries[slot])
+        if let expire { entries[slot].expiresAt = now + Int64(expire) }
+    }
+
+    private mutating func changed(_ slot: Int) {
+        guard sharedWithPeers else { return }
+        localUpdate += 1
+        entries[slot].updateID = localUpdate
+        journal.append((localUpdate, slot, generations[slot]))
+        if journal.count > 2 * slots.count + 1024 {
+            let generations = self.generations, entries = self.entries
+            journal.removeAll { generations[$0.slot] != $0.generation || entries[$0.slot].updateID != $0.id }
+        }
     }
 
     private func isLive(_ reference: StickReference) -> Bool {

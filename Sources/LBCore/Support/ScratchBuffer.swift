@@ -1,17 +1,21 @@
 /// A buffer of plain values that grows by doubling and is freed with its owner: per-request scratch
 /// memory that hot loops read through a pointer, with no reference counting and no uniqueness checks
-/// (which a Swift array in a mutable struct pays on every access).
+/// (which a Swift array in a mutable struct pays on every access). Nothing is allocated until the first
+/// append: most requests never fetch a value, and must not pay a malloc and a free for the buffer.
 struct ScratchBuffer<Element>: ~Copyable {
+    /// Valid for `count` elements; a dangling, never-read address while nothing was appended.
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
-    private var capacity: Int
+    private var capacity = 0
+    private let initialCapacity: Int
 
     init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        base = .allocate(capacity: self.capacity)
+        initialCapacity = max(capacity, 1)
+        base = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
     deinit {
+        guard capacity > 0 else { return }
         base.deinitialize(count: count)
         base.deallocate()
     }
@@ -48,11 +52,13 @@ struct ScratchBuffer<Element>: ~Copyable {
     }
 
     private mutating func grow(toHold needed: Int) {
-        var newCapacity = capacity * 2
+        var newCapacity = max(capacity * 2, initialCapacity)
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
-        newBase.moveInitialize(from: base, count: count)
-        base.deallocate()
+        if capacity > 0 {
+            newBase.moveInitialize(from: base, count: count)
+            base.deallocate()
+        }
         base = newBase
         capacity = newCapacity
     }

@@ -51,23 +51,27 @@ extension HTTPSession {
     /// A TLS connection serves only requests whose `sni` names the server as its handshake did.
     private func reusableConnection(_ backend: BackendRuntime, _ serverIndex: Int) -> UpstreamConnection? {
         let firstRequest = machine.requestsServed == 0
-        let name = backend.servers[serverIndex].serverName(request: exchange?.request.head, connection: connectionInfo)
+        let server = backend.servers[serverIndex]
+        let name = server.serverName(request: exchange?.request.head, connection: connectionInfo)
+        let header = server.proxyHeader(for: connectionInfo)
         switch backend.plan.reuse {
         case .never:
             guard let own = ownIdleUpstream else { return nil }
             ownIdleUpstream = nil
             guard own.backendIndex == backend.index, own.serverIndex == serverIndex, own.serverName == name,
-                  own.isActive else {
+                  own.proxyHeader == header, own.isActive else {
                 own.close()
                 return nil
             }
             return own
         case .safe:
-            return firstRequest ? nil : loop.pool.take(backend: backend.index, server: serverIndex, serverName: name)
+            return firstRequest ? nil : loop.pool.take(backend: backend.index, server: serverIndex, serverName: name,
+                                                       proxyHeader: header)
         case .aggressive:
-            return loop.pool.take(backend: backend.index, server: serverIndex, provenOnly: firstRequest, serverName: name)
+            return loop.pool.take(backend: backend.index, server: serverIndex, provenOnly: firstRequest, serverName: name,
+                                  proxyHeader: header)
         case .always:
-            return loop.pool.take(backend: backend.index, server: serverIndex, serverName: name)
+            return loop.pool.take(backend: backend.index, server: serverIndex, serverName: name, proxyHeader: header)
         }
     }
 
@@ -147,7 +151,8 @@ extension HTTPSession {
         let backstop = TimeAmount.milliseconds(Int64(current.backend.plan.timeouts.connectOrDefault) + 1_000)
         let serverName = server.serverName(request: current.request.head, connection: connectionInfo)
         loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: backstop,
-                     tls: server.trafficTLS, serverName: serverName) { [weak self] result in
+                     tls: server.trafficTLS, serverName: serverName,
+                     proxyHeader: server.proxyHeader(for: connectionInfo)) { [weak self] result in
             guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return
@@ -165,6 +170,7 @@ extension HTTPSession {
     private func connectFailed(timedOut: Bool) {
         guard let current = exchange, let serverIndex = current.serverIndex else { return }
         current.backend.servers[serverIndex].connectionErrors.wrappingIncrement(ordering: .relaxed)
+        current.backend.servers[serverIndex].observer?.record(.connectFailed)
         perform(machine.connectFailed(timedOut: timedOut, server: serverState()))
     }
 
@@ -185,6 +191,7 @@ extension HTTPSession {
             return
         }
         machine.connected(now: monotonicNow(), reused: reused)
+        if let serverIndex = current.serverIndex { current.backend.servers[serverIndex].observer?.record(.connected) }
         if !current.persistence.stickKeys.isEmpty, let serverIndex = current.serverIndex {
             runtime.storeSticky(current.persistence.stickKeys, server: serverIndex)
             current.persistence.stickKeys = []

@@ -52,12 +52,21 @@ extension HTTPSession {
         trackers?.requestStarted()
         trackers?.inRequest = true
         defer { trackers?.inRequest = false }
+        // In HTTP mode `tcp-request content` rules run for each request, before the `http-request` rules.
+        if !frontend.plan.contentRules.isEmpty,
+           frontend.plan.contentRules.evaluate(connection: connectionInfo, request: head, serverCounts: runtime,
+                                               stickCounters: trackers) == .reject {
+            frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+            reject()
+            return
+        }
         if !handle(frontend.plan.rules.apply(to: &head, connection: connectionInfo, serverCounts: runtime, uniqueID: record.uniqueID,
                                              stickCounters: trackers), parsed) {
             return
         }
 
         if let stats = frontend.plan.stats, stats.enabled, head.uri.hasPrefix(stats.uri) {
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             let (head, runtime, frontend, connection, body) = (head, runtime, frontend, connectionInfo, input.buffer)
             answerInBackground(parsed, server: "<STATS>") {
                 StatsPage.respond(to: head, settings: stats, runtime: runtime, frontend: frontend, connection: connection, body: body)
@@ -91,7 +100,7 @@ extension HTTPSession {
         }
         if let name = frontend.uniqueID?.header, let uniqueID = record.uniqueID { head.headers.add(name, uniqueID) }
         let mode = HTTPConnectionMode.effective(frontend: frontend.plan.connectionMode, backend: backend.plan.connectionMode)
-        var upstreamHead = context.channel.allocator.buffer(capacity: 512)
+        var upstreamHead = loop.requestHeads.take(capacity: 512, allocator: context.channel.allocator)
         UpstreamRequestWriter.write(
             parsed, head: head, mode: mode,
             frontendForwardFor: frontend.plan.forwardFor, backendForwardFor: backend.plan.forwardFor,
@@ -122,8 +131,10 @@ extension HTTPSession {
             frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
             perform(machine.refused(status: status))
         case .respond(let response):
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             answerLocally(response, parsed)
         case .authenticate(let realm):
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             var response = LocalResponse(status: 401)
             response.headers.add("www-authenticate", "Basic realm=\"\(realm)\"")
             response.headers.add("content-type", "text/html")
@@ -136,6 +147,7 @@ extension HTTPSession {
             frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
             reject()
         case .useService(let name):
+            frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
             let (head, runtime) = (parsed.head, runtime)
             answerInBackground(parsed, server: LocalServices.serverName(of: name)) {
                 LocalServices.answer(service: name, to: head, runtime: runtime)

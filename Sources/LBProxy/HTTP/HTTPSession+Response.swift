@@ -39,14 +39,16 @@ extension HTTPSession {
                 parsed = try responseParser.parse(pending)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
+                current.backend.servers[current.serverIndex!].observer?.record(.invalidResponse)
                 perform(machine.responseHeadInvalid(server: serverState()))
                 return
             }
             guard let response = parsed else { return }
+            current.backend.servers[current.serverIndex!].observer?.record(.response(status: response.status))
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             let step = machine.responseHead(status: response.status, serverKeepsAlive: response.serverKeepsAlive,
                                             untilClose: framing == .untilClose, now: monotonicNow(), server: serverState())
-            var head = context.channel.allocator.buffer(capacity: response.raw.length + 32)
+            var head = loop.responseHeads.take(capacity: response.raw.length + 32, allocator: context.channel.allocator)
             switch step {
             case .switchProtocols:
                 ClientResponseWriter.write(response, from: pending, passUpgrade: true, connection: nil, into: &head)
@@ -70,7 +72,7 @@ extension HTTPSession {
                 perform(action)
                 return
             case .relay:
-                relayFinalHead(response, framing: framing, pending: &pending, into: &head, exchange: current)
+                relayFinalHead(response, framing: framing, pending: &pending, head: consume head, exchange: current)
                 return
             }
         }
@@ -78,8 +80,9 @@ extension HTTPSession {
 
     /// Starts relaying the final response: captures, stick and response rules, cookie edits, the rewritten
     /// head, and what body came with it.
+    /// `head` is consumed so that the body appended to it finds it uniquely referenced (no copy).
     private func relayFinalHead(_ response: ParsedResponse, framing: BodyFraming, pending: inout ByteBuffer,
-                                into head: inout ByteBuffer, exchange current: HTTPExchange) {
+                                head: consuming ByteBuffer, exchange current: HTTPExchange) {
         current.response = response
         captureResponse(response, in: pending)
         if !current.backend.plan.stickRules.isEmpty { storeStickyFromResponse(response, in: pending, exchange: current) }
@@ -108,14 +111,14 @@ extension HTTPSession {
         logAsSoonAsPossible(status: response.status, headBytes: head.readableBytes)
         pending.moveReaderIndex(forwardBy: response.raw.length)
         current.responseBuffer = nil
-        relayResponseBody(&pending, after: head)
+        relayResponseBody(&pending, after: consume head)
     }
 
     /// Forwards response body bytes up to the end of the response. `head`, when given, is the rewritten
     /// response head: a small body that arrived with it is appended so that both leave in one write.
-    private func relayResponseBody(_ buffer: inout ByteBuffer, after head: ByteBuffer? = nil) {
+    private func relayResponseBody(_ buffer: inout ByteBuffer, after head: consuming ByteBuffer? = nil) {
         guard let current = exchange else { return }
-        var pendingHead = head
+        var pendingHead = consume head
         var overran = false
         if buffer.readableBytes > 0 {
             let consumed: Int
@@ -131,15 +134,20 @@ extension HTTPSession {
                 if pendingHead != nil, consumed <= 8192 {
                     pendingHead!.writeBuffer(&slice)
                 } else {
-                    if let head = pendingHead { writeToClient(head) }
-                    pendingHead = nil
+                    if let head = pendingHead.take() { sendResponseHead(head) }
                     writeToClient(slice)
                 }
             }
             overran = buffer.readableBytes > 0
         }
-        if let pendingHead { writeToClient(pendingHead) }
+        if let head = pendingHead.take() { sendResponseHead(head) }
         perform(machine.responseBodyProgress(complete: current.responseBody.isComplete, overran: overran))
+    }
+
+    /// Writes a rewritten response head and gives its buffer back to the loop for the next response.
+    private func sendResponseHead(_ head: ByteBuffer) {
+        writeToClient(head)
+        loop.responseHeads.keep(head)
     }
 
     func upstreamReadComplete(_ connection: UpstreamConnection) {
@@ -150,6 +158,7 @@ extension HTTPSession {
     /// The response is complete: park or close the server connection, then keep or close the client.
     func finishExchange() {
         guard let current = exchange, let progress = machine.progress else { return }
+        loop.requestHeads.keep(current.upstreamHead)
         logRequest(status: current.response?.status ?? -1, .normal)
         releaseServerSlot()
         if let connection = upstream {
@@ -196,6 +205,7 @@ extension HTTPSession {
         if machine.state != .tunnel, machine.progress?.responseStatus == nil, action != .reconnect,
            let current = exchange, let index = current.serverIndex {
             current.backend.servers[index].responseErrors.wrappingIncrement(ordering: .relaxed)
+            current.backend.servers[index].observer?.record(.closedBeforeResponse)
         }
         switch action {
         case .forwardServerEnd, .endTunnel, .reconnect:

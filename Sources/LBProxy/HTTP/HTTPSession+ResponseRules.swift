@@ -12,9 +12,13 @@ extension HTTPSession {
     /// then has its error answer and the server connection is closed.
     func applyResponseRules(_ response: ParsedResponse, in buffer: ByteBuffer, exchange: HTTPExchange) -> HTTPHeaderFields? {
         var facts = HTTPResponseFacts(status: response.status, headers: ClientResponseWriter.endToEndFields(response, from: buffer))
+        // Trackers `http-response track-scN` starts belong to this request, as those of `http-request` rules.
+        let trackers = stickTrackers
+        trackers?.inRequest = true
+        defer { trackers?.inRequest = false }
         for rules in [exchange.backend.plan.responseRules, frontend.plan.responseRules] where !rules.isEmpty {
             if case .deny(let status) = rules.apply(to: &facts, request: exchange.request.head, connection: connectionInfo,
-                                                   uniqueID: record.uniqueID) {
+                                                   uniqueID: record.uniqueID, stickCounters: trackers) {
                 frontend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 exchange.backend.deniedResponses.wrappingIncrement(ordering: .relaxed)
                 perform(machine.responseDenied(status: status))

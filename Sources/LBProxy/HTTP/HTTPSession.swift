@@ -31,13 +31,13 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// The connection's stick counter trackers; nil when the configuration has no stick table.
     let stickTrackers: SessionStickTrackers?
 
-    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
+    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext, stickTrackers: SessionStickTrackers? = nil) {
         self.runtime = runtime
         self.frontend = frontend
         self.loop = loop
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         self.machine = ExchangeMachine(acceptedAt: monotonicNow(), frontend: frontend.exchangePolicy)
-        self.stickTrackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
+        self.stickTrackers = stickTrackers ?? (runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables))
         runtime.live.created(.httpSession)
     }
 
@@ -96,6 +96,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.clientClosed())
+        timer.cancel()
         stickTrackers?.connectionEnded()
         loop.sessions[ObjectIdentifier(self)] = nil
     }
@@ -183,9 +184,9 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
         }
     }
 
-    func kill(ifUsingBackend backend: Int, server: Int) {
+    func kill(ifUsingBackend backend: Int, server: Int, cause: Termination.Cause) {
         guard let current = exchange, current.backend.index == backend, current.serverIndex == server else { return }
-        perform(machine.killed())
+        perform(machine.killed(cause: cause))
     }
 
     /// A slot was released in our backend while we waited: try again, keeping our place if we lose.
@@ -213,6 +214,9 @@ extension HTTPSession: TimedSession {
         guard let (expired, action) = machine.timerFired(now: now, server: serverState()) else { return }
         if expired == .connect, let current = exchange, let index = current.serverIndex {
             current.backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+            current.backend.servers[index].observer?.record(.connectFailed)
+        } else if expired == .server, let current = exchange, current.response == nil, let index = current.serverIndex {
+            current.backend.servers[index].observer?.record(.responseTimeout)
         }
         perform(action)
     }

@@ -1,18 +1,20 @@
 /// Server state-change messages, worded as HAProxy words them so existing alerting on them keeps working.
 enum StateMessages {
-    static func serverDown(_ server: ServerRuntime, backend: BackendRuntime, result: CheckResult, duration: Int) -> String {
+    /// `duration` is nil for a verdict no check measured (traffic errors): the message then has none.
+    static func serverDown(_ server: ServerRuntime, backend: BackendRuntime, result: CheckResult, duration: Int?) -> String {
         var text = "\(server.plan.backup ? "Backup " : "")Server \(backend.plan.name)/\(server.plan.name) is DOWN, reason: \(result.status.reason)"
-        if let code = result.code { text += ", code: \(code)" }
+        if result.status.showsCode { text += ", code: \(result.code ?? 0)" }
         if let info = result.info { text += ", info: \"\(info)\"" }
-        text += ", check duration: \(duration)ms. \(remaining(backend, verb: "left"))"
+        text += (duration.map { ", check duration: \($0)ms" } ?? "") + ". \(remaining(backend, verb: "left"))"
         text += " \(server.activeConnections.load(ordering: .relaxed)) sessions active, 0 requeued, 0 remaining in queue."
         return text
     }
 
-    static func serverUp(_ server: ServerRuntime, backend: BackendRuntime, result: CheckResult, duration: Int) -> String {
+    static func serverUp(_ server: ServerRuntime, backend: BackendRuntime, result: CheckResult, duration: Int?) -> String {
         var text = "\(server.plan.backup ? "Backup " : "")Server \(backend.plan.name)/\(server.plan.name) is UP, reason: \(result.status.reason)"
-        if let code = result.code { text += ", code: \(code)" }
-        text += ", check duration: \(duration)ms. \(remaining(backend, verb: "online"))"
+        if result.status.showsCode { text += ", code: \(result.code ?? 0)" }
+        if let info = result.info { text += ", info: \"\(info)\"" }
+        text += (duration.map { ", check duration: \($0)ms" } ?? "") + ". \(remaining(backend, verb: "online"))"
         text += " 0 sessions requeued, 0 total in queue."
         return text
     }

@@ -41,11 +41,15 @@ final class AcceptGate: Sendable {
         reevaluate()
     }
 
-    /// Lets go of every listener: they are being closed, and a connection that closes from now on must
-    /// not make one accept again.
-    func forgetListeners() {
-        listeners.withLockedValue { $0.removeAll() }
-        throttledCount.store(0, ordering: .relaxed)
+    /// Forgets listeners about to close (`disable frontend`), so that they neither count among their
+    /// frontend's listeners nor get resumed.
+    func unregister(_ channels: [Channel]) {
+        listeners.withLockedValue { entries in
+            for entry in entries where entry.batch < Self.batch && channels.contains(where: { $0 === entry.channel }) {
+                throttledCount.wrappingDecrement(ordering: .relaxed)
+            }
+            entries.removeAll { entry in channels.contains { $0 === entry.channel } }
+        }
     }
 
     /// How many more connections the frontend may take now.

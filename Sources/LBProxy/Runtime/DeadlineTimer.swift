@@ -8,8 +8,13 @@ import NIOCore
 /// firing either handles the expiry or re-arms itself for what is left. A busy connection costs one
 /// wake-up per `cap` at most. The deadline itself (which timeout, until when) is pure bookkeeping kept
 /// elsewhere (`ExchangeDeadline`).
+///
+/// The wake-up is a scheduled callback whose handler is the session itself, so arming it allocates
+/// nothing beyond one small box (a scheduled closure costs several allocations and a weak reference, which
+/// every idle connection would carry). The loop holds the session until the callback runs or is
+/// cancelled; a session cancels it when its connection closes.
 struct DeadlineTimer {
-    private var scheduled: Scheduled<Void>?
+    private var scheduled: NIOScheduledCallback?
     private var scheduledFor: UInt64 = 0
     let cap: UInt64
 
@@ -23,9 +28,9 @@ struct DeadlineTimer {
         return min(pending, monotonicNow() &+ cap)
     }
 
-    mutating func installed(_ task: Scheduled<Void>, at instant: UInt64) {
+    mutating func installed(_ callback: NIOScheduledCallback, at instant: UInt64) {
         scheduled?.cancel()
-        scheduled = task
+        scheduled = callback
         scheduledFor = instant
     }
 
@@ -42,7 +47,7 @@ struct DeadlineTimer {
 }
 
 /// A connection handler whose deadline a `DeadlineTimer` watches.
-protocol TimedSession: AnyObject {
+protocol TimedSession: AnyObject, NIOScheduledCallbackHandler {
     var timer: DeadlineTimer { get set }
     var timerLoop: EventLoop { get }
     /// When the running timeout expires, if one runs.
@@ -55,12 +60,15 @@ extension TimedSession {
     /// Makes sure the timer wakes up in time for the current deadline. Cheap when it already will.
     func followDeadline() {
         guard let instant = timer.wakeUp(for: pendingDeadline) else { return }
-        let task = timerLoop.assumeIsolated().scheduleTask(deadline: NIODeadline.uptimeNanoseconds(instant)) { [weak self] in
-            guard let self else { return }
-            self.timer.ran()
-            self.timerFired(now: monotonicNow())
-            self.followDeadline()
-        }
-        timer.installed(task, at: instant)
+        // Scheduling fails only on a loop that is shutting down, where nothing is left to time out.
+        guard let callback = try? timerLoop.assumeIsolated().scheduleCallback(
+            at: NIODeadline.uptimeNanoseconds(instant), handler: self) else { return }
+        timer.installed(callback, at: instant)
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        timer.ran()
+        timerFired(now: monotonicNow())
+        followDeadline()
     }
 }

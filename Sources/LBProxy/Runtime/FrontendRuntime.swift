@@ -14,10 +14,21 @@ final class FrontendRuntime: Sendable {
     let totalRequests = ManagedAtomic<Int>(0)
     let requestErrors = ManagedAtomic<Int>(0)
     let deniedRequests = ManagedAtomic<Int>(0)
+    /// Connections closed by `tcp-request connection reject` (`dcon`) and by `tcp-request session
+    /// reject` (`dses`); neither becomes a session nor is logged.
+    let deniedConnections = ManagedAtomic<Int>(0)
+    let deniedSessions = ManagedAtomic<Int>(0)
+    /// Requests lb answered itself (`intercepted`): the monitor URI, the stats page, `use-service`,
+    /// `http-request return`, `redirect` and `auth`.
+    let interceptedRequests = ManagedAtomic<Int>(0)
     /// Responses refused by `http-response deny`.
     let deniedResponses = ManagedAtomic<Int>(0)
     let bytesIn = ManagedAtomic<Int>(0)
     let bytesOut = ManagedAtomic<Int>(0)
+    /// `disable frontend`: its listening sockets are closed and its monitor URI fails until `enable frontend`.
+    let paused = ManagedAtomic(false)
+    /// An `enable frontend` is binding the listening sockets again.
+    let resuming = ManagedAtomic(false)
     /// HTTP responses by status class, for the stats.
     let responses = ResponseCounters()
     /// TLS handshakes on the frontend's `ssl` binds.

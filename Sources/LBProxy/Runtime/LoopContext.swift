@@ -15,8 +15,15 @@ final class LoopContext {
     /// The backends' selection snapshots as this loop last saw them.
     let selections: SelectionCache
 
-    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects) {
+    /// What server connections read into; idle pooled connections keep their buffer as idle clients do.
+    let receiveBuffers: ReceiveBufferSizing
+    /// Where request heads for servers and response heads for clients are rewritten, reused per loop.
+    var requestHeads = RecycledBuffer()
+    var responseHeads = RecycledBuffer()
+
+    init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects, receiveBuffers: ReceiveBufferSizing) {
         self.eventLoop = eventLoop
+        self.receiveBuffers = receiveBuffers
         self.live = live
         self.selections = SelectionCache(backends: backends)
         self.pool = UpstreamPool(backends: backends, now: monotonicNow())
@@ -24,14 +31,15 @@ final class LoopContext {
 
     /// Opens a new connection to a server; `completion` runs on this loop. With `tls`, the connection is
     /// complete only once its TLS handshake is, with `serverName` sent as SNI; `timeout` bounds both.
+    /// A `proxyHeader` (`send-proxy`) goes first on the wire, before the handshake.
     func connect(
         to address: SocketAddress, backend: Int, server: Int, timeout: TimeAmount,
-        tls: ServerTLSContext? = nil, serverName: String? = nil,
+        tls: ServerTLSContext? = nil, serverName: String? = nil, proxyHeader: [UInt8]? = nil,
         completion: @escaping (Result<UpstreamConnection, Error>) -> Void
     ) {
         pool.countAttempt(backend: backend, server: server)
         let connection = UpstreamConnection(backendIndex: backend, serverIndex: server, serverName: serverName,
-                                            pool: pool, live: live)
+                                            proxyHeader: proxyHeader, pool: pool, live: live)
         let bound = NIOLoopBound(connection, eventLoop: eventLoop)
         let handshake = tls.map {
             NIOLoopBound(ServerHandshake(context: $0, serverName: serverName, eventLoop: eventLoop), eventLoop: eventLoop)
@@ -40,9 +48,11 @@ final class LoopContext {
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.recvAllocator, value: receiveBuffers.allocator)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 do {
+                    if let proxyHeader { try channel.pipeline.syncOperations.addHandler(ProxyHeaderWriter(header: proxyHeader)) }
                     if let handshake { try handshake.value.install(in: channel.pipeline.syncOperations) }
                     try channel.pipeline.syncOperations.addHandler(bound.value)
                     return channel.eventLoop.makeSucceededVoidFuture()
@@ -110,8 +120,8 @@ final class LoopContext {
 /// A session that can be asked to finish its current work and close.
 protocol DrainableSession: AnyObject {
     func drain()
-    /// Closes the session now if it is using that server (`shutdown sessions server`).
-    func kill(ifUsingBackend backend: Int, server: Int)
+    /// Closes the session now if it is using that server (`shutdown sessions server`, `on-marked-down`...).
+    func kill(ifUsingBackend backend: Int, server: Int, cause: Termination.Cause)
     /// What `show sess` prints about this session, or nil when HAProxy would not list it (an HTTP
     /// connection with no request in progress has no stream in HAProxy). Called on the session's loop.
     func sessionFacts(now: UInt64) -> SessionFacts?

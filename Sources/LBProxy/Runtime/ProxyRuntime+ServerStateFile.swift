@@ -1,16 +1,13 @@
 import Foundation
 import LBCore
+import NIOConcurrencyHelpers
 
 extension ProxyRuntime {
     /// Applies the saved states (`load-server-state-from-file`) to the servers they name, matched by
     /// backend and server names, before any traffic or check: admin mode, runtime weight, checks
     /// disabled at run time, and for checked servers the health their checks had reached. A file that
     /// cannot be read is reported and changes nothing, as in HAProxy.
-    ///
-    /// Returns, by backend and server index, the check counter each checked server's checks start from
-    /// (nil: the default).
-    func restoreServerStates() -> [[Int?]] {
-        var healths = backends.map { [Int?](repeating: nil, count: $0.servers.count) }
+    func restoreServerStates() {
         var files: [String: ServerStateFile] = [:]
         var unreadable: Set<String> = []
         for backend in backends {
@@ -29,13 +26,12 @@ extension ProxyRuntime {
             var restored = 0
             for server in backend.servers {
                 guard let line = file.line(backend: backend.plan.name, server: server.plan.name) else { continue }
-                healths[backend.index][server.plan.index] = restore(server, from: line)
+                restore(server, from: line)
                 restored += 1
             }
             backend.publishServerStates()
             events.notice("backend \(backend.plan.name): state of \(restored) of \(backend.servers.count) servers loaded from '\(path)'")
         }
-        return healths
     }
 
     private func readStateFile(_ path: String) -> ServerStateFile? {
@@ -48,8 +44,8 @@ extension ProxyRuntime {
         return file
     }
 
-    /// Applies one saved line; returns the check counter to start from.
-    private func restore(_ server: ServerRuntime, from line: ServerStateLine) -> Int? {
+    /// Applies one saved line.
+    private func restore(_ server: ServerRuntime, from line: ServerStateLine) {
         let plan = server.plan
         let decision = ServerStateRestore(line, configured: .init(disabled: plan.disabled, weight: plan.weight, checked: plan.check,
                                                                   rise: plan.rise, fall: plan.fall))
@@ -67,9 +63,10 @@ extension ProxyRuntime {
         if let weight = decision.weight { server.weight.store(weight, ordering: .relaxed) }
         if let enabled = decision.checksEnabled { server.admin.checksEnabled.store(enabled, ordering: .relaxed) }
         if let health = decision.checkHealth, let up = decision.isUp {
+            // The checks start from this counter (`HealthChecker` reads the server's).
+            server.health.withLockedValue { $0 = HealthState(rise: plan.rise, fall: plan.fall, initialHealth: health) }
             server.healthy.store(up, ordering: .relaxed)
             server.admin.checkHealth.store(health, ordering: .relaxed)
         }
-        return decision.checkHealth
     }
 }

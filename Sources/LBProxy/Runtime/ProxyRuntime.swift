@@ -14,6 +14,8 @@ final class ProxyRuntime: Sendable {
     let frontends: [FrontendRuntime]
     let backends: [BackendRuntime]
     let limits: HTTPLimits
+    /// How big the buffers are that client and server connections read into.
+    let receiveBuffers: ReceiveBufferSizing
     let processMaxConnections: Int
     /// The smallest timeout any session can set: session timers never sleep longer than this, so a new
     /// deadline never needs an earlier wake-up than the one already scheduled.
@@ -41,6 +43,8 @@ final class ProxyRuntime: Sendable {
     /// Every stick table, numbered as `plan.stickTables`; a backend's table is the same object as its
     /// `BackendRuntime.stickTable`.
     let stickTables: [StickTableLock]
+    /// The `peers` sections this node takes part in.
+    let peers: [PeersService]
 
     init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?,
          terminators: [[TLSTerminator?]] = []) {
@@ -48,10 +52,12 @@ final class ProxyRuntime: Sendable {
         self.accessLog = accessLog
         self.events = EventLog(sink: accessLog as? PipelineAccessLog)
         self.backends = backends
-        self.stickTables = plan.stickTables.map { table in
+        let stickTables = plan.stickTables.map { table in
             if let backend = table.backend, backend < backends.count, let shared = backends[backend].stickTable { return shared }
             return StickTableLock(StickTableStore(table.declaration))
         }
+        self.stickTables = stickTables
+        self.peers = PeersSetup.services(plan: plan, backends: backends, stickTables: stickTables, loop: loops.first)
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax
         let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()
@@ -71,11 +77,12 @@ final class ProxyRuntime: Sendable {
         }
         self.shortestTimeout = .milliseconds(Int64(max(1, timeouts.min() ?? 10_000)))
         self.limits = HTTPLimits(maxHeadSize: plan.global.bufferSize, maxHeaders: plan.global.maxHeaders)
+        self.receiveBuffers = ReceiveBufferSizing(bufferSize: plan.global.bufferSize)
         var contexts: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>] = [:]
         for loop in loops {
             // Each context is moved into a box bound to its loop: only that loop may touch it afterwards.
             contexts[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
-                LoopContext(eventLoop: loop, backends: backends, live: live), eventLoop: loop)
+                LoopContext(eventLoop: loop, backends: backends, live: live, receiveBuffers: receiveBuffers), eventLoop: loop)
         }
         self.loopContexts = contexts
         for box in contexts.values {
@@ -95,11 +102,12 @@ final class ProxyRuntime: Sendable {
 
     var loopCount: Int { loopContexts.count }
 
-    /// Closes every session currently using that server, on each session's own loop.
-    func killSessions(backend: Int, server: Int) {
+    /// Closes every session currently using that server, on each session's own loop; `cause` is what
+    /// their logs say ended them.
+    func killSessions(backend: Int, server: Int, cause: Termination.Cause = .killed) {
         for (loop, box) in allLoopContexts {
             loop.execute {
-                for session in box.value.sessions.values { session.kill(ifUsingBackend: backend, server: server) }
+                for session in box.value.sessions.values { session.kill(ifUsingBackend: backend, server: server, cause: cause) }
             }
         }
     }

@@ -1,6 +1,7 @@
 import Atomics
 import LBConfig
 import LBCore
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One server's live state, shared by every event loop: health, admin state and connection counts are
@@ -48,6 +49,14 @@ final class ServerRuntime: Sendable {
     let lastCheck = ManagedAtomic<Int>(0)
     /// Per-request status classes and latency histograms, for the stats.
     let metrics = RequestMetrics()
+    /// Counts traffic errors (`observe`); nil when the server's traffic is not observed or not checked.
+    let observer: TrafficObserver?
+    /// The last check's and agent check's details, for the stats.
+    let checkReport = ServerCheckReport()
+    /// The health checks' rise/fall counter: locked, because traffic errors (`observe`), the agent and
+    /// operators move it from other threads than the checker's, at once, so that the next request already
+    /// finds the server in its new state.
+    let health: NIOLockedValueBox<HealthState>
 
     init(plan: ServerPlan, backendName: String, address: SocketAddress?, resolvedHost: String, tls: ServerTLSContext? = nil) {
         self.plan = plan
@@ -58,6 +67,10 @@ final class ServerRuntime: Sendable {
         self.healthy = ManagedAtomic(true)
         self.admin = ServerAdminState(disabled: plan.disabled)
         self.weight = ManagedAtomic(plan.weight)
+        self.health = NIOLockedValueBox(HealthState(rise: plan.rise, fall: plan.fall))
+        self.observer = plan.check ? plan.observation.layer.map {
+            TrafficObserver(layer: $0, limit: plan.observation.errorLimit)
+        } : nil
     }
 
     /// The TLS context for traffic to this server, nil when its traffic is plain (`ssl` not set).
@@ -71,6 +84,16 @@ final class ServerRuntime: Sendable {
     func serverName(request: HTTPRequestHead?, connection: ConnectionInfo) -> String? {
         guard let tls = trafficTLS else { return nil }
         return tls.plan.serverName?.value(request: request, connection: connection)
+    }
+
+    /// The PROXY header a new connection for a client opens with (`send-proxy`), nil when the server
+    /// is not sent one. It names the client as lb sees it: the socket's addresses, or those of the header
+    /// that client's own proxy sent (`accept-proxy`).
+    func proxyHeader(for connection: ConnectionInfo) -> [UInt8]? {
+        guard let version = plan.sendProxy else { return nil }
+        return ProxyProtocolHeader(source: connection.source, sourcePort: connection.sourcePort,
+                                   destination: connection.destination, destinationPort: connection.destinationPort)
+            .encoded(version)
     }
 
     /// Takes a connection slot if the server is below its `maxconn` (atomically: two event loops never

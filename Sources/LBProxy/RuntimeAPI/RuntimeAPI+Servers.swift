@@ -83,27 +83,13 @@ extension RuntimeAPI {
     func setWeight(_ text: String?, _ backend: BackendRuntime, _ index: Int) -> String {
         guard let text, !text.isEmpty else { return "Require <weight> or <weight%>.\n" }
         let server = backend.servers[index]
-        // Like strtol: an optional sign and the leading digits; what follows decides the form.
-        let body = text.drop { $0 == " " || $0 == "\t" }
-        let sign = body.first == "-" || body.first == "+" ? 1 : 0
-        let digits = body.dropFirst(sign).prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty else { return "Empty weight string empty or preceded by garbage\n" }
-        let magnitude = Int(digits.prefix(12)) ?? Int.max
-        let number = body.first == "-" ? -magnitude : magnitude
-        let rest = body.dropFirst(sign + digits.count)
-        let value: Int
-        if rest == "%" {
-            guard number >= 0 else { return "Relative weight must be positive.\n" }
-            value = min(256, server.plan.weight * min(number, 25600) / 100)
-        } else if number < 0 || number > 256 {
-            return "Absolute weight can only be between 0 and 256 inclusive.\n"
-        } else if !rest.isEmpty {
-            return "Trailing garbage in weight string\n"
-        } else {
-            value = number
+        switch WeightRequest.resolve(Substring(text), initial: server.plan.weight) {
+        case .success(let value):
+            backend.setWeight(of: server, to: value)
+            return ""
+        case .failure(let refusal):
+            return refusal.message + "\n"
         }
-        backend.setWeight(of: server, to: value)
-        return ""
     }
 
     func setMode(_ mode: ServerAdminState.Mode, _ backend: BackendRuntime, _ index: Int) -> String {

@@ -1,9 +1,10 @@
 import LBConfig
 import LBCore
 
-/// `show table` and `clear table` over the backends' stick tables, with HAProxy's output and messages.
-/// Both commands are open to every level, as in HAProxy: below `operator` a table's contents are not
-/// dumped, `clear table NAME` silently does nothing and a `key` lookup is refused.
+/// `show table`, `clear table` and `set table` over every stick table (a backend's, or a frontend's that
+/// only tracks counters), with HAProxy's output and messages. `show` and `clear` are open to every level,
+/// as in HAProxy: below `operator` a table's contents are not dumped, `clear table NAME` silently does
+/// nothing and a `key` lookup is refused.
 extension RuntimeAPI {
     static let tableCommands: [RuntimeCommand] = [
         RuntimeCommand(words: ["show", "table"], arguments: "[<table> [key <k> | data.<type> <op> <v>]]",
@@ -14,7 +15,28 @@ extension RuntimeAPI {
                        help: "remove entries from a table (all, one key, or by data)", level: .user) { args, api in
             api.table(.clear, args)
         },
+        RuntimeCommand(words: ["set", "table"], arguments: "<table> key <k> [data.<type> <v>]*",
+                       help: "update or create a table entry's data", level: .user) { args, api in
+            api.setTable(args)
+        },
     ]
+
+    /// One stick table as these commands see it: its name and declaration, its store, and the backend
+    /// that declares it (nil for a frontend's table, whose entries name no server).
+    struct TableView {
+        let name: String
+        let declaration: StickTableDeclaration
+        let lock: StickTableLock
+        let backend: BackendRuntime?
+    }
+
+    /// Every table, in the order of the sections that declare them.
+    var tableViews: [TableView] {
+        zip(runtime.plan.stickTables, runtime.stickTables).map { plan, lock in
+            TableView(name: plan.name, declaration: plan.declaration, lock: lock,
+                      backend: plan.backend.flatMap { $0 < runtime.backends.count ? runtime.backends[$0] : nil })
+        }
+    }
 
     enum TableAction { case show, clear }
 
@@ -32,18 +54,16 @@ extension RuntimeAPI {
     func table(_ action: TableAction, _ args: [String]) -> String {
         guard let name = args.first else {
             guard action == .show else { return Self.clearUsage }
-            return runtime.backends.filter { $0.plan.stickTable != nil }.map { tableHead($0, count: Self.entries($0).count) }.joined()
+            return tableViews.map { tableHead($0, count: Self.entries($0).count) }.joined()
         }
-        guard let backend = runtime.backends.first(where: { $0.plan.name == name }), backend.plan.stickTable != nil else {
-            return "No such table\n"
-        }
+        guard let table = tableViews.first(where: { $0.name == name }) else { return "No such table\n" }
         var filter: @Sendable (StickTableStore.Entry) -> Bool = { _ in true }
         if args.count > 1 {
-            if args[1] == "key" { return tableKey(action, backend, args.count > 2 ? args[2] : nil) }
+            if args[1] == "key" { return tableKey(action, table, args.count > 2 ? args[2] : nil) }
             guard args[1].hasPrefix("data.") else {
                 return action == .show ? "Optional argument only supports \"data.<store_data_type>\" <operator> <value> and key <key>\n" : Self.clearUsage
             }
-            switch dataFilter(Array(args.dropFirst())) {
+            switch dataFilter(Array(args.dropFirst()), stored: table.declaration.stored) {
             case .success(let predicate): filter = predicate
             case .failure(let error): return error.message
             }
@@ -51,24 +71,25 @@ extension RuntimeAPI {
         let privileged = level >= .operator
         switch action {
         case .show:
-            let entries = Self.entries(backend)
-            var text = tableHead(backend, count: entries.count)
+            let entries = Self.entries(table)
+            var text = tableHead(table, count: entries.count)
             guard privileged else { return text + "# contents not dumped due to insufficient privileges\n" }
             let now = ProxyRuntime.stickClock()
-            for entry in Self.keyOrder(entries, backend.plan.stickTable?.type) where filter(entry) {
-                text += tableEntry(backend, entry, now: now)
+            for entry in Self.keyOrder(entries, table.declaration.type) where filter(entry) {
+                text += tableEntry(table, entry, now: now)
             }
             return text
         case .clear:
-            if privileged { Self.remove(from: backend, where: filter) }
+            if privileged { Self.remove(from: table, where: filter) }
             return ""
         }
     }
 
     /// `key <k>`: one entry, found by the key as the table stores it.
-    func tableKey(_ action: TableAction, _ backend: BackendRuntime, _ key: String?) -> String {
-        guard let key, let declaration = backend.plan.stickTable else { return "Key value expected\n" }
+    func tableKey(_ action: TableAction, _ table: TableView, _ key: String?) -> String {
+        guard let key else { return "Key value expected\n" }
         let matches: @Sendable (String) -> Bool
+        let declaration = table.declaration
         switch declaration.type {
         case .ip, .ipv6:
             // Like HAProxy, an address that does not parse looks up the all-zero address.
@@ -78,7 +99,7 @@ extension RuntimeAPI {
             guard let value = UInt32(key) else { return "Invalid key\n" }
             matches = { UInt32($0) == value }
         case .string:
-            let wanted = backend.stickTable?.withLock { $0.normalize(key) } ?? key
+            let wanted = table.lock.withLock { $0.normalize(key) }
             matches = { $0 == wanted }
         case .binary:
             return action == .show
@@ -88,11 +109,11 @@ extension RuntimeAPI {
         guard level >= .operator else { return "Permission denied\n" }
         switch action {
         case .show:
-            let entries = Self.entries(backend)
+            let entries = Self.entries(table)
             guard let entry = entries.first(where: { matches($0.key) }) else { return "" }
-            return tableHead(backend, count: entries.count) + tableEntry(backend, entry, now: ProxyRuntime.stickClock())
+            return tableHead(table, count: entries.count) + tableEntry(table, entry, now: ProxyRuntime.stickClock())
         case .clear:
-            Self.remove(from: backend) { matches($0.key) }
+            Self.remove(from: table) { matches($0.key) }
             return ""
         }
     }
@@ -103,11 +124,11 @@ extension RuntimeAPI {
 
     /// Up to four `data.<type> <op> <value>` filters, all of which an entry must pass (HAProxy reads a
     /// `server_key` as 0 in such comparisons). `args` starts at the first filter.
-    func dataFilter(_ args: [String]) -> Result<@Sendable (StickTableStore.Entry) -> Bool, TableError> {
+    func dataFilter(_ args: [String], stored: StickStoredData) -> Result<@Sendable (StickTableStore.Entry) -> Bool, TableError> {
         var filters: [@Sendable (StickTableStore.Entry) -> Bool] = []
         var position = 0
         while filters.count < 4, position < args.count {
-            switch Self.singleDataFilter(Array(args[position...].prefix(3))) {
+            switch Self.singleDataFilter(Array(args[position...].prefix(3)), stored: stored) {
             case .success(let filter): filters.append(filter)
             case .failure(let error): return .failure(TableError(message: "Filter entry #\(filters.count + 1): " + error.message))
             }
@@ -121,10 +142,15 @@ extension RuntimeAPI {
     }
 
     /// One filter: the type (its first five characters, `data.`, are skipped), the operator, the value.
-    static func singleDataFilter(_ words: [String]) -> Result<@Sendable (StickTableStore.Entry) -> Bool, TableError> {
+    /// Counters compare by their value at the time of the command.
+    static func singleDataFilter(_ words: [String], stored: StickStoredData) -> Result<@Sendable (StickTableStore.Entry) -> Bool, TableError> {
         let type = String(words[0].dropFirst(5))
         guard tableDataTypes.contains(type) else { return .failure(TableError(message: "Unknown data type\n")) }
-        guard type == "server_id" || type == "server_key" else {
+        let counter = StickDataType(name: type).flatMap { $0 == .serverID || $0 == .serverKey ? nil : $0 }
+        if let counter, !stored.stores(counter) {
+            return .failure(TableError(message: "Data type not stored in this table\n"))
+        }
+        guard type == "server_id" || type == "server_key" || counter != nil else {
             return .failure(TableError(message: "Data type not stored in this table\n"))
         }
         let compare: @Sendable (Int64, Int64) -> Bool
@@ -142,21 +168,24 @@ extension RuntimeAPI {
             return .failure(TableError(message: "Require a valid integer value to compare against\n"))
         }
         let byID = type == "server_id"
-        return .success { entry in compare(byID ? Int64(entry.server + 1) : 0, value) }
+        let now = ProxyRuntime.stickClock()
+        return .success { entry in
+            if let counter { return compare(Int64(entry.counters.value(counter, stored, now: now) ?? 0), value) }
+            return compare(byID ? Int64(entry.server + 1) : 0, value)
+        }
     }
 
     // MARK: Rendering
 
-    func tableHead(_ backend: BackendRuntime, count: Int) -> String {
-        guard let declaration = backend.plan.stickTable else { return "" }
-        return "# table: \(backend.plan.name), type: \(declaration.type.rawValue), size:\(declaration.size), used:\(count)\n"
+    func tableHead(_ table: TableView, count: Int) -> String {
+        "# table: \(table.name), type: \(table.declaration.type.rawValue), size:\(table.declaration.size), used:\(count)\n"
     }
 
     /// `0x<id>: key=K use=N exp=MS [server_id=N] [counters...] [server_key=NAME]`, counters in HAProxy's
     /// order with rates as `http_req_rate(10000)=3`. `use` counts the trackers holding the entry. Entries
     /// have no address: the id is a hash of table and key, stable while the entry lives.
-    func tableEntry(_ backend: BackendRuntime, _ entry: StickTableStore.Entry, now: Int64) -> String {
-        let declaration = backend.plan.stickTable!
+    func tableEntry(_ table: TableView, _ entry: StickTableStore.Entry, now: Int64) -> String {
+        let declaration = table.declaration
         let key: String
         switch declaration.type {
         case .string: key = Self.escapedKey(entry.key)
@@ -164,13 +193,15 @@ extension RuntimeAPI {
         default: key = entry.key
         }
         let expires = entry.expiresAt.map { max(0, $0 - now) } ?? 0
-        let servers = storingBackend(forTable: backend.index).servers
+        let servers = table.backend.map { storingBackend(forTable: $0.index).servers } ?? []
         let server = entry.server >= 0 && entry.server < servers.count ? servers[entry.server].plan : nil
         let id = server.map { $0.index + 1 } ?? entry.server + 1
         // Persistence tables store the server whether or not `store server_id` was written, as in HAProxy.
         let stored = declaration.stored
-        let keepsServer = stored.stores(.serverID) || runtime.backends.contains { $0.plan.stickRules.contains { $0.table == backend.index } }
-        var line = "0x\(String(Self.entryID(backend.plan.name, entry.key), radix: 16)): key=\(key) use=\(entry.uses) exp=\(expires)"
+        let keepsServer = stored.stores(.serverID) || table.backend.map { backend in
+            runtime.backends.contains { $0.plan.stickRules.contains { $0.table == backend.index } }
+        } ?? false
+        var line = "0x\(String(Self.entryID(table.name, entry.key), radix: 16)): key=\(key) use=\(entry.uses) exp=\(expires)"
         if keepsServer { line += " server_id=\(id)" }
         for type in stored.types where type != .serverID {
             guard let value = entry.counters.value(type, stored, now: now) else { continue }
@@ -237,21 +268,17 @@ extension RuntimeAPI {
         return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
     }
 
-    /// The live entries of the backend's table (expired ones are dropped on the way). Whether a backend
-    /// has a table is read from its plan: testing the `Mutex?` itself against nil proved unreliable (a
-    /// backend without a table passed `stickTable != nil` and `?.withLock` then ran on no lock).
-    static func entries(_ backend: BackendRuntime) -> [StickTableStore.Entry] {
-        guard backend.plan.stickTable != nil else { return [] }
-        return backend.stickTable?.withLock { $0.snapshot(now: ProxyRuntime.stickClock()) } ?? []
+    /// The live entries of the table (expired ones are dropped on the way).
+    static func entries(_ table: TableView) -> [StickTableStore.Entry] {
+        table.lock.withLock { $0.snapshot(now: ProxyRuntime.stickClock()) }
     }
 
     // MARK: Removal
 
     /// Removes the entries `shouldRemove` selects, under the table's lock.
-    static func remove(from backend: BackendRuntime, where shouldRemove: (StickTableStore.Entry) -> Bool) {
-        guard backend.plan.stickTable != nil else { return }
+    static func remove(from table: TableView, where shouldRemove: (StickTableStore.Entry) -> Bool) {
         let now = ProxyRuntime.stickClock()
-        backend.stickTable?.withLock { store in
+        table.lock.withLock { store in
             // Entries a tracker holds stay, as HAProxy keeps entries in use.
             for entry in store.snapshot(now: now) where shouldRemove(entry) { store.remove(key: entry.key) }
         }

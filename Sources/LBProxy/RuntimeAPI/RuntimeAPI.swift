@@ -18,8 +18,12 @@ struct RuntimeAPI: Sendable {
     var payload: String?
     /// `stats socket ... expose-fd listeners`: `_getsocks` may hand the listening sockets to a new lb.
     var exposesListeners = false
+    /// `enable frontend` (true) and `disable frontend` (false): the load balancer binds or closes the
+    /// frontend's listening sockets, and answers as HAProxy's CLI does.
+    typealias FrontendSwitch = @Sendable (_ name: String, _ enable: Bool, _ loop: EventLoop) -> EventLoopFuture<String>
+    var switchFrontend: FrontendSwitch?
 
-    static let commands: [RuntimeCommand] = showCommands + serverCommands + tableCommands + sslCommands + [
+    static let commands: [RuntimeCommand] = showCommands + serverCommands + frontendCommands + tableCommands + sslCommands + peersCommands + [
         RuntimeCommand(words: ["reopen", "logs"], arguments: "", help: "re-open log files (after logrotate moved them)", level: .operator) { _, api in
             api.reopenLogs() ? "" : "Log files could not be re-opened in time.\n"
         },

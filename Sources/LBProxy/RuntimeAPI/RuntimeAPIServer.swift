@@ -11,7 +11,8 @@ import NIOPosix
 enum RuntimeAPIServer {
     static func bind(
         _ socket: StatsSocket, runtime: ProxyRuntime, group: EventLoopGroup, startedAt: UInt64,
-        processFacts: @escaping @Sendable () -> [(String, String)], reopenLogs: @escaping @Sendable () -> Bool
+        processFacts: @escaping @Sendable () -> [(String, String)], reopenLogs: @escaping @Sendable () -> Bool,
+        switchFrontend: RuntimeAPI.FrontendSwitch? = nil
     ) async throws -> Channel {
         let level = RuntimeAPILevel(socket.level)
         let exposesListeners = socket.exposesListeners
@@ -24,6 +25,7 @@ enum RuntimeAPIServer {
                         var api = RuntimeAPI(runtime: runtime, startedAt: startedAt, level: level, eventLoop: channel.eventLoop,
                                              processFacts: processFacts, reopenLogs: reopenLogs)
                         api.exposesListeners = exposesListeners
+                        api.switchFrontend = switchFrontend
                         try channel.pipeline.syncOperations.addHandler(RuntimeAPIConnection(api: api))
                     }
                 }

@@ -22,6 +22,10 @@ extension ProxyRuntime {
             droppedLogs: (accessLog as? PipelineAccessLog).map { Int($0.pipeline.counters.dropped) })
         var snapshot = StatsSnapshot(process: process, frontends: frontends.map(Self.snapshot),
                                      backends: backends.map { Self.snapshot($0, now: now) })
+        snapshot.stickTables = zip(plan.stickTables, stickTables).map { table, lock in
+            StickTableSnapshot(name: table.name, type: table.declaration.type.rawValue, size: table.declaration.size,
+                               used: lock.withLock { $0.count })
+        }
         rates.apply(to: &snapshot)
         return snapshot
     }
@@ -44,7 +48,11 @@ extension ProxyRuntime {
             bytesIn: frontend.bytesIn.load(ordering: .relaxed), bytesOut: frontend.bytesOut.load(ordering: .relaxed),
             responses: frontend.responses.snapshot())
         result.deniedResponses = frontend.deniedResponses.load(ordering: .relaxed)
+        result.deniedConnections = frontend.deniedConnections.load(ordering: .relaxed)
+        result.deniedSessions = frontend.deniedSessions.load(ordering: .relaxed)
+        result.interceptedRequests = frontend.interceptedRequests.load(ordering: .relaxed)
         result.position = frontend.plan.position
+        if frontend.paused.load(ordering: .relaxed) { result.status = "PAUSED" }
         if frontend.terminators.contains(where: { $0 != nil }) {
             let tls = frontend.tls
             result.tls = TLSSnapshot(handshakes: tls.handshakes.load(ordering: .relaxed), resumed: tls.resumed.load(ordering: .relaxed),
@@ -82,8 +90,10 @@ extension ProxyRuntime {
         case .drain: .drain
         case .maintenance: .maint
         }
-        let status = ServerStatusInput(admin: admin, configuredDisabled: false, checked: plan.check,
+        var status = ServerStatusInput(admin: admin, configuredDisabled: false, checked: plan.check,
                                        healthy: healthy, backup: plan.backup, progress: progress)
+        status.agentChecked = plan.agent != nil
+        status.agentDown = !server.checkReport.agentUp.load(ordering: .relaxed)
         let changed = server.admin.lastChange.load(ordering: .relaxed)
         let address = plan.port.map { "\(server.resolvedHost):\($0)" } ?? server.resolvedHost
         var result = ServerSnapshot(
@@ -107,6 +117,7 @@ extension ProxyRuntime {
         result.neededConnections = server.neededConnections.load(ordering: .relaxed)
         result.connectionAttempts = server.connectionAttempts.load(ordering: .relaxed)
         result.connectionReuses = server.connectionReuses.load(ordering: .relaxed)
+        checkDetails(server, into: &result)
         return result
     }
 
@@ -121,6 +132,7 @@ extension ProxyRuntime {
         case .urlParameter: "url_param"
         case .header: "hdr"
         case .random: "random"
+        case .rdpCookie: "rdp-cookie"
         case .other(let keyword, _): keyword
         }
     }

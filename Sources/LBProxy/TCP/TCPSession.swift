@@ -42,11 +42,14 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     /// What ended the session, set by whatever ends it.
     private var termination = Termination.normal
     private var logged = false
+    /// The connection's stick counter trackers (`tcp-request ... track-scN`); nil without stick tables.
+    private let stickTrackers: SessionStickTrackers?
 
-    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext) {
+    init(runtime: ProxyRuntime, frontend: FrontendRuntime, loop: LoopContext, stickTrackers: SessionStickTrackers? = nil) {
         self.runtime = runtime
         self.frontend = frontend
         self.loop = loop
+        self.stickTrackers = stickTrackers
         self.timer = DeadlineTimer(cap: runtime.shortestTimeout)
         let now = monotonicNow()
         machine = ExchangeMachine(acceptedAt: now, frontend: frontend.exchangePolicy)
@@ -88,14 +91,12 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     private func finishInspection(_ hello: TLSHello?) {
         inspection = nil
         machine.inspectionDone()
-        connectionInfo.content = InspectedContent(length: pending?.readableBytes ?? 0, clientHello: hello)
-        for rule in frontend.plan.contentRules where rule.applies(to: connectionInfo, serverCounts: runtime) {
-            if rule.action == .reject {
-                frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
-                end(.by(.proxy, .request))
-                return
-            }
-            break
+        let bytes = pending.map { Array($0.readableBytesView.prefix(runtime.limits.maxHeadSize)) } ?? []
+        connectionInfo.content = InspectedContent(length: pending?.readableBytes ?? 0, clientHello: hello, bytes: bytes)
+        if frontend.plan.contentRules.evaluate(connection: connectionInfo, serverCounts: runtime, stickCounters: stickTrackers) == .reject {
+            frontend.deniedRequests.wrappingIncrement(ordering: .relaxed)
+            end(.by(.proxy, .request))
+            return
         }
         route()
     }
@@ -113,6 +114,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             stickyServer = runtime.stickyServer(chosen, request: nil, connection: info)
             stickKeys = runtime.stickKeysToStore(chosen, request: nil, connection: info)
         }
+        if stickyServer == nil, chosen.plan.persistRDPCookie != nil { stickyServer = chosen.serverNamedByRDPCookie(info) }
         machine.routed(.stream(chosen.exchangePolicy))
         dispatch(excluding: nil)
     }
@@ -159,16 +161,19 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         // `timeout connect` is the machine's; the socket's own limit is only a backstop behind it.
         let backstop = TimeAmount.milliseconds(Int64(backend.plan.timeouts.connectOrDefault) + 1_000)
         loop.connect(to: address, backend: backend.index, server: index, timeout: backstop, tls: server.trafficTLS,
-                     serverName: server.serverName(request: nil, connection: connectionInfo)) { [weak self] result in
+                     serverName: server.serverName(request: nil, connection: connectionInfo),
+                     proxyHeader: server.proxyHeader(for: connectionInfo)) { [weak self] result in
             guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return
             }
             switch result {
             case .success(let connection):
+                backend.servers[index].observer?.record(.connected)
                 self.connected(connection)
             case .failure(let error):
                 backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+                backend.servers[index].observer?.record(.connectFailed)
                 self.perform(self.machine.connectFailed(timedOut: error.isConnectTimeout, server: self.serverState()))
             }
         }
@@ -221,10 +226,14 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         case .hello(let hello)?:
             finishInspection(hello)
         case .invalid?:
-            finishInspection(nil)
+            // Not TLS. An RDP connection request still arriving is waited for: its cookie decides.
+            if !(pending.map { RDPConnectionRequest.isIncomplete($0.readableBytesView) } ?? false) { finishInspection(nil) }
         case .incomplete?:
-            // A buffer's worth without a whole ClientHello: decide on what arrived.
-            if (pending?.readableBytes ?? 0) >= runtime.limits.maxHeadSize { finishInspection(nil) }
+            // A buffer's worth without a whole ClientHello, or a whole RDP connection request: decide on
+            // what arrived.
+            if let pending, pending.readableBytes >= runtime.limits.maxHeadSize || RDPConnectionRequest.isComplete(pending.readableBytesView) {
+                finishInspection(nil)
+            }
         case nil:
             break
         }
@@ -264,6 +273,11 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             proxiedAddresses = proxied
             return
         }
+        if event is RefusedByRules {
+            // Refused before it became a session: nothing to log.
+            logged = true
+            return
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -278,6 +292,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.clientClosed())
         logSession()
+        if let stickTrackers {
+            stickTrackers.requestEnded(bytesIn: Int(machine.bytesIn), bytesOut: Int(machine.bytesOut), isError: false)
+            stickTrackers.connectionEnded()
+        }
         timer.cancel()
         releaseServerSlot()
         upstream?.close()
@@ -378,9 +396,9 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         // A TCP session has no request boundary to stop at: it runs until either side ends it.
     }
 
-    func kill(ifUsingBackend backend: Int, server: Int) {
+    func kill(ifUsingBackend backend: Int, server: Int, cause: Termination.Cause) {
         guard self.backend?.index == backend, serverIndex == server else { return }
-        perform(machine.killed())
+        perform(machine.killed(cause: cause))
     }
 
     private func releaseServerSlot() {
@@ -477,6 +495,7 @@ extension TCPSession: TimedSession {
         guard let (expired, action) = machine.timerFired(now: now, server: serverState()) else { return }
         if expired == .connect, let (backend, index) = attemptServer {
             backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
+            backend.servers[index].observer?.record(.connectFailed)
         }
         perform(action)
     }

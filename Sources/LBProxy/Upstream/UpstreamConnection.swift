@@ -12,6 +12,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// The SNI its TLS handshake sent (nil: none, or a plain connection). A pooled connection serves
     /// only requests whose `sni` evaluates to the same name, as HAProxy keys its idle connections.
     let serverName: String?
+    /// The PROXY header it began with (`send-proxy`): a pooled connection serves only requests from a
+    /// client with the same addresses, as HAProxy keys its idle connections.
+    let proxyHeader: [UInt8]?
     private(set) var context: ChannelHandlerContext?
     /// The session using this connection, nil while idle.
     weak var owner: UpstreamOwner?
@@ -30,10 +33,12 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     private let live: LiveObjects
 
-    init(backendIndex: Int, serverIndex: Int, serverName: String? = nil, pool: UpstreamPool, live: LiveObjects) {
+    init(backendIndex: Int, serverIndex: Int, serverName: String? = nil, proxyHeader: [UInt8]? = nil,
+         pool: UpstreamPool, live: LiveObjects) {
         self.backendIndex = backendIndex
         self.serverIndex = serverIndex
         self.serverName = serverName
+        self.proxyHeader = proxyHeader
         self.pool = pool
         self.live = live
         live.created(.upstreamConnection)

@@ -30,13 +30,17 @@ final class UpstreamPool {
     }
 
     /// An open idle connection to that server, if any (one that already carried several requests when
-    /// `provenOnly`), whose TLS handshake sent `serverName`; it is then in use. The warmest connection goes
-    /// first. Connections with another server name stay idle: finding a match past them costs a scan, but
-    /// only for a server whose `sni` varies between requests.
-    func take(backend: Int, server: Int, provenOnly: Bool = false, serverName: String? = nil) -> UpstreamConnection? {
+    /// `provenOnly`), whose TLS handshake sent `serverName` and that began with `proxyHeader`; it is then in
+    /// use. The warmest connection goes first. Connections with another server name or PROXY header stay
+    /// idle: finding a match past them costs a scan, but only for a server whose `sni` varies between
+    /// requests, or that is sent the PROXY protocol.
+    func take(backend: Int, server: Int, provenOnly: Bool = false, serverName: String? = nil,
+              proxyHeader: [UInt8]? = nil) -> UpstreamConnection? {
         // The list of proven connections first (1), then the others (0).
         for list in stride(from: 1, through: provenOnly ? 1 : 0, by: -1) {
-            while let slot = idle[backend][server].lists[list].lastIndex(where: { $0.serverName == serverName }) {
+            while let slot = idle[backend][server].lists[list].lastIndex(where: {
+                $0.serverName == serverName && $0.proxyHeader == proxyHeader
+            }) {
                 let connection = idle[backend][server].lists[list][slot]
                 removeFromList(connection)
                 guard connection.isActive else {

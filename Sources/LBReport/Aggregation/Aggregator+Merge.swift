@@ -17,6 +17,10 @@ extension Aggregator {
         invalidCount += o.invalidCount
         for (reason, n) in o.invalidByReason { invalidByReason[reason, default: 0] += n }
         pendingInvalid.append(contentsOf: o.pendingInvalid)
+        pendingStateChanges.append(contentsOf: o.pendingStateChanges)
+        for (server, counts) in o.stateChangeCounts {
+            for (state, n) in counts { stateChangeCounts[server, default: [:]][state, default: 0] += n }
+        }
         firstDate = min(firstDate, o.firstDate)
         lastDate = max(lastDate, o.lastDate)
         for i in 0..<600 { statusCounts[i] += o.statusCounts[i] }
@@ -24,6 +28,12 @@ extension Aggregator {
         for i in 0..<65536 where o.terminationCounts[i] != 0 {
             terminationCounts[i] += o.terminationCounts[i]
             terminationErrors[i] += o.terminationErrors[i]
+        }
+        denied += o.denied
+        for (id, name) in o.deniedClients.names.enumerated() {
+            let mine = Int(deniedClients.intern(name))
+            if mine == deniedCounts.count { deniedCounts.append(0) }
+            deniedCounts[mine] += o.deniedCounts[id]
         }
         errors += o.errors
         serverErrors += o.serverErrors

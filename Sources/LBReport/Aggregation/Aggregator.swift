@@ -16,6 +16,13 @@ public struct Aggregator: Sendable {
         var text: String
     }
 
+    /// A server state change whose line number is relative to its work unit until the scanner resolves it.
+    struct PendingStateChange: Sendable {
+        var unit: Int
+        var line: Int
+        var event: ServerStateEvent
+    }
+
     public let options: ReportOptions
 
     var frontends = ByteInterner()
@@ -38,6 +45,10 @@ public struct Aggregator: Sendable {
     public internal(set) var invalidCount = 0
     var invalidByReason: [LineError: Int] = [:]
     var pendingInvalid: [PendingInvalid] = []
+    /// Server state changes read from event lines, at most `ServerStateChanges.kept` per worker.
+    var pendingStateChanges: [PendingStateChange] = []
+    /// Every state change seen, per `backend/server` and state (DOWN, UP, MAINT, DRAIN).
+    var stateChangeCounts: [String: [String: Int]] = [:]
 
     public internal(set) var firstDate = Int64.max
     public internal(set) var lastDate = Int64.min
@@ -46,6 +57,12 @@ public struct Aggregator: Sendable {
     /// By the first two termination characters (halog `-tc`), indexed `c1 << 8 | c2`.
     var terminationCounts = [Int](repeating: 0, count: 65536)
     var terminationErrors = [Int](repeating: 0, count: 65536)
+
+    /// Records the proxy itself ended (termination state starting with `P`: a deny, tarpit, reject, a
+    /// limit), counted by client address for the top denied clients.
+    public internal(set) var denied = 0
+    var deniedClients = ByteInterner()
+    var deniedCounts: [Int] = []
 
     public internal(set) var errors = 0
     public internal(set) var serverErrors = 0
@@ -112,6 +129,13 @@ public struct Aggregator: Sendable {
             blankLines += 1
         case .event:
             eventLines += 1
+            // Rare lines: reading them as state changes costs nothing next to the records.
+            if let event = ServerStateEvent.parse(line, count: count) {
+                stateChangeCounts[event.server, default: [:]][event.state, default: 0] += 1
+                if pendingStateChanges.count < ServerStateChanges.kept {
+                    pendingStateChanges.append(PendingStateChange(unit: unit, line: lineNumber, event: event))
+                }
+            }
         case .invalid(let reason):
             invalidCount += 1
             invalidByReason[reason, default: 0] += 1
@@ -160,6 +184,7 @@ public struct Aggregator: Sendable {
         let pair = Int(e.pointee.terminationPair)
         terminationCounts[pair] += 1
         if isError { terminationErrors[pair] += 1 }
+        if pair >> 8 == Int(UInt8(ascii: "P")) { addDenied(e.pointee.clientAddress) }
 
         let route = Int(internRoute(e))
         let slot = route &* 2 &+ (isHTTP ? 0 : 1)
@@ -211,6 +236,14 @@ public struct Aggregator: Sendable {
             if !wasAborted && latency >= 0 && latency <= slo.thresholdMilliseconds { sloGood += 1 }
         }
         if !options.groupBy.isEmpty { addToGroup(e.pointee, isError: isError, aborted: wasAborted) }
+    }
+
+    @inline(never)
+    mutating func addDenied(_ client: ByteSlice) {
+        let id = Int(deniedClients.intern(client))
+        if id == deniedCounts.count { deniedCounts.append(0) }
+        deniedCounts[id] += 1
+        denied += 1
     }
 
     mutating func addToGroup(_ e: LogEntry, isError: Bool, aborted wasAborted: Bool) {

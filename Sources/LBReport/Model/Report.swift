@@ -16,7 +16,11 @@ public struct Report: Codable, Sendable {
     public var slowest: [Slow]
     public var timeline: TimelineReport
     public var slo: SLOReport?
+    /// Records lb refused itself (termination state `P...`), and the clients with the most.
+    public var denied: Denied?
     public var groups: Groups?
+    /// The servers' state changes from the log's event lines (absent from reports of older versions).
+    public var serverStates: ServerStateChanges?
     public var warnings: [String]
 
     public struct Input: Codable, Sendable {
@@ -172,6 +176,17 @@ public struct Report: Codable, Sendable {
         /// Share of the error budget (1 − target) used: 1.0 = exactly spent; above 1 = breached.
         public var budgetBurned: Double
         public var met: Bool
+    }
+
+    public struct Denied: Codable, Sendable {
+        public var total: Int
+        /// Up to `--top` clients, the most denied first.
+        public var clients: [Client]
+
+        public struct Client: Codable, Sendable {
+            public var client: String
+            public var count: Int
+        }
     }
 
     public struct Groups: Codable, Sendable {

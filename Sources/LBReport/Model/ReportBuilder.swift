@@ -44,6 +44,11 @@ extension Report {
             frontends: rows(a.frontends, a.frontendStats), backends: rows(a.backends, a.backendStats),
             servers: rows(a.servers, a.serverStats))
         urls = Self.topURLs(a.urlTables, top: options.top)
+        let deniedClients = a.deniedClients.names.enumerated()
+            .map { Denied.Client(client: $0.element, count: a.deniedCounts[$0.offset]) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.client < $1.client }
+        denied = Denied(total: a.denied, clients: Array(deniedClients.prefix(options.top)))
+        serverStates = scan.stateChanges
         slowest = a.slowest.sorted.map { Slow(ta: $0.milliseconds, date: $0.date >= 0 ? LogDate.format(milliseconds: $0.date) : nil, line: $0.line) }
         timeline = Self.timeline(a.timeline, options: options, first: a.firstDate, last: a.lastDate)
         if let slo = options.slo {

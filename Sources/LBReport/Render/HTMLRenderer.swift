@@ -66,11 +66,24 @@ public enum HTMLRenderer {
         }
         o += "<h2>Termination states</h2>\n"
         o += table(["state", "count", "errors", "meaning"], r.errors.termination.map { [$0.state, Fmt.int($0.count), Fmt.int($0.errors), $0.meaning] })
+        if let denied = r.denied, denied.total > 0 {
+            o += "<h2>Top denied clients (\(Fmt.int(denied.total)) refused by the proxy)</h2>\n"
+            o += table(["client", "denied"], denied.clients.map { [$0.client, Fmt.int($0.count)] })
+        }
         o += "<h2>Top URLs (\(Fmt.int(r.urls.distinct)) distinct)</h2>\n"
         o += table(["url", "requests", "errors", "total ms", "mean", "p99"], r.urls.byCount.map { [$0.url, Fmt.int($0.requests), Fmt.int($0.errors), Fmt.int($0.totalTime), String(format: "%.1f", $0.mean), Fmt.ms($0.p99)] })
         if !r.slowest.isEmpty {
             o += "<h2>Slowest requests</h2>\n"
             o += table(["Ta ms", "line"], r.slowest.map { [Fmt.int($0.ta), $0.line] })
+        }
+        if let states = r.serverStates, states.count > 0 {
+            o += "<h2>Server state changes (\(Fmt.int(states.count)))</h2>\n"
+            o += table(["server", "down", "up", "maint", "drain"], states.servers.map {
+                [$0.server, Fmt.int($0.down), Fmt.int($0.up), Fmt.int($0.maintenance), Fmt.int($0.drain)]
+            })
+            o += table(["time", "server", "state", "reason", "where"], states.changes.map {
+                [$0.time, $0.server, $0.state, $0.reason, "\($0.file):\($0.line)"]
+            })
         }
         if !r.invalid.samples.isEmpty {
             o += "<h2>Unparsable lines (\(Fmt.int(r.invalid.count)))</h2>\n"

@@ -33,11 +33,24 @@ public enum MarkdownRenderer {
                 return [escape($0.name), Fmt.int($0.requests), Fmt.int($0.errors), Fmt.percent($0.errorRate), Fmt.ms(ta?.values.last ?? nil), Fmt.ms(ta?.max)]
             })
         }
+        if let denied = r.denied, denied.total > 0 {
+            o += "\n## Top denied clients (\(Fmt.int(denied.total)) refused by the proxy)\n\n"
+            o += table(["client", "denied"], denied.clients.map { [escape($0.client), Fmt.int($0.count)] })
+        }
         o += "\n## Top URLs by requests\n\n" + table(["url", "requests", "errors", "mean ms", "p99"], r.urls.byCount.map {
             ["`\(escape($0.url))`", Fmt.int($0.requests), Fmt.int($0.errors), String(format: "%.1f", $0.mean), Fmt.ms($0.p99)]
         })
         if !r.slowest.isEmpty {
             o += "\n## Slowest requests\n\n" + table(["Ta", "line"], r.slowest.map { [Fmt.int($0.ta), "`\(escape($0.line))`"] })
+        }
+        if let states = r.serverStates, states.count > 0 {
+            o += "\n## Server state changes (\(Fmt.int(states.count)))\n\n"
+            o += table(["server", "down", "up", "maint", "drain"], states.servers.map {
+                [escape($0.server), Fmt.int($0.down), Fmt.int($0.up), Fmt.int($0.maintenance), Fmt.int($0.drain)]
+            })
+            o += "\n" + table(["time", "server", "state", "reason"], states.changes.map {
+                [escape($0.time), escape($0.server), $0.state, escape($0.reason)]
+            })
         }
         if !r.timeline.slots.isEmpty {
             o += "\n## Timeline (every \(r.timeline.interval))\n\n"

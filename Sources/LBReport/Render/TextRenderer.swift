@@ -46,6 +46,12 @@ public struct TextRenderer {
                 [$0.state.isEmpty ? "(none)" : $0.state, Fmt.int($0.count), Fmt.int($0.errors), $0.meaning]
             }, leftAlignLast: true)
         }
+        if let denied = r.denied, denied.total > 0 {
+            o += "\n" + heading("== Top denied clients (\(Fmt.int(denied.total)) requests refused by the proxy, state P...)")
+            o += Fmt.table(["client", "denied", "share"], denied.clients.map {
+                [$0.client, Fmt.int($0.count), Fmt.percent(Double($0.count) / Double(denied.total))]
+            })
+        }
         let labels = r.latency.percentiles.map(Fmt.pctLabel)
         o += "\n" + heading("== Latency (ms, HTTP requests, nearest-rank percentiles)")
         o += Fmt.table(["timer", "count"] + labels + ["max", "mean"], r.latency.overall.map(Self.timerCells))
@@ -67,6 +73,17 @@ public struct TextRenderer {
         if !r.slowest.isEmpty {
             o += "\n" + heading("== Slowest requests")
             for s in r.slowest { o += "  \(Fmt.int(s.ta)) ms  \(Self.clip(TerminalSafe.escape(s.line), 220))\n" }
+        }
+        if let states = r.serverStates, states.count > 0 {
+            o += "\n" + heading("== Server state changes: \(Fmt.int(states.count))")
+            o += Fmt.table(["server", "down", "up", "maint", "drain"], states.servers.map {
+                [TerminalSafe.escape($0.server), Fmt.int($0.down), Fmt.int($0.up), Fmt.int($0.maintenance), Fmt.int($0.drain)]
+            }, indent: "  ")
+            o += "\n"
+            for c in states.changes {
+                o += "  \(TerminalSafe.escape(c.time))  \(TerminalSafe.escape(c.server)) \(c.state)  \(Self.clip(TerminalSafe.escape(c.reason), 160))\n"
+            }
+            if states.count > states.changes.count { o += "  (\(states.count - states.changes.count) more not listed)\n" }
         }
         if !r.timeline.slots.isEmpty {
             o += "\n" + heading("== Timeline (every \(r.timeline.interval))")

@@ -14,6 +14,8 @@ public struct ScanResult: Sendable {
     public var inputs: [LogInput]
     /// Unparsable lines with their real file and line numbers, first few only.
     public var invalidSamples: [InvalidLines.Sample]
+    /// The servers' state changes from the event lines, with their real file and line numbers.
+    public var stateChanges: ServerStateChanges
     /// Inputs that could not be read (or stopped early), with why.
     public var failures: [String]
     /// gzip inputs whose last member was cut short (a writer still writing, or a crash).
@@ -86,8 +88,19 @@ public enum LogScanner {
             .sorted { ($0.input, $0.sample.line) < ($1.input, $1.sample.line) }
             .prefix(options.invalidSamples)
             .map(\.sample)
+        let changes = merged.pendingStateChanges
+            .map { pending -> (input: Int, change: ServerStateChanges.Change) in
+                let input = tasks[pending.unit].input
+                let e = pending.event
+                return (input, .init(file: name(input), line: base[pending.unit] + pending.line, time: e.time,
+                                     server: e.server, state: e.state, reason: e.reason))
+            }
+            .sorted { ($0.input, $0.change.line) < ($1.input, $1.change.line) }
+            .prefix(ServerStateChanges.kept)
+            .map(\.change)
+        let stateChanges = ServerStateChanges(counts: merged.stateChangeCounts, changes: Array(changes))
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return ScanResult(aggregate: merged, inputs: inputs, invalidSamples: Array(samples),
+        return ScanResult(aggregate: merged, inputs: inputs, invalidSamples: Array(samples), stateChanges: stateChanges,
                           failures: queue.failures, truncatedGzip: queue.truncated, elapsedSeconds: elapsed)
     }
 

@@ -24,6 +24,10 @@ public struct ServerStatusInput: Sendable, Equatable {
     public var backup: Bool
     /// Between the stable states of the rise/fall counter: `UP x/y` going down, `DOWN x/y` going up.
     public var progress: HealthProgress?
+    /// The server has an agent check, and its agent last said it is down: HAProxy then marks DRAIN and
+    /// DOWN with `(agent)`.
+    public var agentChecked = false
+    public var agentDown = false
 
     public init(admin: AdminState, configuredDisabled: Bool, checked: Bool, healthy: Bool, backup: Bool,
                 progress: HealthProgress? = nil) {
@@ -51,8 +55,11 @@ public struct ServerStatusInput: Sendable, Equatable {
             if case .goingDown(let x, let y) = progress { return "UP \(x)/\(y)" }
             return "UP"
         case .down:
+            if agentChecked && agentDown { return "DOWN (agent)" }
             if case .goingUp(let x, let y) = progress { return "DOWN \(x)/\(y)" }
             return "DOWN"
+        case .drain:
+            return agentChecked ? "DRAIN (agent)" : "DRAIN"
         default: return state.rawValue
         }
     }

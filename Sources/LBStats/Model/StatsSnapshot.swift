@@ -4,6 +4,8 @@ public struct StatsSnapshot: Sendable {
     public var process: ProcessSnapshot
     public var frontends: [FrontendSnapshot]
     public var backends: [BackendSnapshot]
+    /// Every stick table, in declaration order.
+    public var stickTables: [StickTableSnapshot] = []
 
     public init(process: ProcessSnapshot, frontends: [FrontendSnapshot], backends: [BackendSnapshot]) {
         self.process = process
@@ -58,6 +60,12 @@ public struct FrontendSnapshot: Sendable {
     public var responses: ResponseCounts
     /// Responses refused by `http-response deny` (HTTP only).
     public var deniedResponses = 0
+    /// Connections refused by `tcp-request connection` rules (`dcon`) and by `tcp-request session`
+    /// rules (`dses`).
+    public var deniedConnections = 0
+    public var deniedSessions = 0
+    /// Requests answered by lb itself: monitor URI, stats, `return`, `redirect`... (HTTP only).
+    public var interceptedRequests = 0
     /// Sessions (accepted connections) and HTTP requests per second; nil until the first second is measured.
     public var sessionRate: EventRate?
     public var requestRate: EventRate?
@@ -65,6 +73,8 @@ public struct FrontendSnapshot: Sendable {
     public var position = 0
     /// The handshakes of its `ssl` binds; nil when it has none.
     public var tls: TLSSnapshot?
+    /// `OPEN`, or `PAUSED` after `disable frontend` (its listening sockets closed until `enable frontend`).
+    public var status = "OPEN"
 
     public init(name: String, id: Int, isHTTP: Bool, currentSessions: Int, limitSessions: Int, totalSessions: Int,
                 totalRequests: Int, requestErrors: Int, deniedRequests: Int, bytesIn: Int, bytesOut: Int,
@@ -124,6 +134,18 @@ public struct ServerSnapshot: Sendable {
     public var neededConnections = 0
     public var connectionAttempts = 0
     public var connectionReuses = 0
+    /// The last check beyond its status: `check_code` (HTTP status, SMTP reply, MySQL or LDAP error; nil
+    /// where HAProxy shows none), `check_duration` (ms), `check_desc` (the status in words), `last_chk`
+    /// (what the check found) and the rise/fall counter (`check_health`); nil when unknown.
+    public var checkCode: Int?
+    public var checkDuration: Int?
+    public var checkDescription: String?
+    public var lastCheckInfo: String?
+    public var checkHealth: Int?
+    /// The agent check, nil when the server has none.
+    public var agent: AgentCheckSnapshot?
+    /// Times consecutive traffic errors reached `error-limit` (`hanafail`).
+    public var trafficErrorTrips = 0
 
     public init(name: String, id: Int, address: String, status: ServerStatusInput, currentSessions: Int,
                 limitSessions: Int?, totalSessions: Int, bytesIn: Int, bytesOut: Int, connectionErrors: Int,

@@ -107,16 +107,17 @@ public enum HTMLRenderer {
             row(kind: "frontend", proxy: name, name: "Frontend", css: "frontend", admin: admin ? "" : nil, cells: [
                 nil, nil, nil, frontend.sessionRate.map { "\($0.current)" }, frontend.sessionRate.map { "\($0.maximum)" }, nil,
                 "\(frontend.currentSessions)", nil, "\(frontend.limitSessions)", "\(frontend.totalSessions)", nil, nil,
-                "\(frontend.bytesIn)", "\(frontend.bytesOut)", "\(frontend.deniedRequests)", nil,
+                "\(frontend.bytesIn)", "\(frontend.bytesOut)", deniedCell(frontend),
+                frontend.isHTTP ? "\(frontend.deniedResponses)" : nil,
                 "\(frontend.requestErrors)", nil, nil, nil, nil,
-                "OPEN", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                frontend.status, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
                 Sparkline.svg(frontend.requestRate ?? frontend.sessionRate, unit: frontend.isHTTP ? "requests" : "sessions"),
-            ] + tlsCells(tls), status: "OPEN", into: &page)
+            ] + tlsCells(tls), status: frontend.status, into: &page)
         }
         if let backend = group.backend {
             for server in backend.servers {
                 let serverName = HTMLEscape.escape(server.name)
-                let check = server.status.checked ? server.checkStatus.map(HTMLEscape.escape) ?? "" : ""
+                let check = lastCheck(server)
                 row(kind: "server", proxy: name, name: serverName, css: server.status.cssClass,
                     admin: admin ? "<input type=\"checkbox\" name=\"s\" value=\"\(serverName)\">" : nil, cells: [
                     "\(server.queueCurrent)", "\(server.queueMaximum)", server.queueLimit.map(String.init), server.sessionRate.map { "\($0.current)" }, server.sessionRate.map { "\($0.maximum)" }, nil,
@@ -168,6 +169,16 @@ public enum HTMLRenderer {
         if let admin { page += "<td>\(admin)</td>" }
         for cell in cells { page += "<td>\(cell ?? "")</td>" }
         page += "</tr>\n"
+    }
+
+    /// A frontend's denied requests, with what its `tcp-request` rules refused before any request (and the
+    /// requests lb answered itself) in the cell's tooltip; those refusals are added to the count shown.
+    static func deniedCell(_ frontend: FrontendSnapshot) -> String {
+        let refused = frontend.deniedConnections + frontend.deniedSessions
+        var title = "requests: \(frontend.deniedRequests), connections (tcp-request connection): \(frontend.deniedConnections), "
+            + "sessions (tcp-request session): \(frontend.deniedSessions)"
+        if frontend.isHTTP { title += ", intercepted requests: \(frontend.interceptedRequests)" }
+        return "<span class=\"denied\" title=\"\(title)\">\(frontend.deniedRequests + refused)</span>"
     }
 
     /// The TLS group's cells of a frontend row (none when the frontend has no `ssl` bind).

@@ -15,6 +15,7 @@ public enum PrometheusRenderer {
         if query.scopes.contains(.frontend) { renderFrontends(snapshot.frontends, into: &exposition) }
         if query.scopes.contains(.backend) { renderBackends(snapshot.backends, into: &exposition) }
         if query.scopes.contains(.server) { renderServers(snapshot.backends, noMaint: query.noMaint, into: &exposition) }
+        if query.scopes.contains(.sticktable) { renderStickTables(snapshot.stickTables, into: &exposition) }
         return exposition.finish()
     }
 
@@ -46,6 +47,16 @@ public enum PrometheusRenderer {
         }
     }
 
+    /// Labelled by table name and key type, as HAProxy's exporter does.
+    static func renderStickTables(_ tables: [StickTableSnapshot], into e: inout Exposition) {
+        guard !tables.isEmpty else { return }
+        let labels = tables.map { Exposition.labels(["name": $0.name, "type": $0.type]) }
+        e.family("haproxy_sticktable_size", "Stick table size", .gauge)
+        for (index, table) in tables.enumerated() { e.sample(labels[index], table.size) }
+        e.family("haproxy_sticktable_used", "Number of entries used in this stick table", .gauge)
+        for (index, table) in tables.enumerated() { e.sample(labels[index], table.used) }
+    }
+
     static func renderFrontends(_ frontends: [FrontendSnapshot], into e: inout Exposition) {
         guard !frontends.isEmpty else { return }
         let labels = frontends.map { Exposition.label("proxy", $0.name) }
@@ -64,6 +75,12 @@ public enum PrometheusRenderer {
             ("haproxy_frontend_requests_denied_total", "Total number of denied requests", .counter, { $0.deniedRequests }),
             ("haproxy_frontend_responses_denied_total", "Total number of denied responses", .counter,
              { $0.isHTTP ? $0.deniedResponses : nil }),
+            ("haproxy_frontend_denied_connections_total", "Total number of requests denied by \"tcp-request connection\" rules.",
+             .counter, { $0.deniedConnections }),
+            ("haproxy_frontend_denied_sessions_total", "Total number of requests denied by \"tcp-request session\" rules.",
+             .counter, { $0.deniedSessions }),
+            ("haproxy_frontend_intercepted_requests_total", "Total number of intercepted HTTP requests", .counter,
+             { $0.isHTTP ? $0.interceptedRequests : nil }),
             ("haproxy_frontend_request_errors_total", "Total number of request errors", .counter, { $0.requestErrors }),
             ("haproxy_frontend_http_requests_total", "Total number of HTTP requests received", .counter,
              { $0.isHTTP ? $0.totalRequests : nil }),
@@ -216,6 +233,7 @@ public enum PrometheusRenderer {
             ("haproxy_server_used_connections_current", "Current number of connections in use", .gauge, { $0.usedConnections }),
             ("haproxy_server_need_connections_current", "Estimated needed number of connections", .gauge,
              { $0.neededConnections }),
+            ("haproxy_server_check_code", "layer5-7 code, if available of the last health check.", .gauge, { $0.checkCode }),
         ]
         for (name, help, kind, value) in table {
             guard e.family(name, help, kind) else { continue }

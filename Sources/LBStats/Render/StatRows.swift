@@ -37,9 +37,11 @@ public enum StatRows {
         case dreq, dresp, ereq, econ, eresp, wretr, wredis, status, weight, act
         case bck, chkfail, chkdown, lastchg, downtime, qlimit, pid, iid, sid, throttle
         case lbtot, tracked, type, rate, rateLim, rateMax, checkStatus, checkCode, checkDuration, hrsp1xx
-        case reqRate = 46, reqRateMax, reqTot
-        case checkRise = 67, checkFall
-        case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot
+        case hanafail = 45, reqRate, reqRateMax, reqTot
+        case lastChk = 56, lastAgt
+        case agentStatus = 62, agentCode, agentDuration, checkDesc, agentDesc
+        case checkRise = 67, checkFall, checkHealth, agentRise, agentFall, agentHealth
+        case addr = 73, cookie, mode, algo, connRate, connRateMax, connTot, intercepted, dcon, dses
         case connect = 84, reuse
         case idleConnCur = 95, safeConnCur, usedConnCur, needConnEst, uweight
         case moduleSeparator = 103, sslSess, sslReusedSess, sslFailedHandshake
@@ -72,7 +74,7 @@ public enum StatRows {
                 row.set(.dreq, frontend.deniedRequests)
                 if frontend.isHTTP { row.set(.dresp, frontend.deniedResponses) }
                 row.set(.ereq, frontend.requestErrors)
-                row[.status] = "OPEN"
+                row[.status] = frontend.status
                 row[.pid] = pid
                 row.set(.iid, group.id)
                 row.set(.sid, 0)
@@ -83,6 +85,9 @@ public enum StatRows {
                 }
                 row[.mode] = frontend.isHTTP ? "http" : "tcp"
                 row.set(.connTot, frontend.totalSessions)
+                if frontend.isHTTP { row.set(.intercepted, frontend.interceptedRequests) }
+                row.set(.dcon, frontend.deniedConnections)
+                row.set(.dses, frontend.deniedSessions)
                 rates(frontend.sessionRate, into: &row)
                 row.set(.connRate, frontend.sessionRate?.current)
                 row.set(.connRateMax, frontend.sessionRate?.maximum)
@@ -117,15 +122,18 @@ public enum StatRows {
                     row.set(.sid, server.id)
                     row.set(.lbtot, server.totalSessions)
                     row.set(.type, 2)
-                    row[.checkStatus] = server.checkStatus
+                    // A server in maintenance is not checked: HAProxy leaves its check columns empty.
+                    let checksShown = server.status.checked && server.status.state != .maint
+                    if checksShown { row[.checkStatus] = server.checkStatus }
                     if backend.isHTTP {
                         responses(server.responses, into: &row)
                         row.set(.reqTot, server.responses.total)
                     }
-                    if server.status.checked {
+                    if checksShown {
                         row.set(.checkRise, server.checkRise)
                         row.set(.checkFall, server.checkFall)
                     }
+                    checkDetails(server, checksShown: checksShown, into: &row)
                     row[.addr] = server.address
                     row[.mode] = backend.isHTTP ? "http" : "tcp"
                     row.set(.uweight, server.configuredWeight)
@@ -179,6 +187,27 @@ public enum StatRows {
         return rows
     }
 
+    /// The last check's and agent check's details, and the traffic-error trips.
+    static func checkDetails(_ server: ServerSnapshot, checksShown: Bool, into row: inout Row) {
+        row.set(.hanafail, server.trafficErrorTrips)
+        if checksShown, server.checkStatus != nil {
+            row.set(.checkCode, server.checkCode)
+            row.set(.checkDuration, server.checkDuration)
+            row[.checkDesc] = server.checkDescription
+            row[.lastChk] = server.lastCheckInfo
+            row.set(.checkHealth, server.checkHealth)
+        }
+        guard let agent = server.agent else { return }
+        row[.agentStatus] = agent.status
+        row.set(.agentCode, agent.code)
+        row.set(.agentDuration, agent.duration)
+        row[.agentDesc] = agent.description
+        row[.lastAgt] = agent.info
+        row.set(.agentRise, 1)
+        row.set(.agentFall, 1)
+        row.set(.agentHealth, agent.health)
+    }
+
     /// `rate` and `rate_max`: sessions in the last second and in the busiest one (empty until measured).
     static func rates(_ rate: EventRate?, into row: inout Row) {
         row.set(.rate, rate?.current)
@@ -229,7 +258,7 @@ public enum CSVRenderer {
 public enum JSONRenderer {
     static let numericColumns: Set<Int> = {
         let textual: Set<String> = ["pxname", "svname", "status", "check_status", "check_desc", "agent_desc",
-                                    "agent_status", "addr", "cookie", "mode", "algo"]
+                                    "agent_status", "addr", "cookie", "mode", "algo", "last_chk", "last_agt"]
         return Set(StatRows.columns.indices.filter { !textual.contains(StatRows.columns[$0]) })
     }()
 

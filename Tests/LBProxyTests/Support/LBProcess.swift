@@ -10,12 +10,13 @@ final class LBProcess {
     /// What lb printed before its banner's end.
     let banner: String
 
-    init(config: String, name: String) throws {
+    /// `arguments` come before `-f` (for example `-L NAME`).
+    init(config: String, name: String, arguments: [String] = []) throws {
         configPath = FileManager.default.temporaryDirectory.appendingPathComponent("lb-\(name)-\(getpid()).cfg").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
-        process.arguments = ["-f", configPath]
+        process.arguments = arguments + ["-f", configPath]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -102,6 +102,16 @@ final class RawClient: @unchecked Sendable {
         return false
     }
 
+    /// Reads one line (without its line end), or nil when the peer closes or times out first.
+    func readLine() -> String? {
+        while !pending.contains(UInt8(ascii: "\n")) {
+            guard fill() else { return nil }
+        }
+        let end = pending.firstIndex(of: UInt8(ascii: "\n"))!
+        defer { pending.removeFirst(end + 1) }
+        return String(decoding: pending[..<end], as: UTF8.self)
+    }
+
     /// Reads until the peer closes (or the timeout), returning everything.
     func readToEnd() -> [UInt8] {
         while fill() {}

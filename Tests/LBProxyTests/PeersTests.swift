@@ -1,0 +1,181 @@
+import Foundation
+import LBTestSupport
+import Testing
+@testable import LBProxy
+
+/// Stick tables shared over HAProxy's peers protocol, on loopback: two lb nodes, and lb with haproxy.
+/// Each node is a process with its own local peer name (`-L`); entries are seen through each node's
+/// runtime API (`show table`), as an operator would check a pair.
+@Suite(.serialized)
+struct PeersTests {
+    /// A node of the pair: its name, its frontend port, its peers port, its runtime API socket.
+    struct Node {
+        let name: String
+        let port: Int
+        let peerPort: Int
+        let socket: String
+
+        func ask(_ command: String) throws -> String { try RuntimeAPITests.socat(socket, command + "\n") }
+    }
+
+    /// The same configuration for both nodes, as HAProxy users write it: persistence on a header in one
+    /// table, request counters in another, both shared through the `peers` section.
+    static func config(_ node: Node, _ nodes: [Node], s1: Int, s2: Int) -> String {
+        """
+        global
+            stats socket \(node.socket) level admin
+        defaults
+            mode http
+            timeout connect 2s
+            timeout client 10s
+            timeout server 10s
+        peers pair
+        \(nodes.map { "    peer \($0.name) 127.0.0.1:\($0.peerPort)" }.joined(separator: "\n"))
+        frontend fe
+            bind 127.0.0.1:\(node.port)
+            http-request track-sc0 hdr(x-user) table counters
+            default_backend be
+        backend counters
+            stick-table type string len 32 size 1k expire 10m store http_req_cnt,gpc0,http_req_rate(10s) peers pair
+        backend be
+            balance roundrobin
+            stick-table type string len 32 size 1k expire 10m peers pair
+            stick on hdr(x-user)
+            server s1 127.0.0.1:\(s1)
+            server s2 127.0.0.1:\(s2)
+
+        """
+    }
+
+    static func nodes(_ names: [String], in directory: String) -> [Node] {
+        names.map { Node(name: $0, port: freePort(), peerPort: freePort(), socket: "\(directory)/\($0).sock") }
+    }
+
+    static func temporaryDirectory(_ label: String) throws -> String {
+        let directory = NSTemporaryDirectory() + "lb-peers-\(label)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static func request(_ node: Node, user: String) throws -> String {
+        try fetch(port: node.port, "GET / HTTP/1.1\r\nHost: x\r\nX-User: \(user)\r\nConnection: close\r\n\r\n").bodyText
+    }
+
+    /// The `show table` line of `key`, nil when the table lacks it.
+    static func entry(_ node: Node, table: String, key: String) throws -> String? {
+        try node.ask("show table \(table)").split(separator: "\n").first { $0.contains("key=\(key) ") }.map(String.init)
+    }
+
+    @Test func twoLBNodesShareEntriesAndARestartedNodeLearnsThem() async throws {
+        let s1 = try await TestBackend(name: "s1"), s2 = try await TestBackend(name: "s2")
+        let directory = try Self.temporaryDirectory("lb")
+        let nodes = Self.nodes(["alpha", "beta"], in: directory)
+        let (a, b) = (nodes[0], nodes[1])
+        let processA = try LBProcess(config: Self.config(a, nodes, s1: s1.port, s2: s2.port), name: "peers-a", arguments: ["-L", a.name])
+        defer { processA.stop() }
+        var processB = try LBProcess(config: Self.config(b, nodes, s1: s1.port, s2: s2.port), name: "peers-b", arguments: ["-L", b.name])
+        defer { processB.stop() }
+
+        // alice lands on one server through A; B learns the entry and sends alice there too.
+        let server = try Self.request(a, user: "alice")
+        let serverID = server.hasPrefix("s1") ? 1 : 2
+        try await waitUntil("B to learn alice's entry from A") {
+            try Self.entry(b, table: "be", key: "alice")?.contains("server_id=\(serverID) server_key=s\(serverID)") == true
+        }
+        for _ in 0..<3 { #expect(try Self.request(b, user: "alice") == server, "B keeps alice on A's server") }
+        // bob's entry, made on B, goes the other way; so do the request counters.
+        _ = try Self.request(b, user: "bob")
+        try await waitUntil("A to learn bob's entry from B") { try Self.entry(a, table: "be", key: "bob") != nil }
+        try await waitUntil("A to count alice's requests made on B") {
+            try Self.entry(a, table: "counters", key: "alice")?.contains("http_req_cnt=4") == true
+        }
+
+        // B restarts empty and asks A for everything.
+        processB.stop()
+        processB = try LBProcess(config: Self.config(b, nodes, s1: s1.port, s2: s2.port), name: "peers-b", arguments: ["-L", b.name])
+        try await waitUntil("the restarted B to learn alice's and bob's entries from A") {
+            (try? Self.entry(b, table: "be", key: "alice"))??.contains("server_key=s\(serverID)") == true
+                && (try? Self.entry(b, table: "be", key: "bob")) ?? nil != nil
+        }
+        #expect(try Self.entry(b, table: "counters", key: "alice")?.contains("http_req_cnt=4") == true)
+        #expect(try Self.request(b, user: "alice") == server, "after its restart B still sends alice to her server")
+        let peers = try b.ask("show peers")
+        #expect(peers.contains("id=pair "), "\(peers)")
+        #expect(peers.contains("id=alpha(remote,active) addr=127.0.0.1:\(a.peerPort) last_status=ESTA"), "\(peers)")
+        #expect(peers.contains("id=beta(local,inactive)"), "\(peers)")
+        // The restarted B took alice's server name into the first slot of its receiving dictionary.
+        let dictionaries = try b.ask("show peers dict pair")
+        #expect(dictionaries.contains("RX dictionary cache:\n            0 -> s\(serverID)"), "\(dictionaries)")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    @Test(.enabled(if: RuntimeAPIInterop.haproxyPath != nil, "needs haproxy (Debian package haproxy)"))
+    func lbAndHAProxyShareEntriesBothWays() async throws {
+        let s1 = try await TestBackend(name: "s1"), s2 = try await TestBackend(name: "s2")
+        let directory = try Self.temporaryDirectory("haproxy")
+        let nodes = Self.nodes(["lbnode", "hanode"], in: directory)
+        let (lb, ha) = (nodes[0], nodes[1])
+        let haproxyConfig = directory + "/haproxy.cfg"
+        try Self.config(ha, nodes, s1: s1.port, s2: s2.port).write(toFile: haproxyConfig, atomically: true, encoding: .utf8)
+        let haproxy = Process()
+        haproxy.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
+        haproxy.arguments = ["-L", ha.name, "-db", "-f", haproxyConfig]
+        haproxy.standardOutput = FileHandle.nullDevice
+        haproxy.standardError = FileHandle.nullDevice
+        try ProcessLaunch.run(haproxy)
+        defer { haproxy.stop() }
+        var lbProcess = try LBProcess(config: Self.config(lb, nodes, s1: s1.port, s2: s2.port), name: "peers-lb", arguments: ["-L", lb.name])
+        defer { lbProcess.stop() }
+        try await waitUntil("haproxy's stats socket") { (try? ha.ask("show info"))?.hasPrefix("Name: HAProxy") == true }
+
+        // lb → haproxy: haproxy's own `show table` has what lb pushed, and haproxy persists on it.
+        let server = try Self.request(lb, user: "alice")
+        let serverID = server.hasPrefix("s1") ? 1 : 2
+        try await waitUntil("haproxy to learn alice's entry from lb") {
+            try Self.entry(ha, table: "be", key: "alice")?.contains("server_id=\(serverID) server_key=s\(serverID)") == true
+        }
+        for _ in 0..<3 { #expect(try Self.request(ha, user: "alice") == server, "haproxy keeps alice on lb's server") }
+
+        // haproxy → lb: carol's entry and the counters haproxy keeps.
+        let carolServer = try Self.request(ha, user: "carol")
+        let carolID = carolServer.hasPrefix("s1") ? 1 : 2
+        try await waitUntil("lb to learn carol's entry from haproxy") {
+            try Self.entry(lb, table: "be", key: "carol")?.contains("server_id=\(carolID) server_key=s\(carolID)") == true
+        }
+        #expect(try Self.request(lb, user: "carol") == carolServer, "lb sends carol where haproxy did")
+        try await waitUntil("lb to count alice's requests made on haproxy") {
+            try Self.entry(lb, table: "counters", key: "alice")?.contains("http_req_cnt=4") == true
+        }
+        try await waitUntil("haproxy to count carol's request made on lb") {
+            try Self.entry(ha, table: "counters", key: "carol")?.contains("http_req_cnt=2") == true
+        }
+        let haPeers = try ha.ask("show peers")
+        #expect(haPeers.contains("id=lbnode(remote,active) addr=127.0.0.1:\(lb.peerPort) last_status=ESTA"), "\(haPeers)")
+        #expect(haPeers.contains("proto_err=0"), "\(haPeers)")
+
+        // lb restarts empty and learns both tables from haproxy; then the other way round.
+        lbProcess.stop()
+        lbProcess = try LBProcess(config: Self.config(lb, nodes, s1: s1.port, s2: s2.port), name: "peers-lb", arguments: ["-L", lb.name])
+        try await waitUntil("the restarted lb to learn the tables from haproxy") {
+            (try? Self.entry(lb, table: "be", key: "alice"))??.contains("server_key=s\(serverID)") == true
+                && (try? Self.entry(lb, table: "counters", key: "alice"))??.contains("http_req_cnt=4") == true
+        }
+        #expect(try Self.request(lb, user: "alice") == server, "alice's fifth request")
+
+        // haproxy restarts empty and learns both tables from lb.
+        haproxy.stop()
+        let restarted = Process()
+        restarted.executableURL = haproxy.executableURL
+        restarted.arguments = haproxy.arguments
+        restarted.standardOutput = FileHandle.nullDevice
+        restarted.standardError = FileHandle.nullDevice
+        try ProcessLaunch.run(restarted)
+        defer { restarted.stop() }
+        try await waitUntil("the restarted haproxy to learn the tables from lb") {
+            (try? Self.entry(ha, table: "be", key: "carol"))??.contains("server_id=\(carolID) server_key=s\(carolID)") == true
+                && (try? Self.entry(ha, table: "counters", key: "alice"))??.contains("http_req_cnt=5") == true
+        }
+        #expect(try Self.request(ha, user: "carol") == carolServer)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
