@@ -125,6 +125,9 @@ for category in $CATEGORIES; do
         TMPDIR="$OUT/$category" HAPROXY_PROGRAM="$PROXY" HAPROXY_ARGS="${HAPROXY_ARGS:-}" \
             "$VTEST" -b 2097152 -k -t "$TIMEOUT" -l -j "$JOBS" $selected \
             >"$OUT/$category/vtest.out" 2>&1
+        # A test VTest kills at its timeout can leave its proxies running: stop those of this run
+        # (their configurations are under this category's directory, which no other run uses).
+        for pid in $(pgrep -f -- "$OUT/$category/vtc\." 2>/dev/null); do kill "$pid" 2>/dev/null; done
         pass=$(grep -c '^#    top  TEST .* passed (' "$OUT/$category/vtest.out")
         fail=$(grep -c '^#    top  TEST .* FAILED (' "$OUT/$category/vtest.out")
         vtest_skipped=$(grep -c '^#    top  TEST .* skipped (' "$OUT/$category/vtest.out")
