@@ -118,6 +118,7 @@ public final class LoadBalancer: Sendable {
     /// two processes woken for one connection would both try to take it (SwiftNIO's debug builds trap
     /// on the loser's empty accept). Meanwhile connections wait in the socket's queue; none is refused.
     public func start(holdingInherited: Bool = false) async throws -> [ListeningSocket] {
+        runtime.restoreServerStates()
         var bound: [ListeningSocket] = []
         for frontend in runtime.frontends {
             for (bindIndex, bind) in frontend.plan.binds.enumerated() {
@@ -322,12 +323,25 @@ public final class LoadBalancer: Sendable {
     /// Connections currently open on every frontend.
     public var currentConnections: Int { runtime.currentConnections.load(ordering: .relaxed) }
 
-    /// Stops accepting new connections; established ones go on.
+    /// Stops accepting new connections; established ones go on, and so does every connection already
+    /// accepted.
+    ///
+    /// A listener does not close at once: a connection it accepted is set up on its own event loop and
+    /// then handed back to the listener's loop, and SwiftNIO closes, unanswered, a connection whose
+    /// listener closed in between (its client sees a reset; with `-W` and a connection per request that
+    /// was a batch of requests lost per reload). So the listeners first stop accepting, every loop then
+    /// finishes the set-ups it has queued, the listeners' loops take the connections back, and only
+    /// then do the listeners close. Connections still in the kernel's queue stay there for the next
+    /// process when the socket is shared.
     public func stopListening() async {
         let channels = listeners.withLockedValue { channels in
             defer { channels.removeAll() }
             return channels
         }
+        gate.unregister(channels)
+        for channel in channels { try? await channel.setOption(.autoRead, value: false).get() }
+        for loop in group.makeIterator() { try? await loop.submit {}.get() }
+        for channel in channels { try? await channel.eventLoop.submit {}.get() }
         for channel in channels { try? await channel.close() }
     }
 

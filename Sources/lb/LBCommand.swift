@@ -33,7 +33,7 @@ struct LBCommand: AsyncParsableCommand {
     @Flag(name: .customShort("c"), help: "Check the configuration, print every diagnostic, and exit (0 valid, 1 not).")
     var check = false
 
-    @Option(name: .customLong("cc", withSingleDash: true),
+    @Option(name: .customLong("cc", withSingleDash: true), parsing: .unconditional,
             help: ArgumentHelp("Evaluate a condition as '.if' does; exit 0 if true, 1 if false, 2 on error.", valueName: "condition"))
     var condition: String?
 

@@ -43,6 +43,12 @@ import Testing
         ("x \\${ADDR}", ["x", "\\${ADDR}"]),  // unknown escapes stay as written
         ("x $ADDR", ["x", "$ADDR"]),
         ("x ${EMPTY}y", ["x", "y"]),
+        // Inside double quotes the braceless form expands too, as in HAProxy; a `$` before anything but
+        // a name stays.
+        ("x \"$ADDR:$PORT\"", ["x", "10.0.0.1:8080"]),
+        ("x \"a$EMPTY.b\"", ["x", "a.b"]),
+        ("x \"^/a$\" \"$1 $\"", ["x", "^/a$", "$1 $"]),
+        ("x '$ADDR'", ["x", "$ADDR"]),
     ])
     func expandsEnvironment(line: String, expected: [String]) {
         let (words, diagnostics) = lex(line, environment: ["ADDR": "10.0.0.1", "PORT": "8080", "EMPTY": ""])

@@ -76,6 +76,35 @@ struct RuleActionTests {
         #expect(String(decoding: response.body, as: UTF8.self) == "<h1>maintenance</h1>\n")
     }
 
+    /// `hdr NAME FMT` adds headers evaluated per request; an `lf-file`'s text is a log-format string.
+    @Test func returnWithHeadersAndLogFormatFile() throws {
+        let path = NSTemporaryDirectory() + "lbcore-return-lf-\(getpid()).txt"
+        try "from %[src]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let compiled = try Self.rules([Self.rule(.return(status: 200, contentType: "text/plain", body: .logFormatFile(path),
+                                                        headers: [.init(name: "x-custom-hdr", value: "%[url]"), .init(name: "x-b", value: "b")]))])
+        try FileManager.default.removeItem(atPath: path)
+        var head = Fixture.head
+        guard case .respond(let response) = compiled.apply(to: &head, connection: Fixture.connection) else {
+            Issue.record("expected a response"); return
+        }
+        #expect(response.headers.first("x-custom-hdr") == head.uri)
+        #expect(response.headers.first("x-b") == "b")
+        #expect(response.headers.first("content-type") == "text/plain")
+        #expect(String(decoding: response.body, as: UTF8.self) == "from 192.168.1.10\n")
+    }
+
+    /// Without a payload the content type is dropped, as HAProxy drops it (with a warning).
+    @Test func returnWithoutPayloadHasNoContentType() throws {
+        let (verdict, _) = try Self.run([.return(status: 200, contentType: "text/plain", body: nil)])
+        #expect(verdict == .respond(LocalResponse(status: 200)))
+        let compiled = try Self.rules([Self.rule(.return(status: 200, contentType: "text/plain", body: .file("/dev/null")))])
+        var head = Fixture.head
+        guard case .respond(let response) = compiled.apply(to: &head, connection: Fixture.connection) else {
+            Issue.record("expected a response"); return
+        }
+        #expect(response.headers.first("content-type") == nil && response.body.isEmpty)
+    }
+
     @Test func returnWithoutBody() throws {
         let (verdict, _) = try Self.run([.return(status: 204, contentType: nil, body: nil)])
         #expect(verdict == .respond(LocalResponse(status: 204)))

@@ -30,6 +30,8 @@ import Testing
     @Test(arguments: [
         ("1", Int32(0)), ("0", 1), ("version_atleast(2.5-dev0)", 0), ("version_before(2.6)", 1),
         ("feature(PROMEX) && feature(OPENSSL)", 0), ("!feature(OPENSSL)", 1), ("", 1),
+        // A condition that starts with '-' is still the value of -cc, not an option.
+        ("-1000 && 200", 0), ("-0", 1),
     ])
     func conditionExitStatus(condition: String, status: Int32) throws {
         let result = try CommandTests.run(["-cc", condition])
@@ -46,6 +48,8 @@ import Testing
     @Test func localPeerNameIsVisibleToConditions() throws {
         #expect(try CommandTests.run(["-L", "edge-1", "-cc", "streq(\"${HAPROXY_LOCALPEER}\",edge-1)"]).status == 0)
         #expect(try CommandTests.run(["-L", "edge-2", "-cc", "streq(\"${HAPROXY_LOCALPEER}\",edge-1)"]).status == 1)
+        // The braceless form in double quotes, as HAProxy's reg-tests write it.
+        #expect(try CommandTests.run(["-L", "edge-1", "-cc", "streq(\"$HAPROXY_LOCALPEER\",edge-1)"]).status == 0)
     }
 
     @Test func messagesFollowQuietVerboseAndDiagnosticMode() throws {

@@ -32,6 +32,27 @@ import Testing
         await backend.stop()
     }
 
+    /// A monitor URI written as a path also answers absolute-form requests for that path; one written
+    /// as an absolute URI answers only requests sent with that very target.
+    @Test func absoluteFormRequestsAndAbsoluteMonitorURIs() async throws {
+        let port = freePort(), port2 = freePort()
+        let config = TestConfig.proxy(port: port, frontend: ["monitor-uri /health"], backend: ["server s1 127.0.0.1:\(freePort())"])
+            + "\nfrontend fe2\n    bind 127.0.0.1:\(port2)\n    monitor-uri http://www.haproxy.org/health\n    default_backend be\n"
+        let lb = try await LBHarness.start(config)
+        func status(_ port: Int, _ target: String) async throws -> Int {
+            let client = try RawClient(port: port)
+            try client.send("GET \(target) HTTP/1.1\r\nHost: www.haproxy.org\r\nConnection: close\r\n\r\n")
+            return try await offloaded { try client.readResponse() }.status
+        }
+        // 503 is the backend's answer: its only server is not listening.
+        #expect(try await status(port, "/health") == 200)
+        #expect(try await status(port, "http://www.haproxy.org/health") == 200)
+        #expect(try await status(port, "/hEAlth") == 503)
+        #expect(try await status(port2, "http://www.haproxy.org/health") == 200)
+        #expect(try await status(port2, "/health") == 503)
+        await lb.stop()
+    }
+
     @Test func monitorFailAnswers503WhileItsConditionHolds() async throws {
         let port = freePort()
         // No server listens on the backend's port, and its check marks it down.

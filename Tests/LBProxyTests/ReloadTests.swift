@@ -85,6 +85,37 @@ import Testing
         #expect(workers.allSatisfy { kill($0, 0) != 0 }, "a worker outlived its master")
     }
 
+    /// Clients that open a connection per request keep connecting all through each hand-over: every
+    /// attempt must be accepted by one worker or the other and answered.
+    @Test func masterWorkerReloadsWithAConnectionPerRequest() async throws {
+        let port = freePort()
+        let path = Self.configPath("per-request")
+        try Self.config(port: port, body: "v0").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lb = try LBRun(["-W", "-f", path])
+        defer { lb.stop() }
+        try await lb.waitFor("Stop with")
+
+        let load = KeepAliveLoad(port: port, clients: Self.clients, connectionPerRequest: true)
+        for version in 1...5 {
+            let mark = load.progress.withLockedValue { $0 }
+            try await waitUntil("traffic before reload \(version)") { load.progress.withLockedValue { $0 } > mark + 200 }
+            try Self.config(port: port, body: "v\(version)").write(toFile: path, atomically: true, encoding: .utf8)
+            kill(lb.pid, SIGUSR2)
+            try await lb.waitFor("reloaded: worker", times: version)
+        }
+        let before = load.progress.withLockedValue { $0 }
+        try await waitUntil("traffic after the last reload") { load.progress.withLockedValue { $0 } > before + 200 }
+        load.finish()
+        try await waitUntil("the clients to finish") { load.isFinished }
+
+        let tally = load.total
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) failed: \(tally.failures.prefix(3))")
+        #expect(tally.non2xx == 0)
+        #expect(tally.sent == tally.answered2xx, "sent \(tally.sent), answered \(tally.answered2xx)")
+        #expect(tally.bodies.isSuperset(of: ["v0", "v5"]), "\(tally.bodies)")
+    }
+
     @Test func softStopHandsOverToANewProcess() async throws {
         let port = freePort()
         let oldPath = Self.configPath("sf-old")

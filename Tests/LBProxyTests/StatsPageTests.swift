@@ -41,6 +41,27 @@ import Testing
         await backend.stop()
     }
 
+    /// The page's scope box (`?scope=NAME`, a part of the name, in any case) and modifiers after the `?`,
+    /// as HAProxy's page writes its links (`/stats?;csv;scope=NAME`).
+    @Test func scopeParameterAndModifiersAfterTheQueryMark() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let config = Self.config(port: port, backendPort: backend.port)
+            + "\nbackend other\n    server o1 127.0.0.1:\(backend.port)\nbackend b2\n    server h1 127.0.0.1:\(backend.port)\n"
+        let lb = try await LBHarness.start(config)
+        func proxies(_ target: String) throws -> [String] {
+            let csv = try fetch(port: port, "GET \(target) HTTP/1.1\r\nHost: x\r\n\(Self.auth)\r\n").bodyText
+            #expect(csv.hasPrefix("# pxname,svname,"), "\(target)")
+            return Array(Set(csv.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) })).sorted()
+        }
+        #expect(try proxies("/stats?;csv;scope=b2") == ["b2"])
+        #expect(try proxies("/stats;csv?scope=OTH") == ["other"])
+        #expect(try proxies("/stats?x=1&scope=b2&;csv") == ["b2"])
+        #expect(try proxies("/stats;csv?scope=") == ["app", "b2", "other"])
+        await lb.stop()
+        await backend.stop()
+    }
+
     static let auth = "Authorization: Basic \(MetricsSupport.basic("admin", "s3cret"))\r\n"
 
     @Test(arguments: [("", 401), ("Authorization: Basic \(MetricsSupport.basic("admin", "wrong"))\r\n", 401),

@@ -33,6 +33,10 @@ public struct GlobalSettings: Sendable {
     /// `ssl-server-verify`: whether servers' certificates are verified when a server line does not say
     /// (`verify`). HAProxy's default is required.
     public var serverVerify: ServerTLS.Verify = .required
+    /// `server-state-file`: the state file backends with `load-server-state-from-file global` read at
+    /// start; `server-state-base`: the directory of relative state file names.
+    public var serverStateFile: String?
+    public var serverStateBase: String?
     /// Global lines lb accepts but does not apply yet, as written.
     public var unappliedDirectives: [RawDirective] = []
 

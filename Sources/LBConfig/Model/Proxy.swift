@@ -46,6 +46,9 @@ public struct Proxy: Sendable {
     public var stickTable: StickTableDeclaration?
     /// `stick ...` rules, in order.
     public var stickRules: [StickRule] = []
+    /// `load-server-state-from-file` and `server-state-file-name` (nil: the backend's name).
+    public var serverStateLoading = ServerStateLoading.none
+    public var serverStateFileName: String?
 
     // Both.
     public var timeouts: Timeouts = Timeouts()
@@ -153,8 +156,8 @@ public struct HTTPRule: Sendable {
         case delHeader(name: String)
         case replaceHeader(name: String, regex: String, replacement: String)
         case deny(status: Int)
-        /// `return [status N] [content-type T] [string S | lf-string S | file F]`.
-        case `return`(status: Int, contentType: String?, body: ReturnBody?)
+        /// `return [status N] [content-type T] [string S | lf-string S | file F | lf-file F] [hdr NAME FMT]...`.
+        case `return`(status: Int, contentType: String?, body: ReturnBody?, headers: [ReturnHeader] = [])
         case allow
         case redirect(kind: RedirectKind, target: String, code: Int)
         case auth(realm: String?)
@@ -177,6 +180,17 @@ public struct HTTPRule: Sendable {
         case string(String)
         case logFormat(String)
         case file(String)
+        /// `lf-file`: a file whose text is a log-format string.
+        case logFormatFile(String)
+    }
+    /// `hdr NAME FMT` of a `return`: a header of the answer, its value a log-format string.
+    public struct ReturnHeader: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
     public enum RedirectKind: String, Sendable, Hashable { case location, prefix, scheme }
 

@@ -6,6 +6,7 @@ enum GlobalSectionParser {
         "uid", "gid", "chroot", "nbproc", "tune.bufsize", "tune.http.maxhdr", "ulimit-n", "hard-stop-after",
         "master-worker", "setenv", "presetenv", "unsetenv", "resetenv", "ssl-default-bind-options",
         "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "crt-base", "ca-base", "ssl-server-verify",
+        "server-state-file", "server-state-base",
     ]
 
     static func parse(_ directive: Directive, into global: inout GlobalSettings, context: inout ParseContext) {
@@ -87,6 +88,10 @@ enum GlobalSectionParser {
                 return
             }
             global.serverVerify = verify
+        case "server-state-file":
+            global.serverStateFile = context.argument(directive, 1, keyword, "a path")
+        case "server-state-base":
+            global.serverStateBase = context.argument(directive, 1, keyword, "a directory")
         case "crt-base":
             context.tlsDefaults.certificateBase = context.argument(directive, 1, keyword, "a directory")
         case "ca-base":

@@ -168,6 +168,7 @@ enum HTTPRuleParser {
         var status = 200
         var contentType: String?
         var body: HTTPRule.ReturnBody?
+        var headers: [HTTPRule.ReturnHeader] = []
         var index = 0
         while index < arguments.count {
             let option = arguments[index]
@@ -195,12 +196,17 @@ enum HTTPRuleParser {
                 case "string": body = .string(value)
                 case "lf-string": body = .logFormat(value)
                 case "file": body = .file(value)
+                case "lf-file": body = .logFormatFile(value)
                 default:
                     context.notApplied("'return \(option)'", at: location)
                     body = .file(value)
                 }
             case "hdr":
-                context.notApplied("'return hdr'", at: location)
+                guard index + 2 < arguments.count else {
+                    context.error("'return hdr' expects a header name and a value", at: location)
+                    return nil
+                }
+                headers.append(HTTPRule.ReturnHeader(name: arguments[index + 1], value: arguments[index + 2]))
                 index += 1
             case "default-errorfiles":
                 index -= 1
@@ -211,7 +217,7 @@ enum HTTPRuleParser {
             }
             index += 2
         }
-        return .return(status: status, contentType: contentType, body: body)
+        return .return(status: status, contentType: contentType, body: body, headers: headers)
     }
 
     /// `redirect location|prefix|scheme TARGET [code N] [options]`.

@@ -38,6 +38,8 @@ enum ProxyKeywords {
         "stats": .all,
         "http-check": .backSide,
         "tcp-check": .backSide,
+        "load-server-state-from-file": .backSide,
+        "server-state-file-name": .backSide,
     ]
 
     /// `timeout` names: where they apply and the field they set. A name used where it does not apply is

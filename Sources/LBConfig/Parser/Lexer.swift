@@ -77,11 +77,28 @@ enum Lexer {
             }
             if let value = environment[name] { return (value, end + 1) }
             if let fallback { return (fallback, end + 1) }
+            return (unset(name, at: at), end + 1)
+        }
+
+        func unset(_ name: String, at: Int) -> String {
             diagnostics.append(.warning(
                 "environment variable '\(name)' is not set; it expands to an empty string",
                 at: location(at),
                 hint: "export \(name) before starting lb, or write ${\(name)-default} to give a default"))
-            return ("", end + 1)
+            return ""
+        }
+
+        func isNameStart(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+        }
+
+        /// Expands `$NAME` (letters, digits, `_`) starting at `scalars[at] == "$"`: the braceless form
+        /// HAProxy also expands, inside double quotes only.
+        func bareExpansion(at: Int) -> (String, Int) {
+            var end = at + 1
+            while end < scalars.count, isNameStart(scalars[end]) || ("0"..."9").contains(scalars[end]) { end += 1 }
+            let name = String(String.UnicodeScalarView(scalars[(at + 1)..<end]))
+            return (environment[name] ?? unset(name, at: at), end)
         }
 
         while index < scalars.count {
@@ -138,6 +155,10 @@ enum Lexer {
                                 diagnostics.append(.error("'${' without a closing '}'", at: location(index)))
                                 return nil
                             }
+                            text += value
+                            index = next
+                        } else if inner == "$", index + 1 < scalars.count, isNameStart(scalars[index + 1]) {
+                            let (value, next) = bareExpansion(at: index)
                             text += value
                             index = next
                         } else {

@@ -166,7 +166,9 @@ enum ProxySectionParser {
         case "stats":
             parseStats(directive, into: &builder, context: &context)
         case "monitor-uri":
-            guard let uri = context.argument(directive, 1, keyword, "a URI"), uri.hasPrefix("/") || uri.hasPrefix("*") else {
+            // A path, `*`, or an absolute URI (then compared with absolute-form requests as sent).
+            guard let uri = context.argument(directive, 1, keyword, "a URI"),
+                  uri.hasPrefix("/") || uri.hasPrefix("*") || uri.contains("://") else {
                 if directive.count > 1 {
                     context.error("'monitor-uri' expects a URI starting with '/'", at: directive.location(of: 1),
                                   hint: "for example: monitor-uri /health")
@@ -182,6 +184,18 @@ enum ProxySectionParser {
             parseHTTPCheck(directive, into: &builder, context: &context)
         case "tcp-check":
             parseTCPCheck(directive, into: &builder, context: &context)
+        case "load-server-state-from-file":
+            guard let word = context.argument(directive, 1, keyword, "global, local or none") else { return }
+            guard let loading = ServerStateLoading(rawValue: word) else {
+                context.error("'load-server-state-from-file' expects global, local or none, not '\(word)'",
+                              at: directive.location(of: 1))
+                return
+            }
+            builder.proxy.serverStateLoading = loading
+        case "server-state-file-name":
+            // No argument, or `use-backend-name`: the backend's own name, which is also the default.
+            let name = directive.text(1)
+            builder.proxy.serverStateFileName = name == "use-backend-name" ? nil : name
         default:
             context.error("unknown keyword '\(keyword)' in \(builder.kind.phrase)", at: directive.location)
         }

@@ -44,8 +44,6 @@ enum UnappliedKeywords {
         "use-server": [.backend, .listen],
         "http-send-name-header": .backSide,
         "external-check": .backSide,
-        "load-server-state-from-file": .backSide,
-        "server-state-file-name": .backSide,
         "stats show-node": .all,
         "stats show-desc": .all,
         "stats http-request": .all,
@@ -61,8 +59,8 @@ enum UnappliedKeywords {
     /// Global keywords accepted without effect.
     static let global: Set<String> = [
         "node", "description", "spread-checks", "max-spread-checks", "maxconnrate", "maxsessrate", "maxsslconn",
-        "maxsslrate", "maxpipes", "maxcomprate", "maxcompcpuusage", "maxzlibmem", "server-state-file",
-        "server-state-base", "localpeer", "cpu-map", "lua-load", "lua-load-per-thread", "lua-prepend-path", "quiet",
+        "maxsslrate", "maxpipes", "maxcomprate", "maxcompcpuusage", "maxzlibmem",
+        "localpeer", "cpu-map", "lua-load", "lua-load-per-thread", "lua-prepend-path", "quiet",
         "zero-warning", "grace", "nosplice", "noepoll", "nopoll", "nokqueue", "noevports", "nogetaddrinfo",
         "noreuseport", "unix-bind", "set-dumpable", "strict-limits", "h1-case-adjust", "h1-case-adjust-file",
         "insecure-fork-wanted", "insecure-setuid-wanted", "busy-polling", "thread-groups",

@@ -31,6 +31,11 @@ extension ProxyPlan {
             var backend = compileBackend(proxy, environment: &environment)
             backend.position = positions[proxy.name] ?? index
             backend.stickTable = proxy.stickTable
+            backend.serverStateFile = proxy.serverStateFilePath(global: configuration.global)
+            if proxy.serverStateLoading == .global, configuration.global.serverStateFile == nil {
+                environment.warning("backend '\(proxy.name)' loads server states from the global file, but the global section sets no 'server-state-file'",
+                                    at: proxy.location)
+            }
             if !proxy.stickRules.isEmpty {
                 // The ACLs were already compiled, and their problems reported, with the section's rules.
                 // Its diagnostics are dropped: emptied first, they are not copied for each such backend.

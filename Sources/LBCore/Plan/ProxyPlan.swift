@@ -118,6 +118,8 @@ public struct BackendPlan: Sendable {
     public var stickTable: StickTableDeclaration?
     /// `stick` rules in order.
     public var stickRules: [CompiledStickRule] = []
+    /// The server state file read at start (`load-server-state-from-file`), nil for none.
+    public var serverStateFile: String?
 
     public init(name: String, mode: ProxyMode, servers: [ServerPlan], balance: BalanceAlgorithm, retries: Int,
                 redispatchInterval: Int?, timeouts: Timeouts, connectionMode: HTTPConnectionMode?,

@@ -10,7 +10,7 @@ struct CompiledHTTPRule: Sendable {
         /// replacement, where `\1`..`\9` stand for the capture groups.
         case replaceHeader(name: String, regex: CompiledRegex, replacement: LogFormatTemplate)
         case deny(status: Int)
-        case returnResponse(status: Int, contentType: String?, body: ReturnBody)
+        case returnResponse(status: Int, contentType: String?, body: ReturnBody, headers: [(name: String, value: LogFormatTemplate)])
         case redirect(kind: HTTPRule.RedirectKind, target: LogFormatTemplate, code: Int)
         case allow
         case auth(realm: String)
@@ -31,6 +31,15 @@ struct CompiledHTTPRule: Sendable {
         case none
         case bytes([UInt8])
         case template(LogFormatTemplate)
+
+        /// Known to be empty whatever the request (a template may still evaluate to nothing).
+        var isEmpty: Bool {
+            switch self {
+            case .none: true
+            case .bytes(let bytes): bytes.isEmpty
+            case .template: false
+            }
+        }
     }
 
     var action: Action
@@ -69,22 +78,40 @@ extension CompiledHTTPRule {
             action = .replaceHeader(name: name, regex: regex, replacement: replacement)
         case .deny(let status):
             action = .deny(status: status)
-        case .return(let status, let contentType, let body):
+        case .return(let status, let contentType, let body, let written):
+            var headers: [(name: String, value: LogFormatTemplate)] = []
+            for header in written {
+                guard let value = template(header.value) else { return nil }
+                headers.append((header.name, value))
+            }
+            let compiledBody: ReturnBody
             switch body {
             case nil:
-                action = .returnResponse(status: status, contentType: contentType, body: .none)
+                compiledBody = .none
             case .string(let text):
-                action = .returnResponse(status: status, contentType: contentType, body: .bytes(Array(text.utf8)))
+                compiledBody = .bytes(Array(text.utf8))
             case .logFormat(let text):
                 guard let body = template(text) else { return nil }
-                action = .returnResponse(status: status, contentType: contentType, body: .template(body))
-            case .file(let path):
+                compiledBody = .template(body)
+            case .file(let path), .logFormatFile(let path):
                 guard let bytes = TextFile.readBytes(path) else {
                     environment.error("cannot read return file '\(path)'", at: location)
                     return nil
                 }
-                action = .returnResponse(status: status, contentType: contentType, body: .bytes(bytes))
+                if case .logFormatFile = body {
+                    guard let body = template(String(decoding: bytes, as: UTF8.self)) else { return nil }
+                    compiledBody = .template(body)
+                } else {
+                    compiledBody = .bytes(bytes)
+                }
             }
+            // As HAProxy: an answer without a payload (none, or an empty file) has no content type.
+            var shownType = contentType
+            if contentType != nil, compiledBody.isEmpty {
+                environment.warning("'return content-type' is ignored: the answer has no payload", at: location)
+                shownType = nil
+            }
+            action = .returnResponse(status: status, contentType: shownType, body: compiledBody, headers: headers)
         case .allow:
             action = .allow
         case .redirect(let kind, let target, let code):

@@ -86,7 +86,7 @@ public struct RequestRules: Sendable {
                 }
             case .deny(let status):
                 return .deny(status: status)
-            case .returnResponse(let status, let contentType, let body):
+            case .returnResponse(let status, let contentType, let body, let extra):
                 var headers = HTTPHeaderFields()
                 let bytes: [UInt8] = switch body {
                 case .none: []
@@ -94,6 +94,7 @@ public struct RequestRules: Sendable {
                 case .template(let template): Array(template.evaluate(in: context).utf8)
                 }
                 if let contentType { headers.add("Content-Type", contentType) }
+                for header in extra { headers.add(header.name, header.value.evaluate(in: context)) }
                 return .respond(LocalResponse(status: status, headers: headers, body: bytes))
             case .redirect(let kind, let target, let code):
                 return .respond(Self.redirect(kind: kind, target: target.evaluate(in: context), code: code, head: head))

@@ -10,7 +10,7 @@ extension HTTPSession {
 
     /// Answers the request if it asks for the frontend's monitor URI; false otherwise.
     func answerMonitorRequest(_ parsed: ParsedRequest) -> Bool {
-        guard let uri = frontend.plan.monitorURI, parsed.head.uri == uri else { return false }
+        guard let uri = frontend.plan.monitorURI, MonitorURI.matches(target: parsed.head.uri, monitorURI: uri) else { return false }
         frontend.interceptedRequests.wrappingIncrement(ordering: .relaxed)
         let failing = machine.draining || loop.stopping || runtime.stopAnnounced.load(ordering: .relaxed)
             || frontend.paused.load(ordering: .relaxed)

@@ -35,6 +35,10 @@ enum StatsPage {
             snapshot.frontends.removeAll { !shown.contains($0.name) }
             snapshot.backends.removeAll { !shown.contains($0.name) }
         }
+        if let scope = modifiers.scope?.lowercased() {
+            snapshot.frontends.removeAll { !$0.name.lowercased().contains(scope) }
+            snapshot.backends.removeAll { !$0.name.lowercased().contains(scope) }
+        }
         if modifiers.upOnly {
             for index in snapshot.backends.indices { snapshot.backends[index].servers.removeAll { !$0.isServing } }
         }
@@ -61,18 +65,27 @@ enum StatsPage {
     }
 }
 
-/// The `;csv`, `;json`, `;up`, `;norefresh` and `;st=CODE` modifiers that follow the stats URI.
+/// The `;csv`, `;json`, `;up`, `;norefresh` and `;st=CODE` modifiers that follow the stats URI, before
+/// or after its `?` (HAProxy's own page links to `URI?;csv;scope=NAME`), and the `scope=NAME` query
+/// parameter of the page's filter box.
 struct StatsURIModifiers {
     enum Format { case html, csv, json }
     var format = Format.html
     var upOnly = false
     var noRefresh = false
     var actionStatus: String?
+    /// Only the proxies whose name contains this, ignoring case; nil shows all.
+    var scope: String?
 
     init(uri: String, prefix: String) {
-        var rest = uri.hasPrefix(prefix) ? uri.dropFirst(prefix.count) : Substring(uri)
-        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-        for part in rest.split(separator: ";") {
+        let rest = uri.hasPrefix(prefix) ? uri.dropFirst(prefix.count) : Substring(uri)
+        if let query = rest.firstIndex(of: "?") {
+            for parameter in rest[rest.index(after: query)...].split(whereSeparator: { $0 == "&" || $0 == ";" })
+            where parameter.hasPrefix("scope=") && parameter.count > 6 {
+                scope = String(parameter.dropFirst(6))
+            }
+        }
+        for part in rest.split(whereSeparator: { $0 == ";" || $0 == "?" || $0 == "&" }) {
             switch part {
             case "csv": format = .csv
             case "json": format = .json

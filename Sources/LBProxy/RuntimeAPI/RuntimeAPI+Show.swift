@@ -79,20 +79,20 @@ extension RuntimeAPI {
     func showServersState(backend name: String?) -> String {
         let selected = runtime.backends.filter { name == nil || $0.plan.name == name || "#\(proxyID($0))" == name }
         if name != nil, selected.isEmpty { return "Can't find backend.\n" }
-        var text = "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight "
-        text += "srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state "
-        text += "srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port "
-        text += "srv_check_addr srv_agent_addr srv_agent_port\n"
+        var text = ServerStateFile.header
         let now = monotonicNow()
         for backend in selected {
             let backendID = proxyID(backend)
             for server in backend.servers {
                 let healthy = server.healthy.load(ordering: .relaxed)
-                let adminState: Int
+                typealias Admin = ServerStateFile.Admin
+                // A `disabled` server carries the configuration's bit in every mode, so that loading the
+                // state under a configuration that changed it lets the configuration decide.
+                var adminState = server.plan.disabled ? Admin.configuredMaintenance : 0
                 switch server.admin.mode {
-                case .ready: adminState = 0
-                case .drain: adminState = 0x08
-                case .maintenance: adminState = 0x01
+                case .ready: break
+                case .drain: adminState |= Admin.forcedDrain
+                case .maintenance: adminState |= Admin.forcedMaintenance
                 }
                 // A server in maintenance is stopped, whatever its checks said (as in HAProxy).
                 let opState = healthy && server.admin.mode != .maintenance ? 2 : 0
@@ -105,7 +105,8 @@ extension RuntimeAPI {
                     String(server.weight.load(ordering: .relaxed)), String(server.plan.weight), String(sinceChange),
                     String(server.lastCheck.load(ordering: .relaxed)), String(checkResult),
                     String(server.admin.checkHealth.load(ordering: .relaxed)),
-                    String(server.plan.check ? (server.admin.checksEnabled.load(ordering: .relaxed) ? 6 : 0) : 0),
+                    String(server.plan.check ? ServerStateFile.Check.configured
+                        | (server.admin.checksEnabled.load(ordering: .relaxed) ? ServerStateFile.Check.enabled : 0) : 0),
                     "0", "0", "0", "-", server.plan.port.map(String.init) ?? "0", "-",
                     server.plan.tls?.traffic == true ? "1" : "0",
                     String(server.plan.checkPort ?? 0), server.plan.checkAddress ?? "-", "-", "0",
