@@ -75,3 +75,39 @@ wrk_rps_p99() {
     /^ +99%/ { p99 = ms($2) }
     END { printf "%.0f %.2f\n", rps, p99 }' "$WORK/wrk.out"
 }
+
+# The four-way comparison (routing.sh, tracking.sh): each proxy plain and with a feature, as the cases
+# lb-plain, lb-FEATURE, haproxy-plain, haproxy-FEATURE. After a short warm-up of each, wrk runs alternate
+# over the four, PAIRS times; each run's "case req/s p99" goes to the file $1. The caller defines
+# run_wrk PORT and port_of CASE.
+run_alternating() {
+  local results=$1 feature=$2 c rps p99 pair
+  local cases=(lb-plain "lb-$feature" haproxy-plain "haproxy-$feature")
+  echo "warming up..." >&2
+  for c in "${cases[@]}"; do DURATION=$(( DURATION < 2 ? DURATION : 2 )) run_wrk "$(port_of "$c")" >/dev/null; done
+  : > "$results"
+  for pair in $(seq 1 "$PAIRS"); do
+    for c in "${cases[@]}"; do
+      read -r rps p99 < <(run_wrk "$(port_of "$c")")
+      echo "$c $rps $p99" >> "$results"
+      printf 'pair %d  %-16s %9s req/s  p99 %7s ms\n' "$pair" "$c" "$rps" "$p99"
+    done
+  done
+}
+
+# The summary of a run_alternating: for each proxy, the feature's cost (featured / plain), then lb
+# against haproxy and the p99s. Arguments: the results file, the feature, a description of it for the
+# header line, and an optional note after lb's ratio (a target).
+print_alternating_summary() {
+  local results=$1 feature=$2 description=$3 note=${4:-}
+  avg() { awk -v c="$1" -v f="$2" '$1==c{print $f}' "$results" | mean; }
+  local lbp lbf hap haf
+  lbp=$(avg lb-plain 2); lbf=$(avg "lb-$feature" 2); hap=$(avg haproxy-plain 2); haf=$(avg "haproxy-$feature" 2)
+  echo
+  echo "summary ($PAIRS pairs x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores; $feature = $description)"
+  printf 'lb       plain %10.0f req/s  %s %10.0f req/s  %s/plain %s%s\n' "$lbp" "$feature" "$lbf" "$feature" "$(ratio "$lbf" "$lbp")" "${note:+  ($note)}"
+  printf 'haproxy  plain %10.0f req/s  %s %10.0f req/s  %s/plain %s\n' "$hap" "$feature" "$haf" "$feature" "$(ratio "$haf" "$hap")"
+  printf 'lb/haproxy     plain %s  %s %s\n' "$(ratio "$lbp" "$hap")" "$feature" "$(ratio "$lbf" "$haf")"
+  printf 'p99 ms   lb plain %.2f %s %.2f   haproxy plain %.2f %s %.2f\n' \
+    "$(avg lb-plain 3)" "$feature" "$(avg "lb-$feature" 3)" "$(avg haproxy-plain 3)" "$feature" "$(avg "haproxy-$feature" 3)"
+}

@@ -12,7 +12,8 @@
 #
 # Runs alternate lb plain, lb routed, haproxy plain, haproxy routed, PAIRS times; one thread per proxy.
 # Environment: PAIRS (default 3), DURATION seconds per run (default 10), CONNECTIONS (default 50),
-# LB_SCRATCH (build directory, default .build; see bench/lib.sh).
+# LB_SCRATCH (build directory, default .build; see bench/lib.sh), LB (an lb binary to use instead of a
+# release build, for checking the script itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-3}
@@ -24,7 +25,7 @@ mkdir -p "$OUT"
 source bench/lib.sh
 ensure_tools wrk:wrk haproxy:haproxy nginx:nginx-light curl:curl
 HAPROXY=$(command -v haproxy)
-LB=$(build_lb)
+LB=${LB:-$(build_lb)}
 
 NGINX_PORT=18300; NGINX_RULES=18301; LB_PLAIN=18302; LB_ROUTED=18303; HA_PLAIN=18304; HA_ROUTED=18305
 bench_workdir
@@ -146,27 +147,5 @@ done
 # Prints "requests_per_s p99_ms" for one wrk run (stops on any non-2xx answer: a rule matched).
 run_wrk() { wrk_rps_p99 "http://127.0.0.1:$1$REQ_PATH" "${REQ_HEADERS[@]}"; }
 port_of() { case $1 in lb-plain) echo $LB_PLAIN ;; lb-routed) echo $LB_ROUTED ;; haproxy-plain) echo $HA_PLAIN ;; haproxy-routed) echo $HA_ROUTED ;; esac; }
-CASES=(lb-plain lb-routed haproxy-plain haproxy-routed)
-
-echo "warming up..." >&2
-for c in "${CASES[@]}"; do DURATION=2 run_wrk "$(port_of "$c")" >/dev/null; done
-
-: > "$OUT/routing.txt"
-for pair in $(seq 1 "$PAIRS"); do
-  for c in "${CASES[@]}"; do
-    read -r rps p99 < <(run_wrk "$(port_of "$c")")
-    echo "$c $rps $p99" >> "$OUT/routing.txt"
-    printf 'pair %d  %-15s %9s req/s  p99 %7s ms\n' "$pair" "$c" "$rps" "$p99"
-  done
-done
-
-avg() { awk -v c="$1" -v f="$2" '$1==c{print $f}' "$OUT/routing.txt" | mean; }
-lbp=$(avg lb-plain 2); lbr=$(avg lb-routed 2); hap=$(avg haproxy-plain 2); har=$(avg haproxy-routed 2)
-echo
-echo "summary ($PAIRS pairs x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores;" \
-  "routed = $acl_count ACLs + $rule_count use_backend rules, none matching)"
-printf 'lb       plain %10.0f req/s  routed %10.0f req/s  routed/plain %s  (target >= 0.90)\n' "$lbp" "$lbr" "$(ratio "$lbr" "$lbp")"
-printf 'haproxy  plain %10.0f req/s  routed %10.0f req/s  routed/plain %s\n' "$hap" "$har" "$(ratio "$har" "$hap")"
-printf 'lb/haproxy     plain %s  routed %s\n' "$(ratio "$lbp" "$hap")" "$(ratio "$lbr" "$har")"
-printf 'p99 ms   lb plain %.2f routed %.2f   haproxy plain %.2f routed %.2f\n' \
-  "$(avg lb-plain 3)" "$(avg lb-routed 3)" "$(avg haproxy-plain 3)" "$(avg haproxy-routed 3)"
+run_alternating "$OUT/routing.txt" routed
+print_alternating_summary "$OUT/routing.txt" routed "$acl_count ACLs + $rule_count use_backend rules, none matching" "target >= 0.90"

@@ -85,27 +85,6 @@ done
 
 run_wrk() { wrk_rps_p99 "http://127.0.0.1:$1/"; }
 port_of() { case $1 in lb-plain) echo $LB_PLAIN ;; lb-tracked) echo $LB_TRACKED ;; haproxy-plain) echo $HA_PLAIN ;; haproxy-tracked) echo $HA_TRACKED ;; esac; }
-CASES=(lb-plain lb-tracked haproxy-plain haproxy-tracked)
-
-echo "warming up..." >&2
-for c in "${CASES[@]}"; do DURATION=$(( DURATION < 2 ? DURATION : 2 )) run_wrk "$(port_of "$c")" >/dev/null; done
-
-: > "$OUT/tracking.txt"
-for pair in $(seq 1 "$PAIRS"); do
-  for c in "${CASES[@]}"; do
-    read -r rps p99 < <(run_wrk "$(port_of "$c")")
-    echo "$c $rps $p99" >> "$OUT/tracking.txt"
-    printf 'pair %d  %-16s %9s req/s  p99 %7s ms\n' "$pair" "$c" "$rps" "$p99"
-  done
-done
-
-avg() { awk -v c="$1" -v f="$2" '$1==c{print $f}' "$OUT/tracking.txt" | mean; }
-lbp=$(avg lb-plain 2); lbt=$(avg lb-tracked 2); hap=$(avg haproxy-plain 2); hat=$(avg haproxy-tracked 2)
-echo
-echo "summary ($PAIRS pairs x ${DURATION}s, $CONNECTIONS connections, 1 thread each; $(nproc) cores;" \
-  "tracked = track-sc0 src + sc_http_req_rate(0) check per request, one client address)"
-printf 'lb       plain %10.0f req/s  tracked %10.0f req/s  tracked/plain %s\n' "$lbp" "$lbt" "$(ratio "$lbt" "$lbp")"
-printf 'haproxy  plain %10.0f req/s  tracked %10.0f req/s  tracked/plain %s\n' "$hap" "$hat" "$(ratio "$hat" "$hap")"
-printf 'lb/haproxy     plain %s  tracked %s\n' "$(ratio "$lbp" "$hap")" "$(ratio "$lbt" "$hat")"
-printf 'p99 ms   lb plain %.2f tracked %.2f   haproxy plain %.2f tracked %.2f\n' \
-  "$(avg lb-plain 3)" "$(avg lb-tracked 3)" "$(avg haproxy-plain 3)" "$(avg haproxy-tracked 3)"
+run_alternating "$OUT/tracking.txt" tracked
+print_alternating_summary "$OUT/tracking.txt" tracked \
+  "track-sc0 src + sc_http_req_rate(0) check per request, one client address"
