@@ -111,3 +111,22 @@ print_alternating_summary() {
   printf 'p99 ms   lb plain %.2f %s %.2f   haproxy plain %.2f %s %.2f\n' \
     "$(avg lb-plain 3)" "$feature" "$(avg "lb-$feature" 3)" "$(avg haproxy-plain 3)" "$feature" "$(avg "haproxy-$feature" 3)"
 }
+
+# The start of a one-thread HTTP proxy configuration that lb and haproxy both read: global, defaults
+# (keep-alive, 5 s connect, 30 s client and server) and `frontend fe_http` bound to 127.0.0.1:$1. The
+# caller adds the frontend's rules and the backends.
+http_proxy_head() {
+  cat <<CFG
+global
+    nbthread 1
+    maxconn 4000
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend fe_http
+    bind 127.0.0.1:$1
+CFG
+}

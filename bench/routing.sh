@@ -86,19 +86,7 @@ rules() {
 config() {
   local who=$1 routed=$2 port=$3 reuse="" j
   [ "$who" = haproxy ] && reuse="    http-reuse always"$'\n'
-  cat <<CFG
-global
-    nbthread 1
-    maxconn 4000
-defaults
-    mode http
-    option http-keep-alive
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend fe_http
-    bind 127.0.0.1:$port
-CFG
+  http_proxy_head "$port"
   if [ "$routed" = 1 ]; then acls; rules; fi
   printf '    default_backend be_main\nbackend be_main\n%s    server s1 127.0.0.1:%s\n' "$reuse" "$NGINX_PORT"
   if [ "$routed" = 1 ]; then

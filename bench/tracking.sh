@@ -32,19 +32,7 @@ start_nginx "$NGINX_PORT"
 config() {
   local who=$1 tracked=$2 port=$3 reuse=""
   [ "$who" = haproxy ] && reuse="    http-reuse always"$'\n'
-  cat <<CFG
-global
-    nbthread 1
-    maxconn 4000
-defaults
-    mode http
-    option http-keep-alive
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend fe_http
-    bind 127.0.0.1:$port
-CFG
+  http_proxy_head "$port"
   if [ "$tracked" = 1 ]; then
     cat <<CFG
     stick-table type ip size 100k expire 30s store http_req_rate(10s)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Testing
 
 /// Clients sending requests back to back on keep-alive connections until told to finish. A client whose
 /// answer says `Connection: close` opens a new connection, as a browser or wrk does. Every request sent
@@ -11,6 +12,13 @@ final class KeepAliveLoad: Sendable {
         var non2xx = 0
         var failures: [String] = []
         var bodies: Set<String> = []
+
+        /// The promise of a reload without a failed request: every request sent got a 2xx answer.
+        func expectEveryRequestAnswered(sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(failures.isEmpty, "\(failures.count) failed: \(failures.prefix(3))", sourceLocation: sourceLocation)
+            #expect(non2xx == 0, sourceLocation: sourceLocation)
+            #expect(sent == answered2xx, "sent \(sent), answered \(answered2xx)", sourceLocation: sourceLocation)
+        }
     }
 
     private let finishing = NIOLockedValueBox(false)
