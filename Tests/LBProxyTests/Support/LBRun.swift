@@ -1,6 +1,7 @@
 import Foundation
 import LBTestSupport
 import NIOConcurrencyHelpers
+import Testing
 
 /// The `lb` executable run with any arguments, its standard output and error gathered as they come, so
 /// a test can wait for a line (a banner, a master's message) while lb goes on running.
@@ -51,5 +52,14 @@ final class LBRun: Sendable {
         standardOutput.components(separatedBy: "(pid ").dropFirst().compactMap { Int32($0.prefix { $0.isNumber }) }
     }
 
-    func stop() { process.stop(grace: 15) }
+    /// Stops lb, and fails the test if lb or one of its workers (which print on the same streams)
+    /// crashed on the way: the Swift runtime's crash report starts with "*** Program crashed".
+    func stop() {
+        process.stop(grace: 15)
+        for text in [standardOutput, standardError] {
+            if let start = text.range(of: "*** Program crashed") {
+                Issue.record("lb crashed:\n\(text[start.lowerBound...].prefix(20_000))")
+            }
+        }
+    }
 }
