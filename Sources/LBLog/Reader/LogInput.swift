@@ -139,9 +139,10 @@ public enum LogInputResolver {
         defer { closedir(dir) }
         var files: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
+            // readdir's records are only as long as their name: copying `pointee.d_name` (declared as 256
+            // bytes) can read past the end of glibc's buffer into an unmapped page. Read the name in place.
+            let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name.hasPrefix(".") { continue }
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             var info = stat()
