@@ -141,9 +141,8 @@ final class AgentChecker: Sendable {
         case .ready:
             runtime.setMode(.ready, backend: backend, index: index)
         case .drain:
-            if !runtime.setMode(.drain, backend: backend, index: index) {
-                runtime.events.notice("Server \(backend.plan.name)/\(server.plan.name) remains in forced drain mode.")
-            }
+            // An agent repeats `drain` at every check; like haproxy, only the first one changes or says anything.
+            runtime.setMode(.drain, backend: backend, index: index)
         case .maint:
             runtime.setMode(.maintenance, backend: backend, index: index)
         }
