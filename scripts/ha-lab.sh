@@ -143,6 +143,10 @@ global_defs {
     script_user root
     enable_script_security
     vrrp_garp_master_repeat 2
+    # A second burst 1 s after taking over (the default waits 5 s): Linux ignores an ARP update that comes
+    # within a second (neigh locktime) of the last one, so a client that just heard from the old master
+    # can miss the first burst and keep sending to a node that no longer holds the VIP.
+    vrrp_garp_master_delay 1
     # Version 3 allows advertisements below a second: a backup takes over 3 advertisements after the
     # master's last one (or at once when the master gives way with a priority-0 advertisement).
     vrrp_version 3
