@@ -8,16 +8,16 @@ import Testing
     static let shortened = "'" + String(repeating: "x", count: Diagnostic.keptCharacters) + "…'"
 
     @Test(arguments: [
-        ("backend b\n    server s 127.0.0.1:80 \(word)", 7, "unknown server option \(shortened)"),
-        ("backend b\n    \(word) 1", 7, "unknown keyword \(shortened) in a backend section"),
-        ("frontend f\n    bind :80\n    use_backend \(word)", 8, "unknown backend \(shortened)"),
-        ("frontend f\n    bind :80\n    http-request deny if \(word)", 8, "unknown ACL \(shortened)"),
-        ("backend b from \(word)", 6, "unknown defaults section \(shortened)"),
-        ("backend b\n    maxconn ${\(word)}", 7, "environment variable \(shortened) is not set"),
-        ("global\n    \(word)", 7, "unknown keyword \(shortened) in the global section"),
+        (LongText("backend b\n    server s 127.0.0.1:80 \(word)"), 7, "unknown server option \(shortened)"),
+        (LongText("backend b\n    \(word) 1"), 7, "unknown keyword \(shortened) in a backend section"),
+        (LongText("frontend f\n    bind :80\n    use_backend \(word)"), 8, "unknown backend \(shortened)"),
+        (LongText("frontend f\n    bind :80\n    http-request deny if \(word)"), 8, "unknown ACL \(shortened)"),
+        (LongText("backend b from \(word)"), 6, "unknown defaults section \(shortened)"),
+        (LongText("backend b\n    maxconn ${\(word)}"), 7, "environment variable \(shortened) is not set"),
+        (LongText("global\n    \(word)"), 7, "unknown keyword \(shortened) in the global section"),
     ])
-    func diagnosticQuotesTheWordsStart(body: String, line: Int, message: String) {
-        let result = parse(quietDefaults + body)
+    func diagnosticQuotesTheWordsStart(body: LongText, line: Int, message: String) {
+        let result = parse(quietDefaults + body.text)
         #expect(result.diagnostics.contains { $0.location.line == line && $0.message.contains(message) },
                 "\(result.diagnostics.map { $0.description.prefix(300) })")
         let size = result.diagnostics.reduce(0) { $0 + $1.description.utf8.count }

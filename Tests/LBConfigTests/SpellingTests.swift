@@ -37,16 +37,16 @@ import Testing
     }
 
     @Test(arguments: [
-        ("maxcon", "maxconn"),
-        ("mxaconn", "maxconn"),
-        ("nbthraed", "nbthread"),
-        ("maxconnxxx", nil),
-        ("m", nil),
-        (String(repeating: "x", count: 1 << 20), nil),
-        ("maxconn" + String(repeating: "x", count: 1 << 20), nil),
-    ] as [(String, String?)])
-    func suggestion(word: String, expected: String?) {
-        #expect(Spelling.suggestion(for: word, among: ["maxconn", "nbthread", "log"]) == expected)
+        (LongText("maxcon"), "maxconn"),
+        (LongText("mxaconn"), "maxconn"),
+        (LongText("nbthraed"), "nbthread"),
+        (LongText("maxconnxxx"), nil),
+        (LongText("m"), nil),
+        (LongText(String(repeating: "x", count: 1 << 20)), nil),
+        (LongText("maxconn" + String(repeating: "x", count: 1 << 20)), nil),
+    ] as [(LongText, String?)])
+    func suggestion(word: LongText, expected: String?) {
+        #expect(Spelling.suggestion(for: word.text, among: ["maxconn", "nbthread", "log"]) == expected)
     }
 
     @Test func theCloserCandidateWins() {

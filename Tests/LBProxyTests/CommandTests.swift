@@ -91,14 +91,14 @@ import Testing
 
         var answers: [String] = []
         for _ in 0..<2 {
-            let curl = try ExternalTool.run("curl", ["-sS", "--max-time", "10", "http://127.0.0.1:8080/"])
+            let curl = try await ExternalTool.run("curl", ["-sS", "--max-time", "10", "http://127.0.0.1:8080/"])
             #expect(curl.status == 0, "\(curl.errors)")
             answers.append(curl.output)
         }
         #expect(Set(answers) == ["Hello from app1\n", "Hello from app2\n"])
 
         // The stats listener serves the Prometheus view too, with the README's command.
-        let metrics = try ExternalTool.run("curl", ["-sS", "--max-time", "10", "-u", "admin:admin", "-w", "%{http_code}",
+        let metrics = try await ExternalTool.run("curl", ["-sS", "--max-time", "10", "-u", "admin:admin", "-w", "%{http_code}",
                                                     "http://127.0.0.1:8404/metrics"])
         #expect(metrics.output.hasSuffix("200"), "\(metrics.output.suffix(200)) \(metrics.errors)")
         #expect(metrics.output.contains("haproxy_frontend_http_requests_total{proxy=\"demo\"} 2"))
@@ -109,7 +109,7 @@ import Testing
         #expect(process.terminationStatus == 0)
 
         // Every request is in the gzip file, flushed at the stop.
-        let log = try ExternalTool.run("zcat", [directory.appendingPathComponent("lb-logs/access.log.gz").path])
+        let log = try await ExternalTool.run("zcat", [directory.appendingPathComponent("lb-logs/access.log.gz").path])
         #expect(log.status == 0, "\(log.errors)")
         #expect(log.output.split(separator: "\n").filter { $0.contains(" demo apps/app") }.count == 2, "\(log.output)")
     }

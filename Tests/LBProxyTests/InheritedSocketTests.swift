@@ -67,7 +67,7 @@ import Testing
         let port = freePort()
         let lb = try await LBHarness.start(Self.config(bind: "127.0.0.1:\(port)", backend: backend.port,
                                                        global: "    stats socket fd@\(api.descriptor) level admin"))
-        let info = try ExternalTool.run("socat", ["-t", "2", "stdio", "unix-connect:\(path)"], input: "show info\n").output
+        let info = try await ExternalTool.run("socat", ["-t", "2", "stdio", "unix-connect:\(path)"], input: "show info\n").output
         #expect(info.contains("Name: lb\n"), "\(info)")
         await lb.stop()
         await backend.stop()

@@ -75,7 +75,7 @@ import Glibc
         let done = answered.withLockedValue { $0 }
 
         // zcat prints every complete member and stops at a member the kill cut short.
-        let text = try ExternalTool.run("zcat", [directory + "/access.log"]).output
+        let text = try await ExternalTool.run("zcat", [directory + "/access.log"]).output
         let logged = text.split(separator: "\n").compactMap { line -> Int? in
             guard let range = line.range(of: "\"GET /c/") else { return nil }
             return Int(line[range.upperBound...].prefix { $0.isNumber })

@@ -1,6 +1,7 @@
 import LBConfig
 import LBCore
 import LBLog
+import LBTestSupport
 @testable import LBProxy
 import Testing
 

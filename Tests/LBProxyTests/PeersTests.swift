@@ -143,11 +143,14 @@ struct PeersTests {
             try Self.entry(lb, table: "be", key: "carol")?.contains("server_id=\(carolID) server_key=s\(carolID)") == true
         }
         #expect(try Self.request(lb, user: "carol") == carolServer, "lb sends carol where haproxy did")
-        try await waitUntil("lb to count alice's requests made on haproxy") {
-            try Self.entry(lb, table: "counters", key: "alice")?.contains("http_req_cnt=4") == true
+        var seen: String?
+        try await waitUntil("lb to count alice's requests made on haproxy; lb has \(seen ?? "no entry")") {
+            seen = try Self.entry(lb, table: "counters", key: "alice")
+            return seen?.contains("http_req_cnt=4") == true
         }
-        try await waitUntil("haproxy to count carol's request made on lb") {
-            try Self.entry(ha, table: "counters", key: "carol")?.contains("http_req_cnt=2") == true
+        try await waitUntil("haproxy to count carol's request made on lb; haproxy has \(seen ?? "no entry")") {
+            seen = try Self.entry(ha, table: "counters", key: "carol")
+            return seen?.contains("http_req_cnt=2") == true
         }
         let haPeers = try ha.ask("show peers")
         #expect(haPeers.contains("id=lbnode(remote,active) addr=127.0.0.1:\(lb.peerPort) last_status=ESTA"), "\(haPeers)")

@@ -60,8 +60,8 @@ import Testing
         return rows
     }
 
-    static func browse(_ arguments: [String], directory: String) throws -> ExternalTool.Outcome {
-        try ExternalTool.run(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(directory)/profile",
+    static func browse(_ arguments: [String], directory: String) async throws -> ExternalTool.Outcome {
+        try await ExternalTool.run(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(directory)/profile",
                                          "--no-first-run"] + arguments)
     }
 
@@ -85,7 +85,7 @@ import Testing
         }
 
         let url = "http://admin:s3cret@127.0.0.1:\(statsPort)/stats"
-        let dump = try Self.browse(["--dump-dom", url], directory: directory)
+        let dump = try await Self.browse(["--dump-dom", url], directory: directory)
         #expect(dump.status == 0, "\(dump.errors.suffix(500))")
         let rows = Self.rows(in: dump.output)
         // In configuration order, as HAProxy lists them; a backend without servers is UP, as in HAProxy.
@@ -111,7 +111,7 @@ import Testing
         // A screenshot of the rendered page: a PNG of the window's size. `scripts/stats-screenshot.sh` keeps
         // one in docs/ by setting LB_SCREENSHOT_PATH.
         let screenshot = ProcessInfo.processInfo.environment["LB_SCREENSHOT_PATH"] ?? directory + "/stats.png"
-        let shot = try Self.browse(["--screenshot=\(screenshot)", "--window-size=1400,700", "--hide-scrollbars", url],
+        let shot = try await Self.browse(["--screenshot=\(screenshot)", "--window-size=1400,700", "--hide-scrollbars", url],
                                    directory: directory)
         #expect(shot.status == 0, "\(shot.errors.suffix(500))")
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
@@ -122,7 +122,7 @@ import Testing
 
         // Without credentials the browser is asked for them (headless, it renders nothing) and gets no
         // statistics; the answer is a 401 with the realm.
-        let refused = try Self.browse(["--dump-dom", "http://127.0.0.1:\(statsPort)/stats"], directory: directory)
+        let refused = try await Self.browse(["--dump-dom", "http://127.0.0.1:\(statsPort)/stats"], directory: directory)
         #expect(refused.status == 0)
         #expect(!refused.output.contains("data-proxy") && !refused.output.contains("Statistics Report"))
         let answer = try fetch(port: statsPort, "GET /stats HTTP/1.1\r\nHost: x\r\n\r\n")

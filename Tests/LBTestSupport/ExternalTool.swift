@@ -24,6 +24,17 @@ public enum ExternalTool {
         try run(executable, arguments, input: input.map { Data($0.utf8) }, limit: limit)
     }
 
+    /// From a task: the same run on a thread of its own, so that a program taking seconds does not hold
+    /// one of the few cooperative threads every other test's task needs.
+    public static func run(_ executable: String, _ arguments: [String], input: String? = nil,
+                           limit: Int = 60) async throws -> Outcome {
+        try await offloaded { try run(executable, arguments, input: input.map { Data($0.utf8) }, limit: limit) }
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], input: Data?, limit: Int = 60) async throws -> Outcome {
+        try await offloaded { try run(executable, arguments, input: input, limit: limit) }
+    }
+
     public static func run(_ executable: String, _ arguments: [String], input: Data?, limit: Int = 60) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")

@@ -5,12 +5,13 @@ public struct WaitTimedOut: Error, CustomStringConvertible {
 
 /// Polls `condition` every few milliseconds until it holds; throws `WaitTimedOut` naming `what` once
 /// `seconds` passed. Every wait in the tests is bounded: on a loaded machine a lost request or a dead
-/// peer must fail one test, not stall the whole run.
-public func waitUntil(_ what: String, within seconds: Double = 30, _ condition: () throws -> Bool) async throws {
+/// peer must fail one test, not stall the whole run. `what` is read at the timeout, so it can say what
+/// the condition saw last.
+public func waitUntil(_ what: @autoclosure () -> String, within seconds: Double = 30, _ condition: () throws -> Bool) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + .milliseconds(Int(seconds * 1000))
     while try !condition() {
-        guard clock.now < deadline else { throw WaitTimedOut(description: "timed out after \(seconds) s waiting for \(what)") }
+        guard clock.now < deadline else { throw WaitTimedOut(description: "timed out after \(seconds) s waiting for \(what())") }
         try await Task.sleep(nanoseconds: 5_000_000)
     }
 }

@@ -30,7 +30,7 @@ final class PostgreSQLServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: directory)
         let data = directory + "/data"
-        let initdb = try ExternalTool.run(Self.runuser, ["-u", "postgres", "--", binaries + "/initdb", "-D", data, "-A", "trust", "-U", "lb"])
+        let initdb = try await ExternalTool.run(Self.runuser, ["-u", "postgres", "--", binaries + "/initdb", "-D", data, "-A", "trust", "-U", "lb"])
         guard initdb.status == 0 else { throw Failure(description: "initdb failed: \(initdb.errors)") }
         try """
         host all ghost 127.0.0.1/32 reject

@@ -55,6 +55,9 @@ final class TestBackend: Sendable {
     var connectionCount: Int { state.withLockedValue { $0.connections } }
     /// Connections accepted and not closed yet.
     var openConnections: Int { state.withLockedValue { $0.open } }
+    /// When each connection closed, in order.
+    var closeTimes: [NIODeadline] { closes.withLockedValue { $0 } }
+    private let closes = NIOLockedValueBox<[NIODeadline]>([])
 
     /// Starts a server; `respond` decides the answer to each request (default: 200 with the server name).
     /// With `tls`, it speaks HTTPS.
@@ -63,6 +66,7 @@ final class TestBackend: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
         let state = self.state
+        let closes = self.closes
         let script: @Sendable (Request) -> Action = respond ?? { _ in .send(TestBackend.ok(body: name + "\n")) }
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -73,7 +77,10 @@ final class TestBackend: Sendable {
                     value.open += 1
                     return value.connections
                 }
-                channel.closeFuture.whenComplete { _ in state.withLockedValue { $0.open -= 1 } }
+                channel.closeFuture.whenComplete { _ in
+                    state.withLockedValue { $0.open -= 1 }
+                    closes.withLockedValue { $0.append(.now()) }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
