@@ -13,6 +13,8 @@ import Testing
         let syslog = UDPReceiver()
         let port = freePort()
         let lb = try await LBHarness.start(TestConfig.proxy(port: port, global: ["log 127.0.0.1:\(syslog.port) local0"], backend: [
+            // Checks every 20 ms, each allowed 5 s: a busy machine slows the agent down without timing it out.
+            "timeout check 5s",
             "server s1 127.0.0.1:\(backend.port) weight 10 check inter 60s agent-check agent-port \(agent.port) agent-inter 20ms",
         ]), configuredLogging: true)
         let server = lb.balancer.runtime.backends[0].servers[0]
@@ -75,6 +77,29 @@ import Testing
         #expect(events.contains { $0.hasPrefix("Server be/s1 is UP, reason: Layer7 check passed, code: 0, info: \"via agent : up\", check duration: ") },
                 "\(events)")
         await lb.stop()
+        await backend.stop()
+    }
+
+    /// An agent that connects and says nothing times out: the check reports L7TOUT and changes nothing;
+    /// its silence is not taken for an empty answer.
+    @Test func aSilentAgentTimesOutAndChangesNothing() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let agent = try await TestAgent(answer: "down\n", waitForBytes: true)
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, backend: [
+            "timeout check 50ms",
+            "server s1 127.0.0.1:\(backend.port) weight 10 agent-check agent-port \(agent.port) agent-inter 20ms",
+        ]))
+        let server = lb.balancer.runtime.backends[0].servers[0]
+        try await waitUntil("the agent check to time out; the row says \(Self.row(lb)["agent_status"] ?? "nothing")") {
+            Self.row(lb)["agent_status"] == "L7TOUT" && agent.connections.withLockedValue { $0 } >= 3
+        }
+        #expect(server.healthy.load(ordering: .relaxed) == true)
+        #expect(server.admin.mode == .ready)
+        #expect(server.weight.load(ordering: .relaxed) == 10)
+        #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+        await lb.stop()
+        await agent.stop()
         await backend.stop()
     }
 

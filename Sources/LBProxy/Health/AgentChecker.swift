@@ -77,7 +77,11 @@ final class AgentChecker: Sendable {
                                                     info: timedOut ? nil : HealthChecker.describe(error)), started: started)
                 case .success(let channel):
                     if let send { channel.writeAndFlush(channel.allocator.buffer(string: send), promise: nil) }
-                    let timer = self.eventLoop.scheduleTask(deadline: started + timeout) { channel.close(promise: nil) }
+                    // An agent still silent at the deadline timed out; its silence is not an empty answer.
+                    let timer = self.eventLoop.scheduleTask(deadline: started + timeout) {
+                        reader.value.line.fail(ChannelError.connectTimeout(timeout))
+                        channel.close(promise: nil)
+                    }
                     reader.value.line.futureResult.whenComplete { outcome in
                         timer.cancel()
                         channel.close(promise: nil)
