@@ -66,6 +66,36 @@ struct PeersTests {
         try node.ask("show table \(table)").split(separator: "\n").first { $0.contains("key=\(key) ") }.map(String.init)
     }
 
+    /// Whether `peer` acknowledged every change `node` made to `table`: in `node`'s `show peers` (lb and
+    /// haproxy print the same layout), the table's `update` under `peer` (the last update id the peer
+    /// acknowledged) equals its `localupdate`.
+    static func acknowledged(_ node: Node, by peer: String, table: String) throws -> Bool {
+        let text = try node.ask("show peers")
+        guard let block = text.components(separatedBy: "id=\(peer)(").dropFirst().first else { return false }
+        let lines = block.split(separator: "\n")
+        guard let tableLine = lines.firstIndex(where: { $0.contains(" id=\(table) ") && $0.contains("localupdate=") }),
+              tableLine > 0 else { return false }
+        func value(_ name: String, in line: Substring) -> Int? {
+            line.split(separator: " ").first { $0.hasPrefix(name + "=") }.flatMap { Int($0.dropFirst(name.count + 1)) }
+        }
+        guard let acked = value("update", in: lines[tableLine - 1]), let local = value("localupdate", in: lines[tableLine]) else {
+            return false
+        }
+        return local > 0 && acked == local
+    }
+
+    /// Waits until `node` stopped tracking `key` in the counters table (its request ended, which is a change
+    /// too) and `peer` acknowledged every change: a peer's update replaces the entry, so a node that counts
+    /// on top of another's count must have that count first.
+    static func settle(_ node: Node, key: String, with peer: String) async throws {
+        try await waitUntil("\(node.name) to release \(key)'s counters") {
+            try entry(node, table: "counters", key: key)?.contains(" use=0 ") == true
+        }
+        try await waitUntil("\(peer) to acknowledge \(node.name)'s changes: \((try? node.ask("show peers")) ?? "")") {
+            try acknowledged(node, by: peer, table: "counters")
+        }
+    }
+
     @Test func twoLBNodesShareEntriesAndARestartedNodeLearnsThem() async throws {
         let s1 = try await TestBackend(name: "s1"), s2 = try await TestBackend(name: "s2")
         let directory = try Self.temporaryDirectory("lb")
@@ -82,6 +112,7 @@ struct PeersTests {
         try await waitUntil("B to learn alice's entry from A") {
             try Self.entry(b, table: "be", key: "alice")?.contains("server_id=\(serverID) server_key=s\(serverID)") == true
         }
+        try await Self.settle(a, key: "alice", with: b.name)
         for _ in 0..<3 { #expect(try Self.request(b, user: "alice") == server, "B keeps alice on A's server") }
         // bob's entry, made on B, goes the other way; so do the request counters.
         _ = try Self.request(b, user: "bob")
@@ -134,6 +165,7 @@ struct PeersTests {
         try await waitUntil("haproxy to learn alice's entry from lb") {
             try Self.entry(ha, table: "be", key: "alice")?.contains("server_id=\(serverID) server_key=s\(serverID)") == true
         }
+        try await Self.settle(lb, key: "alice", with: ha.name)
         for _ in 0..<3 { #expect(try Self.request(ha, user: "alice") == server, "haproxy keeps alice on lb's server") }
 
         // haproxy → lb: carol's entry and the counters haproxy keeps.
@@ -142,6 +174,7 @@ struct PeersTests {
         try await waitUntil("lb to learn carol's entry from haproxy") {
             try Self.entry(lb, table: "be", key: "carol")?.contains("server_id=\(carolID) server_key=s\(carolID)") == true
         }
+        try await Self.settle(ha, key: "carol", with: lb.name)
         #expect(try Self.request(lb, user: "carol") == carolServer, "lb sends carol where haproxy did")
         var seen: String?
         try await waitUntil("lb to count alice's requests made on haproxy; lb has \(seen ?? "no entry")") {
@@ -152,6 +185,12 @@ struct PeersTests {
             seen = try Self.entry(ha, table: "counters", key: "carol")
             return seen?.contains("http_req_cnt=2") == true
         }
+        // lb shows what it acknowledged of haproxy's updates as haproxy does: all it got.
+        let lbCounters = try lb.ask("show peers").components(separatedBy: "id=\(ha.name)(").last?.split(separator: "\n")
+            .first { $0.contains("last_acked=") && !$0.contains("last_get=0 ") }
+        let acknowledgedByLB = lbCounters?.split(separator: " ").first { $0.hasPrefix("last_acked=") }?.dropFirst(11)
+        let gotByLB = lbCounters?.split(separator: " ").first { $0.hasPrefix("last_get=") }?.dropFirst(9)
+        #expect(acknowledgedByLB != nil && acknowledgedByLB == gotByLB, "\(lbCounters ?? "no table received from haproxy")")
         let haPeers = try ha.ask("show peers")
         #expect(haPeers.contains("id=lbnode(remote,active) addr=127.0.0.1:\(lb.peerPort) last_status=ESTA"), "\(haPeers)")
         #expect(haPeers.contains("proto_err=0"), "\(haPeers)")

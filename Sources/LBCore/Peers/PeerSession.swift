@@ -42,6 +42,8 @@ public struct PeerSession {
     public private(set) var currentRemote: (index: Int, definition: PeerTableDefinition)?
     /// The last update id received, by the peer's table id.
     public private(set) var lastGet: [UInt64: UInt32] = [:]
+    /// The last update id this side acknowledged, per remote table id.
+    public private(set) var lastAcked: [UInt64: UInt32] = [:]
     private var toAcknowledge: Set<UInt64> = []
     public private(set) var sentDictionary = PeerDictionaryCache.Sender()
     public private(set) var receivedDictionary = PeerDictionaryCache.Receiver()
@@ -82,7 +84,9 @@ public struct PeerSession {
         guard phase == .established else { return [] }
         var bytes: [UInt8] = []
         for id in toAcknowledge.sorted() {
-            if let last = lastGet[id] { bytes += PeerMessage.ack(tableID: id, updateID: last).bytes }
+            guard let last = lastGet[id] else { continue }
+            bytes += PeerMessage.ack(tableID: id, updateID: last).bytes
+            lastAcked[id] = last
         }
         toAcknowledge.removeAll()
         return bytes

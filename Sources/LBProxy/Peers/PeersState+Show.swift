@@ -82,7 +82,10 @@ extension PeersState {
             let acked = remote.map { UInt32(truncatingIfNeeded: $0.acknowledged[index]) } ?? 0
             let pushed = connection.map { UInt32(truncatingIfNeeded: $0.lastPushed[index]) } ?? 0
             let got = connection?.session.lastGet[peerTableID] ?? 0
-            text += "\n              last_acked=\(acked) last_pushed=\(pushed) last_get=\(got) teaching_origin=\(pushed) update=\(acked)"
+            // As haproxy: last_acked is what this side acknowledged of the peer's updates, update what
+            // the peer acknowledged of this side's.
+            let ackedToPeer = connection?.session.lastAcked[peerTableID] ?? 0
+            text += "\n              last_acked=\(ackedToPeer) last_pushed=\(pushed) last_get=\(got) teaching_origin=\(pushed) update=\(acked)"
             text += "\n              table:\(Self.identifier(table.binding.name)) id=\(table.binding.name) update=\(UInt32(truncatingIfNeeded: localUpdate))"
             text += " localupdate=\(UInt32(truncatingIfNeeded: localUpdate)) commitupdate=\(pushed) refcnt=1"
             text += dictionaries ? Self.dictionaries(remote?.connection?.session) : "\n        Dictionary cache not dumped (use \"show peers dict\")"
