@@ -114,13 +114,20 @@ import Testing
             _ = try Self.request(haproxyPort, cookie: cookie)
         }
 
-        // The client-cookie character of each request after the first visit, in order.
-        let lbFlags = await log.waitFor(5).dropFirst().map { String($0.terminationState.dropFirst(2).prefix(1)) }
+        // The client-cookie character of each request after the first visit, in the order of the requests:
+        // records can arrive in another (each proxy logs once the response has left, and a datagram's
+        // way is not ordered), so they are ordered by the date each one carries.
+        let lbFlags = await log.waitFor(5).sorted { $0.acceptDateMilliseconds < $1.acceptDateMilliseconds }
+            .dropFirst().map { String($0.terminationState.dropFirst(2).prefix(1)) }
         // haproxy also tells its log targets that the proxy started: only traffic lines count.
         var haproxyLines: [String] = []
         while haproxyLines.count < 5, let datagram = syslog.receive(count: 1).first {
             if datagram.contains("fe be/") { haproxyLines.append(datagram) }
         }
+        func acceptDate(_ line: String) -> String {
+            line.range(of: #"\[\d+/\w+/\d+:\d+:\d+:\d+\.\d+\]"#, options: .regularExpression).map { String(line[$0]) } ?? ""
+        }
+        haproxyLines.sort { acceptDate($0) < acceptDate($1) }
         let haproxyFlags = haproxyLines.dropFirst().compactMap { line -> String? in
             guard let range = line.range(of: #" [-A-Za-z]{4} \d+/\d+/\d+/\d+/\d+ "#, options: .regularExpression) else { return nil }
             return String(line[range].dropFirst(3).prefix(1))
