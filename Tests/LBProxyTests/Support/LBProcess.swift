@@ -7,6 +7,7 @@ import LBTestSupport
 final class LBProcess {
     let process: Process
     let configPath: String
+    private let errorsPath: String
     /// What lb printed before its banner's end.
     let banner: String
 
@@ -19,7 +20,10 @@ final class LBProcess {
         process.arguments = arguments + ["-f", configPath]
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        // Errors go to a file nobody has to drain, read at the stop for a crash report.
+        errorsPath = configPath + ".err"
+        _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: errorsPath)
         try ProcessLaunch.run(process)
         // End of output (lb exited, or was killed after 20 s) ends the wait too.
         banner = process.read(out, until: "Stop with", within: 20)
@@ -30,5 +34,8 @@ final class LBProcess {
     func stop() {
         process.stop()
         try? FileManager.default.removeItem(atPath: configPath)
+        let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: errorsPath)
+        CrashReport.record(in: errors, of: "lb (\(configPath))")
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import LBTestSupport
 import NIOConcurrencyHelpers
-import Testing
 
 /// The `lb` executable run with any arguments, its standard output and error gathered as they come, so
 /// a test can wait for a line (a banner, a master's message) while lb goes on running.
@@ -53,13 +52,9 @@ final class LBRun: Sendable {
     }
 
     /// Stops lb, and fails the test if lb or one of its workers (which print on the same streams)
-    /// crashed on the way: the Swift runtime's crash report starts with "*** Program crashed".
+    /// crashed on the way.
     func stop() {
         process.stop(grace: 15)
-        for text in [standardOutput, standardError] {
-            if let start = text.range(of: "*** Program crashed") {
-                Issue.record("lb crashed:\n\(text[start.lowerBound...].prefix(20_000))")
-            }
-        }
+        CrashReport.record(in: standardOutput + standardError, of: "lb")
     }
 }
