@@ -38,7 +38,7 @@ struct RsyslogInteropTests {
         defer {
             // SIGKILL: the test process may block SIGTERM in the thread that spawned rsyslogd, and the
             // child inherits that mask (it would then never exit and waitUntilExit would hang).
-            kill(process.processIdentifier, SIGKILL)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         #expect(eventually(timeout: 10) { FileManager.default.fileExists(atPath: socketPath) })

@@ -244,8 +244,9 @@ import Testing
         return openssl
     }
 
+    /// SIGKILL while it runs: once Foundation reaped it, its pid may be another process's.
     static func kill(_ process: Process) {
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
