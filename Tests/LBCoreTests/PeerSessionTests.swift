@@ -58,8 +58,10 @@ import Testing
         #expect(copy.lookup("10.0.0.1", now: 5) == 1)
         #expect(copy.lookup("10.0.0.2", now: 5) == 0)
 
+        #expect(acceptor.lastGet[1] == 2 && acceptor.lastAcked[1] == nil, "received, not acknowledged yet")
         let acks = acceptor.acknowledgements()
         #expect(acks == PeerMessage.ack(tableID: 1, updateID: 2).bytes)
+        #expect(acceptor.lastAcked[1] == 2, "what show peers prints as last_acked")
         #expect(acceptor.acknowledgements().isEmpty, "each update is acknowledged once")
         #expect(dialler.receive(acks) == [.acknowledged(table: 0, updateID: 2)])
         #expect(dialler.encode([], table: 0).isEmpty, "the table was already announced")

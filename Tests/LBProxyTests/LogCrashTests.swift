@@ -9,6 +9,18 @@ import Glibc
 /// `kill -9` under load: the gzip log is a series of complete members, so everything flushed before the
 /// kill is readable, and at most about one flush interval of records is lost.
 @Suite(.serialized) struct LogCrashTests {
+    /// Whether lb still runs, how it ended otherwise, and what it said: for a client that lost it early.
+    static func state(of lb: LBProcess) -> String {
+        let state: String
+        if lb.process.isRunning {
+            state = "running"
+        } else {
+            let how = lb.process.terminationReason == .uncaughtSignal ? "signal" : "status"
+            state = "gone (\(how) \(lb.process.terminationStatus))"
+        }
+        return "lb is \(state); it said: \(lb.errors.suffix(2000))"
+    }
+
     @Test func killMinus9LosesAtMostTheLastFlushInterval() async throws {
         let directory = NSTemporaryDirectory() + "lb-crash-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
@@ -64,7 +76,7 @@ import Glibc
         // The client stops at the first request lb does not answer: then the wait ends too, and fails.
         try await waitUntil("2000 answered requests") {
             try #require(answered.withLockedValue({ $0 }) >= 2000 || !loadEnded.withLockedValue({ $0 }),
-                         "the client stopped after \(answered.withLockedValue { $0 }) answers: \(stopReason.withLockedValue { $0 })")
+                         "the client stopped after \(answered.withLockedValue { $0 }) answers: \(stopReason.withLockedValue { $0 }); \(Self.state(of: lb))")
             return answered.withLockedValue({ $0 }) >= 2000
         }
         kill(lb.pid, SIGKILL)

@@ -94,12 +94,14 @@ import Testing
     @Test func duringGraceLBServesButItsMonitorURIFails() async throws {
         let backend = try await TestBackend(name: "s1")
         let port = freePort()
-        let lb = try await LBHarness.start(TestConfig.proxy(port: port, frontend: ["monitor-uri /health", "grace 2s"],
+        // A grace long enough for the requests below to fall in it on a busy machine, where a task can wait
+        // seconds for a thread.
+        let lb = try await LBHarness.start(TestConfig.proxy(port: port, frontend: ["monitor-uri /health", "grace 15s"],
                                                             backend: ["server s1 127.0.0.1:\(backend.port)"]))
         let client = try RawClient(port: port)
         try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await offloaded { try client.readResponse() }.status == 200)
-        let stop = Task { await lb.balancer.shutdown(grace: .seconds(10)) }
+        let stop = Task { await lb.balancer.shutdown(grace: .seconds(20)) }
         try await waitUntil("the stop to be announced") { lb.balancer.runtime.stopAnnounced.load(ordering: .relaxed) }
         // Still serving: the kept-alive connection and new ones; only the monitor URI says 503.
         try client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

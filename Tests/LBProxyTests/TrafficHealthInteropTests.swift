@@ -86,9 +86,11 @@ import Testing
             }
         }
 
-        // The same eight requests, one connection each, to both.
+        // The same eight requests, one connection each, to both. The proxy closes each (`Connection:
+        // close`), so the session has ended before the next request comes, and the active session count the
+        // DOWN line gives is the one request's: were the client to close, a proxy could still count it.
         func answers(_ port: Int) throws -> [Int] {
-            try (0..<8).map { _ in try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status }
+            try (0..<8).map { _ in try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status }
         }
         let fromHAProxy = try answers(haproxyPort)
         let fromLB = try answers(lbPort)

@@ -31,10 +31,13 @@ final class LBProcess {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// What lb printed on its standard error so far.
+    var errors: String { (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? "" }
+
     func stop() {
         process.stop()
         try? FileManager.default.removeItem(atPath: configPath)
-        let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+        let errors = self.errors
         try? FileManager.default.removeItem(atPath: errorsPath)
         CrashReport.record(in: errors, of: "lb (\(configPath))")
     }
