@@ -54,16 +54,19 @@ import Glibc
         let stop = NIOLockedValueBox(false), loadEnded = NIOLockedValueBox(false)
         // Why the client stopped before it was told to, for the failure message.
         let stopReason = NIOLockedValueBox("")
-        let client = try RawClient(port: port)
         let load = Task {
             try await offloaded {
                 defer { loadEnded.withLockedValue { $0 = true } }
+                // Connected here, just before the first request: a connection made earlier can sit idle
+                // past `timeout client` while the task waits for a thread, and get a 408.
+                let client = try RawClient(port: port)
                 var number = 0
                 while !stop.withLockedValue({ $0 }) {
                     number += 1
                     do {
                         try client.send("GET /c/\(number) HTTP/1.1\r\nHost: x\r\n\r\n")
-                        _ = try client.readResponse()
+                        let response = try client.readResponse()
+                        guard response.status == 200 else { throw RawClient.Failure(description: "status \(response.status)") }
                     } catch {
                         stopReason.withLockedValue { $0 = "request \(number): \(error)" }
                         break
