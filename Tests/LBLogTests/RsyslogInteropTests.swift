@@ -29,16 +29,15 @@ struct RsyslogInteropTests {
             *.* action(type="omfile" file="\(output)" template="fields")
             """
         try configuration.write(toFile: directory + "/rsyslog.conf", atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try #require(rsyslogdPath))
         process.arguments = ["-n", "-f", directory + "/rsyslog.conf", "-i", directory + "/rsyslogd.pid"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try ProcessLaunch.run(process)
         defer {
-            // SIGKILL: the test process may block SIGTERM in the thread that spawned rsyslogd, and the
-            // child inherits that mask (it would then never exit and waitUntilExit would hang).
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            // At once: the test has what it needs, and rsyslogd takes its time over SIGTERM.
+            process.signal(SIGKILL)
             process.waitUntilExit()
         }
         #expect(eventually(timeout: 10) { FileManager.default.fileExists(atPath: socketPath) })

@@ -67,7 +67,7 @@ import Testing
             """
         // haproxy refuses a file whose last line has no line end.
         try (haproxyConfig + "\n").write(toFile: directory + "/haproxy.cfg", atomically: true, encoding: .utf8)
-        let haproxy = Process()
+        let haproxy = ChildProcess()
         haproxy.executableURL = URL(fileURLWithPath: try #require(RuntimeAPIInterop.haproxyPath, "haproxy is not installed"))
         haproxy.arguments = ["-f", directory + "/haproxy.cfg", "-db"]
         haproxy.standardOutput = FileHandle.nullDevice

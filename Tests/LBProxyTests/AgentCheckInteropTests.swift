@@ -52,7 +52,7 @@ struct AgentCheckInteropTests {
         let lb = RuntimeAPIInterop.Peer(name: "lb", port: freePort(), admin: directory + "/l.sock", user: directory + "/l.sock")
         try Self.config(haproxy, backend: backend.port, agent: haproxyAgent.port)
             .write(toFile: directory + "/haproxy.cfg", atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         process.arguments = ["-db", "-f", directory + "/haproxy.cfg"]
         process.standardOutput = FileHandle.nullDevice

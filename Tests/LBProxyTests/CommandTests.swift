@@ -74,7 +74,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lb-demo-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
+        let process = ChildProcess()
         process.currentDirectoryURL = directory
         process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
         let out = Pipe()

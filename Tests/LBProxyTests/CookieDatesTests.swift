@@ -85,7 +85,7 @@ import Testing
         let config = CookieTests.config(port: haproxyPort, a: a.port, b: b.port, cookie: Self.cookieLine)
             .replacingOccurrences(of: "frontend fe\n", with: "frontend fe\n    log 127.0.0.1:\(syslog.port) local0\n    option httplog\n") + "\n"
         try config.write(toFile: directory + "/haproxy.cfg", atomically: true, encoding: .utf8)
-        let haproxy = Process()
+        let haproxy = ChildProcess()
         haproxy.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         haproxy.arguments = ["-db", "-f", directory + "/haproxy.cfg"]
         haproxy.standardOutput = FileHandle.nullDevice

@@ -148,7 +148,7 @@ struct PeersTests {
         let (lb, ha) = (nodes[0], nodes[1])
         let haproxyConfig = directory + "/haproxy.cfg"
         try Self.config(ha, nodes, s1: s1.port, s2: s2.port).write(toFile: haproxyConfig, atomically: true, encoding: .utf8)
-        let haproxy = Process()
+        let haproxy = ChildProcess()
         haproxy.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         haproxy.arguments = ["-L", ha.name, "-db", "-f", haproxyConfig]
         haproxy.standardOutput = FileHandle.nullDevice
@@ -205,7 +205,7 @@ struct PeersTests {
 
         // haproxy restarts empty and learns both tables from lb.
         haproxy.stop()
-        let restarted = Process()
+        let restarted = ChildProcess()
         restarted.executableURL = haproxy.executableURL
         restarted.arguments = haproxy.arguments
         restarted.standardOutput = FileHandle.nullDevice

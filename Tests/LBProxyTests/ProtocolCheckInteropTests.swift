@@ -155,7 +155,7 @@ struct ProtocolCheckInteropTests {
         let configPath = directory + "/haproxy.cfg"
         try ("global\n    stats socket \(socket) mode 600 level admin\n" + defaults + backends)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
-        let haproxy = Process()
+        let haproxy = ChildProcess()
         haproxy.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         haproxy.arguments = ["-db", "-f", configPath]
         haproxy.standardOutput = FileHandle.nullDevice

@@ -46,12 +46,12 @@ import Testing
 
     /// A redis-server on a free port; `arguments` are added to its command line.
     final class Redis: Sendable {
-        let process: Process
+        let process: ChildProcess
         let port: Int
 
         init(_ arguments: [String] = []) async throws {
             port = freePort()
-            process = Process()
+            process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
             process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] + arguments
             process.standardOutput = FileHandle.nullDevice
@@ -230,9 +230,9 @@ import Testing
     }
 
     /// `openssl s_server` on `port` with a fresh certificate; `-www` answers `GET /` with a status page.
-    static func startOpenSSL(port: Int, www: Bool = false) async throws -> Process {
+    static func startOpenSSL(port: Int, www: Bool = false) async throws -> ChildProcess {
         let certificate = try TestCertificate(name: "tls.example")
-        let openssl = Process()
+        let openssl = ChildProcess()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         openssl.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate.certificatePath,
                              "-key", certificate.keyPath, "-quiet"] + (www ? ["-www"] : [])
@@ -245,8 +245,8 @@ import Testing
     }
 
     /// SIGKILL while it runs: once Foundation reaped it, its pid may be another process's.
-    static func kill(_ process: Process) {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    static func kill(_ process: ChildProcess) {
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 

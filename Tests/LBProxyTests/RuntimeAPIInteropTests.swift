@@ -27,7 +27,7 @@ struct RuntimeAPIInteropTests {
         let configPath = directory + "/haproxy.cfg"
         try RuntimeAPIInterop.config(haproxy, s1: s1.port, s2: s2.port).write(toFile: configPath, atomically: true, encoding: .utf8)
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         process.arguments = ["-db", "-f", configPath]
         process.standardOutput = FileHandle.nullDevice

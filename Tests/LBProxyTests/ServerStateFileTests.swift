@@ -100,7 +100,7 @@ import LBCore
         let haproxyPort = freePort(), lbPort = freePort()
         let configPath = directory + "/haproxy.cfg"
         try (config("haproxy", port: haproxyPort) + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         process.arguments = ["-db", "-f", configPath]
         process.standardOutput = FileHandle.nullDevice

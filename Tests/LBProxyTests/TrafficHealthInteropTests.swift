@@ -71,7 +71,7 @@ import Testing
         try Self.config(port: haproxyPort, backend: backend.port, syslog: haproxySyslog.port, socket: directory + "/h.sock",
                         observe: observe)
             .write(toFile: directory + "/haproxy.cfg", atomically: true, encoding: .utf8)
-        let haproxy = Process()
+        let haproxy = ChildProcess()
         haproxy.executableURL = URL(fileURLWithPath: RuntimeAPIInterop.haproxyPath!)
         haproxy.arguments = ["-db", "-f", directory + "/haproxy.cfg"]
         haproxy.standardOutput = FileHandle.nullDevice

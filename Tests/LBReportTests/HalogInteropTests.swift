@@ -79,7 +79,7 @@ enum HalogInterop {
         """
         let configPath = dir + "/haproxy.cfg"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let haproxy = Process()
+        let haproxy = ChildProcess()
         haproxy.executableURL = URL(fileURLWithPath: haproxyPath!)
         haproxy.arguments = ["-db", "-f", configPath]
         haproxy.standardOutput = FileHandle.nullDevice

@@ -14,7 +14,7 @@ final class LBLogProcess: @unchecked Sendable {
 
     static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 
-    private let process = Process()
+    private let process = ChildProcess()
     private let lock = NSLock()
     private var stdoutBytes = Data()
     private var stderrBytes = Data()
@@ -79,7 +79,7 @@ final class LBLogProcess: @unchecked Sendable {
     /// inherit that) and waits for it, and for what it wrote to be collected: a child that exited on its
     /// own may still have output in its pipes.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
         process.waitUntilExit()
         while readers.contains(where: { !$0.isFinished }) { usleep(1000) }
     }

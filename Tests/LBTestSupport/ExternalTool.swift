@@ -36,7 +36,7 @@ public enum ExternalTool {
     }
 
     public static func run(_ executable: String, _ arguments: [String], input: Data?, limit: Int = 60) throws -> Outcome {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         // `--kill-after`: a program that ignores SIGTERM gets SIGKILL 5 s later.
         process.arguments = ["--kill-after=5", "\(limit)", executable] + arguments
@@ -60,8 +60,8 @@ public enum ExternalTool {
         while !reader.isFinished || !writer.isFinished { usleep(1000) }
         let outcome = Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
                               errors: String(decoding: errorsBox.data, as: UTF8.self))
-        // Told by the time taken, not the status: with SIGTERM blocked (a mask inherited from the test
-        // process) only the SIGKILL that follows works, and it ends `timeout` itself too.
+        // Told by the time taken, not the status: a program that ignores SIGTERM ends only with the
+        // SIGKILL that follows, which ends `timeout` itself too.
         if started.duration(to: .now) >= .seconds(limit) {
             throw TimedOut(description: "\(executable) \(arguments.joined(separator: " ")) did not finish within \(limit) s;"
                            + " it printed: \(outcome.output.suffix(300)) \(outcome.errors.suffix(300))")

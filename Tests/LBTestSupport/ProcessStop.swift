@@ -1,6 +1,6 @@
 import Foundation
 
-extension Process {
+extension ChildProcess {
     /// Waits at most `seconds` for the process to exit; true when it did.
     public func waitUntilExit(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -9,12 +9,11 @@ extension Process {
     }
 
     /// Stops a long-running peer (haproxy, prometheus): SIGTERM, up to `grace` seconds to exit, then
-    /// SIGKILL. Never waits unbounded: a child started from a thread that blocks SIGTERM inherits that
-    /// mask and may never see the polite signal.
+    /// SIGKILL. Never waits unbounded: a program may ignore or take long over the polite signal.
     public func stop(grace: Double = 5) {
         guard isRunning else { return }
         terminate()
-        if !waitUntilExit(within: grace) { kill(processIdentifier, SIGKILL) }
+        if !waitUntilExit(within: grace) { signal(SIGKILL) }
         waitUntilExit()
     }
 
@@ -23,8 +22,7 @@ extension Process {
     /// pid cannot belong to another process), which ends the read. What was read is
     /// returned either way, for the test to judge.
     public func read(_ pipe: Pipe, until marker: String, within seconds: Double) -> String {
-        let pid = processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        let watchdog = DispatchWorkItem { self.signal(SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
         defer { watchdog.cancel() }
         var text = ""

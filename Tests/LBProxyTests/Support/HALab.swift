@@ -39,7 +39,7 @@ final class HALab: Sendable {
 
     let name: String
     let proxy: String
-    private let loops = NIOLockedValueBox<[Process]>([])
+    private let loops = NIOLockedValueBox<[ChildProcess]>([])
 
     var directory: String { "/tmp/\(name).d" }
 
@@ -97,7 +97,7 @@ final class HALab: Sendable {
     /// Starts a client that requests `vip` over and over (a new connection each time) until `stopLoops`.
     func startLoop(_ vip: String, from source: String = HALab.client) throws {
         let output = "\(directory)/loop-\(vip)-\(source).txt"
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.script, "loop", name, vip, output, source]
         // A request is failed when refused, reset or unanswered for 5 s: on a machine busy with the rest
@@ -130,7 +130,7 @@ final class HALab: Sendable {
     /// Kills everything in the lab's namespaces and deletes them.
     func down() async {
         let processes = loops.withLockedValue { loops in defer { loops.removeAll() }; return loops }
-        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for process in processes { process.signal(SIGKILL) }
         _ = try? await run(["down", name], limit: 30)
     }
 

@@ -4,7 +4,7 @@ import LBTestSupport
 /// A real haproxy 2.6 run beside lb with a configuration of the test's own, in its own directory, until
 /// `stop()`.
 final class HAProxyPeer {
-    let process = Process()
+    let process = ChildProcess()
     let directory: String
 
     /// Starts haproxy on `config` and waits until it listens on `port`.

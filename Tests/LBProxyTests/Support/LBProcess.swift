@@ -5,7 +5,7 @@ import LBTestSupport
 /// returns once lb printed its banner (every listener bound). Stopping it (SIGTERM, then SIGKILL after a
 /// bound) also removes the file.
 final class LBProcess {
-    let process: Process
+    let process: ChildProcess
     let configPath: String
     private let errorsPath: String
     /// What lb printed before its banner's end.
@@ -15,7 +15,7 @@ final class LBProcess {
     init(config: String, name: String, arguments: [String] = []) throws {
         configPath = FileManager.default.temporaryDirectory.appendingPathComponent("lb-\(name)-\(getpid()).cfg").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
         process.arguments = arguments + ["-f", configPath]
         let out = Pipe()

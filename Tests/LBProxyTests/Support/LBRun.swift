@@ -5,13 +5,13 @@ import NIOConcurrencyHelpers
 /// The `lb` executable run with any arguments, its standard output and error gathered as they come, so
 /// a test can wait for a line (a banner, a master's message) while lb goes on running.
 final class LBRun: Sendable {
-    let process: Process
+    let process: ChildProcess
     private let output = NIOLockedValueBox("")
     private let errors = NIOLockedValueBox("")
 
     /// `environment` adds to (or, with nil values, removes from) the test's own environment.
     init(_ arguments: [String], environment: [String: String?] = [:]) throws {
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
         process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment

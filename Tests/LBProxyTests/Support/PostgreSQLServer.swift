@@ -21,7 +21,7 @@ final class PostgreSQLServer: Sendable {
 
     let directory: String
     let port: Int
-    let process: Process
+    let process: ChildProcess
 
     init(port: Int) async throws {
         guard let binaries = Self.binaries else { throw Failure(description: "PostgreSQL is not installed") }
@@ -38,7 +38,7 @@ final class PostgreSQLServer: Sendable {
         local all all trust
 
         """.write(toFile: data + "/pg_hba.conf", atomically: false, encoding: .utf8)
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: Self.runuser)
         process.arguments = ["-u", "postgres", "--", binaries + "/postgres", "-D", data, "-p", "\(port)", "-k", directory,
                              "-c", "listen_addresses=127.0.0.1"]

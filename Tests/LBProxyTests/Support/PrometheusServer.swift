@@ -8,7 +8,7 @@ final class PrometheusServer {
 
     let port: Int
     let directory: String
-    private let process = Process()
+    private let process = ChildProcess()
 
     /// Starts Prometheus with `configuration` (YAML text, written next to its storage) and waits until it
     /// answers `/-/ready`.
