@@ -11,7 +11,7 @@ extension HTTPSession {
             respondError(status, termination)
         case .close:
             timer.cancel()
-            context?.close(promise: nil)
+            closeClient()
         case .abort(let termination):
             abortBoth(termination)
         case .clientGone(let status, let termination):
@@ -90,7 +90,15 @@ extension HTTPSession {
         upstream?.close()
         upstream = nil
         exchange = nil
-        context?.close(promise: nil)
+        closeClient()
+    }
+
+    /// Closes the client connection after sending what was written to it: flushes wait for the end of
+    /// the loop's batch of events (`DeferredFlushes`), and a close fails writes not flushed yet.
+    func closeClient() {
+        guard let context else { return }
+        context.flush()
+        context.close(promise: nil)
     }
 
     /// Answers with one of lb's error pages, logs the request with `termination` and closes the

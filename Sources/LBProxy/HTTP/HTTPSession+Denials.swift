@@ -15,6 +15,6 @@ extension HTTPSession {
         let termination = machine.rejected()
         logRequest(status: -1, termination)
         timer.cancel()
-        context?.close(promise: nil)
+        closeClient()
     }
 }

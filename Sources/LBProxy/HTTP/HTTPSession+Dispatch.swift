@@ -200,7 +200,7 @@ extension HTTPSession {
         connection.owner = self
         connection.write(current.upstreamHead)
         if !current.requestBody.isComplete { pumpRequestBody() }
-        connection.flushIfNeeded()
+        connection.flushAtEndOfBatch(loop.flushes)
         followDeadline()
         resumeClientRead()
     }

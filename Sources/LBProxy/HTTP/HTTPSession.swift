@@ -171,12 +171,12 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// While draining: closes the connection if it is idle and has been long enough, or looks again when
     /// that time has come.
     func closeWhenQuiet() {
-        guard let context else { return }
+        guard context != nil else { return }
         switch machine.quietCheck(now: monotonicNow()) {
         case .notIdle:
             break
         case .closeNow:
-            context.close(promise: nil)
+            closeClient()
         case .checkAgain(let instant):
             loop.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(instant)) { [weak self] in
                 self?.closeWhenQuiet()

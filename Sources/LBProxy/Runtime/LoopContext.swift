@@ -20,9 +20,12 @@ final class LoopContext {
     /// Where request heads for servers and response heads for clients are rewritten, reused per loop.
     var requestHeads = RecycledBuffer()
     var responseHeads = RecycledBuffer()
+    /// Flushes of requests to servers and responses to clients, sent when the loop's batch of events ends.
+    let flushes: DeferredFlushes
 
     init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects, receiveBuffers: ReceiveBufferSizing) {
         self.eventLoop = eventLoop
+        self.flushes = DeferredFlushes(eventLoop: eventLoop)
         self.receiveBuffers = receiveBuffers
         self.live = live
         self.selections = SelectionCache(backends: backends)

@@ -125,6 +125,13 @@ final class UpstreamConnection: ChannelDuplexHandler {
         if needsFlush { flush() }
     }
 
+    /// Flushes what was written once the loop's current batch of events is over.
+    func flushAtEndOfBatch(_ flushes: DeferredFlushes) {
+        guard needsFlush, let context else { return }
+        needsFlush = false
+        flushes.flush(context)
+    }
+
     func close() {
         owner = nil
         context?.close(promise: nil)
