@@ -84,6 +84,15 @@ struct PeersTests {
         return local > 0 && acked == local
     }
 
+    /// Whether `node` is done learning the tables from its peers: the section's first `show peers` line
+    /// carries haproxy's flags, where 0x2 says the resync from a remote peer is over.
+    static func resyncFinished(_ node: Node) throws -> Bool {
+        let text = try node.ask("show peers")
+        guard let flags = text.split(separator: " ").first(where: { $0.hasPrefix("flags=0x") }),
+              let value = Int(flags.dropFirst(8), radix: 16) else { return false }
+        return value & 0x2 != 0
+    }
+
     /// Waits until `node` stopped tracking `key` in the counters table (its request ended, which is a change
     /// too) and `peer` acknowledged every change: a peer's update replaces the entry, so a node that counts
     /// on top of another's count must have that count first.
@@ -158,6 +167,11 @@ struct PeersTests {
         var lbProcess = try LBProcess(config: Self.config(lb, nodes, s1: s1.port, s2: s2.port), name: "peers-lb", arguments: ["-L", lb.name])
         defer { lbProcess.stop() }
         try await waitUntil("haproxy's stats socket") { (try? ha.ask("show info"))?.hasPrefix("Name: HAProxy") == true }
+        // Both start empty and each asks the other for its tables; a lesson replaces what it teaches, so
+        // counting starts once both are done learning, as an operator would wait after starting a pair.
+        try await waitUntil("both nodes to finish their first resync", within: 60) {
+            try Self.resyncFinished(lb) && Self.resyncFinished(ha)
+        }
 
         // lb → haproxy: haproxy's own `show table` has what lb pushed, and haproxy persists on it.
         let server = try Self.request(lb, user: "alice")
