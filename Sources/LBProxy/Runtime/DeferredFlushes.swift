@@ -28,6 +28,7 @@ final class DeferredFlushes {
         scheduled = false
         let contexts = pending
         pending.removeAll(keepingCapacity: true)
-        for context in contexts { context.flush() }
+        // A connection closed during the batch has nothing left to send, and its handlers may be gone.
+        for context in contexts where context.channel.isActive { context.flush() }
     }
 }
