@@ -93,6 +93,19 @@ extension HTTPSession {
         closeClient()
     }
 
+    /// Sends what was written to the client once the loop's batch of events is over (`DeferredFlushes`).
+    func flushClientAtEndOfBatch() {
+        guard !clientFlushQueued else { return }
+        clientFlushQueued = true
+        loop.flushes.add(self)
+    }
+
+    func flushDeferred() {
+        clientFlushQueued = false
+        guard clientOpen, let context else { return }
+        context.flush()
+    }
+
     /// Closes the client connection after sending what was written to it: flushes wait for the end of
     /// the loop's batch of events (`DeferredFlushes`), and a close fails writes not flushed yet.
     func closeClient() {

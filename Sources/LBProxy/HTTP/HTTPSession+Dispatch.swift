@@ -152,8 +152,10 @@ extension HTTPSession {
         let serverName = server.serverName(request: current.request.head, connection: connectionInfo)
         loop.connect(to: address, backend: current.backend.index, server: serverIndex, timeout: backstop,
                      tls: server.trafficTLS, serverName: serverName,
-                     proxyHeader: server.proxyHeader(for: connectionInfo)) { [weak self] result in
-            guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
+                     proxyHeader: server.proxyHeader(for: connectionInfo)) { result in
+            // A strong capture, held until the connect ends (the backstop bounds it): a weak one would
+            // give the session a side table for the rest of its life, and every retain of it the slow path.
+            guard self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return
             }

@@ -152,7 +152,7 @@ extension HTTPSession {
 
     func upstreamReadComplete(_ connection: UpstreamConnection) {
         guard connection === upstream else { return }
-        loop.flushes.flush(context)
+        flushClientAtEndOfBatch()
     }
 
     /// The response is complete: park or close the server connection, then keep or close the client.
@@ -177,7 +177,7 @@ extension HTTPSession {
         }
         // Draining after the head promised to keep the connection: keep that promise (see finishClientSide).
         if machine.finishKeepsClient {
-            loop.flushes.flush(context)
+            flushClientAtEndOfBatch()
             finishClientSide()
         } else {
             exchange = nil

@@ -9,7 +9,7 @@ import NIOCore
 ///
 /// The upstream side is an `UpstreamConnection` on the same event loop, so the pair shares no locks (the
 /// glue-handler pattern). Explicitly not Sendable: confined to its loop.
-final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, QueueWaiter {
+final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, QueueWaiter, DeferredFlushTarget {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -28,6 +28,10 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     /// its next request and shared with no one.
     var ownIdleUpstream: UpstreamConnection?
     var record = RequestRecordFacts()
+    /// The client connection has not ended (`channelInactive` not seen yet).
+    var clientOpen = true
+    /// A flush of the client connection at the end of the loop's batch is already asked for.
+    var clientFlushQueued = false
     /// The connection's stick counter trackers; nil when the configuration has no stick table.
     let stickTrackers: SessionStickTrackers?
 
@@ -95,6 +99,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        clientOpen = false
         perform(machine.clientClosed())
         timer.cancel()
         stickTrackers?.connectionEnded()

@@ -7,18 +7,23 @@ import NIOCore
 /// work, so the reader sleeps and wakes again between them; haproxy sends what a batch of events
 /// produced at the end of its loop iteration. NIO runs tasks a loop executes on itself after the
 /// events of the current batch, so one such task per batch flushes everything gathered.
+///
+/// A target asks once per batch (it keeps its own "already asked" mark), so a response that both ends
+/// an exchange and ends a read costs one flush.
 final class DeferredFlushes {
     private let eventLoop: EventLoop
-    private var pending: [ChannelHandlerContext] = []
+    private var pending: [any DeferredFlushTarget] = []
+    /// The batch being flushed; the two arrays trade places so that neither is reallocated.
+    private var flushing: [any DeferredFlushTarget] = []
     private var scheduled = false
 
     init(eventLoop: EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    /// Flushes `context` at the end of the current batch of events.
-    func flush(_ context: ChannelHandlerContext) {
-        pending.append(context)
+    /// Flushes `target` at the end of the current batch of events.
+    func add(_ target: any DeferredFlushTarget) {
+        pending.append(target)
         guard !scheduled else { return }
         scheduled = true
         eventLoop.assumeIsolatedUnsafeUnchecked().execute { self.flushAll() }
@@ -26,9 +31,8 @@ final class DeferredFlushes {
 
     private func flushAll() {
         scheduled = false
-        let contexts = pending
-        pending.removeAll(keepingCapacity: true)
-        // A connection closed during the batch has nothing left to send, and its handlers may be gone.
-        for context in contexts where context.channel.isActive { context.flush() }
+        swap(&pending, &flushing)
+        for target in flushing { target.flushDeferred() }
+        flushing.removeAll(keepingCapacity: true)
     }
 }

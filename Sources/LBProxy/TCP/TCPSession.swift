@@ -162,8 +162,10 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         let backstop = TimeAmount.milliseconds(Int64(backend.plan.timeouts.connectOrDefault) + 1_000)
         loop.connect(to: address, backend: backend.index, server: index, timeout: backstop, tls: server.trafficTLS,
                      serverName: server.serverName(request: nil, connection: connectionInfo),
-                     proxyHeader: server.proxyHeader(for: connectionInfo)) { [weak self] result in
-            guard let self, self.machine.state == .connecting, self.machine.attempt == attempt else {
+                     proxyHeader: server.proxyHeader(for: connectionInfo)) { result in
+            // A strong capture, held until the connect ends (the backstop bounds it): a weak one would
+            // give the session a side table for the rest of its life, and every retain of it the slow path.
+            guard self.machine.state == .connecting, self.machine.attempt == attempt else {
                 if case .success(let connection) = result { connection.close() }
                 return
             }

@@ -2,7 +2,7 @@ import NIOCore
 
 /// The receiving end of a connection to a server. It belongs to one session at a time (or sits idle in
 /// the pool) and passes bytes and events to its owner. Confined to its event loop.
-final class UpstreamConnection: ChannelDuplexHandler {
+final class UpstreamConnection: ChannelDuplexHandler, DeferredFlushTarget {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -16,10 +16,14 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// client with the same addresses, as HAProxy keys its idle connections.
     let proxyHeader: [UInt8]?
     private(set) var context: ChannelHandlerContext?
-    /// The session using this connection, nil while idle.
-    weak var owner: UpstreamOwner?
+    /// The session using this connection, nil while idle. A strong reference: the session clears it when
+    /// it lets the connection go (parked or closed) and the connection clears it when its channel ends.
+    /// A weak one would move every session's reference count to a side table, and each retain of the
+    /// session (every pipeline event) onto the runtime's slow path.
+    var owner: UpstreamOwner?
     /// The pool of the loop it was opened on, which accounts for it from its first request to its close.
-    weak var pool: UpstreamPool?
+    /// The pool lives as long as its loop.
+    let pool: UpstreamPool
     /// Where the pool counts it.
     enum Usage { case none, used, idle }
     var usage = Usage.none
@@ -30,6 +34,10 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var readPending = false
     /// Bytes were written since the last flush.
     private var needsFlush = false
+    /// A flush at the end of the loop's batch is already asked for.
+    private var flushQueued = false
+    /// Neither side has closed it yet, as far as lb knows: false from lb's close or the channel's end.
+    private var open = true
 
     private let live: LiveObjects
 
@@ -46,7 +54,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     deinit { live.released(.upstreamConnection) }
 
-    var isActive: Bool { context?.channel.isActive ?? false }
+    /// Connected and not closed. It is asked of connected connections only (parked, or carrying a
+    /// request), and answered from this handler's own state rather than the channel's.
+    var isActive: Bool { open && context != nil }
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -58,7 +68,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             owner.upstreamRead(self, buffer)
         } else {
             // An idle server connection must stay silent; anything else means it cannot be reused.
-            pool?.closed(self)
+            pool.closed(self)
             context.close(promise: nil)
         }
     }
@@ -68,7 +78,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        pool?.closed(self)
+        open = false
+        pool.closed(self)
         owner?.upstreamClosed(self)
         owner = nil
     }
@@ -78,7 +89,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             if let owner {
                 owner.upstreamInputClosed(self)
             } else {
-                pool?.closed(self)
+                pool.closed(self)
                 context.close(promise: nil)
             }
             return
@@ -126,13 +137,23 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     /// Flushes what was written once the loop's current batch of events is over.
+    /// What was written is no longer pending for `flushIfNeeded` (the client's read-complete would send
+    /// it at once), only for the flush at the end of the batch.
     func flushAtEndOfBatch(_ flushes: DeferredFlushes) {
-        guard needsFlush, let context else { return }
+        guard needsFlush else { return }
         needsFlush = false
-        flushes.flush(context)
+        guard !flushQueued else { return }
+        flushQueued = true
+        flushes.add(self)
+    }
+
+    func flushDeferred() {
+        flushQueued = false
+        if open { flush() }
     }
 
     func close() {
+        open = false
         owner = nil
         context?.close(promise: nil)
     }
