@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Heap allocations lb makes per request, counted by heaptrack (the count does not depend on how busy
 # the machine is, unlike requests/s). lb runs under heaptrack in front of nginx; wrk sends keep-alive
-# requests (50 clients), then a connection per request (50 clients); each load runs in its own lb process
+# requests (50 clients, then 1000), then a connection per request (50 clients); each load runs in its own lb process
 # so its count is its own. Startup allocations are measured with no load and subtracted.
 #
 # Environment: DURATION seconds per load (default 5).
@@ -46,15 +46,17 @@ allocations_during() {
   wait "$tracker" || true
   heaptrack_print -f "$WORK"/heap.* 2>/dev/null | awk -F': *' '/^calls to allocation functions:/ { split($2, a, " "); print a[1] }'
 }
-# Prints the number of requests wrk answered; further arguments go to wrk.
+# Prints the number of requests wrk answered; CLIENTS (default 50) connections, further arguments go to wrk.
 load() {
-  wrk -t1 -c50 -d"${DURATION}s" "$@" "http://127.0.0.1:$LB_PORT/" > "$WORK/wrk.out" 2>&1
+  wrk -t1 -c"${CLIENTS:-50}" -d"${DURATION}s" "$@" "http://127.0.0.1:$LB_PORT/" > "$WORK/wrk.out" 2>&1
   awk '/requests in/ { print $1 }' "$WORK/wrk.out" > "$WORK/requests"
 }
 
 idle=$(allocations_during)
 keep=$(allocations_during load); keep_requests=$(cat "$WORK/requests")
+many=$(CLIENTS=1000 allocations_during load); many_requests=$(cat "$WORK/requests")
 close=$(allocations_during load -H "Connection: close"); close_requests=$(cat "$WORK/requests")
 per() { awk -v a="$1" -v b="$idle" -v n="$2" 'BEGIN { printf "%.1f", (a - b) / n }'; }
 printf '%-24s %10s requests  %6s allocations per request\n' "keep-alive, 50 clients" "$keep_requests" "$(per "$keep" "$keep_requests")"
+printf '%-24s %10s requests  %6s allocations per request\n' "keep-alive, 1000 clients" "$many_requests" "$(per "$many" "$many_requests")"
 printf '%-24s %10s requests  %6s allocations per request\n' "Connection: close, 50" "$close_requests" "$(per "$close" "$close_requests")"
