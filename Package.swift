@@ -93,6 +93,8 @@ let package = Package(
                 "LBProxy", "LBConfig", "LBCore", "LBStats", "LBTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // A loop whose tasks run when the test says, for the end-of-batch flushes.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 // TLS servers in tests, for `server ... ssl`.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
