@@ -69,10 +69,8 @@ struct HAFailoverTests {
         }
     }
 
-    /// NEEDS THE PEERS SECTION (issue 22 item 3, built on another branch). Until lb's `-c` accepts the
-    /// `peers` configuration this test is skipped; it runs by itself once it does.
-    @Test(.enabled(if: HALab.peersAccepted, "lb does not accept the peers section yet"))
-    func aClientPinnedByAStickTableKeepsItsServerAcrossTheFailover() async throws {
+    /// The two nodes share their stick table through `peers`.
+    @Test func aClientPinnedByAStickTableKeepsItsServerAcrossTheFailover() async throws {
         try await HALab.with(mode: "active-passive", peers: true) { lab in
             // The other client takes the first server of the round robin, so this one is pinned to the
             // second: where n2 learned nothing, its round robin would give this client the first.
@@ -92,17 +90,4 @@ struct HAFailoverTests {
             #expect(try await lab.get(HALab.vip1) == "200 n2 \(server)")
         }
     }
-}
-
-extension HALab {
-    /// Whether lb's configuration check accepts a node's configuration with a `peers` section.
-    static let peersAccepted: Bool = {
-        guard unavailable == nil else { return false }
-        let path = NSTemporaryDirectory() + "lb-ha-peers-\(getpid()).cfg"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        guard let config = try? ExternalTool.run("/bin/bash", [script, "config", "check", "n1", CommandTests.lbPath, "peers"]),
-              config.status == 0, (try? config.output.write(toFile: path, atomically: true, encoding: .utf8)) != nil,
-              let check = try? ExternalTool.run(CommandTests.lbPath, ["-c", "-f", path, "-L", "n1"]) else { return false }
-        return check.status == 0
-    }()
 }
