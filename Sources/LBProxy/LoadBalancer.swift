@@ -241,7 +241,7 @@ public final class LoadBalancer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)
                     if let options = channel.syncOptions {
-                        try options.setOption(.socketOption(.tcp_nodelay), value: 1)
+                        try options.setOption(.tcpOption(.tcp_nodelay), value: 1)
                         try options.setOption(.allowRemoteHalfClosure, value: true)
                         try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
                     }

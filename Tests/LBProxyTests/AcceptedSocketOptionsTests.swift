@@ -19,7 +19,7 @@ struct AcceptedSocketOptionsTests {
             let options = try await loop.submit { () -> [[Int]] in
                 box.value.sessions.values.compactMap { $0 as? HTTPSession }.compactMap { session -> [Int]? in
                     guard let options = session.context?.channel.syncOptions,
-                          let noDelay = try? options.getOption(.socketOption(.tcp_nodelay)),
+                          let noDelay = try? options.getOption(.tcpOption(.tcp_nodelay)),
                           let halfClosure = try? options.getOption(.allowRemoteHalfClosure),
                           let receive = try? options.getOption(.recvAllocator) as? AdaptiveRecvByteBufferAllocator
                     else { return nil }

@@ -49,7 +49,7 @@ final class LoopContext {
         }
         let started = NIODeadline.now()
         ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.recvAllocator, value: receiveBuffers.allocator)
             .connectTimeout(timeout)

@@ -11,13 +11,15 @@ final class LBProcess {
     /// What lb printed before its banner's end.
     let banner: String
 
-    /// `arguments` come before `-f` (for example `-L NAME`).
-    init(config: String, name: String, arguments: [String] = []) throws {
+    /// `arguments` come before `-f` (for example `-L NAME`). With a `launcher` (a program and its
+    /// arguments, such as `setpriv ... --`), that program runs lb.
+    init(config: String, name: String, arguments: [String] = [], launcher: [String] = []) throws {
         configPath = FileManager.default.temporaryDirectory.appendingPathComponent("lb-\(name)-\(getpid()).cfg").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: CommandTests.lbPath)
-        process.arguments = arguments + ["-f", configPath]
+        let command = launcher + [CommandTests.lbPath] + arguments + ["-f", configPath]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let out = Pipe()
         process.standardOutput = out
         // Errors go to a file nobody has to drain, read at the stop for a crash report.
