@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CSocketBatch"),
         // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
         .systemLibrary(name: "CThreadName"),
+        .target(name: "CMainThreadCredentials"),
         // malloc_trim(3): memory freed after a load goes back to the system.
         .systemLibrary(name: "CMallocTrim"),
         .target(name: "LBLog", dependencies: ["LBShared", "CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
@@ -62,6 +63,8 @@ let package = Package(
             dependencies: [
                 // LBLog: the master's own messages (reloads) go to the global log targets.
                 "LBConfig", "LBCore", "LBProxy", "LBLog",
+                // `user`/`group`: the main thread, which glibc's setuid leaves alone (see the shim).
+                "CMainThreadCredentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // TimeAmount: the stop's grace period handed to the data plane.
                 .product(name: "NIOCore", package: "swift-nio"),

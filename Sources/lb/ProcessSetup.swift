@@ -1,5 +1,6 @@
 import Foundation
 #if canImport(Glibc)
+import CMainThreadCredentials
 import Glibc
 #endif
 
@@ -63,6 +64,15 @@ enum ProcessSetup {
                 throw Failure(description: "chroot '\(chrootPath)': \(String(cString: strerror(errno)))")
             }
         }
+        #if canImport(Glibc)
+        if userID != nil || groupID != nil {
+            let result = lb_switch_main_thread_credentials(userID == nil ? 0 : 1, userID ?? 0, groupID == nil ? 0 : 1,
+                                                           groupID ?? 0, 2000)
+            guard result >= 0 else {
+                throw Failure(description: "cannot switch the main thread to user \(userID.map(String.init) ?? "-") group \(groupID.map(String.init) ?? "-"): \(String(cString: strerror(-result)))")
+            }
+        }
+        #endif
         if let groupID {
             guard setgroups(0, nil) == 0 || true, setgid(groupID) == 0 else {
                 throw Failure(description: "cannot switch to group \(groupID): \(String(cString: strerror(errno)))")
