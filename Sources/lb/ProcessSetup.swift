@@ -74,7 +74,7 @@ enum ProcessSetup {
         }
         #endif
         if let groupID {
-            guard setgroups(0, nil) == 0 || true, setgid(groupID) == 0 else {
+            guard setgroups(0, nil) == 0, setgid(groupID) == 0 else {
                 throw Failure(description: "cannot switch to group \(groupID): \(String(cString: strerror(errno)))")
             }
         }
