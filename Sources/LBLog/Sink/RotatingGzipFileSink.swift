@@ -30,6 +30,10 @@ final class RotatingGzipFileSink: LogSink {
     private var pendingSince: UInt64 = 0
     private var member: [UInt8] = []
     private var lastRotationStamp: Int64 = 0
+    /// After a rotation that could not rename the file, the next is not tried before this instant.
+    private var rotationRetryAt: UInt64 = 0
+    /// How long a failed rotation waits before the next try: the file keeps growing meanwhile.
+    static let rotationRetryNanoseconds: UInt64 = 60_000_000_000
     /// Rotated files written by this sink, oldest first (also found on disk at start).
     private(set) var rotations = 0
 
@@ -74,7 +78,7 @@ final class RotatingGzipFileSink: LogSink {
     /// Rotates now (also used by tests and `lb` commands).
     func rotateNow() {
         flush()
-        rotate(now: SystemClock.monotonicNanoseconds())
+        rotate(now: SystemClock.monotonicNanoseconds(), retryingNow: true)
     }
 
     func close() {
@@ -140,16 +144,20 @@ final class RotatingGzipFileSink: LogSink {
         descriptor = -1
     }
 
-    private func rotate(now: UInt64) {
-        guard descriptor >= 0, fileSize > 0 else { return }
-        closeFile()
+    /// The file is renamed while still open, and closed only once that worked: a rename can fail (a
+    /// directory lb may no longer write to once it gave up root for `user`), and lb then goes on appending
+    /// to the file it has open, past the rotation size, rather than dropping what comes next.
+    private func rotate(now: UInt64, retryingNow: Bool = false) {
+        guard descriptor >= 0, fileSize > 0, retryingNow || now >= rotationRetryAt else { return }
         let target = rotatedPath()
-        if rename(path, target) != 0 {
-            report("rename \(path) to \(target): \(errnoDescription(errno))")
-        } else {
-            rotations += 1
-            removeOldRotations()
+        guard rename(path, target) == 0 else {
+            report("rename \(path) to \(target): \(errnoDescription(errno)); still writing to \(path), next try in \(Self.rotationRetryNanoseconds / 1_000_000_000) s")
+            rotationRetryAt = now &+ Self.rotationRetryNanoseconds
+            return
         }
+        closeFile()
+        rotations += 1
+        removeOldRotations()
         openFile(now: now)
     }
 
