@@ -63,6 +63,8 @@ let package = Package(
             dependencies: [
                 // LBLog: the master's own messages (reloads) go to the global log targets.
                 "LBConfig", "LBCore", "LBProxy", "LBLog",
+                // CleanSpawn: daemon mode and the master start a copy of lb.
+                "LBShared",
                 // `user`/`group`: the main thread, which glibc's setuid leaves alone (see the shim).
                 "CMainThreadCredentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,7 +85,7 @@ let package = Package(
             ]
         ),
         // Helpers every test target shares: bounded runs of peer programs and child processes.
-        .target(name: "LBTestSupport", path: "Tests/LBTestSupport"),
+        .target(name: "LBTestSupport", dependencies: ["LBShared"], path: "Tests/LBTestSupport"),
         .testTarget(name: "LBSharedTests", dependencies: ["LBShared"]),
         .testTarget(name: "LBConfigTests", dependencies: ["LBConfig"]),
         .testTarget(name: "LBCoreTests", dependencies: ["LBCore", "LBConfig"]),

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import LBShared
 #endif
 
 /// Starts another copy of the running lb executable, without `fork()`.
@@ -31,35 +32,18 @@ enum SelfSpawn {
     static func spawn(arguments: [String], environment: [String: String], keeping kept: Set<Int32>,
                       devNullInput: Bool = false, newSession: Bool = false) throws -> pid_t {
         closeOnSpawn(except: kept)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The copy starts with the default signal dispositions and an empty mask, whatever this process
-        // ignores or blocks (the master ignores the signals it handles through Dispatch).
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        if newSession { flags |= Self.spawnNewSession }
-        posix_spawnattr_setflags(&attributes, flags)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         if devNullInput { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+        // The copy starts with the default signal dispositions and an empty mask, whatever this process
+        // ignores or blocks (the master ignores the signals it handles through Dispatch).
+        do {
+            return try CleanSpawn.spawn(executable, arguments: arguments, environment: environment, actions: &actions,
+                                        flags: newSession ? Self.spawnNewSession : 0)
+        } catch {
+            throw Failure(description: "cannot start lb again: \(error.reason)")
         }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw Failure(description: "cannot start lb again: \(String(cString: strerror(spawned)))") }
-        return child
     }
 
     /// Marks every open descriptor above the standard streams close-on-exec, except `kept`.

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import LBShared
 #endif
 
 /// A program the tests run (lb, haproxy, curl...), started with `posix_spawn` and reaped by a thread of
@@ -70,27 +71,14 @@ public final class ChildProcess: @unchecked Sendable {
         }
         guard Self.addCloseFrom(&actions, 3) == 0 else { throw LaunchFailure(description: "posix_spawn_file_actions_addclosefrom_np failed") }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t(), empty = sigset_t()
-        sigfillset(&defaults)
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
-
-        let variables = environment ?? ProcessInfo.processInfo.environment
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+        let child: pid_t
+        do {
+            child = try CleanSpawn.spawn(path, arguments: [path] + arguments,
+                                         environment: environment ?? ProcessInfo.processInfo.environment,
+                                         actions: &actions, flags: Int16(POSIX_SPAWN_SETPGROUP))
+        } catch {
+            throw LaunchFailure(description: "cannot start \(path): \(error.reason)")
         }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, path, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw LaunchFailure(description: "cannot start \(path): \(String(cString: strerror(spawned)))") }
         for handle in childEnds { try? handle.close() }
         let launched = child
         state.withLock {
