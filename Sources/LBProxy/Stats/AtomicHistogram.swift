@@ -1,4 +1,3 @@
-import Atomics
 import LBShared
 import LBStats
 
@@ -7,59 +6,23 @@ import LBStats
 /// is derived from the buckets so it always matches the `+Inf` bucket.
 final class AtomicHistogram: Sendable {
     let layout: HistogramLayout
-    private let buckets: [ManagedAtomic<Int>]
-    private let sumMicroseconds = ManagedAtomic<Int>(0)
+    /// The buckets, then the sum in microseconds.
+    private let counters: AtomicCounterBlock
+    private var sumIndex: Int { layout.bucketCount }
 
     init(layout: HistogramLayout = .defaultLatency) {
         self.layout = layout
-        self.buckets = (0..<layout.bucketCount).map { _ in ManagedAtomic(0) }
+        self.counters = AtomicCounterBlock(count: layout.bucketCount + 1)
     }
 
     @inline(__always)
     func observe(microseconds: Int) {
-        buckets[layout.bucketIndex(microseconds: microseconds)].wrappingIncrement(ordering: .relaxed)
-        sumMicroseconds.wrappingIncrement(by: microseconds, ordering: .relaxed)
+        counters.add(1, at: layout.bucketIndex(microseconds: microseconds))
+        counters.add(microseconds, at: sumIndex)
     }
 
     func snapshot() -> HistogramSnapshot {
-        HistogramSnapshot(layout: layout, counts: buckets.map { $0.load(ordering: .relaxed) },
-                          sumMicroseconds: sumMicroseconds.load(ordering: .relaxed))
+        HistogramSnapshot(layout: layout, counts: (0..<layout.bucketCount).map { counters.load(at: $0) },
+                          sumMicroseconds: counters.load(at: sumIndex))
     }
-}
-
-/// Connect, response and total time of requests (queue time is left out: lb has no queue metrics yet).
-final class LatencyRecorder: Sendable {
-    let connect: AtomicHistogram
-    let response: AtomicHistogram
-    let total: AtomicHistogram
-
-    init(layout: HistogramLayout = .defaultLatency) {
-        connect = AtomicHistogram(layout: layout)
-        response = AtomicHistogram(layout: layout)
-        total = AtomicHistogram(layout: layout)
-    }
-
-    func snapshot() -> LatencySnapshot {
-        LatencySnapshot(connect: connect.snapshot(), response: response.snapshot(), total: total.snapshot())
-    }
-}
-
-/// HTTP responses by status class (1xx … 5xx, other).
-final class ResponseCounters: Sendable {
-    private let classes: [ManagedAtomic<Int>] = (0..<6).map { _ in ManagedAtomic(0) }
-
-    @inline(__always)
-    func record(status: Int) {
-        classes[ResponseCounts.classIndex(status: status)].wrappingIncrement(ordering: .relaxed)
-    }
-
-    func snapshot() -> ResponseCounts { ResponseCounts(counts: classes.map { $0.load(ordering: .relaxed) }) }
-}
-
-/// The per-request counters of a backend or a server that the stats need beyond the data plane's own.
-final class RequestMetrics: Sendable {
-    /// Requests that finished with this backend (or server) chosen.
-    let requests = ManagedAtomic<Int>(0)
-    let responses = ResponseCounters()
-    let latency = LatencyRecorder()
 }
