@@ -20,7 +20,8 @@ final class HTTPExchange {
 
     /// Response bytes received before the head was complete.
     var responseBuffer: ByteBuffer?
-    var response: ParsedResponse?
+    /// The final (or 101) response's status once its head has been relayed; nil before.
+    var responseStatus: Int?
     var responseBody = BodyTracker(.none)
 
     private let live: LiveObjects

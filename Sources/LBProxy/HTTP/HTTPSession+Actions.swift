@@ -60,7 +60,7 @@ extension HTTPSession {
         upstream?.close()
         upstream = nil
         guard let current = exchange else { return }
-        current.response = nil
+        current.responseStatus = nil
         current.responseBuffer = nil
         current.responseBody = BodyTracker(.none)
         current.persistence.cookieFlags.1 = UInt8(ascii: "-")
@@ -84,7 +84,7 @@ extension HTTPSession {
     /// Closes both sides at once (errors, aborts, timeouts during data), logging the request in flight
     /// with `termination`.
     func abortBoth(_ termination: Termination) {
-        if exchange != nil { logRequest(status: exchange?.response?.status ?? -1, termination) }
+        if exchange != nil { logRequest(status: exchange?.responseStatus ?? -1, termination) }
         timer.cancel()
         releaseServerSlot()
         upstream?.close()

@@ -15,7 +15,7 @@ extension HTTPSession {
                 }
                 let parsed: ParsedRequest?
                 do {
-                    parsed = try requestParser.parse(buffer)
+                    parsed = try requestParser.parse(buffer, scratch: loop.headerFields)
                 } catch {
                     frontend.requestErrors.wrappingIncrement(ordering: .relaxed)
                     perform(machine.headInvalid())

@@ -18,7 +18,7 @@ extension HTTPSession {
         guard let current = exchange else { return }
         current.backend.servers[current.serverIndex!].bytesOut.wrappingIncrement(by: buffer.readableBytes, ordering: .relaxed)
         machine.serverActivity(now: monotonicNow())
-        if current.response != nil {
+        if current.responseStatus != nil {
             relayResponseBody(&buffer)
             return
         }
@@ -36,7 +36,7 @@ extension HTTPSession {
         while let current = exchange, var pending = current.responseBuffer, pending.readableBytes > 0 {
             let parsed: ParsedResponse?
             do {
-                parsed = try responseParser.parse(pending)
+                parsed = try responseParser.parse(pending, scratch: loop.headerFields)
             } catch {
                 current.backend.servers[current.serverIndex!].responseErrors.wrappingIncrement(ordering: .relaxed)
                 current.backend.servers[current.serverIndex!].observer?.record(.invalidResponse)
@@ -56,7 +56,7 @@ extension HTTPSession {
                 writeToClient(head)
                 if pending.readableBytes > 0 { writeToClient(pending) }
                 current.responseBuffer = nil
-                current.response = response
+                current.responseStatus = response.status
                 logAsSoonAsPossible(status: 101, headBytes: 0)
                 enterTunnel()
                 return
@@ -83,7 +83,7 @@ extension HTTPSession {
     /// `head` is consumed so that the body appended to it finds it uniquely referenced (no copy).
     private func relayFinalHead(_ response: ParsedResponse, framing: BodyFraming, pending: inout ByteBuffer,
                                 head: consuming ByteBuffer, exchange current: HTTPExchange) {
-        current.response = response
+        current.responseStatus = response.status
         captureResponse(response, in: pending)
         if !current.backend.plan.stickRules.isEmpty { storeStickyFromResponse(response, in: pending, exchange: current) }
         var ruleFields: HTTPHeaderFields?
@@ -159,7 +159,7 @@ extension HTTPSession {
     func finishExchange() {
         guard let current = exchange, let progress = machine.progress else { return }
         loop.requestHeads.keep(current.upstreamHead)
-        logRequest(status: current.response?.status ?? -1, .normal)
+        logRequest(status: current.responseStatus ?? -1, .normal)
         releaseServerSlot()
         if let connection = upstream {
             upstream = nil

@@ -220,7 +220,7 @@ extension HTTPSession: TimedSession {
         if expired == .connect, let current = exchange, let index = current.serverIndex {
             current.backend.servers[index].connectionErrors.wrappingIncrement(ordering: .relaxed)
             current.backend.servers[index].observer?.record(.connectFailed)
-        } else if expired == .server, let current = exchange, current.response == nil, let index = current.serverIndex {
+        } else if expired == .server, let current = exchange, current.responseStatus == nil, let index = current.serverIndex {
             current.backend.servers[index].observer?.record(.responseTimeout)
         }
         perform(action)

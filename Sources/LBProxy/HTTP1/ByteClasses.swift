@@ -1,32 +1,25 @@
-/// Character classes from RFC 9110 used by the parsers, as a 256-entry table for branch-free lookups.
+/// Character classes from RFC 9110 used by the parsers. Each is a few instructions on the byte itself:
+/// a table in a global would cost a lazy-initialisation check and a bounds check on every byte scanned.
 enum ByteClasses {
-    /// `tchar`: the bytes allowed in a token (method, header name).
-    static let token: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
-        for byte in "!#$%&'*+-.^_`|~".utf8 { table[Int(byte)] = true }
-        return table
-    }()
+    /// `tchar`: the bytes allowed in a token (method, header name). The set is 128 bits, bytes 0-63 in
+    /// the low word and 64-127 in the high one: letters, digits and ``!#$%&'*+-.^_`|~``
+    /// (`ByteClassesTests` checks it against that list).
+    @inline(__always) static func isToken(_ byte: UInt8) -> Bool {
+        let word: UInt64 = byte < 64 ? 0x03ff_6cfa_0000_0000 : 0x57ff_ffff_c7ff_fffe
+        return byte < 128 && (word >> UInt64(byte & 63)) & 1 == 1
+    }
 
     /// Bytes allowed in a header value: visible characters, SP, HTAB and obs-text (0x80-0xFF).
-    static let fieldValue: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in 0x20...0x7e { table[byte] = true }
-        for byte in 0x80...0xff { table[byte] = true }
-        table[0x09] = true
-        return table
-    }()
+    @inline(__always) static func isFieldValue(_ byte: UInt8) -> Bool {
+        (byte >= 0x20 && byte != 0x7f) || byte == 0x09
+    }
 
     /// Bytes allowed in a request target: visible ASCII only, no SP, controls or bytes of 0x80 and above
     /// (RFC 3986 has none; a server that decodes them as UTF-8, Latin-1 or not at all sees a different
     /// path than the rules that routed it, and haproxy refuses them too).
-    static let target: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in 0x21...0x7e { table[byte] = true }
-        return table
-    }()
+    @inline(__always) static func isTarget(_ byte: UInt8) -> Bool {
+        byte &- 0x21 < 0x5e
+    }
 }
 
 extension UInt8 {

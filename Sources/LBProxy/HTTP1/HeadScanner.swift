@@ -26,9 +26,11 @@ struct RawHead {
 /// responses: size and count limits, token-only header names, no controls in values, no obsolete folding.
 /// Lines may end in CRLF or a bare LF.
 enum HeadScanner {
-    /// Returns nil while the head is not complete yet (and still within `maxSize`).
+    /// Returns nil while the head is not complete yet (and still within `maxSize`). The fields are
+    /// gathered in `fields` (emptied first, its storage kept), which the returned head shares.
     static func scan(
-        _ bytes: UnsafeRawBufferPointer, maxSize: Int, maxHeaders: Int, skipLeadingEmptyLines: Bool
+        _ bytes: UnsafeRawBufferPointer, maxSize: Int, maxHeaders: Int, skipLeadingEmptyLines: Bool,
+        into fields: inout [HeaderFieldRange]
     ) throws(HTTPParseError) -> RawHead? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let count = bytes.count
@@ -39,8 +41,7 @@ enum HeadScanner {
             if position == count { return nil }
         }
         var startLine: (Int, Int)? = nil
-        var fields: [HeaderFieldRange] = []
-        fields.reserveCapacity(16)
+        fields.removeAll(keepingCapacity: true)
         while true {
             let remaining = count - position
             guard remaining > 0,
@@ -68,7 +69,7 @@ enum HeadScanner {
             }
             // Name: one or more token characters, then a colon with no whitespace before it.
             var cursor = lineStart
-            while cursor < lineEnd, ByteClasses.token[Int(base[cursor])] { cursor += 1 }
+            while cursor < lineEnd, ByteClasses.isToken(base[cursor]) { cursor += 1 }
             if cursor == lineStart || cursor == lineEnd || base[cursor] != UInt8(ascii: ":") {
                 throw HTTPParseError(reason: .badHeaderName, offset: cursor)
             }
@@ -79,7 +80,7 @@ enum HeadScanner {
             while valueEnd > cursor, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
             var check = cursor
             while check < valueEnd {
-                if !ByteClasses.fieldValue[Int(base[check])] {
+                if !ByteClasses.isFieldValue(base[check]) {
                     throw HTTPParseError(reason: .badHeaderValue, offset: check)
                 }
                 check += 1

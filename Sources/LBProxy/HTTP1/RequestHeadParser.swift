@@ -23,11 +23,14 @@ struct RequestHeadParser {
 
     /// Returns nil while the head is incomplete; throws as soon as the bytes so far cannot begin a
     /// valid request (see `RequestLine`).
-    func parse(_ buffer: ByteBuffer) throws(HTTPParseError) -> ParsedRequest? {
+    func parse(
+        _ buffer: ByteBuffer, scratch: HeaderFieldScratch = HeaderFieldScratch()
+    ) throws(HTTPParseError) -> ParsedRequest? {
         let maxHeadSize = self.maxHeadSize, maxHeaders = self.maxHeaders
         let result: Result<ParsedRequest?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
             do throws(HTTPParseError) {
-                guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: true) else {
+                guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: true,
+                                                       into: &scratch.fields) else {
                     if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
                         try RequestLine.checkArrived(base, count: bytes.count)
                     }

@@ -1,7 +1,7 @@
 /// Where the three parts of a request line lie: `method SP request-target SP HTTP-version` (RFC 9112 §3).
 ///
 /// The same walk checks a complete line and a line still arriving, byte by byte: a method is one or more
-/// token characters (RFC 9110 `tchar`), a target visible ASCII (`ByteClasses.target`), a version
+/// token characters (RFC 9110 `tchar`), a target visible ASCII (`ByteClasses.isTarget`), a version
 /// `HTTP/d.d`. So the first byte that cannot be where it is refuses the request at once, as haproxy
 /// does, instead of after `timeout http-request` when the line end never comes (binary garbage, a TLS
 /// handshake sent to a plain port).
@@ -18,7 +18,7 @@ struct RequestLine {
         _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, complete: Bool
     ) throws(HTTPParseError) -> RequestLine? {
         var cursor = start
-        while cursor < end, ByteClasses.token[Int(base[cursor])] { cursor += 1 }
+        while cursor < end, ByteClasses.isToken(base[cursor]) { cursor += 1 }
         if cursor == end, !complete { return nil }
         guard cursor > start, cursor < end, base[cursor] == 0x20 else {
             throw HTTPParseError(reason: .badStartLine, offset: cursor)
@@ -26,7 +26,7 @@ struct RequestLine {
         let methodEnd = cursor
         cursor += 1
         let targetStart = cursor
-        while cursor < end, ByteClasses.target[Int(base[cursor])] { cursor += 1 }
+        while cursor < end, ByteClasses.isTarget(base[cursor]) { cursor += 1 }
         if cursor == end, !complete { return nil }
         guard cursor > targetStart, cursor < end, base[cursor] == 0x20 else {
             throw HTTPParseError(reason: .badStartLine, offset: cursor)

@@ -29,11 +29,14 @@ struct ResponseHeadParser {
     var maxHeadSize: Int
     var maxHeaders: Int
 
-    func parse(_ buffer: ByteBuffer) throws(HTTPParseError) -> ParsedResponse? {
+    func parse(
+        _ buffer: ByteBuffer, scratch: HeaderFieldScratch = HeaderFieldScratch()
+    ) throws(HTTPParseError) -> ParsedResponse? {
         let maxHeadSize = self.maxHeadSize, maxHeaders = self.maxHeaders
         let result: Result<ParsedResponse?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
             do throws(HTTPParseError) {
-                guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: false) else {
+                guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: false,
+                                                       into: &scratch.fields) else {
                     return .success(nil)
                 }
                 return .success(try Self.build(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), raw))

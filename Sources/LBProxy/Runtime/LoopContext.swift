@@ -20,6 +20,8 @@ final class LoopContext {
     /// Where request heads for servers and response heads for clients are rewritten, reused per loop.
     var requestHeads = RecycledBuffer()
     var responseHeads = RecycledBuffer()
+    /// The header-field offsets of the head being parsed on this loop.
+    let headerFields = HeaderFieldScratch()
     /// Flushes of requests to servers and responses to clients, sent when the loop's batch of events ends.
     let flushes: DeferredFlushes
 
