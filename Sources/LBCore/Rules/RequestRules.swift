@@ -128,27 +128,36 @@ public struct RequestRules: Sendable {
     /// The backend index chosen by `use_backend` rules (first match) or `default_backend`; nil when neither
     /// applies (the request then gets a 503).
     public func selectBackend(for head: HTTPRequestHead, connection: ConnectionInfo) -> Int? {
-        select(SampleContext(head: head, connection: connection, serverCounts: nil))
+        select { SampleContext(head: head, connection: connection, serverCounts: nil) }
     }
 
     /// As `selectBackend(for:connection:)`, with live server counts for `nbsrv()`.
     public func selectBackend(for head: HTTPRequestHead, connection: ConnectionInfo, serverCounts: (any UsableServerCounts)?) -> Int? {
-        select(SampleContext(head: head, connection: connection, serverCounts: serverCounts))
+        select { SampleContext(head: head, connection: connection, serverCounts: serverCounts) }
     }
 
     /// For TCP-mode frontends: `use_backend`/`default_backend` with only layer-4 fetches available.
     public func selectBackend(connection: ConnectionInfo) -> Int? {
-        select(SampleContext(head: nil, connection: connection, serverCounts: nil))
+        select { SampleContext(head: nil, connection: connection, serverCounts: nil) }
     }
 
     /// As `selectBackend(connection:)`, with live server counts for `nbsrv()`.
     public func selectBackend(connection: ConnectionInfo, serverCounts: (any UsableServerCounts)?) -> Int? {
-        select(SampleContext(head: nil, connection: connection, serverCounts: serverCounts))
+        select { SampleContext(head: nil, connection: connection, serverCounts: serverCounts) }
     }
 
     /// First matching rule whose target resolves; a dynamic name that names no backend moves on to the
-    /// next rule, then to the default.
-    private func select(_ context: SampleContext) -> Int? {
+    /// next rule, then to the default. Without `use_backend` rules and with a fixed default (the usual
+    /// frontend), the answer needs no sample context, and none is built.
+    private func select(_ makeContext: () -> SampleContext) -> Int? {
+        if backendRules.isEmpty {
+            switch defaultBackend {
+            case nil: return nil
+            case .index(let index)?: return index
+            case .dynamic?: break
+            }
+        }
+        let context = makeContext()
         if let chosen = selection.firstResolvedRule(in: context, { resolve(backendRules[$0].target, context) }) {
             return chosen
         }

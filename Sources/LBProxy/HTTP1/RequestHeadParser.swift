@@ -27,21 +27,16 @@ struct RequestHeadParser {
         _ buffer: ByteBuffer, scratch: HeaderFieldScratch = HeaderFieldScratch()
     ) throws(HTTPParseError) -> ParsedRequest? {
         let maxHeadSize = self.maxHeadSize, maxHeaders = self.maxHeaders
-        let result: Result<ParsedRequest?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
-            do throws(HTTPParseError) {
-                guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: true,
-                                                       into: &scratch.fields) else {
-                    if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
-                        try RequestLine.checkArrived(base, count: bytes.count)
-                    }
-                    return .success(nil)
+        return try buffer.withUnsafeReadableBytes { bytes throws(HTTPParseError) -> ParsedRequest? in
+            guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: true,
+                                                 into: &scratch.fields) else {
+                if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+                    try RequestLine.checkArrived(base, count: bytes.count)
                 }
-                return .success(try Self.build(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), raw))
-            } catch {
-                return .failure(error)
+                return nil
             }
+            return try Self.build(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), raw)
         }
-        return try result.get()
     }
 
     private static func build(_ base: UnsafePointer<UInt8>, _ raw: RawHead) throws(HTTPParseError) -> ParsedRequest {

@@ -33,18 +33,13 @@ struct ResponseHeadParser {
         _ buffer: ByteBuffer, scratch: HeaderFieldScratch = HeaderFieldScratch()
     ) throws(HTTPParseError) -> ParsedResponse? {
         let maxHeadSize = self.maxHeadSize, maxHeaders = self.maxHeaders
-        let result: Result<ParsedResponse?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
-            do throws(HTTPParseError) {
-                guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: false,
-                                                       into: &scratch.fields) else {
-                    return .success(nil)
-                }
-                return .success(try Self.build(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), raw))
-            } catch {
-                return .failure(error)
+        return try buffer.withUnsafeReadableBytes { bytes throws(HTTPParseError) -> ParsedResponse? in
+            guard let raw = try HeadScanner.scan(bytes, maxSize: maxHeadSize, maxHeaders: maxHeaders, skipLeadingEmptyLines: false,
+                                                 into: &scratch.fields) else {
+                return nil
             }
+            return try Self.build(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), raw)
         }
-        return try result.get()
     }
 
     private static func build(_ base: UnsafePointer<UInt8>, _ raw: RawHead) throws(HTTPParseError) -> ParsedResponse {
