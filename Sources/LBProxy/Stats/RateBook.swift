@@ -24,11 +24,13 @@ final class RateBook: Sendable {
             serverSessions: servers.map { Array(repeating: RateHistory(), count: $0) }))
     }
 
-    /// Samples `runtime` every second on `loop` until the loop stops; holds the runtime weakly.
+    /// Samples `runtime` every second on `loop` until the loop stops. The task holds the runtime strongly
+    /// and goes with its loop, which the runtime's load balancer shuts down: a weak reference would give
+    /// the runtime a side table for life, and put every retain of it (one per request at least) on the
+    /// runtime's slow path.
     func start(on loop: EventLoop, runtime: ProxyRuntime) {
         runtime.rates.sample(runtime)
-        loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak runtime] task in
-            guard let runtime else { return task.cancel() }
+        loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             runtime.rates.sample(runtime)
             // Client connections and server connections (in use or idle in a pool) alike hold memory.
             var open = runtime.currentConnections.load(ordering: .relaxed)
