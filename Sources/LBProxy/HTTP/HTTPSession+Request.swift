@@ -100,7 +100,7 @@ extension HTTPSession {
         }
         if let name = frontend.uniqueID?.header, let uniqueID = record.uniqueID { head.headers.add(name, uniqueID) }
         let mode = HTTPConnectionMode.effective(frontend: frontend.plan.connectionMode, backend: backend.plan.connectionMode)
-        var upstreamHead = loop.requestHeads.take(capacity: 512, allocator: context.channel.allocator)
+        var upstreamHead = loop.requestHeads.take(capacity: 512, allocator: loop.allocator)
         UpstreamRequestWriter.write(
             parsed, head: head, mode: mode,
             frontendForwardFor: frontend.plan.forwardFor, backendForwardFor: backend.plan.forwardFor,

@@ -5,7 +5,9 @@ import NIOCore
 /// The server side's events: the response relayed to the client, the end of the exchange, and the server
 /// going away.
 extension HTTPSession {
-    var mayReadUpstream: Bool { context?.channel.isWritable ?? false }
+    /// Asked after every read of the server: answered from the session's own record of the client's
+    /// writability, as the client's channel is rarely in the cache by then.
+    var mayReadUpstream: Bool { clientWritable && context != nil }
 
     func upstreamRead(_ connection: UpstreamConnection, _ buffer: ByteBuffer) {
         guard connection === upstream else { return }
@@ -48,7 +50,7 @@ extension HTTPSession {
             let framing = response.framing(requestMethodIsHEAD: current.isHEAD, requestIsCONNECT: current.isCONNECT)
             let step = machine.responseHead(status: response.status, serverKeepsAlive: response.serverKeepsAlive,
                                             untilClose: framing == .untilClose, now: monotonicNow(), server: serverState())
-            var head = loop.responseHeads.take(capacity: response.raw.length + 32, allocator: context.channel.allocator)
+            var head = loop.responseHeads.take(capacity: response.raw.length + 32, allocator: loop.allocator)
             switch step {
             case .switchProtocols:
                 ClientResponseWriter.write(response, from: pending, passUpgrade: true, connection: nil, into: &head)

@@ -32,6 +32,9 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     var clientOpen = true
     /// A flush of the client connection at the end of the loop's batch is already asked for.
     var clientFlushQueued = false
+    /// The client connection takes more writes, as its writability events last said (see
+    /// `mayReadUpstream`).
+    var clientWritable = true
     /// The connection's stick counter trackers; nil when the configuration has no stick table.
     let stickTrackers: SessionStickTrackers?
 
@@ -126,7 +129,8 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { upstream?.resumeReading() }
+        clientWritable = context.channel.isWritable
+        if clientWritable { upstream?.resumeReading() }
         context.fireChannelWritabilityChanged()
     }
 

@@ -20,6 +20,9 @@ final class LoopContext {
     /// Where request heads for servers and response heads for clients are rewritten, reused per loop.
     var requestHeads = RecycledBuffer()
     var responseHeads = RecycledBuffer()
+    /// The allocator of every channel lb opens or accepts (SwiftNIO's default, which lb never changes),
+    /// for buffers written to one: reaching it through a channel would visit that channel's pipeline.
+    let allocator = ByteBufferAllocator()
     /// The header-field offsets of the head being parsed on this loop.
     let headerFields = HeaderFieldScratch()
     /// Flushes of requests to servers and responses to clients, sent when the loop's batch of events ends.

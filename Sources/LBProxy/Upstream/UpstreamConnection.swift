@@ -57,7 +57,10 @@ final class UpstreamConnection: ChannelDuplexHandler, DeferredFlushTarget {
     /// Connected and not closed. It is asked of connected connections only (parked, or carrying a
     /// request), and answered from this handler's own state rather than the channel's.
     var isActive: Bool { open && context != nil }
-    var isWritable: Bool { context?.channel.isWritable ?? false }
+    /// Whether the channel takes more writes, as its writability events last said. Kept here so that
+    /// asking costs no visit to the channel, which with many connections is rarely in the cache.
+    var isWritable: Bool { writable && context != nil }
+    private var writable = true
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
@@ -98,6 +101,7 @@ final class UpstreamConnection: ChannelDuplexHandler, DeferredFlushTarget {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        writable = context.channel.isWritable
         owner?.upstreamWritabilityChanged(self)
     }
 
