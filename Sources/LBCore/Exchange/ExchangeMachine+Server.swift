@@ -56,13 +56,13 @@ extension ExchangeMachine {
     /// The connection to the server is ready (`reused`: it came from the idle pool). The request goes out;
     /// the client must then send its body in time, or, with the whole request sent, the server answer.
     public mutating func connected(now: UInt64, reused: Bool) {
-        guard var progress else { return }
-        progress.reusedConnection = reused
-        self.progress = progress
+        // In place, as every request passes here: a copy of the progress is a copy of its route.
+        guard progress != nil else { return }
+        progress!.reusedConnection = reused
         state = .exchanging
         timings.connected = now
-        if progress.requestBodyComplete {
-            deadline.set(.server, milliseconds: progress.route.timeouts.server, now: now)
+        if progress!.requestBodyComplete {
+            deadline.set(.server, milliseconds: progress!.route.timeouts.server, now: now)
         } else {
             deadline.set(.client, milliseconds: timeouts.client, now: now)
         }
@@ -123,11 +123,11 @@ extension ExchangeMachine {
     /// stays (`ExchangeProgress.keepClient`) and whether the server's goes back to the pool.
     public mutating func responseHead(status: Int, serverKeepsAlive: Bool, untilClose: Bool, now: UInt64,
                                       server: @autoclosure () -> RetryPolicy.ServerState) -> ResponseHeadStep {
-        guard var progress else { return .relay }
-        let route = progress.route
+        // In place, as every response passes here (see `connected`).
+        guard progress != nil else { return .relay }
+        let route = progress!.route
         if status == 101 && route.wantsUpgrade {
-            progress.responseStatus = 101
-            self.progress = progress
+            progress!.responseStatus = 101
             timings.responseHead = now
             state = .tunnel
             deadline.set(.tunnel, milliseconds: timeouts.tunnelIdle ?? route.timeouts.tunnelIdle, now: now)
@@ -137,12 +137,12 @@ extension ExchangeMachine {
         if route.retryOn.statuses.contains(status), let step = retryAfterConnect(true, server: server()) {
             return .retry(step)
         }
-        progress.responseStatus = status
-        progress.responseUntilClose = untilClose
-        progress.keepClient = !route.clientWantsClose && route.mode != .close && !untilClose && !draining
+        let keepClient = !route.clientWantsClose && route.mode != .close && !untilClose && !draining
             && !clientInputClosed && !route.wantsUpgrade
-        progress.reuseServer = route.mode == .keepAlive && serverKeepsAlive && !untilClose && !route.wantsUpgrade
-        self.progress = progress
+        progress!.responseStatus = status
+        progress!.responseUntilClose = untilClose
+        progress!.keepClient = keepClient
+        progress!.reuseServer = route.mode == .keepAlive && serverKeepsAlive && !untilClose && !route.wantsUpgrade
         timings.responseHead = now
         return .relay
     }

@@ -54,6 +54,13 @@ public struct ExchangeMachine: Sendable {
     public internal(set) var attempt = 0
     /// The exchange in flight, from its routing to its end.
     public internal(set) var progress: ExchangeProgress?
+
+    /// The exchange in flight may hand its server connection back for reuse: the server keeps it open,
+    /// the whole request went out and the server sent nothing beyond its response.
+    public var serverConnectionReusable: Bool {
+        progress?.reuseServer == true && progress?.requestBodyComplete == true && progress?.serverOverran == false
+    }
+
     /// Bytes of the current exchange, both ways, heads included.
     public var bytesIn: Int64 = 0
     public var bytesOut: Int64 = 0

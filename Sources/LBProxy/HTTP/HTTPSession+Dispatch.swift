@@ -7,7 +7,7 @@ extension HTTPSession {
     /// Picks a server and gets a connection to it: an idle pooled one when the mode allows reuse,
     /// otherwise a new one.
     func dispatch(excluding failed: Int? = nil, wokenFromQueue: Bool = false) {
-        guard let current = exchange, let progress = machine.progress else { return }
+        guard let current = exchange, machine.progress != nil else { return }
         let backend = current.backend
         // A persistence cookie names the server, unless this is a redispatch away from it.
         let persistent = failed == nil ? current.persistence.server : nil
@@ -36,7 +36,7 @@ extension HTTPSession {
         current.serverIndex = serverIndex
         machine.serverChosen(now: monotonicNow(), persistent: serverIndex == current.persistence.server)
         server.totalSessions.wrappingIncrement(ordering: .relaxed)
-        if progress.route.mode == .keepAlive, let idle = reusableConnection(backend, serverIndex) {
+        if machine.progress?.route.mode == .keepAlive, let idle = reusableConnection(backend, serverIndex) {
             _ = machine.reuseStarted()
             attach(idle, reused: true)
             return

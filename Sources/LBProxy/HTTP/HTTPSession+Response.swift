@@ -159,13 +159,13 @@ extension HTTPSession {
 
     /// The response is complete: park or close the server connection, then keep or close the client.
     func finishExchange() {
-        guard let current = exchange, let progress = machine.progress else { return }
+        guard let current = exchange, machine.progress != nil else { return }
         loop.requestHeads.keep(current.upstreamHead)
         logRequest(status: current.responseStatus ?? -1, .normal)
         releaseServerSlot()
         if let connection = upstream {
             upstream = nil
-            if progress.reuseServer && progress.requestBodyComplete && !progress.serverOverran && connection.isActive && !loop.stopping {
+            if machine.serverConnectionReusable && connection.isActive && !loop.stopping {
                 connection.owner = nil
                 connection.requestsServed += 1
                 if current.backend.plan.reuse == .never {
