@@ -241,7 +241,11 @@ public final class LoadBalancer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let loop = runtime.context(for: channel.eventLoop)
                     if let options = channel.syncOptions {
+                        #if !os(Linux)
                         try options.setOption(.tcpOption(.tcp_nodelay), value: 1)
+                        #endif
+                        // On Linux an accepted socket inherits TCP_NODELAY from the listener, which the
+                        // bootstrap sets: setting it again would be a system call per connection.
                         try options.setOption(.allowRemoteHalfClosure, value: true)
                         try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
                     }

@@ -5,7 +5,8 @@ import Testing
 @testable import LBProxy
 
 /// What an accepted client connection is set up with (set in the child initializer, not as the
-/// bootstrap's child options): TCP_NODELAY, half-closure and the small first receive buffer.
+/// bootstrap's child options): half-closure and the small first receive buffer, and TCP_NODELAY, which
+/// on Linux it inherits from the listener.
 struct AcceptedSocketOptionsTests {
     @Test func acceptedConnectionsKeepNoDelayHalfClosureAndTheSmallReceiveBuffer() async throws {
         let backend = try await TestBackend(name: "app")
