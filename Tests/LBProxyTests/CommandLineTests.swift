@@ -151,8 +151,15 @@ import Testing
         let answer = try fetch(port: port, "GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(answer.bodyText == "daemon\n")
         kill(pid, SIGTERM)
-        // It is not our child, so it cannot be waited for: its end is when the pid stops existing.
-        try await waitUntil("the lb daemon to exit after SIGTERM", within: 15) { kill(pid, 0) != 0 && errno == ESRCH }
+        // It is not our child, so it cannot be waited for: it has ended when its pid is gone, or is a
+        // zombie with no thread left, which is what an ended process is until whoever adopted it reaps
+        // it (PID 1 here, which may take its time on a loaded machine).
+        do {
+            try await waitUntil("the lb daemon to exit after SIGTERM", within: 15) { ProcessEnd.hasEnded(pid) }
+        } catch {
+            Issue.record("\(error); the daemon is \(ProcessEnd.describe(pid))")
+            return
+        }
         gone = true
     }
 

@@ -80,9 +80,8 @@ final class HALab: Sendable {
     /// True while the proxy started on `node` runs. The script that started it is gone, so once it exits
     /// it waits as a zombie for whoever adopted it to reap it: that counts as gone.
     func isRunning(_ node: String) -> Bool {
-        guard let pid = try? pid(node), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let state = stat.split(separator: ")").last?.split(separator: " ").first else { return false }
-        return state != "Z" && state != "X"
+        guard let pid = try? pid(node) else { return false }
+        return !ProcessEnd.hasEnded(pid)
     }
 
     func waitMaster(_ node: String, _ vip: String) async throws { try await run(["wait-master", name, node, vip]) }
