@@ -238,49 +238,60 @@ public final class LoadBalancer: Sendable {
             // No child channel options: the bootstrap applies each through a chain of futures (about eight
             // allocations apiece, per connection); they are set here directly instead.
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let loop = runtime.context(for: channel.eventLoop)
-                    if let options = channel.syncOptions {
-                        #if !os(Linux)
-                        try options.setOption(.tcpOption(.tcp_nodelay), value: 1)
-                        #endif
-                        // On Linux an accepted socket inherits TCP_NODELAY from the listener, which the
-                        // bootstrap sets: setting it again would be a system call per connection.
-                        try options.setOption(.allowRemoteHalfClosure, value: true)
-                        try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
-                    }
-                    // One set of trackers from the first rule to the last request: `tcp-request connection`
-                    // tracking lasts as long as the connection.
-                    let trackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
-                    if !frontend.plan.connectionRules.isEmpty {
-                        try channel.pipeline.syncOperations.addHandler(
-                            TCPRuleGate(phase: .connection, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: false))
-                    }
-                    if acceptProxy {
-                        try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
-                    }
-                    if let terminator {
-                        let sniffer = TLSHelloSniffer()
-                        let tlsHandler = terminator.makeHandler()
-                        try channel.pipeline.syncOperations.addHandlers([
-                            sniffer, tlsHandler,
-                            TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events),
-                        ])
-                    }
-                    if !frontend.plan.sessionRules.isEmpty {
-                        try channel.pipeline.syncOperations.addHandler(
-                            TCPRuleGate(phase: .session, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: terminator != nil))
-                    }
-                    switch frontend.plan.mode {
-                    case .http:
-                        try channel.pipeline.syncOperations.addHandler(
-                            HTTPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
-                    case .tcp:
-                        try channel.pipeline.syncOperations.addHandler(
-                            TCPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
-                    }
+                // The loop's cached succeeded future: a new one per connection would be an allocation.
+                do {
+                    try LoadBalancer.setUpSession(channel, frontend, acceptProxy: acceptProxy, terminator: terminator, runtime: runtime)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
                 }
             }
+    }
+
+    /// Sets an accepted connection's pipeline up: the options and handlers its frontend's bind asks for,
+    /// then the session of the frontend's mode.
+    private static func setUpSession(_ channel: Channel, _ frontend: FrontendRuntime, acceptProxy: Bool,
+                                     terminator: TLSTerminator?, runtime: ProxyRuntime) throws {
+        let loop = runtime.context(for: channel.eventLoop)
+        if let options = channel.syncOptions {
+            #if !os(Linux)
+            try options.setOption(.tcpOption(.tcp_nodelay), value: 1)
+            #endif
+            // On Linux an accepted socket inherits TCP_NODELAY from the listener, which the
+            // bootstrap sets: setting it again would be a system call per connection.
+            try options.setOption(.allowRemoteHalfClosure, value: true)
+            try options.setOption(.recvAllocator, value: runtime.receiveBuffers.allocator)
+        }
+        // One set of trackers from the first rule to the last request: `tcp-request connection`
+        // tracking lasts as long as the connection.
+        let trackers = runtime.stickTables.isEmpty ? nil : SessionStickTrackers(tables: runtime.stickTables)
+        if !frontend.plan.connectionRules.isEmpty {
+            try channel.pipeline.syncOperations.addHandler(
+                TCPRuleGate(phase: .connection, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: false))
+        }
+        if acceptProxy {
+            try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
+        }
+        if let terminator {
+            let sniffer = TLSHelloSniffer()
+            let tlsHandler = terminator.makeHandler()
+            try channel.pipeline.syncOperations.addHandlers([
+                sniffer, tlsHandler,
+                TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events),
+            ])
+        }
+        if !frontend.plan.sessionRules.isEmpty {
+            try channel.pipeline.syncOperations.addHandler(
+                TCPRuleGate(phase: .session, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: terminator != nil))
+        }
+        switch frontend.plan.mode {
+        case .http:
+            try channel.pipeline.syncOperations.addHandler(
+                HTTPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
+        case .tcp:
+            try channel.pipeline.syncOperations.addHandler(
+                TCPSession(runtime: runtime, frontend: frontend, loop: loop, stickTrackers: trackers))
+        }
     }
 
     private func startHealthChecks() {

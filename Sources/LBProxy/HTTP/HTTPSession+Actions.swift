@@ -75,10 +75,7 @@ extension HTTPSession {
     /// Flushes what was written and closes the connection once it has gone out.
     func closeAfterFlush() {
         timer.cancel()
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
-        let context = self.context!
-        promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        context.closeOnceSent()
     }
 
     /// Closes both sides at once (errors, aborts, timeouts during data), logging the request in flight

@@ -389,7 +389,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             if inspection != nil { finishInspection(nil) }
         case .endTunnel:
             upstream = nil
-            closeAfterFlush()
+            context?.closeOnceSent()
         }
         followDeadline()
     }
@@ -407,13 +407,6 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
         guard holdsServerSlot, let backend, let serverIndex else { return }
         holdsServerSlot = false
         backend.releaseSlot(serverIndex)
-    }
-
-    private func closeAfterFlush() {
-        guard let context else { return }
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
-        promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     private func close() {
