@@ -10,13 +10,13 @@ extension HTTPSession {
         case .answerError(let status, let termination):
             respondError(status, termination)
         case .close:
-            timer.cancel()
+            cancelTimer()
             closeClient()
         case .abort(let termination):
             abortBoth(termination)
         case .clientGone(let status, let termination):
             logRequest(status: status, termination)
-            timer.cancel()
+            cancelTimer()
             releaseServerSlot()
             upstream?.close()
             upstream = nil
@@ -74,7 +74,7 @@ extension HTTPSession {
 
     /// Flushes what was written and closes the connection once it has gone out.
     func closeAfterFlush() {
-        timer.cancel()
+        cancelTimer()
         context.closeOnceSent()
     }
 
@@ -82,7 +82,7 @@ extension HTTPSession {
     /// with `termination`.
     func abortBoth(_ termination: Termination) {
         if exchange != nil { logRequest(status: exchange?.responseStatus ?? -1, termination) }
-        timer.cancel()
+        cancelTimer()
         releaseServerSlot()
         upstream?.close()
         upstream = nil

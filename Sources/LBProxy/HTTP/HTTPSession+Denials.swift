@@ -14,7 +14,7 @@ extension HTTPSession {
     func reject() {
         let termination = machine.rejected()
         logRequest(status: -1, termination)
-        timer.cancel()
+        cancelTimer()
         closeClient()
     }
 }

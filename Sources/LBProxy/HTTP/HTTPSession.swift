@@ -104,7 +104,7 @@ final class HTTPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession, 
     func channelInactive(context: ChannelHandlerContext) {
         clientOpen = false
         perform(machine.clientClosed())
-        timer.cancel()
+        cancelTimer()
         stickTrackers?.connectionEnded()
         loop.sessions[ObjectIdentifier(self)] = nil
     }
@@ -216,7 +216,7 @@ extension HTTPSession: RetryScheduling {
 }
 
 extension HTTPSession: TimedSession {
-    var timerLoop: EventLoop { loop.eventLoop }
+    var timers: LoopTimers { loop.timers }
     var pendingDeadline: UInt64? { machine.deadline.pending }
 
     func timerFired(now: UInt64) {

@@ -27,10 +27,13 @@ final class LoopContext {
     let headerFields = HeaderFieldScratch()
     /// Flushes of requests to servers and responses to clients, sent when the loop's batch of events ends.
     let flushes: DeferredFlushes
+    /// The deadlines of this loop's sessions.
+    let timers: LoopTimers
 
     init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects, receiveBuffers: ReceiveBufferSizing) {
         self.eventLoop = eventLoop
         self.flushes = DeferredFlushes(eventLoop: eventLoop)
+        self.timers = LoopTimers(eventLoop: eventLoop)
         self.receiveBuffers = receiveBuffers
         self.live = live
         self.selections = SelectionCache(backends: backends)

@@ -298,7 +298,7 @@ final class TCPSession: ChannelDuplexHandler, UpstreamOwner, DrainableSession {
             stickTrackers.requestEnded(bytesIn: Int(machine.bytesIn), bytesOut: Int(machine.bytesOut), isError: false)
             stickTrackers.connectionEnded()
         }
-        timer.cancel()
+        cancelTimer()
         releaseServerSlot()
         upstream?.close()
         upstream = nil
@@ -483,7 +483,7 @@ extension TCPSession: RetryScheduling {
 }
 
 extension TCPSession: TimedSession {
-    var timerLoop: EventLoop { loop.eventLoop }
+    var timers: LoopTimers { loop.timers }
     var pendingDeadline: UInt64? { machine.deadline.pending }
 
     func timerFired(now: UInt64) {
