@@ -8,7 +8,9 @@
 #   - one connection per request (`Connection: close`) with 50 clients;
 #   - TCP bulk: a 16 MiB file fetched through each proxy in mode tcp, 4 clients;
 #   - memory: the RSS each proxy gains while IDLE_CLIENTS (default 5000) keep-alive clients sit idle
-#     after one exchange each (bench/idle-clients.py), per client.
+#     after one exchange each (bench/idle-clients.py), per client;
+#   - one connection per request again, while IDLE_CLIENTS idle clients stay connected to each proxy:
+#     what closing a connection costs when thousands of others are open (their timers, their sessions).
 #
 # Environment: PAIRS (default 3), DURATION seconds per run (default 10).
 set -euo pipefail
@@ -61,7 +63,8 @@ defaults
     mode http
     option http-keep-alive
     timeout connect 5s
-    timeout client 30s
+    # Long enough for the idle clients to stay through every row that holds them.
+    timeout client 5m
     timeout server 30s
 frontend fe_http
     bind 127.0.0.1:$HA_HTTP
@@ -135,12 +138,23 @@ row "keep-alive 1000" "$HA_HTTP" "$LB_HTTP" / 1000
 row "close 50" "$HA_HTTP" "$LB_HTTP" / 50 -H "Connection: close"
 row "tcp bulk" "$HA_TCP" "$LB_TCP" /big.bin 4
 
+# Opens IDLE_CLIENTS idle keep-alive clients on port $1, held until file descriptor $2 is closed.
+hold_idle() {
+  local port=$1 descriptor=$2 out="$WORK/held-$1.out"
+  eval "exec $descriptor> >(python3 bench/idle-clients.py $port $IDLE_CLIENTS > $out)"
+  for _ in $(seq 1 600); do grep -q ready "$out" 2>/dev/null && break; sleep 0.1; done
+  grep -q ready "$out" || { echo "idle clients never got ready on $port" >&2; exit 1; }
+}
+hold_idle "$HA_HTTP" 6; hold_idle "$LB_HTTP" 7
+row "close 50 + idle" "$HA_HTTP" "$LB_HTTP" / 50 -H "Connection: close"
+exec 6>&- 7>&-
+
 
 field() { awk -F'|' -v n="$1" -v w="$2" -v f="$3" '$1==n && $2==w {print $f}' "$OUT/matrix.txt" | mean; }
 echo
 echo "summary ($PAIRS pairs x ${DURATION}s, 1 thread each; $(nproc) cores)"
 printf '%-16s %12s %12s %7s %10s %10s %7s\n' row "haproxy" "lb" ratio "p99 ha" "p99 lb" ratio
-for name in "keep-alive 50" "keep-alive 1000" "close 50" "tcp bulk"; do
+for name in "keep-alive 50" "keep-alive 1000" "close 50" "close 50 + idle" "tcp bulk"; do
   column=3; unit="req/s"; [ "$name" = "tcp bulk" ] && { column=5; unit="MB/s"; }
   ha=$(field "$name" haproxy $column); lb=$(field "$name" lb $column)
   ha99=$(field "$name" haproxy 4); lb99=$(field "$name" lb 4)
