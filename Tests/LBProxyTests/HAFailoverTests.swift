@@ -42,9 +42,18 @@ struct HAFailoverTests {
             try await lab.waitForAnswers(HALab.vip1, from: "n2", after: gone, count: 5)
             await lab.stopLoops()
             let answers = lab.answers(HALab.vip1)
-            #expect(answers.filter(\.failed).isEmpty, "failed: \(answers.filter(\.failed))")
+            #expect(answers.filter(\.failed).isEmpty,
+                    "SIGUSR1 at \(stopped), n1 gone by \(gone); failed, each amid its neighbours: \(Self.around(answers.indices.filter { answers[$0].failed }, in: answers))")
             #expect(answers.contains { $0.node == "n1" } && answers.last?.node == "n2")
         }
+    }
+
+    /// The answers just before and after each of `indices`, to tell a failure at the VIP's move from one
+    /// at lb's stop.
+    private static func around(_ indices: [Int], in answers: [HALab.Answer]) -> String {
+        indices.map { index in
+            answers[max(0, index - 3)...min(answers.count - 1, index + 3)].map(\.description).joined(separator: ", ")
+        }.joined(separator: " | ")
     }
 
     @Test func activeActiveEachNodeHoldsOneVIPAndTakesTheOther() async throws {
