@@ -270,14 +270,15 @@ public final class LoadBalancer: Sendable {
                 TCPRuleGate(phase: .connection, frontend: frontend, runtime: runtime, trackers: trackers, tlsBind: false))
         }
         if acceptProxy {
-            try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events))
+            try channel.pipeline.syncOperations.addHandler(ProxyProtocolReader(frontend: frontend, events: runtime.events, timers: loop.timers))
         }
         if let terminator {
             let sniffer = TLSHelloSniffer()
             let tlsHandler = terminator.makeHandler()
             try channel.pipeline.syncOperations.addHandlers([
                 sniffer, tlsHandler,
-                TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events),
+                TLSHandshakeRecorder(sniffer: sniffer, tlsHandler: tlsHandler, frontend: frontend, events: runtime.events,
+                                 timers: loop.timers),
             ])
         }
         if !frontend.plan.sessionRules.isEmpty {

@@ -7,8 +7,8 @@ import Testing
 /// matches on it; a connection without a valid header is closed. Against haproxy's own `send-proxy` and
 /// `send-proxy-v2` too.
 @Suite(.serialized) struct AcceptProxyTests {
-    static func config(port: Int, backend: Int) -> String {
-        TestConfig.proxy(port: port, defaults: ["log global", "option httplog"],
+    static func config(port: Int, backend: Int, timeouts: TestConfig.Timeouts = TestConfig.Timeouts()) -> String {
+        TestConfig.proxy(port: port, timeouts: timeouts, defaults: ["log global", "option httplog"],
                          frontend: ["http-request add-header X-Client %[src]:%[src_port]"],
                          backend: ["server s1 127.0.0.1:\(backend)"])
             .replacingOccurrences(of: "bind 127.0.0.1:\(port)", with: "bind 127.0.0.1:\(port) accept-proxy")
@@ -42,6 +42,23 @@ import Testing
         let client = try RawClient(port: port)
         try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await offloaded { client.readToEnd() }.isEmpty)
+        #expect(backend.requests.isEmpty)
+        await lb.stop()
+        await backend.stop()
+    }
+
+    @Test func aConnectionThatSendsNothingIsClosedAfterTimeoutClient() async throws {
+        let backend = try await TestBackend(name: "s1")
+        let port = freePort()
+        let lb = try await LBHarness.start(Self.config(port: port, backend: backend.port,
+                                                       timeouts: TestConfig.Timeouts(client: "300ms")))
+        // Connected, and silent: neither a header nor anything else comes.
+        let client = try RawClient(port: port)
+        let started = ContinuousClock.now
+        #expect(try await offloaded { client.readToEnd() }.isEmpty)
+        let waited = started.duration(to: .now)
+        #expect(waited >= .milliseconds(250) && waited < .seconds(4), "closed after \(waited)")
+        #expect(client.peerClosed)
         #expect(backend.requests.isEmpty)
         await lb.stop()
         await backend.stop()

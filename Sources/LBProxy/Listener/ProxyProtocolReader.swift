@@ -8,28 +8,48 @@ import NIOCore
 ///
 /// A connection whose first bytes are not a valid header, or that sends none within `timeout client`,
 /// is closed and reported.
-final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler {
+final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler, TimerWheelEntry {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     private let frontend: FrontendRuntime
     private let events: EventLog
+    private let timers: LoopTimers
+    private var context: ChannelHandlerContext?
     private var pending: ByteBuffer?
     private var activePending = false
-    private var timeout: Scheduled<Void>?
+    /// When the header must have come (monotonic nanoseconds).
+    private var deadline: UInt64 = 0
     private var done = false
+    var wheelPosition = TimerWheelPosition.unarmed
 
-    init(frontend: FrontendRuntime, events: EventLog) {
+    init(frontend: FrontendRuntime, events: EventLog, timers: LoopTimers) {
         self.frontend = frontend
         self.events = events
+        self.timers = timers
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let limit = frontend.plan.timeouts.client ?? 10_000
-        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(limit))) { [weak self] in
-            guard let self, !self.done else { return }
-            self.refuse(context: context, reason: "no PROXY protocol header within timeout client")
+        self.context = context
+        deadline = monotonicNow() &+ UInt64(frontend.plan.timeouts.client ?? 10_000) &* 1_000_000
+        _ = timers.arm(self, at: deadline)
+    }
+
+    /// Leaving the pipeline (the header came, or the connection closed) ends the wait, and lets go of
+    /// the context, which holds the pipeline that holds this handler.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timers.disarm(self)
+        self.context = nil
+    }
+
+    func timerWheelFired(now: UInt64) {
+        guard !done, let context else { return }
+        // A deadline beyond the wheel's reach wakes early.
+        guard now >= deadline else {
+            _ = timers.arm(self, at: deadline)
+            return
         }
+        refuse(context: context, reason: "no PROXY protocol header within timeout client")
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -48,7 +68,7 @@ final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler 
             refuse(context: context, reason: "\(reason) (byte \(offset))")
         case .header(let header):
             done = true
-            timeout?.cancel()
+            timers.disarm(self)
             pending!.moveReaderIndex(forwardBy: header.length)
             let rest = pending!
             pending = nil
@@ -63,7 +83,7 @@ final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timeout?.cancel()
+        timers.disarm(self)
         // A connection that never got past its header was never active for the session: it only learns
         // that it closed.
         context.fireChannelInactive()
@@ -71,7 +91,7 @@ final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler 
 
     private func refuse(context: ChannelHandlerContext, reason: String) {
         done = true
-        timeout?.cancel()
+        timers.disarm(self)
         let client = context.channel.remoteAddress.map { "\($0.ipAddress.map { "\($0)" } ?? "?"):\($0.port ?? 0)" } ?? "-"
         events.warning("\(client) [\(frontend.plan.name)] PROXY protocol: \(reason); connection closed")
         context.close(promise: nil)

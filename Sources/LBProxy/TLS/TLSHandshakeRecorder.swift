@@ -7,7 +7,7 @@ import NIOTLS
 /// TLS handler and the sniffed hellos), counts it, and hands it to the session as `TLSEstablished`; then
 /// it leaves the pipeline. A handshake that fails, or takes longer than `timeout client`, is counted,
 /// reported (at most one line per second per frontend) and closed.
-final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler {
+final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler, TimerWheelEntry {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
@@ -15,23 +15,45 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
     private let tlsHandler: NIOSSLServerHandler
     private let frontend: FrontendRuntime
     private let events: EventLog
+    private let timers: LoopTimers
+    private var context: ChannelHandlerContext?
     private let acceptedAt = monotonicNow()
-    private var timeout: Scheduled<Void>?
+    /// When the handshake must be over (monotonic nanoseconds), with `timeout client` set.
+    private var deadline: UInt64 = 0
     private var finished = false
+    var wheelPosition = TimerWheelPosition.unarmed
 
-    init(sniffer: TLSHelloSniffer, tlsHandler: NIOSSLServerHandler, frontend: FrontendRuntime, events: EventLog) {
+    init(sniffer: TLSHelloSniffer, tlsHandler: NIOSSLServerHandler, frontend: FrontendRuntime, events: EventLog,
+         timers: LoopTimers) {
         self.sniffer = sniffer
         self.tlsHandler = tlsHandler
         self.frontend = frontend
         self.events = events
+        self.timers = timers
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         guard let limit = frontend.plan.timeouts.client else { return }
-        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(limit))) { [weak self] in
-            guard let self, !self.finished else { return }
-            self.failed(context: context, reason: "SSL handshake timeout")
+        deadline = acceptedAt &+ UInt64(limit) &* 1_000_000
+        _ = timers.arm(self, at: deadline)
+    }
+
+    /// Leaving the pipeline (the handshake is over, or the connection closed) ends the wait, and lets go
+    /// of the context, which holds the pipeline that holds this handler.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timers.disarm(self)
+        self.context = nil
+    }
+
+    func timerWheelFired(now: UInt64) {
+        guard !finished, let context else { return }
+        // A deadline beyond the wheel's reach wakes early.
+        guard now >= deadline else {
+            _ = timers.arm(self, at: deadline)
+            return
         }
+        failed(context: context, reason: "SSL handshake timeout")
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -40,7 +62,7 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
             return
         }
         finished = true
-        timeout?.cancel()
+        timers.disarm(self)
         let facts = TLSSessionFactsBuilder.build(client: sniffer.clientHello, server: sniffer.serverHello,
                                                  version: tlsHandler.tlsVersion, alpn: alpn,
                                                  peerCertificate: tlsHandler.peerCertificate)
@@ -69,7 +91,7 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
         if !finished {
             // The client went away in the middle of its handshake.
             finished = true
-            timeout?.cancel()
+            timers.disarm(self)
             frontend.tls.failed.wrappingIncrement(ordering: .relaxed)
         }
         context.fireChannelInactive()
@@ -77,7 +99,7 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
 
     private func failed(context: ChannelHandlerContext, reason: String) {
         finished = true
-        timeout?.cancel()
+        timers.disarm(self)
         let counters = frontend.tls
         counters.failed.wrappingIncrement(ordering: .relaxed)
         let second = Int(monotonicNow() / 1_000_000_000)
