@@ -27,7 +27,7 @@ final class LoopContext {
     let headerFields = HeaderFieldScratch()
     /// Flushes of requests to servers and responses to clients, sent when the loop's batch of events ends.
     let flushes: DeferredFlushes
-    /// The deadlines of this loop's sessions.
+    /// The deadlines of this loop's connections.
     let timers: LoopTimers
 
     init(eventLoop: EventLoop, backends: [BackendRuntime], live: LiveObjects, receiveBuffers: ReceiveBufferSizing) {

@@ -1,9 +1,9 @@
 import NIOCore
 
-/// The deadlines of one event loop's sessions, on a `TimerWheel` of one-millisecond ticks driven by a
-/// single scheduled callback for the earliest of them.
+/// The deadlines of one event loop's connections (sessions, TLS handshakes, PROXY headers), on a
+/// `TimerWheel` of one-millisecond ticks driven by a single scheduled callback for the earliest of them.
 ///
-/// A scheduled callback per session would cost a heap insertion per arming and, worse, a linear search
+/// A scheduled callback per connection would cost a heap insertion per arming and, worse, a linear search
 /// of the loop's whole schedule per cancellation (SwiftNIO finds the task to cancel by scanning): with
 /// 7,000 idle clients, 8% of lb's time under a connection-per-request load went to that search. Here
 /// arming and cancelling are O(1); an entry fires within a tick after its deadline.
