@@ -30,7 +30,7 @@ import Testing
         #expect(entry.fired.isEmpty)
         loop.advanceTime(to: .uptimeNanoseconds(6 * Self.ms))
         #expect(entry.fired == [6 * Self.ms])
-        #expect(entry.wheelPosition == .unarmed && timers.count == 0)
+        #expect(entry.wheelPosition.isUnarmed && timers.count == 0)
     }
 
     @Test func aDisarmedEntryNeverFires() {
@@ -57,14 +57,28 @@ import Testing
         #expect(late.fired == [40 * Self.ms])
     }
 
-    @Test func aDeadlineBeyondTheReachWakesEarlyAtTheReachsEnd() {
+    @Test func aDeadlineBeyondTheReachFiresAtItsDeadline() {
         let loop = EmbeddedEventLoop()
         let timers = makeTimers(loop)
         let entry = Entry()
-        // 64 one-millisecond slots: the reach ends 64 ms from now.
-        #expect(timers.arm(entry, at: 1_000 * Self.ms) == 64 * Self.ms)
-        loop.advanceTime(to: .uptimeNanoseconds(64 * Self.ms))
-        #expect(entry.fired == [64 * Self.ms])
+        // 64 one-millisecond slots: the reach ends 64 ms from now, and the entry is filed again at each
+        // end until its deadline.
+        #expect(timers.arm(entry, at: 1_000 * Self.ms) == 1_000 * Self.ms)
+        loop.advanceTime(to: .uptimeNanoseconds(999 * Self.ms))
+        #expect(entry.fired.isEmpty && entry.wheelPosition.isArmed)
+        loop.advanceTime(to: .uptimeNanoseconds(1_000 * Self.ms))
+        #expect(entry.fired == [1_000 * Self.ms])
+    }
+
+    @Test func anEntryBeyondTheReachCanBeDisarmedOnItsWay() {
+        let loop = EmbeddedEventLoop()
+        let timers = makeTimers(loop)
+        let entry = Entry()
+        _ = timers.arm(entry, at: 500 * Self.ms)
+        loop.advanceTime(to: .uptimeNanoseconds(200 * Self.ms))
+        timers.disarm(entry)
+        loop.advanceTime(to: .uptimeNanoseconds(600 * Self.ms))
+        #expect(entry.fired.isEmpty && timers.count == 0)
     }
 
     @Test func anEntryFiringCanDisarmAnotherDueAtTheSameTickAndArmItselfAgain() {

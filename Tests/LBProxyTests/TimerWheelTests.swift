@@ -26,7 +26,7 @@ import Testing
         #expect(due.isEmpty && wheel.processedThrough == 1002)
         wheel.takeDue(through: 1010, into: &due)
         #expect(names(due) == [1, 0, 2])
-        #expect(due.allSatisfy { $0.wheelPosition == .firing })
+        #expect(due.allSatisfy { $0.wheelPosition.isFiring })
         #expect(wheel.count == 1 && wheel.nextTick() == 1050 && wheel.processedThrough == 1010)
     }
 
@@ -44,7 +44,7 @@ import Testing
         for entry in entries { wheel.insert(entry, at: 7) }
         wheel.remove(entries[1])
         wheel.remove(entries[4])
-        #expect(entries[1].wheelPosition == .unarmed && wheel.count == 3)
+        #expect(entries[1].wheelPosition.isUnarmed && wheel.count == 3)
         // Removing again, or removing what was never filed, changes nothing.
         wheel.remove(entries[1])
         wheel.remove(Entry(9))
@@ -89,7 +89,7 @@ import Testing
         var due: [any TimerWheelEntry] = []
         wheel.takeDue(through: 2, into: &due)
         wheel.remove(entry)
-        #expect(entry.wheelPosition == .unarmed && wheel.count == 0)
+        #expect(entry.wheelPosition.isUnarmed && wheel.count == 0)
     }
 
     @Test func manyEntriesInManySlotsAllComeOutOnce() {

@@ -18,8 +18,6 @@ final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler,
     private var context: ChannelHandlerContext?
     private var pending: ByteBuffer?
     private var activePending = false
-    /// When the header must have come (monotonic nanoseconds).
-    private var deadline: UInt64 = 0
     private var done = false
     var wheelPosition = TimerWheelPosition.unarmed
 
@@ -31,8 +29,7 @@ final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler,
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        deadline = monotonicNow() &+ UInt64(frontend.plan.timeouts.client ?? 10_000) &* 1_000_000
-        _ = timers.arm(self, at: deadline)
+        _ = timers.arm(self, at: monotonicNow() &+ UInt64(frontend.plan.timeouts.client ?? 10_000) &* 1_000_000)
     }
 
     /// Leaving the pipeline (the header came, or the connection closed) ends the wait, and lets go of
@@ -44,11 +41,6 @@ final class ProxyProtocolReader: ChannelInboundHandler, RemovableChannelHandler,
 
     func timerWheelFired(now: UInt64) {
         guard !done, let context else { return }
-        // A deadline beyond the wheel's reach wakes early.
-        guard now >= deadline else {
-            _ = timers.arm(self, at: deadline)
-            return
-        }
         refuse(context: context, reason: "no PROXY protocol header within timeout client")
     }
 

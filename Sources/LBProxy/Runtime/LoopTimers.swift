@@ -6,7 +6,9 @@ import NIOCore
 /// A scheduled callback per connection would cost a heap insertion per arming and, worse, a linear search
 /// of the loop's whole schedule per cancellation (SwiftNIO finds the task to cancel by scanning): with
 /// 7,000 idle clients, 8% of lb's time under a connection-per-request load went to that search. Here
-/// arming and cancelling are O(1); an entry fires within a tick after its deadline.
+/// arming and cancelling are O(1); an entry fires within a tick after its deadline. One due beyond the
+/// wheel's reach (about four seconds) comes out at the reach's end and is filed again, unseen by its
+/// owner, until its deadline comes.
 ///
 /// Confined to its loop.
 final class LoopTimers: NIOScheduledCallbackHandler {
@@ -31,13 +33,13 @@ final class LoopTimers: NIOScheduledCallbackHandler {
     /// Entries armed and not yet fired or disarmed.
     var count: Int { wheel.count }
 
-    /// Arms `entry` for `instant` (monotonic nanoseconds) and returns when it will fire: within a tick
-    /// after `instant`, or earlier when `instant` lies beyond the wheel's reach (about four seconds).
+    /// Arms `entry` for `instant` (monotonic nanoseconds) and returns when it will fire: at the first
+    /// tick at or after `instant`, or at the next tick if that one is past.
     func arm(_ entry: any TimerWheelEntry, at instant: UInt64) -> UInt64 {
         if wheel.count == 0 { wheel.restart(at: clock() / Self.tickNanoseconds) }
-        let tick = wheel.insert(entry, at: (instant &+ Self.tickNanoseconds &- 1) / Self.tickNanoseconds)
-        if tick < callbackTick { schedule(tick) }
-        return tick &* Self.tickNanoseconds
+        entry.wheelPosition.deadline = instant
+        let due = (instant &+ Self.tickNanoseconds &- 1) / Self.tickNanoseconds
+        return max(due, file(entry, at: due)) &* Self.tickNanoseconds
     }
 
     /// Disarms `entry`; nothing happens if it is not armed.
@@ -55,12 +57,26 @@ final class LoopTimers: NIOScheduledCallbackHandler {
             let entry = due[index]
             index += 1
             // Disarmed or armed again by an entry fired before it: not due any more.
-            guard entry.wheelPosition == .firing else { continue }
-            entry.wheelPosition = .unarmed
+            guard entry.wheelPosition.isFiring else { continue }
+            entry.wheelPosition.markUnarmed()
+            let deadline = entry.wheelPosition.deadline
+            guard deadline <= now else {
+                // Filed at the end of the wheel's reach: on to the next stretch.
+                file(entry, at: (deadline &+ Self.tickNanoseconds &- 1) / Self.tickNanoseconds)
+                continue
+            }
             entry.timerWheelFired(now: now)
         }
         due.removeAll(keepingCapacity: true)
         if let next = wheel.nextTick(), next < callbackTick { schedule(next) }
+    }
+
+    /// Files `entry` at `tick` (or the nearest the wheel covers) and returns the tick used.
+    @discardableResult
+    private func file(_ entry: any TimerWheelEntry, at tick: UInt64) -> UInt64 {
+        let filed = wheel.insert(entry, at: tick)
+        if filed < callbackTick { schedule(filed) }
+        return filed
     }
 
     private func schedule(_ tick: UInt64) {

@@ -3,8 +3,8 @@
 /// one is a scan of a bitmap of occupied slots.
 ///
 /// Every entry lies in the ticks after `processedThrough` and at most `slotCount` of them ahead, so a
-/// slot names exactly one tick. A deadline further ahead is filed at the last tick the wheel covers;
-/// its owner then wakes early and files what is left (`DeadlineTimer` expects early wake-ups).
+/// slot names exactly one tick. A tick further ahead is filed at the last tick the wheel covers, and
+/// comes out there (`LoopTimers` files it again until its deadline).
 ///
 /// Pure bookkeeping: ticks are numbers, the caller reads the clock (`LoopTimers`).
 struct TimerWheel {
@@ -40,7 +40,8 @@ struct TimerWheel {
         precondition(!entry.wheelPosition.isArmed, "an entry is filed once")
         let filed = min(max(tick, processedThrough &+ 1), processedThrough &+ UInt64(slotCount))
         let slot = Int(filed & UInt64(mask))
-        entry.wheelPosition = TimerWheelPosition(slot: Int32(slot), index: Int32(slots[slot].count))
+        entry.wheelPosition.slot = Int32(slot)
+        entry.wheelPosition.index = Int32(slots[slot].count)
         slots[slot].append(entry)
         occupied[slot >> 6] |= 1 << UInt64(slot & 63)
         count += 1
@@ -48,11 +49,11 @@ struct TimerWheel {
     }
 
     /// Takes `entry` out; nothing happens to an entry not filed. An entry taken out while its tick is
-    /// being handed out (`.firing`) is marked unarmed, so that it is not told.
+    /// being handed out (firing) is marked unarmed, so that it is not told.
     mutating func remove(_ entry: any TimerWheelEntry) {
         let position = entry.wheelPosition
         guard position.isArmed else {
-            if position == .firing { entry.wheelPosition = .unarmed }
+            if position.isFiring { entry.wheelPosition.markUnarmed() }
             return
         }
         let slot = Int(position.slot), index = Int(position.index)
@@ -65,7 +66,7 @@ struct TimerWheel {
         slots[slot].removeLast()
         if slots[slot].isEmpty { occupied[slot >> 6] &= ~(1 << UInt64(slot & 63)) }
         count -= 1
-        entry.wheelPosition = .unarmed
+        entry.wheelPosition.markUnarmed()
     }
 
     /// The earliest tick that holds an entry.
@@ -88,13 +89,13 @@ struct TimerWheel {
         return nil
     }
 
-    /// Takes out every entry filed at `tick` or before, appends them to `due` marked `.firing`, and
+    /// Takes out every entry filed at `tick` or before, appends them to `due` marked firing, and
     /// makes `tick` the last one handed out.
     mutating func takeDue(through tick: UInt64, into due: inout [any TimerWheelEntry]) {
         while let next = nextTick(), next <= tick {
             let slot = Int(next & UInt64(mask))
             for entry in slots[slot] {
-                entry.wheelPosition = .firing
+                entry.wheelPosition.markFiring()
                 due.append(entry)
             }
             count -= slots[slot].count

@@ -18,8 +18,6 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
     private let timers: LoopTimers
     private var context: ChannelHandlerContext?
     private let acceptedAt = monotonicNow()
-    /// When the handshake must be over (monotonic nanoseconds), with `timeout client` set.
-    private var deadline: UInt64 = 0
     private var finished = false
     var wheelPosition = TimerWheelPosition.unarmed
 
@@ -35,8 +33,7 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         guard let limit = frontend.plan.timeouts.client else { return }
-        deadline = acceptedAt &+ UInt64(limit) &* 1_000_000
-        _ = timers.arm(self, at: deadline)
+        _ = timers.arm(self, at: acceptedAt &+ UInt64(limit) &* 1_000_000)
     }
 
     /// Leaving the pipeline (the handshake is over, or the connection closed) ends the wait, and lets go
@@ -48,11 +45,6 @@ final class TLSHandshakeRecorder: ChannelInboundHandler, RemovableChannelHandler
 
     func timerWheelFired(now: UInt64) {
         guard !finished, let context else { return }
-        // A deadline beyond the wheel's reach wakes early.
-        guard now >= deadline else {
-            _ = timers.arm(self, at: deadline)
-            return
-        }
         failed(context: context, reason: "SSL handshake timeout")
     }
 
