@@ -21,7 +21,7 @@ struct TimerWheelPosition {
     mutating func markUnarmed() { slot = -1 }
 }
 
-/// Something a `TimerWheel` can hold: it carries its own position, and is told when its tick has come.
+/// Something a `TimerWheel` can hold: it carries its own position, and is told when it is due.
 protocol TimerWheelEntry: AnyObject {
     var wheelPosition: TimerWheelPosition { get set }
     /// The entry is due; `now` is the clock's reading (nanoseconds) when the wheel turned.
