@@ -74,6 +74,29 @@ import Testing
         #expect(Self.isWaiting(Array(prefix.utf8)), "\(prefix.debugDescription)")
     }
 
+    /// A control byte or DEL anywhere in a value is refused at its own offset; a tab is allowed.
+    @Test func aControlInAValueIsRefusedWhereItIs() throws {
+        let prefix = Array("GET / HTTP/1.1\r\nHost: x\r\nX-Value: ".utf8)
+        let value = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        for byte: UInt8 in [0x00, 0x01, 0x0b, 0x1f, 0x7f] {
+            for position in value.indices {
+                var bad = value
+                bad[position] = byte
+                guard case .failure(let error) = Self.parse(prefix + bad + Array("\r\n\r\n".utf8)) else {
+                    Issue.record("accepted byte \(byte) at \(position)")
+                    continue
+                }
+                #expect(error.reason == .badHeaderValue && error.offset == prefix.count + position, "byte \(byte) at \(position)")
+            }
+        }
+        for position in 1..<value.count - 1 {
+            var tabbed = value
+            tabbed[position] = 0x09
+            let parsed = try #require(try Self.parse(prefix + tabbed + [0xC3, 0xA9] + Array("\r\n\r\n".utf8)).get())
+            #expect(parsed.head.headers.first("X-Value") == String(decoding: tabbed + [0xC3, 0xA9], as: UTF8.self))
+        }
+    }
+
     @Test func everyPrefixOfValidRequestsWaits() throws {
         for request in ["GET /index.html?x=1 HTTP/1.1\r\nHost: a\r\n\r\n", "\r\nPOST /p HTTP/1.0\nContent-Length: 0\n\n"] {
             let bytes = Array(request.utf8)

@@ -24,44 +24,47 @@ enum ClientResponseWriter {
         source.withUnsafeReadableBytes { bytes in
             let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let raw = response.raw
-            buffer.writeBytes(UnsafeRawBufferPointer(start: base + raw.startLineStart, count: raw.startLineLength))
-            buffer.writeStaticString("\r\n")
-            for field in raw.fields {
-                if !passUpgrade, isHopByHop(base, field) { continue }
-                if !passUpgrade, !response.framingHeaders.connectionOptions.isEmpty,
-                   response.framingHeaders.connectionOptions.contains(
-                    String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self).lowercased()) {
-                    continue
+            func forwarded(_ field: HeaderFieldRange) -> Bool {
+                if passUpgrade { return true }
+                if isHopByHop(base, field) { return false }
+                return response.framingHeaders.connectionOptions.isEmpty || !response.framingHeaders.connectionOptions.contains(
+                    String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self).lowercased())
+            }
+            // Edits are decided before anything is written, so that the head's space is reserved once.
+            var edits: [FieldAction] = []
+            var bound = raw.startLineLength + 2 + 2 + Self.trailerBound(connection: connection, extraFields: extraFields)
+            for field in raw.fields { bound += field.valueStart + field.valueLength - field.nameStart + 2 }
+            if let edit {
+                edits.reserveCapacity(raw.fields.count)
+                for field in raw.fields {
+                    guard forwarded(field) else { edits.append(.drop); continue }
+                    let action = edit(Self.text(base, field.nameStart, field.nameLength)[...],
+                                      Self.text(base, field.valueStart, field.valueLength)[...])
+                    if case .replace(let value) = action { bound += field.nameLength + value.utf8.count + 4 }
+                    edits.append(action)
                 }
-                let end = field.valueStart + field.valueLength
-                if let edit {
-                    let name = Substring(String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self))
-                    let value = Substring(String(decoding: UnsafeBufferPointer(start: base + field.valueStart, count: field.valueLength), as: UTF8.self))
-                    switch edit(name, value) {
-                    case .keep: break
-                    case .drop: continue
-                    case .replace(let newValue):
-                        buffer.writeSubstring(name)
-                        buffer.writeStaticString(": ")
-                        buffer.writeString(newValue)
-                        buffer.writeStaticString("\r\n")
+            }
+            buffer.writeHead(maximumLength: bound) { out in
+                out.append(UnsafeRawBufferPointer(start: base + raw.startLineStart, count: raw.startLineLength))
+                out.append("\r\n")
+                for (index, field) in raw.fields.enumerated() {
+                    let action = edit == nil ? (forwarded(field) ? .keep : .drop) : edits[index]
+                    switch action {
+                    case .keep:
+                        out.append(UnsafeRawBufferPointer(start: base + field.nameStart,
+                                                          count: field.valueStart + field.valueLength - field.nameStart))
+                    case .drop:
                         continue
+                    case .replace(let value):
+                        out.append(UnsafeRawBufferPointer(start: base + field.nameStart, count: field.nameLength))
+                        out.append(": ")
+                        out.append(value)
                     }
+                    out.append("\r\n")
                 }
-                buffer.writeBytes(UnsafeRawBufferPointer(start: base + field.nameStart, count: end - field.nameStart))
-                buffer.writeStaticString("\r\n")
+                Self.writeTrailer(connection: connection, extraFields: extraFields, into: &out)
             }
         }
-        for field in extraFields {
-            buffer.writeString(field)
-            buffer.writeStaticString("\r\n")
-        }
-        if let connection {
-            buffer.writeStaticString("connection: ")
-            buffer.writeStaticString(connection)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
     }
 
     /// The response's end-to-end fields as a list that `http-response` rules can edit.
@@ -70,10 +73,9 @@ enum ClientResponseWriter {
         source.withUnsafeReadableBytes { bytes in
             let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
             for field in response.raw.fields where !isHopByHop(base, field) {
-                let name = String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self)
+                let name = text(base, field.nameStart, field.nameLength)
                 if response.framingHeaders.connectionOptions.contains(name.lowercased()) { continue }
-                let value = String(decoding: UnsafeBufferPointer(start: base + field.valueStart, count: field.valueLength), as: UTF8.self)
-                fields.add(name, value)
+                fields.add(name, text(base, field.valueStart, field.valueLength))
             }
         }
         return fields
@@ -85,35 +87,58 @@ enum ClientResponseWriter {
         _ response: ParsedResponse, from source: ByteBuffer, fields: HTTPHeaderFields, connection: StaticString?,
         edit: FieldEdit? = nil, extraFields: [String] = [], into buffer: inout ByteBuffer
     ) {
-        source.withUnsafeReadableBytes { bytes in
-            let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            buffer.writeBytes(UnsafeRawBufferPointer(start: base + response.raw.startLineStart, count: response.raw.startLineLength))
-        }
-        buffer.writeStaticString("\r\n")
-        for field in fields {
-            var value = field.value
-            if let edit {
+        var edited = fields
+        if let edit {
+            edited.fields = []
+            for field in fields {
                 switch edit(field.name[...], field.value[...]) {
-                case .keep: break
+                case .keep: edited.fields.append(field)
                 case .drop: continue
-                case .replace(let newValue): value = newValue
+                case .replace(let value): edited.fields.append(.init(name: field.name, value: value))
                 }
             }
-            buffer.writeString(field.name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
         }
+        var bound = response.raw.startLineLength + 2 + 2 + trailerBound(connection: connection, extraFields: extraFields)
+        for field in edited { bound += field.name.utf8.count + field.value.utf8.count + 4 }
+        source.withUnsafeReadableBytes { bytes in
+            let base = bytes.baseAddress!
+            buffer.writeHead(maximumLength: bound) { out in
+                out.append(UnsafeRawBufferPointer(start: base + response.raw.startLineStart, count: response.raw.startLineLength))
+                out.append("\r\n")
+                for field in edited {
+                    out.append(field.name)
+                    out.append(": ")
+                    out.append(field.value)
+                    out.append("\r\n")
+                }
+                writeTrailer(connection: connection, extraFields: extraFields, into: &out)
+            }
+        }
+    }
+
+    /// The most bytes `writeTrailer` writes.
+    private static func trailerBound(connection: StaticString?, extraFields: [String]) -> Int {
+        var bound = 2 + (connection.map { 14 + $0.utf8CodeUnitCount } ?? 0)
+        for field in extraFields { bound += field.utf8.count + 2 }
+        return bound
+    }
+
+    /// lb's own fields after the server's, then the empty line that ends the head.
+    private static func writeTrailer(connection: StaticString?, extraFields: [String], into out: inout HeadByteWriter) {
         for field in extraFields {
-            buffer.writeString(field)
-            buffer.writeStaticString("\r\n")
+            out.append(field)
+            out.append("\r\n")
         }
         if let connection {
-            buffer.writeStaticString("connection: ")
-            buffer.writeStaticString(connection)
-            buffer.writeStaticString("\r\n")
+            out.append("connection: ")
+            out.append(connection)
+            out.append("\r\n")
         }
-        buffer.writeStaticString("\r\n")
+        out.append("\r\n")
+    }
+
+    private static func text(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
     }
 
     private static func isHopByHop(_ base: UnsafePointer<UInt8>, _ field: HeaderFieldRange) -> Bool {

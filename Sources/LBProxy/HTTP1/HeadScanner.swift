@@ -79,6 +79,18 @@ enum HeadScanner {
             var valueEnd = lineEnd
             while valueEnd > cursor, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
             var check = cursor
+            // Eight bytes at a time while none of them is a control or DEL; a word that holds one (a
+            // tab is allowed) is looked at byte by byte.
+            while valueEnd - check >= 8 {
+                if ByteClasses.areFieldValueWithoutTab(UnsafeRawPointer(base + check).loadUnaligned(as: UInt64.self)) {
+                    check += 8
+                    continue
+                }
+                for offset in check..<check + 8 where !ByteClasses.isFieldValue(base[offset]) {
+                    throw HTTPParseError(reason: .badHeaderValue, offset: offset)
+                }
+                check += 8
+            }
             while check < valueEnd {
                 if !ByteClasses.isFieldValue(base[check]) {
                     throw HTTPParseError(reason: .badHeaderValue, offset: check)
