@@ -29,6 +29,17 @@ wait_port() {
   echo "port $1 never opened" >&2; exit 1
 }
 
+# CPU time in ticks since boot, all CPUs: "steal total". Steal is the time the hypervisor ran someone
+# else while this machine had work; on a shared host it moves both proxies' figures by 10-20% from one
+# run to the next, so each run reports it.
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
+# Percent of CPU time stolen since the "steal total" ticks $1 $2.
+steal_since() {
+  local steal total
+  read -r steal total < <(cpu_ticks)
+  awk -v s0="$1" -v t0="$2" -v s="$steal" -v t="$total" 'BEGIN { if (t > t0) printf "%.1f", 100 * (s - s0) / (t - t0); else print "0.0" }'
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 # The mean of the numbers on standard input, printed with the awk format $1 (default %.2f).
 mean() { awk -v format="${1:-%.2f}" '{ s += $1; n++ } END { if (n) printf format, s / n; else print 0 }'; }

@@ -5,6 +5,7 @@
 # logging) in front of the same nginx on loopback. For each row, wrk runs alternate between them
 # (A B A B ...) so that drift on the machine hits both alike:
 #   - keep-alive with 50 clients, and with 1000;
+#   - keep-alive with 50 clients sending a browser's request (nine more fields than wrk's own);
 #   - one connection per request (`Connection: close`) with 50 clients;
 #   - TCP bulk: a 16 MiB file fetched through each proxy in mode tcp, 4 clients;
 #   - memory: the RSS each proxy gains while IDLE_CLIENTS (default 5000) keep-alive clients sit idle
@@ -127,13 +128,29 @@ row() {
   for pair in $(seq 1 "$PAIRS"); do
     for who in haproxy lb; do
       local port=$ha_port; [ "$who" = lb ] && port=$lb_port
+      local ticks; ticks=$(cpu_ticks)
       read -r rps p99 mbps < <(run_wrk "http://127.0.0.1:$port$path" "$connections" "$@")
-      echo "$name|$who|$rps|$p99|$mbps" >> "$OUT/matrix.txt"
-      printf '%-16s pair %d  %-7s %9s req/s  p99 %8s ms  %7s MB/s\n' "$name" "$pair" "$who" "$rps" "$p99" "$mbps"
+      local stolen; stolen=$(steal_since $ticks)
+      echo "$name|$who|$rps|$p99|$mbps|$stolen" >> "$OUT/matrix.txt"
+      printf '%-16s pair %d  %-7s %9s req/s  p99 %8s ms  %7s MB/s  steal %5s%%\n' "$name" "$pair" "$who" "$rps" "$p99" "$mbps" "$stolen"
     done
   done
 }
 row "keep-alive 50" "$HA_HTTP" "$LB_HTTP" / 50
+# What a browser sends with a page request: wrk's own request has a single field, which flatters a
+# proxy that pays per field.
+BROWSER=(
+  -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+  -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+  -H "Accept-Language: en-US,en;q=0.5"
+  -H "Accept-Encoding: gzip, deflate, br"
+  -H "Referer: https://www.example.com/some/page/that/links/here"
+  -H "Cookie: session=0123456789abcdef0123456789abcdef; theme=dark; _ga=GA1.2.123456789.1700000000"
+  -H "Upgrade-Insecure-Requests: 1"
+  -H "Sec-Fetch-Dest: document"
+  -H "Sec-Fetch-Mode: navigate"
+)
+row "browser 50" "$HA_HTTP" "$LB_HTTP" / 50 "${BROWSER[@]}"
 row "keep-alive 1000" "$HA_HTTP" "$LB_HTTP" / 1000
 row "close 50" "$HA_HTTP" "$LB_HTTP" / 50 -H "Connection: close"
 row "tcp bulk" "$HA_TCP" "$LB_TCP" /big.bin 4
@@ -154,7 +171,7 @@ field() { awk -F'|' -v n="$1" -v w="$2" -v f="$3" '$1==n && $2==w {print $f}' "$
 echo
 echo "summary ($PAIRS pairs x ${DURATION}s, 1 thread each; $(nproc) cores)"
 printf '%-16s %12s %12s %7s %10s %10s %7s\n' row "haproxy" "lb" ratio "p99 ha" "p99 lb" ratio
-for name in "keep-alive 50" "keep-alive 1000" "close 50" "close 50 + idle" "tcp bulk"; do
+for name in "keep-alive 50" "browser 50" "keep-alive 1000" "close 50" "close 50 + idle" "tcp bulk"; do
   column=3; unit="req/s"; [ "$name" = "tcp bulk" ] && { column=5; unit="MB/s"; }
   ha=$(field "$name" haproxy $column); lb=$(field "$name" lb $column)
   ha99=$(field "$name" haproxy 4); lb99=$(field "$name" lb 4)
@@ -162,3 +179,4 @@ for name in "keep-alive 50" "keep-alive 1000" "close 50" "close 50 + idle" "tcp 
     "$(ratio "$lb" "$ha")" "$ha99" "$lb99" "$(ratio "$lb99" "$ha99")"
 done
 printf '%-16s %6s %-5s %6s %-5s %7s\n' "idle $IDLE_CLIENTS" "$ha_idle" "B/cl" "$lb_idle" "B/cl" "$(ratio "$lb_idle" "$ha_idle")"
+echo "CPU time stolen by the host during the runs: mean $(awk -F'|' '{print $6}' "$OUT/matrix.txt" | mean %.1f)%, most $(awk -F'|' '$6 > m {m = $6} END {print m + 0}' "$OUT/matrix.txt")%"
