@@ -79,6 +79,13 @@ import Testing
             "HTTP/1.1 200 OK\r\n" + fields.joined(separator: "\r\n") + "\r\nContent-Length: 0\r\nconnection: close\r\n\r\n")
     }
 
+    @Test func fieldsTheServerNamesInConnectionStayWithLb() throws {
+        let sent = "HTTP/1.1 200 OK\r\nConnection: X-Private, keep-alive\r\nx-private: secret\r\nKeep-Alive: timeout=5\r\n"
+            + "X-Public: yes\r\nContent-Length: 0\r\n\r\n"
+        #expect(try Self.clientHead(sent, connection: "keep-alive") ==
+            "HTTP/1.1 200 OK\r\nX-Public: yes\r\nContent-Length: 0\r\nconnection: keep-alive\r\n\r\n")
+    }
+
     @Test func anEditCanReplaceAValueWithALongerOneAndDropAnother() throws {
         let replacement = String(repeating: "c", count: 5000)
         let sent = "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Drop: y\r\nContent-Length: 0\r\n\r\n"

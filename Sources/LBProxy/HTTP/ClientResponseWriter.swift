@@ -27,8 +27,8 @@ enum ClientResponseWriter {
             func forwarded(_ field: HeaderFieldRange) -> Bool {
                 if passUpgrade { return true }
                 if isHopByHop(base, field) { return false }
-                return response.framingHeaders.connectionOptions.isEmpty || !response.framingHeaders.connectionOptions.contains(
-                    String(decoding: UnsafeBufferPointer(start: base + field.nameStart, count: field.nameLength), as: UTF8.self).lowercased())
+                return response.framingHeaders.connectionOptions.isEmpty
+                    || !response.framingHeaders.connectionOptions.contains(Self.text(base, field.nameStart, field.nameLength).lowercased())
             }
             // Edits are decided before anything is written, so that the head's space is reserved once.
             var edits: [FieldAction] = []

@@ -38,13 +38,6 @@ struct HeadByteWriter {
         var contiguous = string
         contiguous.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
-
-    mutating func append(_ string: Substring) {
-        if let copied: Void = string.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) {
-            return copied
-        }
-        append(String(string))
-    }
 }
 
 extension ByteBuffer {
