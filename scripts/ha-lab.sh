@@ -192,6 +192,18 @@ EOF
   fi
 }
 
+# Both VIPs stay local to both nodes, on lo, and the nodes answer ARP only for addresses on eth0, where
+# keepalived puts a VIP while the node is its master. So only the master draws the VIP's traffic, and a
+# node that has just lost the VIP can still send the answers to requests it took before the clients'
+# ARP entries moved: with the VIP gone from the node, those answers had no source address to leave from
+# and the clients waited out their timeouts.
+hold_vips() {
+  local lab=$1 node=$2
+  ip -n "$lab-$node" addr add "$NET.100/32" dev lo
+  ip -n "$lab-$node" addr add "$NET.101/32" dev lo
+  ip netns exec "$lab-$node" sysctl -q -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+}
+
 up() {
   local lab=$1 mode=$2 proxy=$3 peers=${4:-}
   case "$mode" in active-passive|active-active) ;; *) echo "mode: active-passive or active-active" >&2; exit 1 ;; esac
@@ -205,6 +217,7 @@ up() {
   attach "$lab" n2 2
   attach "$lab" srv 20
   attach "$lab" cli 10 11
+  for node in n1 n2; do hold_vips "$lab" "$node"; done
   server_config > "$d/srv.cfg"
   for node in n1 n2; do
     node_config "$node" "$proxy" "$peers" > "$d/$node.cfg"
