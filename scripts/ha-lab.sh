@@ -23,6 +23,9 @@
 #                                          ("epoch_ms fail curl_exit" for a failed one); a request
 #                                          fails after HA_CLIENT_TIMEOUT seconds (default 2)
 #   ha-lab.sh get LAB VIP [SRC]            one request, printed as loop prints it (without the time)
+#   ha-lab.sh stray LAB VIP NODE           one request on a connection to VIP's master, sent after the
+#                                          client's ARP entry for VIP moved to NODE; printed as get
+#   ha-lab.sh passed LAB NODE              how many packets NODE passed to its peer
 #   ha-lab.sh cli LAB NODE COMMAND         a runtime API command to NODE's proxy
 #   ha-lab.sh config LAB NODE PROXY [PEERS] print the configuration `up` gives NODE
 #   ha-lab.sh down LAB                     kill everything in the lab, delete its namespaces and files
@@ -43,7 +46,7 @@ dir() { echo "/tmp/$1.d"; }
 
 check() {
   [ "$(id -u)" = 0 ] || { echo "not root: network namespaces need CAP_SYS_ADMIN"; exit 2; }
-  for tool in ip keepalived curl socat; do
+  for tool in ip keepalived curl socat nft; do
     command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed"; exit 2; }
   done
   local probe="lbprobe$$"
@@ -204,6 +207,36 @@ hold_vips() {
   ip netns exec "$lab-$node" sysctl -q -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
 }
 
+# A node passes to its peer the packets of connections it does not hold, a second chance as GitHub's
+# GLB director gives them. While keepalived moves a VIP, a client's ARP entry can move between two
+# packets of one connection: its first packets reached the old master, the rest reach the new one, which
+# knows no such connection and would reset it. Here the new master's stack finds only the listener for
+# such a packet (a connection's own socket is bound to the VIP, the listener to the wildcard address), so
+# the packet goes to the peer, which holds the VIP on lo and answers from it. A packet that comes from
+# the peer is never passed back. A SYN is always the node's own: new connections go where ARP sends them.
+pass_strays() {
+  local lab=$1 node=$2 peer=$3 peer_address=$4
+  local peer_mac; peer_mac=$(ip netns exec "$lab-$peer" cat /sys/class/net/eth0/address)
+  ip netns exec "$lab-$node" nft -f - <<EOF
+table ip lbha {
+    chain prerouting {
+        type filter hook prerouting priority mangle; policy accept;
+        iifname "eth0" ip daddr { $NET.100, $NET.101 } ether saddr != $peer_mac tcp flags & (syn | ack) != syn socket wildcard 1 counter meta mark set 0x1a
+    }
+}
+EOF
+  # The mark routes the packet to the peer; the rule comes before the local table's, which would
+  # otherwise deliver it here (the VIP is on lo).
+  ip -n "$lab-$node" route add default via "$NET.$peer_address" dev eth0 table 26
+  ip -n "$lab-$node" rule add pref 100 fwmark 0x1a lookup 26
+  ip -n "$lab-$node" rule del pref 0 lookup local
+  ip -n "$lab-$node" rule add pref 200 lookup local
+  # Passing a packet on through the interface it came in by would tell the client, in an ICMP redirect,
+  # to send to the peer directly.
+  ip netns exec "$lab-$node" sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
+    net.ipv4.conf.eth0.send_redirects=0
+}
+
 up() {
   local lab=$1 mode=$2 proxy=$3 peers=${4:-}
   case "$mode" in active-passive|active-active) ;; *) echo "mode: active-passive or active-active" >&2; exit 1 ;; esac
@@ -218,6 +251,8 @@ up() {
   attach "$lab" srv 20
   attach "$lab" cli 10 11
   for node in n1 n2; do hold_vips "$lab" "$node"; done
+  pass_strays "$lab" n1 n2 2
+  pass_strays "$lab" n2 n1 1
   server_config > "$d/srv.cfg"
   for node in n1 n2; do
     node_config "$node" "$proxy" "$peers" > "$d/$node.cfg"
@@ -261,6 +296,30 @@ request() {
   fi
 }
 
+# One request on a connection opened to VIP's master, sent after the client's ARP entry for VIP was
+# pointed at NODE, as when keepalived moves the VIP between two packets of a connection. Printed as
+# request prints it. The client's entry is deleted afterwards, so its next request asks ARP again.
+stray() {
+  local lab=$1 vip=$2 node=$3 mac reply code who server
+  mac=$(ip netns exec "$lab-$node" cat /sys/class/net/eth0/address)
+  reply=$(ip netns exec "$lab-cli" bash -c '
+    exec 3<>"/dev/tcp/$0/80" || exit 1
+    ip neigh replace "$0" lladdr "$1" dev eth0 nud permanent
+    printf "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" "$0" >&3
+    timeout "$2" cat <&3
+    ip neigh del "$0" dev eth0' "$vip" "$mac" "${HA_CLIENT_TIMEOUT:-2}" | tr -d '\r') || true
+  code=$(head -1 <<<"$reply" | awk '{print $2}')
+  who=$(awk -F': ' 'tolower($1) == "x-node" {print $2}' <<<"$reply")
+  server=$(tail -1 <<<"$reply")
+  if [ -n "$code" ]; then echo "$code $who $server"; else echo "fail no answer"; fi
+}
+
+# How many packets NODE has passed to its peer (pass_strays).
+passed() {
+  local lab=$1 node=$2
+  ip netns exec "$lab-$node" nft list chain ip lbha prerouting | grep -o 'packets [0-9]*' | awk '{print $2}'
+}
+
 loop() {
   local lab=$1 vip=$2 out=$3 src=${4:-$NET.10} d; d=$(dir "$lab")
   : > "$out"
@@ -289,8 +348,10 @@ case "$command" in
   wait-master) wait_master "$@" ;;
   loop) loop "$@" ;;
   get) request "$@" ;;
+  stray) stray "$@" ;;
+  passed) passed "$@" ;;
   cli) lab=$1; echo "$3" | socat - "$(dir "$lab")/$2.sock" ;;
   config) lab=$1; node_config "$2" "$3" "${4:-}" ;;
   down) down "$@" ;;
-  *) sed -n '2,28p' "$0" >&2; exit 1 ;;
+  *) sed -n '2,31p' "$0" >&2; exit 1 ;;
 esac

@@ -48,6 +48,17 @@ struct HAFailoverTests {
         }
     }
 
+    /// While a VIP moves, a client's ARP entry can move between two packets of one connection. The node
+    /// the later packets reach holds no such connection and passes them to its peer, which answers.
+    @Test func aRequestThatReachesTheNodeWithoutItsConnectionIsAnsweredByThePeer() async throws {
+        try await HALab.with(mode: "active-passive") { lab in
+            let before = try await lab.passed("n2")
+            let answer = try await lab.stray(HALab.vip1, via: "n2")
+            #expect(answer.hasPrefix("200 n1 s"), "\(answer)")
+            #expect(try await lab.passed("n2") > before, "the request went to n1 directly, not through n2")
+        }
+    }
+
     /// The answers just before and after each of `indices`, to tell a failure at the VIP's move from one
     /// at lb's stop.
     private static func around(_ indices: [Int], in answers: [HALab.Answer]) -> String {

@@ -91,6 +91,19 @@ final class HALab: Sendable {
         try await run(["get", name, vip, source]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// One request on a connection opened to `vip`'s master, sent after the client's ARP entry for
+    /// `vip` moved to `node`: `status node server`, or `fail ...`.
+    func stray(_ vip: String, via node: String) async throws -> String {
+        try await run(["stray", name, vip, node]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// How many packets `node` has passed to its peer because it holds no connection for them.
+    func passed(_ node: String) async throws -> Int {
+        let text = try await run(["passed", name, node]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let count = Int(text) else { throw Failure(description: "ha-lab.sh passed printed \(text)") }
+        return count
+    }
+
     func cli(_ node: String, _ command: String) async throws -> String { try await run(["cli", name, node, command]) }
 
     /// Starts a client that requests `vip` over and over (a new connection each time) until `stopLoops`.
