@@ -13,12 +13,18 @@
 #   - one connection per request again, while IDLE_CLIENTS idle clients stay connected to each proxy:
 #     what closing a connection costs when thousands of others are open (their timers, their sessions).
 #
-# Environment: PAIRS (default 3), DURATION seconds per run (default 10).
+# A pair in which the host stole more than STEAL_LIMIT percent of the CPU time during either run is run
+# again, up to STEAL_RETRIES times: such a run measures the host, and it hits one proxy of the pair only.
+#
+# Environment: PAIRS (default 3), DURATION seconds per run (default 10), STEAL_LIMIT (default 2),
+# STEAL_RETRIES (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-3}
 DURATION=${DURATION:-10}
 IDLE_CLIENTS=${IDLE_CLIENTS:-5000}
+STEAL_LIMIT=${STEAL_LIMIT:-2}
+STEAL_RETRIES=${STEAL_RETRIES:-3}
 OUT=bench/out
 mkdir -p "$OUT"
 
@@ -123,17 +129,28 @@ printf '%-16s haproxy %6s bytes/client  lb %6s bytes/client\n' "idle $IDLE_CLIEN
 
 # One row of the matrix: NAME, the two ports, the path, the connections, wrk's extra arguments.
 : > "$OUT/matrix.txt"
+: > "$OUT/rerun.txt"
 row() {
   local name=$1 ha_port=$2 lb_port=$3 path=$4 connections=$5; shift 5
   for pair in $(seq 1 "$PAIRS"); do
-    for who in haproxy lb; do
-      local port=$ha_port; [ "$who" = lb ] && port=$lb_port
-      local ticks; ticks=$(cpu_ticks)
-      read -r rps p99 mbps < <(run_wrk "http://127.0.0.1:$port$path" "$connections" "$@")
-      local stolen; stolen=$(steal_since $ticks)
-      echo "$name|$who|$rps|$p99|$mbps|$stolen" >> "$OUT/matrix.txt"
-      printf '%-16s pair %d  %-7s %9s req/s  p99 %8s ms  %7s MB/s  steal %5s%%\n' "$name" "$pair" "$who" "$rps" "$p99" "$mbps" "$stolen"
+    local attempt lines
+    for attempt in $(seq 0 "$STEAL_RETRIES"); do
+      lines=()
+      local disturbed=0
+      for who in haproxy lb; do
+        local port=$ha_port; [ "$who" = lb ] && port=$lb_port
+        local ticks; ticks=$(cpu_ticks)
+        read -r rps p99 mbps < <(run_wrk "http://127.0.0.1:$port$path" "$connections" "$@")
+        local stolen; stolen=$(steal_since $ticks)
+        awk -v s="$stolen" -v l="$STEAL_LIMIT" 'BEGIN { exit !(s > l) }' && disturbed=1
+        lines+=("$name|$who|$rps|$p99|$mbps|$stolen")
+        printf '%-16s pair %d  %-7s %9s req/s  p99 %8s ms  %7s MB/s  steal %5s%%\n' "$name" "$pair" "$who" "$rps" "$p99" "$mbps" "$stolen"
+      done
+      [ $disturbed = 0 ] || [ "$attempt" = "$STEAL_RETRIES" ] && break
+      echo "$name|$pair" >> "$OUT/rerun.txt"
+      echo "$name pair $pair: more than $STEAL_LIMIT% stolen, run again" >&2
     done
+    printf '%s\n' "${lines[@]}" >> "$OUT/matrix.txt"
   done
 }
 row "keep-alive 50" "$HA_HTTP" "$LB_HTTP" / 50
@@ -179,4 +196,5 @@ for name in "keep-alive 50" "browser 50" "keep-alive 1000" "close 50" "close 50 
     "$(ratio "$lb" "$ha")" "$ha99" "$lb99" "$(ratio "$lb99" "$ha99")"
 done
 printf '%-16s %6s %-5s %6s %-5s %7s\n' "idle $IDLE_CLIENTS" "$ha_idle" "B/cl" "$lb_idle" "B/cl" "$(ratio "$lb_idle" "$ha_idle")"
-echo "CPU time stolen by the host during the runs: mean $(awk -F'|' '{print $6}' "$OUT/matrix.txt" | mean %.1f)%, most $(awk -F'|' '$6 > m {m = $6} END {print m + 0}' "$OUT/matrix.txt")%"
+echo "pairs run again for more than $STEAL_LIMIT% stolen: $(wc -l < "$OUT/rerun.txt")"
+echo "CPU time stolen by the host during the kept runs: mean $(awk -F'|' '{print $6}' "$OUT/matrix.txt" | mean %.1f)%, most $(awk -F'|' '$6 > m {m = $6} END {print m + 0}' "$OUT/matrix.txt")%"
