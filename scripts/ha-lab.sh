@@ -54,8 +54,12 @@ check() {
   local ok=1
   ip -n "$probe" link add p0 type veth peer name p1 2>/dev/null || ok=0
   ip -n "$probe" link add b0 type bridge 2>/dev/null || ok=0
+  local socket_match=1
+  echo 'table ip t { chain c { type filter hook prerouting priority mangle; socket wildcard 1 meta mark set 1; }; }' |
+    ip netns exec "$probe" nft -f - 2>/dev/null || socket_match=0
   ip netns del "$probe"
   [ $ok = 1 ] || { echo "cannot create veth pairs or bridges in a network namespace"; exit 2; }
+  [ $socket_match = 1 ] || { echo "nftables cannot match on sockets here (the kernel lacks nft_socket)"; exit 2; }
 }
 
 # One namespace joined to the bridge, with its addresses.
