@@ -8,7 +8,7 @@
 # A client in its own namespace requests the VIP over and over, a new connection each time (curl, 2 s
 # timeout, 50 ms apart). Scenarios, on the active-passive pair:
 #   kill      kill -9 the master's proxy; later start it again (failback)
-#   usr1      soft stop of the master's proxy (SIGUSR1); lb keeps serving for `grace 6s`, haproxy 2.6
+#   usr1      soft stop of the master's proxy (SIGUSR1); lb keeps serving for `grace 15s`, haproxy 2.6
 #             has no `grace` any more (removed in 2.5) and stops listening at once
 #   disable   `disable frontend monitor` on the master, wait until the VIP moved, then SIGUSR1
 # Reported per scenario: the time from the event to the first answer from the backup (and, for kill,
