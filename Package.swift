@@ -33,6 +33,8 @@ let package = Package(
         // pthread_setname_np(3): the log writer thread's name, set by the thread itself.
         .systemLibrary(name: "CThreadName"),
         .target(name: "CMainThreadCredentials"),
+        // epoll(7), eventfd(2) and accept4(2), which Swift's Glibc module lacks: lb's own event loops.
+        .target(name: "CEpoll"),
         // malloc_trim(3): memory freed after a load goes back to the system.
         .systemLibrary(name: "CMallocTrim"),
         .target(name: "LBLog", dependencies: ["LBShared", "CZlib", "CSocketBatch", "CThreadName", .product(name: "Atomics", package: "swift-atomics")]),
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "LBProxy",
             dependencies: [
-                "LBConfig", "LBCore", "LBLog", "LBStats", "LBShared", "CMallocTrim",
+                "LBConfig", "LBCore", "LBLog", "LBStats", "LBShared", "CMallocTrim", "CEpoll",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

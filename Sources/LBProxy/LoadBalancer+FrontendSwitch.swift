@@ -52,7 +52,7 @@ extension LoadBalancer {
         for (bindIndex, bind) in frontend.plan.binds.enumerated() {
             let terminator = bindIndex < frontend.terminators.count ? frontend.terminators[bindIndex] : nil
             let port = previous.first { $0.bind == bindIndex }?.port ?? bind.port
-            for loop in group.makeIterator() {
+            for loop in sessionLoops {
                 binding = binding.flatMap {
                     let (channel, batch) = self.listenerBinding(frontend, bind, terminator, port: port, on: loop)
                     return channel.map { channel in

@@ -34,6 +34,12 @@ public struct StartupError: Error, CustomStringConvertible {
 /// The running load balancer: event loops, listeners, sessions and health checks for one `ProxyPlan`.
 public final class LoadBalancer: Sendable {
     let group: MultiThreadedEventLoopGroup
+    /// The loops that drive client and server sockets themselves (see `EpollLoop`), one per thread;
+    /// empty with `noepoll`, where SwiftNIO's loops serve the connections. SwiftNIO's loops stay for what
+    /// its bootstraps set up: health checks, the runtime API, peers.
+    let epollLoops: [EpollLoop]
+    /// The loops that accept and serve connections.
+    var sessionLoops: [EventLoop] { epollLoops.isEmpty ? Array(group.makeIterator()) : epollLoops }
     let runtime: ProxyRuntime
     let gate: AcceptGate
     let listeners = NIOLockedValueBox<[Channel]>([])
@@ -89,8 +95,20 @@ public final class LoadBalancer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
-        let loops = Array(group.makeIterator())
-        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops, accessLog: accessLog, terminators: terminators)
+        var epollLoops: [EpollLoop] = []
+        if !plan.global.noEpoll {
+            do {
+                for index in 0..<max(1, threads) { epollLoops.append(try EpollLoop(name: "lb-loop-\(index)")) }
+            } catch {
+                for loop in epollLoops { loop.shutdownGracefully { _ in } }
+                try? group.syncShutdownGracefully()
+                throw StartupError(message: "cannot start the event loops: \(error)")
+            }
+        }
+        self.epollLoops = epollLoops
+        let loops = epollLoops.isEmpty ? Array(group.makeIterator()) : epollLoops.map { $0 as EventLoop }
+        runtime = ProxyRuntime(plan: plan, backends: backends, loops: loops, controlLoop: group.next(),
+                               accessLog: accessLog, terminators: terminators)
         gate = AcceptGate(runtime: runtime)
     }
 
@@ -136,7 +154,7 @@ public final class LoadBalancer: Sendable {
                 // hand-over to another thread per connection.
                 var port = bind.port
                 var address: SocketAddress?
-                for loop in group.makeIterator() {
+                for loop in sessionLoops {
                     let (channel, batch) = try await bindListener(frontend, bind, terminator, port: port, on: loop)
                     gate.register(channel, frontend: frontend, batch: batch)
                     listeners.withLockedValue { $0.append(channel) }
@@ -186,6 +204,15 @@ public final class LoadBalancer: Sendable {
                          on loop: EventLoop) -> (channel: EventLoopFuture<Channel>, batch: Int) {
         let host = bind.host ?? "0.0.0.0"
         let batch = gate.initialBatch(frontend, listeners: runtime.loopCount)
+        if let loop = loop as? EpollLoop {
+            do {
+                let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+                return (EpollServerChannel.bind(to: address, backlog: Int32(KernelChecks.listenBacklog), on: loop, batch: batch,
+                                                initializeChild: childInitializer(frontend, bind, terminator)), batch)
+            } catch {
+                return (loop.makeFailedFuture(error), batch)
+            }
+        }
         let bootstrap = listenerBootstrap(frontend, bind, terminator, acceptingOn: loop, childGroup: loop, batch: batch)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // Always, even with one loop, as HAProxy does: a new lb started with `-sf` binds the same
@@ -205,6 +232,17 @@ public final class LoadBalancer: Sendable {
         let batch = gate.initialBatch(frontend, listeners: 1)
         do {
             try InheritedSocket.validate(descriptor)
+            if let loop = epollLoops.first {
+                let channel = try await EpollServerChannel.adopt(
+                    descriptor, on: loop, childLoops: epollLoops, batch: batch, autoRead: !hold,
+                    initializeChild: childInitializer(frontend, bind, terminator)).get()
+                if hold {
+                    held.withLockedValue { $0.append((channel, frontend, batch)) }
+                } else {
+                    gate.register(channel, frontend: frontend, batch: batch)
+                }
+                return channel
+            }
             let channel = try await listenerBootstrap(frontend, bind, terminator, acceptingOn: group.next(), childGroup: group, batch: batch)
                 .serverChannelOption(.autoRead, value: !hold)
                 .withBoundSocket(descriptor).get()
@@ -246,6 +284,17 @@ public final class LoadBalancer: Sendable {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
             }
+    }
+
+    /// What an `EpollServerChannel` does with each connection it accepts: counts it at the gate (which
+    /// SwiftNIO's listeners do in `AcceptCounter`), then sets its session up.
+    private func childInitializer(_ frontend: FrontendRuntime, _ bind: BindAddress,
+                                  _ terminator: TLSTerminator?) -> EpollServerChannel.ChildInitializer {
+        let runtime = self.runtime, gate = self.gate, acceptProxy = bind.acceptProxy
+        return { channel in
+            gate.accepted(frontend, child: channel)
+            try LoadBalancer.setUpSession(channel, frontend, acceptProxy: acceptProxy, terminator: terminator, runtime: runtime)
+        }
     }
 
     /// Sets an accepted connection's pipeline up: the options and handlers its frontend's bind asks for,
@@ -357,6 +406,7 @@ public final class LoadBalancer: Sendable {
         gate.unregister(channels)
         for channel in channels { try? await channel.setOption(.autoRead, value: false).get() }
         for loop in group.makeIterator() { try? await loop.submit {}.get() }
+        for loop in epollLoops { try? await loop.submit {}.get() }
         for channel in channels { try? await channel.eventLoop.submit {}.get() }
         for channel in channels { try? await channel.close() }
     }
@@ -387,5 +437,6 @@ public final class LoadBalancer: Sendable {
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
         try? await group.shutdownGracefully()
+        for loop in epollLoops { try? await loop.shutdownGracefully() }
     }
 }

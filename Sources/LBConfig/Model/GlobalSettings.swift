@@ -5,6 +5,8 @@ public struct GlobalSettings: Sendable {
     public var maxConnections: Int = 4096
     /// Number of event loops (`nbthread`); nil means one per core.
     public var threads: Int?
+    /// `noepoll`: connections are served by SwiftNIO's event loops instead of lb's own epoll loops.
+    public var noEpoll = false
     public var logTargets: [LogTarget] = []
     public var logTag: String?
     /// `log-send-hostname [NAME]`: nil when absent; an empty string means "the system host name".

@@ -17,6 +17,8 @@ enum GlobalSectionParser {
             if let value = context.integer(directive, 1, keyword, in: 1...Int(Int32.max)) { global.maxConnections = value }
         case "nbthread":
             if let value = context.integer(directive, 1, keyword, in: 1...4096) { global.threads = value }
+        case "noepoll":
+            global.noEpoll = true
         case "log":
             if let target = LogTargetParser.parse(directive, context: &context) { global.logTargets.append(target) }
         case "log-tag":

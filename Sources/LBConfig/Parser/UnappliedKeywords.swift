@@ -61,7 +61,7 @@ enum UnappliedKeywords {
         "node", "description", "spread-checks", "max-spread-checks", "maxconnrate", "maxsessrate", "maxsslconn",
         "maxsslrate", "maxpipes", "maxcomprate", "maxcompcpuusage", "maxzlibmem",
         "localpeer", "cpu-map", "lua-load", "lua-load-per-thread", "lua-prepend-path", "quiet",
-        "zero-warning", "grace", "nosplice", "noepoll", "nopoll", "nokqueue", "noevports", "nogetaddrinfo",
+        "zero-warning", "grace", "nosplice", "nopoll", "nokqueue", "noevports", "nogetaddrinfo",
         "noreuseport", "unix-bind", "set-dumpable", "strict-limits", "h1-case-adjust", "h1-case-adjust-file",
         "insecure-fork-wanted", "insecure-setuid-wanted", "busy-polling", "thread-groups",
         "expose-experimental-directives", "external-check", "pp2-never-send-local", "default-path",

@@ -56,6 +56,11 @@ final class LoopContext {
             NIOLoopBound(ServerHandshake(context: $0, serverName: serverName, eventLoop: eventLoop), eventLoop: eventLoop)
         }
         let started = NIODeadline.now()
+        if let epoll = eventLoop as? EpollLoop {
+            connectDirectly(on: epoll, to: address, timeout: timeout, connection: connection, handshake: handshake?.value,
+                            proxyHeader: proxyHeader, started: started, completion: completion)
+            return
+        }
         ClientBootstrap(group: eventLoop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -85,6 +90,43 @@ final class LoopContext {
                     completion(.success(bound.value))
                 case .failure(let error):
                     handshake?.value.abandon(error)
+                    completion(.failure(error))
+                }
+            }
+    }
+
+    private func connectDirectly(
+        on loop: EpollLoop, to address: SocketAddress, timeout: TimeAmount, connection: UpstreamConnection,
+        handshake: ServerHandshake?, proxyHeader: [UInt8]?, started: NIODeadline,
+        completion: @escaping (Result<UpstreamConnection, Error>) -> Void
+    ) {
+        let channel: EpollSocketChannel
+        do {
+            channel = try EpollSocketChannel.openTCP(on: loop, to: address)
+            try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+            try channel.syncOptions?.setOption(.recvAllocator, value: receiveBuffers.allocator)
+            if let proxyHeader { try channel.pipeline.syncOperations.addHandler(ProxyHeaderWriter(header: proxyHeader)) }
+            if let handshake { try handshake.install(in: channel.pipeline.syncOperations) }
+            try channel.pipeline.syncOperations.addHandler(connection)
+        } catch {
+            handshake?.abandon(error)
+            completion(.failure(error))
+            return
+        }
+        let promise = loop.makePromise(of: Void.self)
+        channel.connect(to: address, timeout: timeout, promise: promise)
+        promise.futureResult.assumeIsolated()
+            .flatMap { () -> EventLoopFuture<Void> in
+                guard let handshake else { return loop.makeSucceededVoidFuture() }
+                return Self.awaitHandshake(handshake, on: channel, timeout: timeout, started: started)
+            }
+            .whenComplete { result in
+                switch result {
+                case .success:
+                    self.pool.opened(connection)
+                    completion(.success(connection))
+                case .failure(let error):
+                    handshake?.abandon(error)
                     completion(.failure(error))
                 }
             }

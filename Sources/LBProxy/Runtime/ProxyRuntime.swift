@@ -46,8 +46,12 @@ final class ProxyRuntime: Sendable {
     /// The `peers` sections this node takes part in.
     let peers: [PeersService]
 
-    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], accessLog: (any AccessLogReceiver)?,
-         terminators: [[TLSTerminator?]] = []) {
+    /// `loops` serve the connections, one per thread, each with its `LoopContext`. The peers and the rate
+    /// book run on `controlLoop` (default: the first of `loops`), which must be one of SwiftNIO's loops: the
+    /// peers' listener and connections use SwiftNIO's bootstraps.
+    init(plan: ProxyPlan, backends: [BackendRuntime], loops: [EventLoop], controlLoop: EventLoop? = nil,
+         accessLog: (any AccessLogReceiver)?, terminators: [[TLSTerminator?]] = []) {
+        let controlLoop = controlLoop ?? loops.first
         self.plan = plan
         self.accessLog = accessLog
         self.events = EventLog(sink: accessLog as? PipelineAccessLog)
@@ -57,7 +61,7 @@ final class ProxyRuntime: Sendable {
             return StickTableLock(StickTableStore(table.declaration))
         }
         self.stickTables = stickTables
-        self.peers = PeersSetup.services(plan: plan, backends: backends, stickTables: stickTables, loop: loops.first)
+        self.peers = PeersSetup.services(plan: plan, backends: backends, stickTables: stickTables, loop: controlLoop)
         let processMax = plan.global.maxConnections
         self.processMaxConnections = processMax
         let hostname = plan.global.logSendHostname.flatMap { $0.isEmpty ? nil : $0 } ?? LogSetup.systemHostname()
@@ -89,7 +93,7 @@ final class ProxyRuntime: Sendable {
             box.eventLoop.execute { box.value.startPurging() }
         }
         self.rates = RateBook(frontends: plan.frontends.count, servers: backends.map(\.servers.count))
-        if let loop = loops.first { rates.start(on: loop, runtime: self) }
+        if let controlLoop { rates.start(on: controlLoop, runtime: self) }
     }
 
     /// The context of the loop the caller runs on.

@@ -1,0 +1,102 @@
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an `EpollSocketChannel` was asked to write and has not sent yet, in order, with the part that
+/// a flush released. Confined to the channel's loop.
+struct PendingWrites {
+    /// At most this many buffers leave in one `sendmsg`.
+    static let vectorLimit = 64
+
+    private var buffers: [ByteBuffer] = []
+    private var promises: [EventLoopPromise<Void>?] = []
+    /// Index of the first buffer not fully sent.
+    private var head = 0
+    /// Buffers before this index were flushed.
+    private var flushedEnd = 0
+    private(set) var bytes = 0
+    /// Shut the write side once everything is sent (a half-close asked for while writes were pending).
+    var shutdownWhenSent = false
+
+    var isEmpty: Bool { head == buffers.count }
+    var hasFlushed: Bool { head < flushedEnd }
+
+    mutating func append(_ buffer: ByteBuffer, _ promise: EventLoopPromise<Void>?) {
+        buffers.append(buffer)
+        promises.append(promise)
+        bytes += buffer.readableBytes
+    }
+
+    mutating func markFlushed() { flushedEnd = buffers.count }
+
+    enum SendResult {
+        case sentAll
+        case wouldBlock
+        case failed(IOError)
+    }
+
+    /// One send of the flushed buffers; `sentAll` when every flushed buffer left.
+    mutating func send(to descriptor: Int32) -> SendResult {
+        let count = min(flushedEnd - head, Self.vectorLimit)
+        var sent = 0
+        if count == 1 {
+            sent = buffers[head].withUnsafeReadableBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        } else {
+            sent = withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { vectors in
+                // The buffers' storage stays alive in `buffers` for the duration of the call.
+                for index in 0..<count {
+                    buffers[head + index].withUnsafeReadableBytes {
+                        vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+                    }
+                }
+                var message = msghdr()
+                message.msg_iov = vectors.baseAddress
+                message.msg_iovlen = count
+                return Glibc.sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
+            }
+        }
+        if sent < 0 {
+            let code = errno
+            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return .wouldBlock }
+            return .failed(IOError(errnoCode: code, reason: "send"))
+        }
+        bytes -= sent
+        var left = sent
+        while head < flushedEnd {
+            let size = buffers[head].readableBytes
+            guard left >= size else {
+                buffers[head].moveReaderIndex(forwardBy: left)
+                return .wouldBlock
+            }
+            left -= size
+            let promise = promises[head]
+            // Released now: a sent buffer's storage goes back to its owner at once.
+            buffers[head] = ByteBuffer()
+            promises[head] = nil
+            head += 1
+            promise?.succeed(())
+        }
+        compact()
+        return .sentAll
+    }
+
+    /// Fails every write not sent and forgets them.
+    mutating func failAll(_ error: Error) {
+        let waiting = promises[head...]
+        buffers.removeAll()
+        promises.removeAll()
+        head = 0
+        flushedEnd = 0
+        bytes = 0
+        for promise in waiting { promise?.fail(error) }
+    }
+
+    private mutating func compact() {
+        guard head == buffers.count else { return }
+        buffers.removeAll(keepingCapacity: true)
+        promises.removeAll(keepingCapacity: true)
+        head = 0
+        flushedEnd = 0
+    }
+}

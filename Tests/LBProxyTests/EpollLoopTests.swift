@@ -1,0 +1,170 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+@testable import LBProxy
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// lb's own event loop as a SwiftNIO `EventLoop`: tasks, scheduled tasks, cancellation and shutdown.
+struct EpollLoopTests {
+    @Test func tasksFromAnotherThreadRunOnTheLoopInOrder() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let seen = NIOLockedValueBox<[Int]>([])
+        for index in 0..<100 {
+            loop.execute {
+                precondition(loop.inEventLoop)
+                seen.withLockedValue { $0.append(index) }
+            }
+        }
+        let onLoop = try await loop.submit { loop.inEventLoop }.get()
+        #expect(onLoop)
+        #expect(!loop.inEventLoop)
+        #expect(seen.withLockedValue { $0 } == Array(0..<100))
+        try await loop.shutdownGracefully()
+    }
+
+    @Test func scheduledTasksRunAtTheirDeadlinesInOrderAndCancelledOnesDoNot() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let seen = NIOLockedValueBox<[String]>([])
+        let start = NIODeadline.now()
+        let late = loop.scheduleTask(in: .milliseconds(60)) { seen.withLockedValue { $0.append("60ms") } }
+        let cancelled = loop.scheduleTask(in: .milliseconds(30)) { seen.withLockedValue { $0.append("cancelled") } }
+        let early = loop.scheduleTask(in: .milliseconds(20)) { seen.withLockedValue { $0.append("20ms") } }
+        cancelled.cancel()
+        try await early.futureResult.get()
+        #expect(NIODeadline.now() - start >= .milliseconds(20))
+        try await late.futureResult.get()
+        #expect(NIODeadline.now() - start >= .milliseconds(60))
+        await #expect(throws: EventLoopError.cancelled) { try await cancelled.futureResult.get() }
+        #expect(seen.withLockedValue { $0 } == ["20ms", "60ms"])
+        try await loop.shutdownGracefully()
+    }
+
+    @Test func shutdownFailsWhatWasScheduledAndClosesWhatIsOpen() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let pending = loop.scheduleTask(in: .hours(1)) { 1 }
+        let listener = try await EpollServerChannel.bind(
+            to: try SocketAddress(ipAddress: "127.0.0.1", port: 0), backlog: 4, on: loop, batch: 1) { _ in }.get()
+        // Watched from before the shutdown: a future of a loop that has ended takes no new callbacks,
+        // on SwiftNIO's loops as on this one.
+        let outcomes = NIOLockedValueBox<[String]>([])
+        pending.futureResult.whenFailure { error in outcomes.withLockedValue { $0.append("task: \(error)") } }
+        listener.closeFuture.whenSuccess { outcomes.withLockedValue { $0.append("listener closed") } }
+        try await loop.shutdownGracefully()
+        #expect(outcomes.withLockedValue { $0 }.sorted() == ["listener closed", "task: \(EventLoopError.shutdown)"])
+        #expect(throws: RawClient.Failure.self) { try RawClient(port: listener.localAddress!.port!) }
+    }
+}
+
+/// `EpollSocketChannel` and `EpollServerChannel` over loopback, with SwiftNIO handlers in their pipelines.
+struct EpollChannelTests {
+    /// Echoes what it reads and half-closes when the peer does.
+    private final class Echo: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { context.write(data, promise: nil) }
+        func channelReadComplete(context: ChannelHandlerContext) { context.flush() }
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if let event = event as? ChannelEvent, event == .inputClosed { context.close(mode: .output, promise: nil) }
+        }
+    }
+
+    /// Writes `total` bytes (a counting pattern) when the connection becomes active, and records each
+    /// writability change.
+    private final class Flood: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let total: Int
+        let changes: NIOLockedValueBox<[Bool]>
+        init(total: Int, changes: NIOLockedValueBox<[Bool]>) {
+            self.total = total
+            self.changes = changes
+        }
+        func channelActive(context: ChannelHandlerContext) {
+            // 64 KiB is a multiple of 256, so the same chunk continues the count.
+            var chunk = context.channel.allocator.buffer(capacity: 64 * 1024)
+            chunk.writeBytes((0..<64 * 1024).map { UInt8(truncatingIfNeeded: $0) })
+            for _ in 0..<total / chunk.readableBytes { context.write(wrapOutboundOut(chunk), promise: nil) }
+            context.flush()
+        }
+        func channelWritabilityChanged(context: ChannelHandlerContext) {
+            changes.withLockedValue { $0.append(context.channel.isWritable) }
+        }
+    }
+
+    private func listen(on loop: EpollLoop, _ makeHandler: @escaping @Sendable () -> ChannelHandler) async throws -> Channel {
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
+        return try await EpollServerChannel.bind(to: address, backlog: 16, on: loop, batch: 4) { child in
+            try child.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+            try child.pipeline.syncOperations.addHandler(makeHandler())
+        }.get()
+    }
+
+    @Test func anAcceptedConnectionEchoesAndHalfClosesWhenThePeerDoes() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let server = try await listen(on: loop) { Echo() }
+        let client = try RawClient(port: server.localAddress!.port!)
+        try client.send("hello over epoll")
+        var received: [UInt8] = []
+        while received.count < 16, client.fill() { received = client.pending }
+        #expect(String(decoding: received, as: UTF8.self) == "hello over epoll")
+        client.shutdownWrite()
+        // The echo saw the FIN as `inputClosed` and closed its own output in turn.
+        #expect(client.waitForClose())
+        try await server.close()
+        try await loop.shutdownGracefully()
+    }
+
+    @Test func writesBeyondTheHighWaterMarkMakeTheChannelUnwritableUntilTheyDrain() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let changes = NIOLockedValueBox<[Bool]>([])
+        let total = 8 * 1024 * 1024
+        let server = try await listen(on: loop) { Flood(total: total, changes: changes) }
+        let client = try RawClient(port: server.localAddress!.port!)
+        var received = 0
+        var inOrder = true
+        while received < total, client.fill() {
+            for byte in client.pending {
+                if byte != UInt8(truncatingIfNeeded: received) { inOrder = false }
+                received += 1
+            }
+            client.pending.removeAll()
+        }
+        #expect(received == total)
+        #expect(inOrder)
+        // Unwritable while the megabytes waited, writable again once the socket took them all.
+        try await loop.submit {}.get()
+        #expect(changes.withLockedValue { $0 } == [false, true])
+        try await server.close()
+        try await loop.shutdownGracefully()
+    }
+
+    @Test func aConnectToAClosedPortFailsAndOneToAListenerBecomesActive() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let closedPort = freePort()
+        let refused = try await loop.submit { () -> EventLoopFuture<Void> in
+            let channel = try EpollSocketChannel.openTCP(on: loop, to: try SocketAddress(ipAddress: "127.0.0.1", port: closedPort))
+            let promise = loop.makePromise(of: Void.self)
+            channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: closedPort), timeout: .seconds(5), promise: promise)
+            return promise.futureResult
+        }.get()
+        await #expect { try await refused.get() } throws: { error in
+            (error as? IOError)?.errnoCode == ECONNREFUSED
+        }
+        let server = try await listen(on: loop) { Echo() }
+        let target = server.localAddress!
+        let connected = try await loop.submit { () -> EventLoopFuture<Channel> in
+            let channel = try EpollSocketChannel.openTCP(on: loop, to: target)
+            try channel.pipeline.syncOperations.addHandler(Echo())
+            let promise = loop.makePromise(of: Void.self)
+            channel.connect(to: target, timeout: .seconds(5), promise: promise)
+            return promise.futureResult.map { channel as Channel }
+        }.get().get()
+        #expect(connected.isActive)
+        #expect(connected.remoteAddress?.port == target.port)
+        try await connected.close()
+        try await server.close()
+        try await loop.shutdownGracefully()
+    }
+}
