@@ -235,6 +235,7 @@ public final class LoadBalancer: Sendable {
             if let loop = epollLoops.first {
                 let channel = try await EpollServerChannel.adopt(
                     descriptor, on: loop, childLoops: epollLoops, batch: batch, autoRead: !hold,
+                    backlog: Int32(KernelChecks.listenBacklog),
                     initializeChild: childInitializer(frontend, bind, terminator)).get()
                 if hold {
                     held.withLockedValue { $0.append((channel, frontend, batch)) }

@@ -9,6 +9,15 @@ import Testing
 @Suite(.serialized) struct StatsPageBrowserTests {
     static var chromium: String? { MetricsSupport.tool("chromium") ?? MetricsSupport.tool("chromium-browser") }
 
+    /// Servers start UP, as in HAProxy, so a request may reach `down1` before its first check has
+    /// failed (checks run on other threads than the connections) and be answered 503; the tests that
+    /// expect every request to succeed wait for that check first.
+    static func waitForDown1(_ lb: LBHarness) async throws {
+        try await RuntimeAPIInterop.waitFor("down1's first check to fail") {
+            lb.balancer.runtime.statsSnapshot().backends[0].servers[1].status.text == "DOWN"
+        }
+    }
+
     static func config(port: Int, statsPort: Int, backendPort: Int, closedPort: Int) -> String {
         """
         defaults
@@ -75,6 +84,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
+        try await Self.waitForDown1(lb)
         for _ in 0..<5 { #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 200) }
         // Checks settle (up1 and spare UP, down1 DOWN) and a second of traffic has been measured.
         try await RuntimeAPIInterop.waitFor("checks to settle and rates to be measured") {
@@ -139,6 +149,7 @@ import Testing
         let port = freePort(), statsPort = freePort()
         let lb = try await LBHarness.start(Self.config(port: port, statsPort: statsPort, backendPort: backend.port,
                                                        closedPort: freePort()))
+        try await Self.waitForDown1(lb)
         let requests = 23
         for _ in 0..<requests { #expect(try fetch(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 200) }
         try await RuntimeAPIInterop.waitFor("the requests to be counted in the rates") {

@@ -141,6 +141,22 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
         if wake { self.wake() }
     }
 
+    /// Tasks queued by code that knows it runs on this loop (deferred flushes, SwiftNIO's isolated
+    /// views) go to the loop's own queue, without the lock.
+    func _executeIsolatedUnsafeUnchecked(_ task: @escaping () -> Void) {
+        if inEventLoop {
+            localTasks.append(task)
+        } else {
+            let task = UncheckedTask(run: task)
+            execute { task.run() }
+        }
+    }
+
+    /// A task its caller vouches for: it runs on this loop only.
+    private struct UncheckedTask: @unchecked Sendable {
+        let run: () -> Void
+    }
+
     /// Runs `task` after the current batch of events; only from the loop's own thread.
     func executeOnLoop(_ task: @escaping () -> Void) {
         localTasks.append(task)

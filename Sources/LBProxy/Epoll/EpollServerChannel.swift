@@ -30,6 +30,9 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
     var isWritable: Bool { false }
     var isActive: Bool { open }
 
+    /// The local address of every connection it accepts, when it listens on one address: then asking
+    /// the kernel for it (`getsockname`) would be a system call per connection for a known answer.
+    private let childLocalAddress: SocketAddress?
     private let childLoops: [EpollLoop]
     private var nextChild = 0
     private let initializeChild: ChildInitializer
@@ -48,7 +51,9 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         self.autoRead = autoRead
         self.initializeChild = initializeChild
         self.closePromise = loop.makePromise()
-        self.localAddress = Self.boundAddress(descriptor)
+        let localAddress = Self.boundAddress(descriptor)
+        self.localAddress = localAddress
+        self.childLocalAddress = localAddress.flatMap { $0.isUnspecified ? nil : $0 }
         self._pipeline = ChannelPipeline(channel: self)
     }
 
@@ -81,10 +86,11 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
     }
 
-    /// Serves a listening socket lb inherited (`fd@N`), made non-blocking; its connections go to
-    /// `childLoops` in turn. With `autoRead` off it accepts nothing until turned on and `read()`.
+    /// Serves a socket lb inherited (`fd@N`), bound and usually listening already, made non-blocking and
+    /// listening (as SwiftNIO does with an adopted socket); its connections go to `childLoops` in turn.
+    /// With `autoRead` off it accepts nothing until turned on and `read()`.
     static func adopt(
-        _ descriptor: Int32, on loop: EpollLoop, childLoops: [EpollLoop], batch: Int, autoRead: Bool,
+        _ descriptor: Int32, on loop: EpollLoop, childLoops: [EpollLoop], batch: Int, autoRead: Bool, backlog: Int32,
         initializeChild: @escaping ChildInitializer
     ) -> EventLoopFuture<Channel> {
         loop.submit {
@@ -92,6 +98,7 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
             guard flags >= 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0 else {
                 throw IOError(errnoCode: errno, reason: "fcntl")
             }
+            guard listen(descriptor, backlog) == 0 else { throw IOError(errnoCode: errno, reason: "listen") }
             let channel = EpollServerChannel(loop: loop, descriptor: descriptor, childLoops: childLoops, batch: batch,
                                              autoRead: autoRead, initializeChild: initializeChild)
             if autoRead { try channel.startWatching() }
@@ -157,17 +164,17 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
     private func hand(_ descriptor: Int32, remote: SocketAddress?) {
         let target = childLoops[nextChild]
         nextChild = (nextChild + 1) % childLoops.count
-        let initializeChild = self.initializeChild
+        let initializeChild = self.initializeChild, local = childLocalAddress
         if target === loop {
-            Self.start(descriptor, remote: remote, on: target, initializeChild)
+            Self.start(descriptor, remote: remote, local: local, on: target, initializeChild)
         } else {
-            target.execute { Self.start(descriptor, remote: remote, on: target, initializeChild) }
+            target.execute { Self.start(descriptor, remote: remote, local: local, on: target, initializeChild) }
         }
     }
 
-    private static func start(_ descriptor: Int32, remote: SocketAddress?, on loop: EpollLoop,
+    private static func start(_ descriptor: Int32, remote: SocketAddress?, local: SocketAddress?, on loop: EpollLoop,
                               _ initializeChild: ChildInitializer) {
-        let channel = EpollSocketChannel(loop: loop, descriptor: descriptor, remoteAddress: remote)
+        let channel = EpollSocketChannel(loop: loop, descriptor: descriptor, remoteAddress: remote, localAddress: local)
         do {
             try initializeChild(channel)
             try channel.activate()

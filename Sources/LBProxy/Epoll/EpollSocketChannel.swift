@@ -471,6 +471,15 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
 }
 
 extension SocketAddress {
+    /// The wildcard address (`0.0.0.0`, `::`), on which a socket listens for every local address.
+    var isUnspecified: Bool {
+        switch self {
+        case .v4(let address): address.address.sin_addr.s_addr == 0
+        case .v6(let address): withUnsafeBytes(of: address.address.sin6_addr) { $0.allSatisfy { $0 == 0 } }
+        case .unixDomainSocket: false
+        }
+    }
+
     /// The address in `storage` (IPv4 or IPv6), without formatting its host name.
     init?(storage: sockaddr_storage) {
         var storage = storage
