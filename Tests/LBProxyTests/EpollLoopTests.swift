@@ -1,3 +1,4 @@
+import LBTestSupport
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
@@ -136,6 +137,37 @@ struct EpollChannelTests {
         // Unwritable while the megabytes waited, writable again once the socket took them all.
         try await loop.submit {}.get()
         #expect(changes.withLockedValue { $0 } == [false, true])
+        try await server.close()
+        try await loop.shutdownGracefully()
+    }
+
+    /// Counts what it reads.
+    private final class Counter: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let count: NIOLockedValueBox<Int>
+        init(count: NIOLockedValueBox<Int>) { self.count = count }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = unwrapInboundIn(data).readableBytes
+            count.withLockedValue { $0 += bytes }
+        }
+    }
+
+    /// A read that fills its buffer exactly leaves the socket looking readable; the read asked for next
+    /// finds it empty. That read must stay asked for, so the next bytes are read when they come.
+    @Test func aReadThatFindsTheSocketEmptyStaysAskedFor() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let count = NIOLockedValueBox(0)
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
+        let server = try await EpollServerChannel.bind(to: address, backlog: 4, on: loop, batch: 1) { child in
+            try child.syncOptions?.setOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 512))
+            try child.syncOptions?.setOption(.maxMessagesPerRead, value: 1)
+            try child.pipeline.syncOperations.addHandler(Counter(count: count))
+        }.get()
+        let client = try RawClient(port: server.localAddress!.port!)
+        try client.send([UInt8](repeating: 1, count: 512))
+        try await waitUntil("the first 512 bytes to be read", within: 5) { count.withLockedValue { $0 } == 512 }
+        try client.send([UInt8](repeating: 2, count: 100))
+        try await waitUntil("the next 100 bytes to be read", within: 5) { count.withLockedValue { $0 } == 612 }
         try await server.close()
         try await loop.shutdownGracefully()
     }

@@ -27,6 +27,34 @@ import Glibc
         await light.stop()
     }
 
+    /// A client slower than the server: lb keeps stopping and resuming its reads of the server, and each
+    /// body still arrives whole, in HTTP mode and in TCP mode.
+    @Test(arguments: ["http", "tcp"])
+    func largeBodiesArriveWholeWhenTheClientIsSlowerThanTheServer(mode: String) async throws {
+        let size = 16 << 20
+        let bulk = try await BulkServer(size: size)
+        let port = freePort()
+        let lb = try await LBHarness.start(TestConfig.proxy(
+            port: port, mode: mode, timeouts: .init(client: "30s", server: "30s"), backend: ["server bulk 127.0.0.1:\(bulk.port)"]))
+        for round in 0..<4 {
+            let client = try RawClient(port: port, timeoutMilliseconds: 5000)
+            // A small receive window: lb's writes keep filling the client's socket.
+            var window: Int32 = 16384
+            setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &window, socklen_t(MemoryLayout<Int32>.size))
+            try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            var received = 0, headLength = 0
+            while headLength == 0 || received - headLength < size {
+                guard client.fill() else { break }
+                received += client.pending.count
+                if headLength == 0, let end = find([13, 10, 13, 10], in: client.pending) { headLength = received - client.pending.count + end + 4 }
+                client.pending.removeAll(keepingCapacity: true)
+            }
+            #expect(headLength > 0 && received - headLength == size, "round \(round): \(received - headLength) of \(size) body bytes")
+        }
+        await lb.stop()
+        await bulk.stop()
+    }
+
     @Test func aClientThatDoesNotReadStallsTheServerInsteadOfFillingMemory() async throws {
         let size = 128 << 20
         let bulk = try await BulkServer(size: size)

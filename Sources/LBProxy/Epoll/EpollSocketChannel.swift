@@ -138,13 +138,15 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         reading = true
         defer { reading = false }
         while open, readable, readWanted, !inputClosed {
-            readWanted = false
             var delivered = false
             var reads = 0
             while open, readable, reads < maxMessagesPerRead {
                 reads += 1
                 switch receiveOnce() {
                 case .bytes(let buffer):
+                    // The read asked for is done once bytes come; a socket found empty (readiness
+                    // already used up) leaves it asked for, or nothing would ever read again.
+                    readWanted = false
                     delivered = true
                     pipeline.syncOperations.fireChannelRead(NIOAny(buffer))
                 case .wouldBlock:
@@ -185,7 +187,10 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
         var failure: Int32 = 0
         let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { space -> Int in
-            let count = Glibc.recv(descriptor, space.baseAddress, space.count, 0)
+            var count: Int
+            repeat {
+                count = Glibc.recv(descriptor, space.baseAddress, space.count, 0)
+            } while count < 0 && errno == EINTR
             if count > 0 { return count }
             failure = count == 0 ? 0 : errno
             return 0
@@ -194,7 +199,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         guard count > 0 else {
             switch failure {
             case 0: return .end
-            case EAGAIN, EWOULDBLOCK, EINTR: return .wouldBlock
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
             default: return .failed(IOError(errnoCode: failure, reason: "recv"))
             }
         }

@@ -36,34 +36,23 @@ struct PendingWrites {
         case failed(IOError)
     }
 
-    /// One send of the flushed buffers; `sentAll` when every flushed buffer left.
+    /// One send of (at most `vectorLimit` of) the flushed buffers: `sentAll` when every buffer of it left,
+    /// `wouldBlock` when the socket took less (it is full).
     mutating func send(to descriptor: Int32) -> SendResult {
         let count = min(flushedEnd - head, Self.vectorLimit)
         var sent = 0
-        if count == 1 {
-            sent = buffers[head].withUnsafeReadableBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        } else {
-            sent = withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { vectors in
-                // The buffers' storage stays alive in `buffers` for the duration of the call.
-                for index in 0..<count {
-                    buffers[head + index].withUnsafeReadableBytes {
-                        vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
-                    }
-                }
-                var message = msghdr()
-                message.msg_iov = vectors.baseAddress
-                message.msg_iovlen = count
-                return Glibc.sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
-            }
-        }
+        repeat {
+            sent = sendOnce(to: descriptor, count: count)
+        } while sent < 0 && errno == EINTR
         if sent < 0 {
             let code = errno
-            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return .wouldBlock }
+            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
             return .failed(IOError(errnoCode: code, reason: "send"))
         }
         bytes -= sent
         var left = sent
-        while head < flushedEnd {
+        // Only the buffers of this send: with more than `vectorLimit` flushed, the rest go next time.
+        for _ in 0..<count {
             let size = buffers[head].readableBytes
             guard left >= size else {
                 buffers[head].moveReaderIndex(forwardBy: left)
@@ -79,6 +68,24 @@ struct PendingWrites {
         }
         compact()
         return .sentAll
+    }
+
+    private func sendOnce(to descriptor: Int32, count: Int) -> Int {
+        if count == 1 {
+            return buffers[head].withUnsafeReadableBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { vectors in
+            // The buffers' storage stays alive in `buffers` for the duration of the call.
+            for index in 0..<count {
+                buffers[head + index].withUnsafeReadableBytes {
+                    vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+                }
+            }
+            var message = msghdr()
+            message.msg_iov = vectors.baseAddress
+            message.msg_iovlen = count
+            return Glibc.sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
+        }
     }
 
     /// Fails every write not sent and forgets them.
