@@ -11,7 +11,7 @@ import Glibc
 ///
 /// Each accepted connection becomes an `EpollSocketChannel` on the next loop of `childLoops` in turn,
 /// is handed to `initializeChild` there (which builds its pipeline), and is then registered.
-final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked Sendable {
+final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, EpollOptionHolder, @unchecked Sendable {
     typealias ChildInitializer = @Sendable (EpollSocketChannel) throws -> Void
 
     let loop: EpollLoop
@@ -24,7 +24,7 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
     var closeFuture: EventLoopFuture<Void> { closePromise.futureResult }
     var parent: Channel? { nil }
     var _channelCore: ChannelCore { self }
-    var syncOptions: NIOSynchronousChannelOptions? { SynchronousOptions(channel: self) }
+    var syncOptions: NIOSynchronousChannelOptions? { EpollSynchronousOptions(channel: self) }
     let localAddress: SocketAddress?
     var remoteAddress: SocketAddress? { nil }
     var isWritable: Bool { false }
@@ -51,7 +51,7 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         self.autoRead = autoRead
         self.initializeChild = initializeChild
         self.closePromise = loop.makePromise()
-        let localAddress = Self.boundAddress(descriptor)
+        let localAddress = try? EpollSockets.localAddress(of: descriptor)
         self.localAddress = localAddress
         self.childLocalAddress = localAddress.flatMap { $0.isUnspecified ? nil : $0 }
         self._pipeline = ChannelPipeline(channel: self)
@@ -65,14 +65,11 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         initializeChild: @escaping ChildInitializer
     ) -> EventLoopFuture<Channel> {
         loop.submit {
-            let family: Int32 = switch address { case .v6: AF_INET6; default: AF_INET }
-            let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+            let descriptor = try EpollSockets.openTCP(for: address)
             var one: Int32 = 1
             let size = socklen_t(MemoryLayout<Int32>.size)
             _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, size)
             _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &one, size)
-            _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, size)
             let bound = address.withSockAddr { Glibc.bind(descriptor, $0, socklen_t($1)) }
             guard bound == 0, listen(descriptor, backlog) == 0 else {
                 let code = errno
@@ -104,15 +101,6 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
             if autoRead { try channel.startWatching() }
             return channel as Channel
         }
-    }
-
-    private static func boundAddress(_ descriptor: Int32) -> SocketAddress? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return result == 0 ? SocketAddress(storage: storage) : nil
     }
 
     private func startWatching() throws {
@@ -218,12 +206,7 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         watching = false
         loop.close(descriptor)
         promise?.succeed(())
-        pipeline.syncOperations.fireChannelInactive()
-        pipeline.syncOperations.fireChannelUnregistered()
-        loop.executeOnLoop { [self] in
-            removeHandlers(pipeline: pipeline)
-            closePromise.succeed(())
-        }
+        EpollSockets.finishClose(self, on: loop, wasActive: true, closePromise: closePromise)
     }
 
     func triggerUserOutboundEvent0(_ event: Any, promise: EventLoopPromise<Void>?) {
@@ -242,7 +225,7 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         loop.submit { try self.getOption0(option) }
     }
 
-    fileprivate func setOption0<Option: ChannelOption>(_ option: Option, value: Option.Value) throws {
+    func setOption0<Option: ChannelOption>(_ option: Option, value: Option.Value) throws {
         switch option {
         case is ChannelOptions.Types.AutoReadOption:
             let wasOn = autoRead
@@ -255,7 +238,7 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
     }
 
-    fileprivate func getOption0<Option: ChannelOption>(_ option: Option) throws -> Option.Value {
+    func getOption0<Option: ChannelOption>(_ option: Option) throws -> Option.Value {
         switch option {
         case is ChannelOptions.Types.AutoReadOption: return autoRead as! Option.Value
         case is ChannelOptions.Types.MaxMessagesPerReadOption: return UInt(batch) as! Option.Value
@@ -263,13 +246,4 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
     }
 
-    private struct SynchronousOptions: NIOSynchronousChannelOptions {
-        let channel: EpollServerChannel
-        func setOption<Option: ChannelOption>(_ option: Option, value: Option.Value) throws {
-            try channel.setOption0(option, value: value)
-        }
-        func getOption<Option: ChannelOption>(_ option: Option) throws -> Option.Value {
-            try channel.getOption0(option)
-        }
-    }
 }

@@ -15,7 +15,7 @@ import Glibc
 /// water marks, and a close fails what was not sent and removes the handlers after the current event.
 ///
 /// Confined to its loop.
-final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked Sendable {
+final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptionHolder, @unchecked Sendable {
     let loop: EpollLoop
     let descriptor: Int32
     var eventLoop: EventLoop { loop }
@@ -26,7 +26,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
     var closeFuture: EventLoopFuture<Void> { closePromise.futureResult }
     var parent: Channel? { nil }
     var _channelCore: ChannelCore { self }
-    var syncOptions: NIOSynchronousChannelOptions? { SynchronousOptions(channel: self) }
+    var syncOptions: NIOSynchronousChannelOptions? { EpollSynchronousOptions(channel: self) }
 
     private var cachedLocal: SocketAddress?
     private(set) var remoteAddress: SocketAddress?
@@ -79,12 +79,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
     /// A channel on a new non-blocking TCP socket for `address`'s family, with `TCP_NODELAY`; not yet
     /// connected (see `connect(to:timeout:promise:)`).
     static func openTCP(on loop: EpollLoop, to address: SocketAddress) throws -> EpollSocketChannel {
-        let family: Int32 = switch address { case .v6: AF_INET6; default: AF_INET }
-        let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        var one: Int32 = 1
-        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        return EpollSocketChannel(loop: loop, descriptor: descriptor, remoteAddress: address)
+        EpollSocketChannel(loop: loop, descriptor: try EpollSockets.openTCP(for: address), remoteAddress: address)
     }
 
     /// Registers an accepted socket and makes it active: `channelRegistered`, `channelActive`, then the
@@ -221,14 +216,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
     // MARK: ChannelCore
 
     func localAddress0() throws -> SocketAddress {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard result == 0 else { throw IOError(errnoCode: errno, reason: "getsockname") }
-        guard let address = SocketAddress(storage: storage) else { throw ChannelError.operationUnsupported }
-        return address
+        try EpollSockets.localAddress(of: descriptor)
     }
 
     func remoteAddress0() throws -> SocketAddress {
@@ -359,12 +347,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
             pending.failAll(ChannelError.ioOnClosedChannel)
             receiveBuffer = nil
             promise?.succeed(())
-            if wasActive { pipeline.syncOperations.fireChannelInactive() }
-            pipeline.syncOperations.fireChannelUnregistered()
-            loop.executeOnLoop { [self] in
-                removeHandlers(pipeline: pipeline)
-                closePromise.succeed(())
-            }
+            EpollSockets.finishClose(self, on: loop, wasActive: wasActive, closePromise: closePromise)
         }
     }
 
@@ -423,7 +406,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
     }
 
-    fileprivate func setOption0<Option: ChannelOption>(_ option: Option, value: Option.Value) throws {
+    func setOption0<Option: ChannelOption>(_ option: Option, value: Option.Value) throws {
         switch option {
         case is ChannelOptions.Types.AutoReadOption:
             autoRead = value as! Bool
@@ -445,7 +428,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
     }
 
-    fileprivate func getOption0<Option: ChannelOption>(_ option: Option) throws -> Option.Value {
+    func getOption0<Option: ChannelOption>(_ option: Option) throws -> Option.Value {
         switch option {
         case is ChannelOptions.Types.AutoReadOption: return autoRead as! Option.Value
         case is ChannelOptions.Types.AllowRemoteHalfClosureOption: return allowRemoteHalfClosure as! Option.Value
@@ -464,15 +447,6 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, @unchecked
         }
     }
 
-    private struct SynchronousOptions: NIOSynchronousChannelOptions {
-        let channel: EpollSocketChannel
-        func setOption<Option: ChannelOption>(_ option: Option, value: Option.Value) throws {
-            try channel.setOption0(option, value: value)
-        }
-        func getOption<Option: ChannelOption>(_ option: Option) throws -> Option.Value {
-            try channel.getOption0(option)
-        }
-    }
 }
 
 extension SocketAddress {
