@@ -25,6 +25,15 @@ set +m
 tee "$log" < "$fifo" &
 copier=$!
 
+# Every process below $1, children first.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1"); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
 started=$SECONDS
 while kill -0 "$job" 2>/dev/null && (( SECONDS - started < limit )); do sleep 1; done
 
@@ -37,16 +46,19 @@ if kill -0 "$job" 2>/dev/null; then
     sed -n 's/^.* Test \([A-Za-z0-9_]*\)(.* \(passed\|failed\|skipped\).*$/\1/p' "$log" | sort -u > "$log.ended"
     comm -23 "$log.started" "$log.ended"
     rm -f "$log.started" "$log.ended"
+    # swift-test starts the test process in a process group of its own: the run is found by
+    # descent from the command, not by group.
+    run=$( (echo "$job"; descendants "$job") | paste -sd,)
     echo "--- processes of the run:"
-    ps -eo pgid=,pid=,ppid=,etime=,stat=,wchan:20=,args= --forest | awk -v group="$job" '$1 == group' | cut -c1-240
+    ps -o pgid=,pid=,ppid=,etime=,stat=,wchan:20=,args= -p "$run" | cut -c1-240
     if command -v gdb >/dev/null 2>&1; then
-      for pid in $(pgrep -g "$job" -f 'xctest|PackageTests'); do
-        echo "--- threads of $pid:"
-        gdb -p "$pid" -batch -ex 'thread apply all bt 25' 2>/dev/null | grep -E '^(Thread|#)' | cut -c1-240
+      for pid in $(ps -o pid=,args= -p "$run" | awk '/xctest|PackageTests/ { print $1 }'); do
+        echo "--- threads of $pid, by stack (count, innermost frame first):"
+        "$(dirname "$0")/thread-summary.sh" "$pid"
       done
     fi
   } >&2
-  kill -KILL -- "-$job" 2>/dev/null
+  kill -KILL -- "-$job" ${run//,/ } 2>/dev/null
   wait "$job" 2>/dev/null
   wait "$copier"
   exit 124

@@ -32,7 +32,7 @@ swift build --build-tests
 # the tests gather lb's output, and symbolicates without reading every inline frame's line table: a
 # full symbolication of a debug build holds the crashed process, and its test, for minutes on a slow
 # machine.
-export SWIFT_BACKTRACE=enable=yes,symbolicate=fast,output-to=stderr
+export SWIFT_BACKTRACE=enable=yes,symbolicate=fast,threads=crashed,output-to=stderr
 # The whole run takes well under a minute here; a run still going after 15 minutes is hung. The bounded
 # runner then prints which tests never finished and where the test process waits, and fails.
 scripts/run-bounded.sh 900 swift test --skip-build "$@"

@@ -43,3 +43,9 @@ int lb_accept(int fd, void *address, unsigned int *length) {
     *length = size;
     return accepted >= 0 ? accepted : -errno;
 }
+
+static __thread void *current_loop;
+
+void *lb_current_loop(void) { return current_loop; }
+
+void lb_set_current_loop(void *loop) { current_loop = loop; }

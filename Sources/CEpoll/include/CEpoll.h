@@ -31,4 +31,10 @@ int lb_epoll_wait(int epoll, lb_epoll_ready *ready, int capacity, int timeout_ms
 int lb_eventfd(void);
 // accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC; the peer's address goes to `address` (`length` in/out).
 int lb_accept(int fd, void *address, unsigned int *length);
+
+// The loop running on the calling thread (NULL on any other thread). A thread-local, not a comparison
+// of pthread_t values: a thread that ended leaves its pthread_t to the next thread created, which would
+// then pass for the ended loop's own.
+void *lb_current_loop(void);
+void lb_set_current_loop(void *loop);
 #endif

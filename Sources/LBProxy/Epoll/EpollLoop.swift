@@ -53,7 +53,9 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
     private var stopping = false
     /// Guarded by `lock`: the loop has ended; nothing queued from now on runs.
     private var finished = false
-    private var thread: pthread_t?
+    /// On the loop's thread only: the epoll and wake descriptors are closed, and their numbers may be
+    /// another's by now.
+    private var descriptorsClosed = false
     /// Tasks queued from the loop's own thread for after the current batch, without the lock.
     private var localTasks: [() -> Void] = []
     private let started = ConditionLock(value: false)
@@ -97,6 +99,7 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     private func add(_ descriptor: Int32, _ handler: EpollReadiness, events: UInt32) throws(IOError) {
+        guard !descriptorsClosed else { throw IOError(errnoCode: EBADF, reason: "epoll_ctl after the loop ended") }
         let index = Int(descriptor)
         if index >= registrations.count {
             registrations.append(contentsOf: repeatElement(Registration(), count: max(index + 1 - registrations.count, registrations.count)))
@@ -113,32 +116,39 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
 
     /// Stops watching `descriptor` without closing it.
     func unregister(_ descriptor: Int32) {
-        _ = lb_epoll_remove(epollDescriptor, descriptor)
+        if !descriptorsClosed { _ = lb_epoll_remove(epollDescriptor, descriptor) }
         if Int(descriptor) < registrations.count { registrations[Int(descriptor)].handler = nil }
     }
 
     /// Closes `descriptor`, which also takes it out of the epoll set.
     func close(_ descriptor: Int32) {
         if Int(descriptor) < registrations.count { registrations[Int(descriptor)].handler = nil }
-        _ = Glibc.close(descriptor)
+        let closed = Glibc.close(descriptor)
+        // A descriptor closed twice may close another's socket, pipe or epoll set in between: a fault to
+        // find where it happens, not later where its victim fails.
+        assert(closed == 0 || errno != EBADF, "descriptor \(descriptor) closed twice")
     }
 
     // MARK: EventLoop
 
     var inEventLoop: Bool {
-        guard let thread else { return false }
-        return pthread_equal(thread, pthread_self()) != 0
+        lb_current_loop() == Unmanaged.passUnretained(self).toOpaque()
     }
 
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let wake = lock.withLock { () -> Bool in
-            // Dropped once the loop has ended, as SwiftNIO's loops drop tasks after their shutdown.
+        tryExecute(task)
+    }
+
+    /// Queues `task`; false when the loop has ended, which drops it, as SwiftNIO's loops drop tasks
+    /// after their shutdown. A caller handing over a resource (a descriptor) releases it then.
+    @discardableResult
+    func tryExecute(_ task: @escaping @Sendable () -> Void) -> Bool {
+        lock.withLock { () -> Bool in
             if finished { return false }
             queued.append(task)
-            defer { sleeping = false }
-            return sleeping
+            wakeIfSleeping()
+            return true
         }
-        if wake { self.wake() }
     }
 
     /// Tasks queued by code that knows it runs on this loop (deferred flushes, SwiftNIO's isolated
@@ -174,18 +184,15 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
             // Run on this loop, where the value may be handed over without being Sendable.
             do { promise.assumeIsolatedUnsafeUnchecked().succeed(try task()) } catch { promise.fail(error) }
         }, abandon: { promise.fail($0) })
-        let (accepted, wake) = lock.withLock { () -> (Bool, Bool) in
-            if finished { return (false, false) }
-            let earliest = schedule.insert(entry)
-            guard earliest, sleeping else { return (true, false) }
-            sleeping = false
-            return (true, true)
+        let accepted = lock.withLock { () -> Bool in
+            if finished { return false }
+            if schedule.insert(entry) { wakeIfSleeping() }
+            return true
         }
         guard accepted else {
             promise.fail(EventLoopError.shutdown)
             return Scheduled(promise: promise) {}
         }
-        if wake { self.wake() }
         return Scheduled(promise: promise) { [self] in
             let cancelled = lock.withLock { schedule.cancel(entry) }
             if cancelled { promise.fail(EventLoopError.cancelled) }
@@ -197,24 +204,32 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     func shutdownGracefully(queue: DispatchQueue, _ callback: @escaping @Sendable (Error?) -> Void) {
-        let wake = lock.withLock { () -> Bool in
-            if stopping { return false }
-            stopping = true
+        let ended = lock.withLock { () -> Bool in
+            if finished { return true }
             shutdownCallbacks.append((queue, callback))
-            return true
+            if !stopping {
+                stopping = true
+                wakeIfSleeping()
+            }
+            return false
         }
-        if wake { self.wake() } else { queue.async { callback(nil) } }
+        if ended { queue.async { callback(nil) } }
     }
 
     // MARK: The loop
 
-    private func wake() {
+    /// Wakes the loop from `epoll_wait`; with `lock` held and the loop not finished. Under the lock, so
+    /// that the wake descriptor is still the loop's: it is closed once the loop has finished, and its
+    /// number may then be another's, which a late write would corrupt.
+    private func wakeIfSleeping() {
+        guard sleeping else { return }
+        sleeping = false
         var one: UInt64 = 1
         _ = Glibc.write(wakeDescriptor, &one, 8)
     }
 
     private func run() {
-        thread = pthread_self()
+        lb_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
         started.lock()
         started.unlock(withValue: true)
         var events = [lb_epoll_ready](repeating: lb_epoll_ready(), count: Self.batchSize)
@@ -223,19 +238,22 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
         var due: [ScheduledTaskHeap.Entry] = []
         var closedAll = false
         while true {
-            // Tasks queued while the last batch was handled, and scheduled tasks now due.
-            let stopping = lock.withLock { () -> Bool in
+            // Tasks queued while the last batch was handled, and scheduled tasks now due. The loop ends
+            // in the same critical section that finds nothing left to run, so that no task queued
+            // meanwhile is accepted and then never run.
+            let (stopping, ending) = lock.withLock { () -> (Bool, Bool) in
                 sleeping = false
                 swap(&tasks, &queued)
                 schedule.takeDue(now: NIODeadline.now().uptimeNanoseconds, into: &due)
-                return self.stopping
+                if self.stopping, closedAll, tasks.isEmpty, due.isEmpty, localTasks.isEmpty { finished = true }
+                return (self.stopping, finished)
             }
+            if ending { break }
             if stopping, !closedAll {
                 // What is still open closes now, as SwiftNIO's loops close their channels at shutdown.
                 closedAll = true
                 for registration in registrations { registration.handler?.epollLoopStopping() }
             }
-            if stopping, tasks.isEmpty, due.isEmpty, localTasks.isEmpty { break }
             swap(&ownTasks, &localTasks)
             for task in ownTasks { task() }
             ownTasks.removeAll(keepingCapacity: true)
@@ -276,15 +294,25 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
                 handler.epollReady(event.events)
             }
         }
+        // A socket registered while the loop was stopping (a connect a closing session started) closes
+        // too, and whatever the closes queue here runs, so every close future completes.
+        for registration in registrations { registration.handler?.epollLoopStopping() }
+        while !localTasks.isEmpty {
+            swap(&ownTasks, &localTasks)
+            for task in ownTasks { task() }
+            ownTasks.removeAll()
+        }
         registrations.removeAll()
+        descriptorsClosed = true
         _ = Glibc.close(epollDescriptor)
         _ = Glibc.close(wakeDescriptor)
         let (callbacks, abandoned) = lock.withLock { () -> ([(DispatchQueue, @Sendable (Error?) -> Void)], [ScheduledTaskHeap.Entry]) in
-            finished = true
-            return (shutdownCallbacks, schedule.removeAll())
+            (shutdownCallbacks, schedule.removeAll())
         }
         // Scheduled work that will never run fails, as on SwiftNIO's loops, so no promise is left open.
+        // Still this loop's thread, so what those failures call runs here, at once.
         for entry in abandoned { entry.abandon(EventLoopError.shutdown) }
+        lb_set_current_loop(nil)
         for (queue, callback) in callbacks { queue.async { callback(nil) } }
     }
 }

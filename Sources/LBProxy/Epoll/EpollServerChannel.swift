@@ -156,7 +156,9 @@ final class EpollServerChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
         if target === loop {
             Self.start(descriptor, remote: remote, local: local, on: target, initializeChild)
         } else {
-            target.execute { Self.start(descriptor, remote: remote, local: local, on: target, initializeChild) }
+            let handed = target.tryExecute { Self.start(descriptor, remote: remote, local: local, on: target, initializeChild) }
+            // That loop has ended (lb is stopping): the connection closes rather than leaks.
+            if !handed { _ = Glibc.close(descriptor) }
         }
     }
 

@@ -100,19 +100,22 @@ final class LoopContext {
         handshake: ServerHandshake?, proxyHeader: [UInt8]?, started: NIODeadline,
         completion: @escaping (Result<UpstreamConnection, Error>) -> Void
     ) {
-        let channel: EpollSocketChannel
+        var opened: EpollSocketChannel?
         do {
-            channel = try EpollSocketChannel.openTCP(on: loop, to: address)
+            let channel = try EpollSocketChannel.openTCP(on: loop, to: address)
+            opened = channel
             try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             try channel.syncOptions?.setOption(.recvAllocator, value: receiveBuffers.allocator)
             if let proxyHeader { try channel.pipeline.syncOperations.addHandler(ProxyHeaderWriter(header: proxyHeader)) }
             if let handshake { try handshake.install(in: channel.pipeline.syncOperations) }
             try channel.pipeline.syncOperations.addHandler(connection)
         } catch {
+            opened?.close(promise: nil)
             handshake?.abandon(error)
             completion(.failure(error))
             return
         }
+        guard let channel = opened else { return }
         let promise = loop.makePromise(of: Void.self)
         channel.connect(to: address, timeout: timeout, promise: promise)
         promise.futureResult.assumeIsolated()

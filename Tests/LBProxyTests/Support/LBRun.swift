@@ -21,13 +21,28 @@ final class LBRun: Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        for (pipe, box) in [(out, output), (err, errors)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty { handle.readabilityHandler = nil } else { box.withLockedValue { $0 += String(decoding: data, as: UTF8.self) } }
-            }
-        }
         try ProcessLaunch.run(process)
+        for (pipe, box) in [(out, output), (err, errors)] { Self.gather(pipe, into: box) }
+    }
+
+    /// Appends what arrives on `pipe` to `box` until its end, on a thread of its own that keeps the pipe
+    /// (and so its descriptor) until then. Not FileHandle's `readabilityHandler`: its dispatch source
+    /// can outlive the descriptor, which the handle closes when released, and libdispatch then crashed
+    /// the test process on the stale registration once the number was reused.
+    private static func gather(_ pipe: Pipe, into box: NIOLockedValueBox<String>) {
+        let reader = Thread {
+            let descriptor = pipe.fileHandleForReading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 16384)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                box.withLockedValue { $0 += String(decoding: buffer[0..<count], as: UTF8.self) }
+            }
+            try? pipe.fileHandleForReading.close()
+        }
+        reader.name = "lb output"
+        reader.start()
     }
 
     var pid: Int32 { process.processIdentifier }
