@@ -34,18 +34,77 @@ descendants() {
   done
 }
 
+# When the test process dies (a crash), swift-test waits for the end of its output before saying so,
+# and the servers tests started (redis, haproxy, keepalived: in process groups of their own, adopted by
+# PID 1 once the test process is gone) still hold that output. Seen dead for a few seconds, the test
+# process is reported with what ended it, and those holders are killed, so swift-test can go on.
+release_dead_test_process() {
+  local pid holders reader inode proc
+  for pid in $(descendants "$job"); do
+    [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ] || continue
+    ps -o args= -p "$pid" | grep -qE 'xctest|PackageTests' || continue
+    (( ${dead_since[$pid]:-$SECONDS} + 5 <= SECONDS )) || { dead_since[$pid]=${dead_since[$pid]:-$SECONDS}; continue; }
+    local code; code=$(awk '{ print $NF }' "/proc/$pid/stat")
+    holders=()
+    reader=$(ps -o ppid= -p "$pid" | tr -d ' ')
+    for inode in $(output_pipes_of "$reader"); do
+      for proc in $(find /proc/[0-9]*/fd -lname "pipe:\\[$inode\\]" 2>/dev/null | cut -d/ -f3 | sort -u); do
+        [ "$proc" = "$reader" ] || holders+=("$proc")
+      done
+    done
+    {
+      echo
+      echo "=== run-bounded: the test process $pid ended ($( (( code & 127 )) && echo "signal $(kill -l $((code & 127)))" || echo "exit status $((code >> 8))")) ==="
+      echo "--- tests that started and did not finish:"
+      started_not_finished
+      echo "--- processes it started that still held its output, now killed:"
+      [ ${#holders[@]} -gt 0 ] && ps -o pid=,args= -p "$(IFS=,; echo "${holders[*]}")" | cut -c1-200
+    } >&2
+    [ ${#holders[@]} -gt 0 ] && kill -KILL "${holders[@]}" 2>/dev/null
+    dead_since[$pid]=$((SECONDS + 1000000))
+  done
+}
+
+# The pipes $1 reads a child's output from: open for reading there, and not inherited (no ancestor of
+# $1 holds them, as every process under a shell or a CI runner holds that runner's own pipes).
+output_pipes_of() {
+  local reader=$1 fd flags inode ancestor held
+  for fd in /proc/"$reader"/fd/*; do
+    inode=$(readlink "$fd" 2>/dev/null) || continue
+    [[ $inode == pipe:* ]] || continue
+    flags=$(awk '/^flags:/ { print $2 }' "/proc/$reader/fdinfo/${fd##*/}" 2>/dev/null)
+    (( (8#${flags:-1} & 3) == 0 )) || continue
+    inode=${inode//[^0-9]/}
+    held=no
+    ancestor=$(ps -o ppid= -p "$reader" | tr -d ' ')
+    while [ -n "$ancestor" ] && [ "$ancestor" -gt 1 ]; do
+      if find "/proc/$ancestor/fd" -lname "pipe:\\[$inode\\]" 2>/dev/null | grep -q .; then held=yes; break; fi
+      ancestor=$(ps -o ppid= -p "$ancestor" | tr -d ' ')
+    done
+    [ "$held" = no ] && echo "$inode"
+  done | sort -u
+}
+
+started_not_finished() {
+  sed -n 's/^.* Test \([A-Za-z0-9_]*\)(.*started\.$/\1/p' "$log" | sort -u > "$log.started"
+  sed -n 's/^.* Test \([A-Za-z0-9_]*\)(.* \(passed\|failed\|skipped\).*$/\1/p' "$log" | sort -u > "$log.ended"
+  comm -23 "$log.started" "$log.ended"
+  rm -f "$log.started" "$log.ended"
+}
+
+declare -A dead_since=()
 started=$SECONDS
-while kill -0 "$job" 2>/dev/null && (( SECONDS - started < limit )); do sleep 1; done
+while kill -0 "$job" 2>/dev/null && (( SECONDS - started < limit )); do
+  sleep 1
+  release_dead_test_process
+done
 
 if kill -0 "$job" 2>/dev/null; then
   {
     echo
     echo "=== run-bounded: still running after ${limit} s; treating it as hung ==="
     echo "--- tests that started and did not finish:"
-    sed -n 's/^.* Test \([A-Za-z0-9_]*\)(.*started\.$/\1/p' "$log" | sort -u > "$log.started"
-    sed -n 's/^.* Test \([A-Za-z0-9_]*\)(.* \(passed\|failed\|skipped\).*$/\1/p' "$log" | sort -u > "$log.ended"
-    comm -23 "$log.started" "$log.ended"
-    rm -f "$log.started" "$log.ended"
+    started_not_finished
     # swift-test starts the test process in a process group of its own: the run is found by
     # descent from the command, not by group.
     run=$( (echo "$job"; descendants "$job") | paste -sd,)

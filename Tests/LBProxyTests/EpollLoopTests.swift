@@ -1,3 +1,4 @@
+import Foundation
 import LBTestSupport
 import NIOConcurrencyHelpers
 import NIOCore
@@ -40,6 +41,45 @@ struct EpollLoopTests {
         await #expect(throws: EventLoopError.cancelled) { try await cancelled.futureResult.get() }
         #expect(seen.withLockedValue { $0 } == ["20ms", "60ms"])
         try await loop.shutdownGracefully()
+    }
+
+    /// glibc gives an ended thread's pthread_t (its cached stack, which holds the thread's descriptor) to
+    /// the next thread created, so the loop's thread is told by a thread-local, not by comparing pthread_t
+    /// values.
+    @Test func threadsStartedAfterTheLoopEndedAreNotTheLoops() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let (loopThread, task) = try await loop.submit {
+            (pthread_self(), try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"))
+        }.get()
+        try await loop.shutdownGracefully()
+        try await waitUntil("the loop's thread to end") { !FileManager.default.fileExists(atPath: "/proc/\(task)") }
+        var reused = 0
+        for _ in 0..<20 {
+            let (thread, inLoop) = try await offloaded { (pthread_self(), loop.inEventLoop) }
+            if pthread_equal(thread, loopThread) != 0 { reused += 1 }
+            #expect(!inLoop)
+        }
+        #expect(reused > 0, "the case this test is for: a new thread with the ended loop's pthread_t")
+    }
+
+    /// A second request to shut down is answered when the loop has ended, not before.
+    @Test func everyShutdownCallbackComesAfterTheEnd() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let blocker = NIOLockedValueBox(false)
+        loop.execute { while !blocker.withLockedValue({ $0 }) { usleep(1000) } }
+        let answers = NIOLockedValueBox<[Bool]>([])
+        let done = NIOLockedValueBox(0)
+        for _ in 0..<2 {
+            loop.shutdownGracefully { _ in
+                // Ended: a task queued now is refused.
+                answers.withLockedValue { $0.append(loop.tryExecute {}) }
+                done.withLockedValue { $0 += 1 }
+            }
+        }
+        #expect(answers.withLockedValue { $0 }.isEmpty, "answered while the loop still ran a task")
+        blocker.withLockedValue { $0 = true }
+        try await waitUntil("both shutdown callbacks") { done.withLockedValue { $0 } == 2 }
+        #expect(answers.withLockedValue { $0 } == [false, false])
     }
 
     @Test func shutdownFailsWhatWasScheduledAndClosesWhatIsOpen() async throws {
@@ -137,6 +177,48 @@ struct EpollChannelTests {
         // Unwritable while the megabytes waited, writable again once the socket took them all.
         try await loop.submit {}.get()
         #expect(changes.withLockedValue { $0 } == [false, true])
+        try await server.close()
+        try await loop.shutdownGracefully()
+    }
+
+    /// Writes `count` small chunks, each from the promise of the one before (as a relay does that
+    /// writes the next piece once the last is out), continuing the same counting pattern.
+    private final class Chain: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let count: Int
+        init(count: Int) { self.count = count }
+        func channelActive(context: ChannelHandlerContext) { write(0, context) }
+        private func write(_ index: Int, _ context: ChannelHandlerContext) {
+            guard index < count else { return }
+            var chunk = context.channel.allocator.buffer(capacity: 256)
+            chunk.writeBytes((0..<256).map { UInt8($0) })
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(chunk)).assumeIsolated().whenSuccess { [self] in
+                write(index + 1, bound.value)
+            }
+        }
+    }
+
+    /// A sent write's promise completes after the channel's send is over, so the write its callback
+    /// makes is added to the channel's queue, not into the middle of the send (an exclusivity fault), and
+    /// sent by the send already running rather than by one nested in it for each chunk.
+    @Test func writesMadeBySentWritesPromisesAreSentInOrder() async throws {
+        let loop = try EpollLoop(name: "test-loop")
+        let chunks = 4000
+        let server = try await listen(on: loop) { Chain(count: chunks) }
+        let client = try RawClient(port: server.localAddress!.port!)
+        var received = 0
+        var inOrder = true
+        while received < chunks * 256, client.fill() {
+            for byte in client.pending {
+                if byte != UInt8(truncatingIfNeeded: received) { inOrder = false }
+                received += 1
+            }
+            client.pending.removeAll()
+        }
+        #expect(received == chunks * 256)
+        #expect(inOrder)
         try await server.close()
         try await loop.shutdownGracefully()
     }

@@ -62,6 +62,8 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
     private var readTaskQueued = false
     /// The socket cannot take more until it says so (`EPOLLOUT`).
     private var sendBlocked = false
+    /// `sendPending` is running (further down the stack).
+    private var sending = false
     private var pending = PendingWrites()
     /// The buffer reads go into, kept between reads as SwiftNIO keeps it.
     private var receiveBuffer: ByteBuffer?
@@ -216,7 +218,9 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
     // MARK: ChannelCore
 
     func localAddress0() throws -> SocketAddress {
-        try EpollSockets.localAddress(of: descriptor)
+        // Once closed, the number may be another socket's.
+        guard open else { throw ChannelError.ioOnClosedChannel }
+        return try EpollSockets.localAddress(of: descriptor)
     }
 
     func remoteAddress0() throws -> SocketAddress {
@@ -344,8 +348,9 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
                 connecting.fail(error)
             }
             loop.close(descriptor)
-            pending.failAll(ChannelError.ioOnClosedChannel)
+            let unsent = pending.removeAll()
             receiveBuffer = nil
+            for write in unsent { write.fail(ChannelError.ioOnClosedChannel) }
             promise?.succeed(())
             EpollSockets.finishClose(self, on: loop, wasActive: wasActive, closePromise: closePromise)
         }
@@ -360,10 +365,21 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
 
     // MARK: Sending
 
-    /// Sends what was flushed, until everything is sent or the socket is full.
+    /// Sends what was flushed, until everything is sent or the socket is full. A write or flush made by
+    /// a sent write's promise, while this runs, is sent by this same loop, not by a nested one.
     private func sendPending() {
+        guard !sending else { return }
+        sending = true
+        defer { sending = false }
+        var sent: [EventLoopPromise<Void>] = []
         while open, pending.hasFlushed {
-            switch pending.send(to: descriptor) {
+            let result = pending.send(to: descriptor, sent: &sent)
+            if !sent.isEmpty {
+                let completed = sent
+                sent.removeAll()
+                for write in completed { write.succeed(()) }
+            }
+            switch result {
             case .sentAll:
                 continue
             case .wouldBlock:
@@ -420,6 +436,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
         case is ChannelOptions.Types.WriteBufferWaterMarkOption:
             waterMark = value as! ChannelOptions.Types.WriteBufferWaterMark
         case let socketOption as ChannelOptions.Types.SocketOption:
+            guard open else { throw ChannelError.ioOnClosedChannel }
             var raw = Int32(truncatingIfNeeded: value as! SocketOptionValue)
             guard setsockopt(descriptor, Int32(truncatingIfNeeded: socketOption.level), Int32(truncatingIfNeeded: socketOption.name), &raw, socklen_t(MemoryLayout<Int32>.size)) == 0
             else { throw IOError(errnoCode: errno, reason: "setsockopt") }
@@ -437,6 +454,7 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
         case is ChannelOptions.Types.WriteBufferWaterMarkOption: return waterMark as! Option.Value
         case is ChannelOptions.Types.RecvAllocatorOption: return receiveSizing as! Option.Value
         case let socketOption as ChannelOptions.Types.SocketOption:
+            guard open else { throw ChannelError.ioOnClosedChannel }
             var raw: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             guard getsockopt(descriptor, Int32(truncatingIfNeeded: socketOption.level), Int32(truncatingIfNeeded: socketOption.name),

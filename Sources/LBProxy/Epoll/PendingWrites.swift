@@ -37,8 +37,10 @@ struct PendingWrites {
     }
 
     /// One send of (at most `vectorLimit` of) the flushed buffers: `sentAll` when every buffer of it left,
-    /// `wouldBlock` when the socket took less (it is full).
-    mutating func send(to descriptor: Int32) -> SendResult {
+    /// `wouldBlock` when the socket took less (it is full). The promises of the buffers sent are added to
+    /// `sent`, for the caller to complete once this mutation is over: a promise's callbacks may write to
+    /// the same channel again.
+    mutating func send(to descriptor: Int32, sent completed: inout [EventLoopPromise<Void>]) -> SendResult {
         let count = min(flushedEnd - head, Self.vectorLimit)
         var sent = 0
         repeat {
@@ -59,12 +61,11 @@ struct PendingWrites {
                 return .wouldBlock
             }
             left -= size
-            let promise = promises[head]
+            if let promise = promises[head] { completed.append(promise) }
             // Released now: a sent buffer's storage goes back to its owner at once.
             buffers[head] = ByteBuffer()
             promises[head] = nil
             head += 1
-            promise?.succeed(())
         }
         compact()
         return .sentAll
@@ -88,15 +89,16 @@ struct PendingWrites {
         }
     }
 
-    /// Fails every write not sent and forgets them.
-    mutating func failAll(_ error: Error) {
-        let waiting = promises[head...]
+    /// Forgets every write not sent and returns their promises, for the caller to fail once this
+    /// mutation is over.
+    mutating func removeAll() -> [EventLoopPromise<Void>] {
+        let waiting = promises[head...].compactMap { $0 }
         buffers.removeAll()
         promises.removeAll()
         head = 0
         flushedEnd = 0
         bytes = 0
-        for promise in waiting { promise?.fail(error) }
+        return waiting
     }
 
     private mutating func compact() {
