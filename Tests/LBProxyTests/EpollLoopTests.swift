@@ -191,9 +191,10 @@ struct EpollChannelTests {
             var chunk = context.channel.allocator.buffer(capacity: 256)
             chunk.writeBytes((0..<256).map { UInt8($0) })
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(wrapOutboundOut(chunk)).assumeIsolated().whenSuccess { [self] in
-                write(index + 1, bound.value)
-            }
+            // The callback is in place before the flush sends the chunk, so it runs from inside the send.
+            let sent = context.eventLoop.makePromise(of: Void.self)
+            sent.futureResult.assumeIsolated().whenSuccess { [self] in write(index + 1, bound.value) }
+            context.writeAndFlush(wrapOutboundOut(chunk), promise: sent)
         }
     }
 
