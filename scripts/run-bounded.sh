@@ -25,7 +25,7 @@ set +m
 tee "$log" < "$fifo" &
 copier=$!
 
-# Every process below $1, children first.
+# Every process below $1, each before its own children.
 descendants() {
   local child
   for child in $(pgrep -P "$1"); do
@@ -44,24 +44,33 @@ release_dead_test_process() {
     [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ] || continue
     ps -o args= -p "$pid" | grep -qE 'xctest|PackageTests' || continue
     (( ${dead_since[$pid]:-$SECONDS} + 5 <= SECONDS )) || { dead_since[$pid]=${dead_since[$pid]:-$SECONDS}; continue; }
-    local code; code=$(awk '{ print $NF }' "/proc/$pid/stat")
-    holders=()
+    local code; code=$(awk '{ print $NF }' "/proc/$pid/stat" 2>/dev/null)
+    [ -n "$code" ] || continue  # reaped meanwhile: swift-test goes on by itself
     reader=$(ps -o ppid= -p "$pid" | tr -d ' ')
-    for inode in $(output_pipes_of "$reader"); do
-      for proc in $(find /proc/[0-9]*/fd -lname "pipe:\\[$inode\\]" 2>/dev/null | cut -d/ -f3 | sort -u); do
-        [ "$proc" = "$reader" ] || holders+=("$proc")
-      done
-    done
+    holders=($(output_holders "$reader"))
     {
       echo
       echo "=== run-bounded: the test process $pid ended ($( (( code & 127 )) && echo "signal $(kill -l $((code & 127)))" || echo "exit status $((code >> 8))")) ==="
       echo "--- tests that started and did not finish:"
       started_not_finished
       echo "--- processes it started that still held its output, now killed:"
-      [ ${#holders[@]} -gt 0 ] && ps -o pid=,args= -p "$(IFS=,; echo "${holders[*]}")" | cut -c1-200
+      if [ ${#holders[@]} -gt 0 ]; then ps -o pid=,args= -p "$(IFS=,; echo "${holders[*]}")" | cut -c1-200; else echo "(none)"; fi
     } >&2
     [ ${#holders[@]} -gt 0 ] && kill -KILL "${holders[@]}" 2>/dev/null
     dead_since[$pid]=$((SECONDS + 1000000))
+  done
+}
+
+# The processes outside the run that hold the pipes $1 reads its children's output from: servers the
+# tests started, adopted by PID 1 once the test process is gone. (With `swift test --parallel`, the
+# other test processes, still in the run, also write there: they are not holders.)
+output_holders() {
+  local reader=$1 inode proc run
+  run=" $(descendants "$job" | tr '\n' ' ') "
+  for inode in $(output_pipes_of "$reader"); do
+    for proc in $(find /proc/[0-9]*/fd -lname "pipe:\\[$inode\\]" 2>/dev/null | cut -d/ -f3 | sort -u); do
+      [ "$proc" = "$reader" ] || [[ $run == *" $proc "* ]] || echo "$proc"
+    done
   done
 }
 
@@ -117,6 +126,7 @@ if kill -0 "$job" 2>/dev/null; then
       done
     fi
   } >&2
+  # By pid: the servers the tests started are in process groups of their own, and in the run by descent.
   kill -KILL -- "-$job" ${run//,/ } 2>/dev/null
   wait "$job" 2>/dev/null
   wait "$copier"

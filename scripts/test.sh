@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # Debian packages the tests drive for real (interoperability tests); installed only when missing.
-needed=(curl openssl socat promtool prometheus haproxy halog wrk rsyslogd chromium redis-server keepalived ip nft)
+needed=(curl openssl socat promtool prometheus haproxy halog wrk rsyslogd chromium redis-server keepalived ip nft ps pgrep)
 # The Debian package of a tool, where the names differ.
-package_for() { case "$1" in promtool) echo prometheus ;; ip) echo iproute2 ;; nft) echo nftables ;; halog) echo haproxy ;; rsyslogd) echo rsyslog ;; *) echo "$1" ;; esac; }
+package_for() { case "$1" in ps|pgrep) echo procps ;; promtool) echo prometheus ;; ip) echo iproute2 ;; nft) echo nftables ;; halog) echo haproxy ;; rsyslogd) echo rsyslog ;; *) echo "$1" ;; esac; }
 missing=()
 for tool in "${needed[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_for "$tool")"); done
 # PostgreSQL's server, for the pgsql-check test (its binaries are not on the PATH).

@@ -56,6 +56,9 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
     /// On the loop's thread only: the epoll and wake descriptors are closed, and their numbers may be
     /// another's by now.
     private var descriptorsClosed = false
+    /// On the loop's thread only: the loop is shutting down and has closed what it watched; a socket
+    /// registered now would be left open, so none is (as SwiftNIO's loops refuse registrations then).
+    private var refusingRegistrations = false
     /// Tasks queued from the loop's own thread for after the current batch, without the lock.
     private var localTasks: [() -> Void] = []
     private let started = ConditionLock(value: false)
@@ -99,7 +102,7 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     private func add(_ descriptor: Int32, _ handler: EpollReadiness, events: UInt32) throws(IOError) {
-        guard !descriptorsClosed else { throw IOError(errnoCode: EBADF, reason: "epoll_ctl after the loop ended") }
+        guard !refusingRegistrations else { throw IOError(errnoCode: ESHUTDOWN, reason: "register: the event loop is shutting down") }
         let index = Int(descriptor)
         if index >= registrations.count {
             registrations.append(contentsOf: repeatElement(Registration(), count: max(index + 1 - registrations.count, registrations.count)))
@@ -252,6 +255,7 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
             if stopping, !closedAll {
                 // What is still open closes now, as SwiftNIO's loops close their channels at shutdown.
                 closedAll = true
+                refusingRegistrations = true
                 for registration in registrations { registration.handler?.epollLoopStopping() }
             }
             swap(&ownTasks, &localTasks)
@@ -294,8 +298,13 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
                 handler.epollReady(event.events)
             }
         }
-        // A socket registered while the loop was stopping (a connect a closing session started) closes
-        // too, and whatever the closes queue here runs, so every close future completes.
+        // Scheduled work that will never run fails, as on SwiftNIO's loops, so no promise is left open.
+        // Still this loop's thread: what those failures call runs here, and what they queue on the loop
+        // runs below.
+        let (callbacks, abandoned) = lock.withLock { () -> ([(DispatchQueue, @Sendable (Error?) -> Void)], [ScheduledTaskHeap.Entry]) in
+            (shutdownCallbacks, schedule.removeAll())
+        }
+        for entry in abandoned { entry.abandon(EventLoopError.shutdown) }
         for registration in registrations { registration.handler?.epollLoopStopping() }
         while !localTasks.isEmpty {
             swap(&ownTasks, &localTasks)
@@ -306,12 +315,6 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
         descriptorsClosed = true
         _ = Glibc.close(epollDescriptor)
         _ = Glibc.close(wakeDescriptor)
-        let (callbacks, abandoned) = lock.withLock { () -> ([(DispatchQueue, @Sendable (Error?) -> Void)], [ScheduledTaskHeap.Entry]) in
-            (shutdownCallbacks, schedule.removeAll())
-        }
-        // Scheduled work that will never run fails, as on SwiftNIO's loops, so no promise is left open.
-        // Still this loop's thread, so what those failures call runs here, at once.
-        for entry in abandoned { entry.abandon(EventLoopError.shutdown) }
         lb_set_current_loop(nil)
         for (queue, callback) in callbacks { queue.async { callback(nil) } }
     }

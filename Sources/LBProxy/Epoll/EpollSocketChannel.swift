@@ -235,6 +235,11 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
     /// Starts a non-blocking connect; the promise completes when the socket is writable (connected) or
     /// reports an error, or fails with `connectTimeout` after `timeout`.
     func connect(to address: SocketAddress, timeout: TimeAmount, promise: EventLoopPromise<Void>) {
+        // Closed while being set up (a handler gave up on it): the number may be another socket's now.
+        guard open else {
+            promise.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
         let result = address.withSockAddr { Glibc.connect(descriptor, $0, socklen_t($1)) }
         if result != 0, errno != EINPROGRESS {
             let error = IOError(errnoCode: errno, reason: "connect")
@@ -365,40 +370,43 @@ final class EpollSocketChannel: Channel, ChannelCore, EpollReadiness, EpollOptio
 
     // MARK: Sending
 
-    /// Sends what was flushed, until everything is sent or the socket is full. A write or flush made by
-    /// a sent write's promise, while this runs, is sent by this same loop, not by a nested one.
+    /// Sends what was flushed, until everything is sent or the socket is full. A write or flush made
+    /// while this runs (by a sent write's promise, or by a handler told the channel is writable again) is
+    /// sent by this same call, not by a nested one.
     private func sendPending() {
         guard !sending else { return }
         sending = true
         defer { sending = false }
         var sent: [EventLoopPromise<Void>] = []
-        while open, pending.hasFlushed {
-            let result = pending.send(to: descriptor, sent: &sent)
-            if !sent.isEmpty {
-                let completed = sent
-                sent.removeAll()
-                for write in completed { write.succeed(()) }
+        repeat {
+            while open, pending.hasFlushed {
+                let result = pending.send(to: descriptor, sent: &sent)
+                if !sent.isEmpty {
+                    let completed = sent
+                    sent.removeAll()
+                    for write in completed { write.succeed(()) }
+                }
+                switch result {
+                case .sentAll:
+                    continue
+                case .wouldBlock:
+                    sendBlocked = true
+                    return
+                case .failed(let error):
+                    pipeline.syncOperations.fireErrorCaught(error)
+                    close0(error: error, mode: .all, promise: nil)
+                    return
+                }
             }
-            switch result {
-            case .sentAll:
-                continue
-            case .wouldBlock:
-                sendBlocked = true
-                return
-            case .failed(let error):
-                pipeline.syncOperations.fireErrorCaught(error)
-                close0(error: error, mode: .all, promise: nil)
-                return
+            if open, pending.isEmpty, pending.shutdownWhenSent {
+                pending.shutdownWhenSent = false
+                _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
             }
-        }
-        if open, pending.isEmpty, pending.shutdownWhenSent {
-            pending.shutdownWhenSent = false
-            _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
-        }
-        if open, !isWritable, pending.bytes < waterMark.low {
-            isWritable = true
-            pipeline.syncOperations.fireChannelWritabilityChanged()
-        }
+            if open, !isWritable, pending.bytes < waterMark.low {
+                isWritable = true
+                pipeline.syncOperations.fireChannelWritabilityChanged()
+            }
+        } while open && pending.hasFlushed
     }
 
     // MARK: Options

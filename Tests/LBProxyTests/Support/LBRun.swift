@@ -8,6 +8,8 @@ final class LBRun: Sendable {
     let process: ChildProcess
     private let output = NIOLockedValueBox("")
     private let errors = NIOLockedValueBox("")
+    /// Left by each reader thread at the end of its pipe.
+    private let gathering = DispatchGroup()
 
     /// `environment` adds to (or, with nil values, removes from) the test's own environment.
     init(_ arguments: [String], environment: [String: String?] = [:]) throws {
@@ -22,15 +24,17 @@ final class LBRun: Sendable {
         process.standardOutput = out
         process.standardError = err
         try ProcessLaunch.run(process)
-        for (pipe, box) in [(out, output), (err, errors)] { Self.gather(pipe, into: box) }
+        for (pipe, box) in [(out, output), (err, errors)] { Self.gather(pipe, into: box, gathering) }
     }
 
     /// Appends what arrives on `pipe` to `box` until its end, on a thread of its own that keeps the pipe
     /// (and so its descriptor) until then. Not FileHandle's `readabilityHandler`: its dispatch source
     /// can outlive the descriptor, which the handle closes when released, and libdispatch then crashed
     /// the test process on the stale registration once the number was reused.
-    private static func gather(_ pipe: Pipe, into box: NIOLockedValueBox<String>) {
+    private static func gather(_ pipe: Pipe, into box: NIOLockedValueBox<String>, _ group: DispatchGroup) {
+        group.enter()
         let reader = Thread {
+            defer { group.leave() }
             let descriptor = pipe.fileHandleForReading.fileDescriptor
             var buffer = [UInt8](repeating: 0, count: 16384)
             while true {
@@ -70,6 +74,9 @@ final class LBRun: Sendable {
     /// crashed on the way.
     func stop() {
         process.stop(grace: 15)
+        // What lb printed last (a crash report) may still be in the pipes; workers that outlive the
+        // master would hold them open, hence the bound.
+        _ = gathering.wait(timeout: .now() + 5)
         CrashReport.record(in: standardOutput + standardError, of: "lb")
     }
 }
