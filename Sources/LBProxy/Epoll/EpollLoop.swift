@@ -239,7 +239,6 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
         var tasks: [@Sendable () -> Void] = []
         var ownTasks: [() -> Void] = []
         var due: [ScheduledTaskHeap.Entry] = []
-        var closedAll = false
         while true {
             // Tasks queued while the last batch was handled, and scheduled tasks now due. The loop ends
             // in the same critical section that finds nothing left to run, so that no task queued
@@ -248,13 +247,12 @@ final class EpollLoop: EventLoop, @unchecked Sendable {
                 sleeping = false
                 swap(&tasks, &queued)
                 schedule.takeDue(now: NIODeadline.now().uptimeNanoseconds, into: &due)
-                if self.stopping, closedAll, tasks.isEmpty, due.isEmpty, localTasks.isEmpty { finished = true }
+                if self.stopping, refusingRegistrations, tasks.isEmpty, due.isEmpty, localTasks.isEmpty { finished = true }
                 return (self.stopping, finished)
             }
             if ending { break }
-            if stopping, !closedAll {
+            if stopping, !refusingRegistrations {
                 // What is still open closes now, as SwiftNIO's loops close their channels at shutdown.
-                closedAll = true
                 refusingRegistrations = true
                 for registration in registrations { registration.handler?.epollLoopStopping() }
             }
